@@ -1,0 +1,46 @@
+# Two entry points for a fresh machine with Python 3.11, git and make:
+#   make serve   set up .venv, install, bootstrap the embedded store from the bundled data, serve GraphQL
+#   make test    set up .venv with the dev extras, then lint, type-check and run every test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test test-fast lint typecheck bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $@
+
+# Reinstall the package itself (not its dependencies) so tests and the server run the installed code.
+install: $(VENV)/.deps
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall .
+
+serve: install
+	$(BIN)/aimsgraph serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.deps
+	$(BIN)/mypy
+
+test: install lint typecheck
+	$(BIN)/pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; fi; \
+	exit $$status
+
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,266 @@
+"""The `aimsgraph` command line: thin commands over the service (contract in DESIGN.md).
+
+With `--json` a command prints only JSON on stdout; messages and progress go to stderr. Exit codes: 0 ok,
+1 a user or data error (the message says what and where), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.progress import DelayedProgress
+from graph.bootstrap import bootstrap
+from graph.errors import AimsgraphError
+from graph.service import Service
+from graph.settings import Settings
+from graph.views import ProvisionView, to_jsonable
+
+app = typer.Typer(
+    name="aimsgraph",
+    help="Map AI-governance frameworks to each other and to your assets.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+
+
+class State:
+    store: Path | None = None
+
+
+@app.callback()
+def main_options(
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Store directory (default: $AIMSGRAPH_STORE, else a per-user data directory)."),
+    ] = None,
+) -> None:
+    State.store = store
+
+
+def _settings() -> Settings:
+    return Settings(store=State.store) if State.store is not None else Settings()
+
+
+@contextmanager
+def _service(fill_empty: bool = True) -> Iterator[Service]:
+    """Open the store for one command, turning the service's errors into messages and exit code 1."""
+    service: Service | None = None
+    try:
+        with DelayedProgress(err) as progress:
+            service = bootstrap(_settings(), fill_empty=fill_empty, progress=progress)
+        yield service
+    except AimsgraphError as error:
+        err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        if service is not None:
+            service.store.close()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _provision_row(view: ProvisionView) -> dict[str, Any]:
+    return {
+        "ref": view.ref,
+        "title": view.title,
+        "kind": view.kind,
+        "parent": view.parent,
+        "summary": view.summary,
+        "addressees": list(view.addressees),
+        "applies_from": view.applies_from.isoformat() if view.applies_from else None,
+    }
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path] | None, typer.Argument(help="Data files; none loads the bundled data.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Make these files the whole content.")] = False,
+    bundled: Annotated[bool, typer.Option("--bundled", help="Load the bundled data as well as FILES.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load data files in one transaction; an invalid file leaves the store as it was."""
+    with _service(fill_empty=not replace) as service, DelayedProgress(err) as progress:
+        report = service.load(files or [], replace=replace, include_bundled=bundled, progress=progress)
+    if as_json:
+        _print_json(to_jsonable(report))
+    else:
+        err.print(
+            f"loaded {report.nodes} nodes ({', '.join(report.frameworks) or 'no frameworks'}) from "
+            f"{len(report.files)} file(s) in {report.seconds:.2f} s; revision {report.revision}"
+        )
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to check; none checks the bundled data.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check files against the schema and the SHACL shapes without loading them."""
+    with _service() as service, DelayedProgress(err) as progress:
+        problems = service.validate(files or None, progress)
+    if as_json:
+        _print_json({"valid": not problems, "problems": [to_jsonable(p) for p in problems]})
+    else:
+        for problem in problems:
+            err.print(str(problem), markup=False, highlight=False)
+        err.print("valid" if not problems else f"{len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def frameworks(as_json: JsonOption = False) -> None:
+    """The frameworks in the graph."""
+    with _service() as service:
+        views = service.frameworks()
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "title": f.title,
+                    "version": f.version,
+                    "issued": f.issued.isoformat(),
+                    "binding": f.binding,
+                    "provision_count": f.provision_count,
+                }
+                for f in views
+            ]
+        )
+        return
+    out.print(
+        _table(
+            "Frameworks",
+            ["id", "name", "version", "issued", "provisions"],
+            [[f.id, f.name, f.version, f.issued.isoformat(), str(f.provision_count)] for f in views],
+        )
+    )
+
+
+@app.command()
+def provisions(
+    framework: Annotated[str, typer.Argument(help="Framework id, e.g. iso42001.")],
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. control or article.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every provision of a framework, in document order."""
+    with _service() as service:
+        views = service.provisions(framework, kind)
+    if as_json:
+        _print_json([_provision_row(v) for v in views])
+        return
+    out.print(
+        _table(
+            f"{framework}: {len(views)} provisions",
+            ["ref", "kind", "title"],
+            [[v.ref, v.kind, v.title or ""] for v in views],
+        )
+    )
+
+
+@app.command()
+def provision(
+    framework: Annotated[str, typer.Argument(help="Framework id.")],
+    ref: Annotated[str, typer.Argument(help="Ref as written, e.g. 'Article 9(2)', 'Art. 9(2)', 'a.5.1'.")],
+    as_json: JsonOption = False,
+) -> None:
+    """One provision with its summary, parent and children."""
+    with _service() as service:
+        view = service.provision(framework, ref)
+        children = service.children(view)
+    if as_json:
+        _print_json(
+            {**_provision_row(view), "framework": view.framework, "children": [_provision_row(c) for c in children]}
+        )
+        return
+    out.print(f"[bold]{view.framework} {view.ref}[/bold]  {view.title or ''}", highlight=False)
+    out.print(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else ""), highlight=False)
+    if view.addressees:
+        out.print(f"binds: {', '.join(view.addressees)}", highlight=False)
+    if view.applies_from:
+        out.print(f"applies from: {view.applies_from.isoformat()}", highlight=False)
+    if view.summary:
+        out.print(f"\n{view.summary}", highlight=False)
+    if children:
+        out.print(
+            _table(
+                "\nContains",
+                ["ref", "kind", "title / summary"],
+                [[c.ref, c.kind, c.title or (c.summary or "")] for c in children],
+            )
+        )
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="A ref or words from titles and summaries.")],
+    framework: Annotated[str | None, typer.Option(help="Only this framework.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Find provisions by ref or by words in titles and summaries."""
+    with _service() as service:
+        views = service.search(text, framework, limit)
+    if as_json:
+        _print_json([{"framework": v.framework, **_provision_row(v)} for v in views])
+        return
+    out.print(
+        _table(
+            f"{len(views)} match(es) for {text!r}",
+            ["framework", "ref", "kind", "title"],
+            [[v.framework, v.ref, v.kind, v.display_title] for v in views],
+        )
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the GraphQL API at /graphql and a health check at /healthz."""
+    import uvicorn
+
+    from api.graphql.app import create_app
+
+    settings = _settings()
+    with _service() as service:
+        err.print(
+            f"aimsgraph: GraphQL on http://{host or settings.host}:{port or settings.port}/graphql "
+            f"(store: {settings.store})"
+        )
+        uvicorn.run(
+            create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    command: Callable[[], Any] = app
+    command()

@@ -1,0 +1,110 @@
+"""An in-memory index of frameworks and provisions, built from the store and rebuilt when it changes.
+
+The catalogs are small (a few thousand nodes) and change rarely, so answering from dictionaries keeps every
+provision lookup, listing and search far from the store's round-trips. The index remembers the store
+revision it was built at; the service rebuilds it after any write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.ingest import LABEL_KINDS
+from graph.records import Node
+from graph.refs import candidate_keys, ref_key
+from graph.store import Store
+from graph.views import FrameworkView, ProvisionView
+from ontology.namespaces import AGID
+
+
+def _role(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _text(node: Node, name: str) -> str | None:
+    value = node.prop(name)
+    return value if isinstance(value, str) else None
+
+
+def _framework_id(iri: str) -> str:
+    return iri[len(AGID) :] if iri.startswith(AGID) else iri
+
+
+@dataclass(slots=True)
+class CatalogIndex:
+    revision: int
+    frameworks: dict[str, FrameworkView] = field(default_factory=dict)
+    by_iri: dict[str, ProvisionView] = field(default_factory=dict)
+    by_framework: dict[str, list[ProvisionView]] = field(default_factory=dict)
+    by_key: dict[str, dict[str, ProvisionView]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, store: Store) -> CatalogIndex:
+        index = cls(revision=store.revision)
+        framework_nodes = {node.id: node for node in store.nodes("Framework")}
+        ids_by_framework_iri = {iri: str(node.prop("framework_id")) for iri, node in framework_nodes.items()}
+        provision_nodes = list(store.nodes("Provision"))
+        ref_by_iri = {node.id: str(node.prop("ref")) for node in provision_nodes}
+        children: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for node in provision_nodes:
+            parent = node.link("PART_OF")
+            if parent:
+                order = node.prop("order")
+                children[parent].append((order if isinstance(order, int) else 0, str(node.prop("ref"))))
+        grouped: dict[str, list[ProvisionView]] = defaultdict(list)
+        for node in provision_nodes:
+            framework_iri = node.link("IN_FRAMEWORK") or ""
+            framework = ids_by_framework_iri.get(framework_iri, _framework_id(framework_iri))
+            parent_iri = node.link("PART_OF")
+            kind = next((LABEL_KINDS[label] for label in node.labels if label in LABEL_KINDS), "provision")
+            order = node.prop("order")
+            applies_from = node.prop("applies_from")
+            view = ProvisionView(
+                iri=node.id,
+                framework=framework,
+                ref=str(node.prop("ref")),
+                kind=kind,
+                title=_text(node, "title"),
+                summary=_text(node, "summary"),
+                parent=None if parent_iri is None else ref_by_iri.get(parent_iri, parent_iri),
+                order=order if isinstance(order, int) else 0,
+                addressees=tuple(_role(iri) for iri in node.links.get("ADDRESSEE", ())),
+                applies_from=applies_from if isinstance(applies_from, dt.date) else None,
+                informative=node.prop("informative") is True,
+                children=tuple(ref for _, ref in sorted(children.get(node.id, []))),
+            )
+            grouped[framework].append(view)
+        for framework, views in grouped.items():
+            views.sort(key=lambda v: v.order)
+            index.by_framework[framework] = views
+            index.by_key[framework] = {ref_key(v.ref): v for v in views}
+            index.by_iri.update({v.iri: v for v in views})
+        for iri, node in framework_nodes.items():
+            fid = ids_by_framework_iri[iri]
+            issued = node.prop("issued")
+            if not isinstance(issued, dt.date):
+                issued = dt.date.min
+            index.frameworks[fid] = FrameworkView(
+                id=fid,
+                iri=iri,
+                name=_text(node, "name") or fid,
+                title=_text(node, "title") or "",
+                version=_text(node, "version") or "",
+                issued=issued,
+                publisher=_text(node, "publisher") or "",
+                source=_text(node, "source") or "",
+                url=_text(node, "url"),
+                binding=node.prop("binding") is True,
+                default_addressees=tuple(_role(r) for r in node.links.get("ADDRESSEE", ())),
+                provision_count=len(index.by_framework.get(fid, [])),
+            )
+        return index
+
+    def resolve(self, framework: str, ref: str) -> ProvisionView | None:
+        keyed = self.by_key.get(framework, {})
+        for key in candidate_keys(ref):
+            if key in keyed:
+                return keyed[key]
+        return None

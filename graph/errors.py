@@ -1,0 +1,52 @@
+"""The service's own exceptions. Entry points (CLI, GraphQL) translate them; nothing below them prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AimsgraphError(Exception):
+    """Base class: a problem the user can act on, with a message that says what and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input: where (file, line, path inside the document) and why."""
+
+    file: str
+    message: str
+    line: int | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        inside = f" [{self.path}]" if self.path else ""
+        return f"{where}{inside}: {self.message}"
+
+
+class DataError(AimsgraphError):
+    """Input data was rejected as a whole; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  … and {count - 50} more" if count > 50 else ""
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input; nothing was loaded:\n{head}{more}")
+
+
+class NotFoundError(AimsgraphError):
+    """An id or ref that names nothing in the graph."""
+
+    def __init__(self, what: str, key: str, hint: str = "") -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"unknown {what} {key!r}" + (f"; {hint}" if hint else ""))
+
+
+class StoreBusyError(AimsgraphError):
+    """The embedded store is held for writing by another process."""
+
+
+class ReadOnlyStoreError(AimsgraphError):
+    """A write was attempted on a store opened read-only."""

@@ -1,0 +1,26 @@
+"""All configuration, from one pydantic-settings class (environment prefix ``AIMSGRAPH_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store_path() -> Path:
+    return user_data_path("aimsgraph", appauthor=False) / "store"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AIMSGRAPH_", extra="ignore")
+
+    store: Path = Field(default_factory=default_store_path, description="Directory of the embedded store")
+    store_kind: str = Field(default="embedded", description="Registry name of the store: embedded or memory")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_query_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection accepted")
+    max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document")
+    max_tokens: int = Field(default=4000, ge=100, description="Largest GraphQL document accepted, in tokens")
+    max_page_size: int = Field(default=500, ge=1, description="Largest `first` of a connection")

@@ -1,0 +1,65 @@
+"""What the service answers with: plain, immutable views that every interface renders its own way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkView:
+    id: str
+    iri: str
+    name: str
+    title: str
+    version: str
+    issued: dt.date
+    publisher: str
+    source: str
+    url: str | None
+    binding: bool
+    default_addressees: tuple[str, ...]
+    provision_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionView:
+    iri: str
+    framework: str
+    ref: str
+    kind: str
+    title: str | None
+    summary: str | None
+    parent: str | None
+    order: int
+    addressees: tuple[str, ...] = ()
+    applies_from: dt.date | None = None
+    informative: bool = False
+    children: tuple[str, ...] = field(default=())
+
+    @property
+    def display_title(self) -> str:
+        """Paragraphs and points have no official heading; show the ref then."""
+        return self.title or self.ref
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    files: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    nodes: int
+    replaced: bool
+    revision: int
+    seconds: float
+
+
+def to_jsonable(view: Any) -> dict[str, Any]:
+    """A view as JSON-ready data (dates as ISO strings)."""
+    data = asdict(view)
+    for key, value in data.items():
+        if isinstance(value, dt.date):
+            data[key] = value.isoformat()
+        elif isinstance(value, tuple):
+            data[key] = list(value)
+    return data

@@ -1,0 +1,156 @@
+"""Framework catalogs: one YAML file per framework (format: docs/catalog-format.md).
+
+Checks beyond the field types, because a catalog is a tree: refs are unique, every parent exists and comes
+before its children (which also rules out cycles), and the kinds that carry duties have a summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
+
+from graph.errors import DataError
+from loaders.yaml_source import SourceDocument, read_yaml
+
+Kind = Literal[
+    "chapter",
+    "section",
+    "article",
+    "paragraph",
+    "point",
+    "annex",
+    "clause",
+    "control_objective",
+    "control",
+    "theme",
+    "function",
+    "category",
+    "subcategory",
+]
+Role = Literal[
+    "organisation",
+    "provider",
+    "deployer",
+    "importer",
+    "distributor",
+    "authorised_representative",
+    "product_manufacturer",
+    "gpai_provider",
+    "gpai_provider_systemic_risk",
+    "notified_body",
+    "member_state",
+    "commission",
+    "ai_office",
+    "market_surveillance_authority",
+    "controller",
+    "processor",
+    "joint_controller",
+    "supervisory_authority",
+    "data_subject",
+    "recipient",
+]
+UNTITLED_KINDS: frozenset[str] = frozenset({"paragraph", "point"})
+SUMMARISED_KINDS: frozenset[str] = frozenset({"control", "article", "subcategory", "paragraph", "point"})
+
+NonEmpty = Field(min_length=1)
+
+
+class FrameworkHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: StrictStr = NonEmpty
+    title: StrictStr = NonEmpty
+    version: StrictStr = NonEmpty
+    issued: dt.date
+    publisher: StrictStr = NonEmpty
+    source: StrictStr = NonEmpty
+    url: StrictStr | None = None
+    binding: bool
+    default_addressees: list[Role] = Field(default_factory=list)
+
+
+class ProvisionEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    ref: StrictStr = NonEmpty
+    kind: Kind
+    title: StrictStr | None = None
+    parent: StrictStr | None = None
+    summary: StrictStr | None = Field(default=None, min_length=10)
+    addressees: list[Role] = Field(default_factory=list)
+    applies_from: dt.date | None = None
+    informative: bool = False
+
+    @model_validator(mode="after")
+    def _required_text(self) -> ProvisionEntry:
+        if self.kind not in UNTITLED_KINDS and not self.title:
+            raise ValueError(f"a {self.kind} needs its official title")
+        if self.kind in SUMMARISED_KINDS and not self.summary:
+            raise ValueError(f"a {self.kind} needs a summary in our own words")
+        return self
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    framework: FrameworkHeader
+    provisions: list[ProvisionEntry] = Field(min_length=1)
+
+
+def _tree_problems(doc: SourceDocument, catalog: Catalog) -> None:
+    first_seen: dict[str, int] = {}
+    for index, entry in enumerate(catalog.provisions):
+        path = ("provisions", index)
+        if entry.parent is not None:
+            if entry.parent == entry.ref:
+                doc.problems.append(doc.problem((*path, "parent"), f"{entry.ref!r} names itself as parent"))
+            elif entry.parent not in first_seen:
+                later = any(other.ref == entry.parent for other in catalog.provisions[index + 1 :])
+                reason = "comes after its child; list parents first" if later else "does not exist in this catalog"
+                doc.problems.append(
+                    doc.problem((*path, "parent"), f"parent {entry.parent!r} of {entry.ref!r} {reason}")
+                )
+        if entry.ref in first_seen:
+            first = first_seen[entry.ref]
+            doc.problems.append(
+                doc.problem(
+                    (*path, "ref"), f"duplicate ref {entry.ref!r} (first at line {doc.line_of(('provisions', first))})"
+                )
+            )
+        else:
+            first_seen[entry.ref] = index
+
+
+def _pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
+    for item in error.errors():
+        message = item["msg"]
+        if item["type"] in ("literal_error", "enum"):
+            message += f" (got {item.get('input')!r})"
+        if item["type"] == "string_type" and isinstance(item.get("input"), int | float):
+            message += ' (quote refs and numbers-as-names in YAML, e.g. ref: "4.1")'
+        doc.problems.append(doc.problem(tuple(item["loc"]), message))
+
+
+def parse_catalog(doc: SourceDocument) -> Catalog:
+    """Validate an already-read document as a catalog, or raise DataError with every problem found."""
+    catalog: Catalog | None = None
+    if not isinstance(doc.data, dict):
+        doc.problems.append(doc.problem((), "a catalog is a mapping with `framework` and `provisions`"))
+    else:
+        try:
+            catalog = Catalog.model_validate(doc.data)
+        except ValidationError as error:
+            _pydantic_problems(doc, error)
+    if catalog is not None:
+        _tree_problems(doc, catalog)
+    if doc.problems or catalog is None:
+        raise DataError(doc.problems)
+    return catalog
+
+
+def read_catalog(path: Path) -> Catalog:
+    return parse_catalog(read_yaml(path))

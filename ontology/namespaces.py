@@ -1,0 +1,45 @@
+"""Namespaces and stable identifiers.
+
+An IRI is a function of its input only (framework id and ref as the source writes it), so loading the same
+file twice, or on another machine, names the same things.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+AG = "https://w3id.org/aimsgraph/ontology#"
+AGID = "https://w3id.org/aimsgraph/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+
+PREFIXES: dict[str, str] = {
+    "ag": AG,
+    "agid": AGID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+}
+
+
+def framework_iri(framework_id: str) -> str:
+    return f"{AGID}{quote(framework_id, safe='')}"
+
+
+def provision_iri(framework_id: str, ref: str) -> str:
+    return f"{AGID}{quote(framework_id, safe='')}/{quote(ref, safe='')}"
+
+
+def role_iri(role: str) -> str:
+    return f"{AGID}role/{quote(role, safe='')}"
+
+
+def org_iri(org: str, kind: str, item_id: str) -> str:
+    return f"{AGID}org/{quote(org, safe='')}/{quote(kind, safe='')}/{quote(item_id, safe='')}"

@@ -1,0 +1,36 @@
+"""Access to the Turtle files and catalogs shipped inside the package."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import rdflib
+
+
+def _package_path(*parts: str) -> Path:
+    return Path(str(resources.files("ontology").joinpath(*parts)))
+
+
+def vocabulary_path() -> Path:
+    return _package_path("aimsgraph.ttl")
+
+
+def shapes_path() -> Path:
+    return _package_path("shapes.ttl")
+
+
+def catalog_paths() -> list[Path]:
+    """The bundled framework catalogs, in a stable order."""
+    return sorted(_package_path("catalogs").glob("*.yaml"))
+
+
+@cache
+def vocabulary_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(vocabulary_path(), format="turtle")
+
+
+@cache
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(shapes_path(), format="turtle")

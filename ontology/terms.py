@@ -1,0 +1,98 @@
+"""The one table that says how graph records become RDF and back.
+
+Each record label is an ontology class; each property and link name has one predicate. Nothing else in the
+code base spells predicate IRIs for records, so the Turtle export, SHACL validation and the embedded store
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ontology.namespaces import AG, DCTERMS, SKOS, XSD
+
+Datatype = Literal["string", "integer", "boolean", "date", "decimal", "anyURI"]
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyTerm:
+    name: str
+    iri: str
+    datatype: Datatype = "string"
+    many: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTerm:
+    name: str
+    iri: str
+
+
+PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
+    PropertyTerm("ref", SKOS + "notation"),
+    PropertyTerm("name", SKOS + "prefLabel"),
+    PropertyTerm("title", DCTERMS + "title"),
+    PropertyTerm("summary", DCTERMS + "description"),
+    PropertyTerm("order", AG + "order", "integer"),
+    PropertyTerm("informative", AG + "informative", "boolean"),
+    PropertyTerm("applies_from", AG + "appliesFrom", "date"),
+    PropertyTerm("framework_id", AG + "frameworkId"),
+    PropertyTerm("identifier", DCTERMS + "identifier"),
+    PropertyTerm("version", DCTERMS + "hasVersion"),
+    PropertyTerm("issued", DCTERMS + "issued", "date"),
+    PropertyTerm("created", DCTERMS + "created", "date"),
+    PropertyTerm("publisher", DCTERMS + "publisher"),
+    PropertyTerm("creator", DCTERMS + "creator", many=True),
+    PropertyTerm("source", DCTERMS + "source"),
+    PropertyTerm("url", "http://www.w3.org/2000/01/rdf-schema#seeAlso", "anyURI"),
+    PropertyTerm("binding", AG + "binding", "boolean"),
+    PropertyTerm("strength", AG + "strength", "integer"),
+    PropertyTerm("rationale_type", AG + "rationaleType"),
+    PropertyTerm("rationale", AG + "rationale"),
+    PropertyTerm("review_status", AG + "reviewStatus"),
+    PropertyTerm("inferred", AG + "inferred", "boolean"),
+    PropertyTerm("status", AG + "status"),
+    PropertyTerm("location", AG + "location", "anyURI"),
+    PropertyTerm("content_hash", AG + "contentHash"),
+    PropertyTerm("collected_on", AG + "collectedOn", "date"),
+    PropertyTerm("valid_until", AG + "validUntil", "date"),
+)
+
+LINK_TERMS: tuple[LinkTerm, ...] = (
+    LinkTerm("PART_OF", AG + "partOf"),
+    LinkTerm("IN_FRAMEWORK", SKOS + "inScheme"),
+    LinkTerm("ADDRESSEE", AG + "addressee"),
+    LinkTerm("SOURCE", AG + "source"),
+    LinkTerm("TARGET", AG + "target"),
+    LinkTerm("RELATION", AG + "relation"),
+    LinkTerm("IN_MAPPING_SET", AG + "inMappingSet"),
+    LinkTerm("IMPLEMENTS", AG + "implements"),
+    LinkTerm("SCOPE", AG + "scope"),
+    LinkTerm("EVIDENCES", AG + "evidences"),
+    LinkTerm("USES", AG + "uses"),
+    LinkTerm("OWNED_BY", AG + "ownedBy"),
+)
+
+PROPERTY_BY_NAME = {term.name: term for term in PROPERTY_TERMS}
+PROPERTY_BY_IRI = {term.iri: term for term in PROPERTY_TERMS}
+LINK_BY_NAME = {term.name: term for term in LINK_TERMS}
+LINK_BY_IRI = {term.iri: term for term in LINK_TERMS}
+
+XSD_DATATYPES: dict[Datatype, str] = {
+    "string": XSD + "string",
+    "integer": XSD + "integer",
+    "boolean": XSD + "boolean",
+    "date": XSD + "date",
+    "decimal": XSD + "decimal",
+    "anyURI": XSD + "anyURI",
+}
+
+
+def class_iri(label: str) -> str:
+    """Record labels are the local names of ontology classes (`Article` → ag:Article)."""
+    return AG + label
+
+
+def label_of(class_iri_value: str) -> str | None:
+    return class_iri_value[len(AG) :] if class_iri_value.startswith(AG) else None

@@ -1,0 +1,68 @@
+"""SHACL validation of graph content against the bundled shapes.
+
+pyshacl runs on an rdflib graph holding the data plus the vocabulary (for the class hierarchy). Each
+violation comes back with its focus node, so callers can point at the file and line that made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import SH
+
+from ontology.rdf import Lit, Triple
+from ontology.resources import shapes_graph, vocabulary_graph
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    focus: str
+    path: str | None
+    message: str
+
+
+def to_rdflib(triples: Iterable[Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    target = graph if graph is not None else rdflib.Graph()
+    for s, p, o in triples:
+        obj: rdflib.term.Node = (
+            rdflib.Literal(o.lexical, datatype=rdflib.URIRef(o.datatype)) if isinstance(o, Lit) else rdflib.URIRef(o)
+        )
+        target.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+    return target
+
+
+def _short(term: object) -> str | None:
+    if term is None:
+        return None
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def validate_graph(data: rdflib.Graph) -> list[Violation]:
+    """Every SHACL violation in `data`; an empty list means the data conforms."""
+    conforms, report, _ = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=vocabulary_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if conforms:
+        return []
+    assert isinstance(report, rdflib.Graph)
+    violations: list[Violation] = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        violations.append(Violation(str(focus), _short(path), str(message) if message else "violates a shape"))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    return violations
+
+
+def validate_triples(triples: Iterable[Triple]) -> list[Violation]:
+    return validate_graph(to_rdflib(triples))

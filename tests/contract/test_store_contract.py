@@ -1,0 +1,155 @@
+"""The contract every store keeps, so that the service can run on any of them unchanged.
+
+One suite, parametrised over the stores; a new store joins by adding a factory to STORES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.errors import ReadOnlyStoreError
+from graph.records import GraphBatch, Node
+from graph.store import Store, open_store
+from graph.stores.embedded import EmbeddedStore
+
+StoreFactory = Callable[[Path], Store]
+
+STORES: dict[str, StoreFactory] = {
+    "memory": lambda tmp: open_store("memory"),
+    "embedded-disk": lambda tmp: open_store("embedded", path=tmp / "store"),
+}
+
+
+@pytest.fixture(params=sorted(STORES))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = STORES[request.param](tmp_path)
+    yield opened
+    opened.close()
+
+
+def article(n: int, **extra: object) -> Node:
+    return Node(
+        id=f"https://example.org/a/{n}",
+        labels=("Provision", "Article"),
+        props={"ref": f"Article {n}", "order": n, "title": f"Title {n}", **extra},  # type: ignore[dict-item]
+        links={"IN_FRAMEWORK": ("https://example.org/fw",)},
+    )
+
+
+FRAMEWORK = Node(
+    id="https://example.org/fw",
+    labels=("Framework",),
+    props={"framework_id": "fw", "issued": dt.date(2024, 6, 13), "binding": True, "creator": ("a", "b")},
+)
+
+
+def test_a_new_store_is_empty(store: Store) -> None:
+    assert store.is_empty()
+    assert store.get(["https://example.org/fw"]) == {}
+    assert list(store.nodes("Framework")) == []
+
+
+def test_nodes_read_back_exactly_as_written(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1), article(2, informative=True)]), replace=True)
+    found = store.get([FRAMEWORK.id, article(1).id, "https://example.org/unknown"])
+    assert found == {FRAMEWORK.id: FRAMEWORK, article(1).id: article(1)}
+    assert sorted(n.id for n in store.nodes("Article")) == [article(1).id, article(2).id]
+    assert store.get([article(2).id])[article(2).id].props["informative"] is True
+
+
+def test_every_write_raises_the_revision(store: Store) -> None:
+    first = store.revision
+    store.write(GraphBatch([FRAMEWORK]), replace=True)
+    second = store.revision
+    store.write(GraphBatch([article(1)]))
+    assert first < second < store.revision
+
+
+def test_upsert_replaces_a_node_whole_and_keeps_the_others(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1), article(2)]), replace=True)
+    changed = Node(id=article(1).id, labels=("Provision", "Article"), props={"ref": "Article 1", "order": 1})
+    store.write(GraphBatch([changed]))
+    assert store.get([article(1).id])[article(1).id] == changed  # title and links are gone with the old version
+    assert store.get([article(2).id])[article(2).id] == article(2)
+
+
+def test_deletes_happen_in_the_same_write(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1), article(2)]), replace=True)
+    store.write(GraphBatch([article(3)], deletes=[article(1).id]))
+    assert sorted(store.get([article(n).id for n in (1, 2, 3)])) == [article(2).id, article(3).id]
+
+
+def test_replace_makes_the_batch_the_whole_content(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1)]), replace=True)
+    store.write(GraphBatch([article(2)]), replace=True)
+    assert [n.id for n in store.nodes("Provision")] == [article(2).id]
+    assert list(store.nodes("Framework")) == []
+
+
+def test_referrers_are_the_incoming_neighbours(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1), article(2)]), replace=True)
+    found = store.referrers([FRAMEWORK.id, article(1).id], "IN_FRAMEWORK")
+    assert sorted(found[FRAMEWORK.id]) == [article(1).id, article(2).id]
+    assert found.get(article(1).id, []) == []
+
+
+def test_a_failed_write_changes_nothing(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1)]), replace=True)
+    revision = store.revision
+    broken = Node(id="https://example.org/x", labels=("Article",), props={"no_such_property": 1})
+    for replace in (False, True):
+        with pytest.raises(ValueError, match="no_such_property"):
+            store.write(GraphBatch([article(5), broken]), replace=replace)
+        assert store.revision == revision
+        assert sorted(store.get([article(1).id, article(5).id])) == [article(1).id]
+
+
+def test_durable_stores_survive_the_process(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = EmbeddedStore.open(path)
+    assert store.capabilities.durable
+    store.write(GraphBatch([FRAMEWORK, article(7)]), replace=True)
+    store.close()
+    code = (
+        "import sys; from graph.stores.embedded import EmbeddedStore as S; s = S.open(sys.argv[1]); "
+        "print(sorted(n.props['ref'] for n in s.nodes('Article')), s.revision)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "['Article 7'] 1"
+
+
+def test_a_second_process_reads_while_the_first_holds_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    holder = EmbeddedStore.open(path)
+    holder.write(GraphBatch([FRAMEWORK]), replace=True)
+    code = (
+        "import sys; from graph.stores.embedded import EmbeddedStore as S; s = S.open(sys.argv[1]); "
+        "print(s.capabilities.writable, len(list(s.nodes('Framework'))))\n"
+        "from graph.records import GraphBatch\n"
+        "try:\n    s.write(GraphBatch([]))\nexcept Exception as e:\n    print(type(e).__name__, e)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "False 1"
+    assert lines[1].startswith(ReadOnlyStoreError.__name__) and "aimsgraph serve" in lines[1]
+    holder.close()
+
+
+def test_unknown_store_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown store 'nosuch'"):
+        open_store("nosuch")
+
+
+def test_the_neo4j_driver_is_not_imported_for_the_embedded_store() -> None:
+    code = (
+        "import graph.bootstrap, graph.store; graph.store.open_store('memory'); "
+        "import sys; print('neo4j' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

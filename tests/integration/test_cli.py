@@ -1,0 +1,115 @@
+"""The CLI contract other tools rely on: JSON-only stdout, exit codes, messages that say what and where."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AIMSGRAPH, Cli
+
+pytestmark = pytest.mark.integration
+
+
+def test_first_use_bootstraps_an_empty_store_from_the_bundled_data(cli: Cli) -> None:
+    result = cli.run("frameworks", "--json", check=True)
+    frameworks = json.loads(result.stdout)  # stdout holds only JSON
+    assert {f["id"]: f["provision_count"] for f in frameworks} == {
+        "eu-ai-act": 481,
+        "gdpr": 487,
+        "iso27001": 139,
+        "iso42001": 96,
+        "nist-ai-rmf": 95,
+    }
+    assert set(frameworks[0]) >= {"id", "name", "version", "provision_count"}
+    assert cli.store.is_dir()
+
+
+def test_provisions_json_lists_every_node_with_the_contract_fields(seeded_cli: Cli) -> None:
+    rows = seeded_cli.json("provisions", "iso42001")
+    assert len(rows) == 96
+    assert set(rows[0]) >= {"ref", "title", "kind", "parent", "summary"}
+    control = next(r for r in rows if r["ref"] == "A.6.2.4")
+    assert control["kind"] == "control" and control["parent"] == "A.6.2" and control["summary"]
+
+
+def test_provision_resolves_refs_leniently_and_shows_children(seeded_cli: Cli) -> None:
+    data = seeded_cli.json("provision", "eu-ai-act", "art. 9(2)")
+    assert data["ref"] == "Article 9(2)"
+    assert [c["ref"] for c in data["children"]] == [f"Article 9(2)({x})" for x in "abcd"]
+    human = seeded_cli.run("provision", "iso27001", "a.5.1", check=True).stdout
+    assert "A.5.1" in human and "Policies for information security" in human
+
+
+def test_search_finds_by_ref_and_by_words(seeded_cli: Cli) -> None:
+    hits = seeded_cli.json("search", "human oversight", "--framework", "eu-ai-act")
+    assert hits[0]["ref"] == "Article 14"
+    assert seeded_cli.json("search", "GOVERN 1.1")[0]["ref"] == "GOVERN 1.1"
+
+
+def test_unknown_things_exit_1_with_a_message_on_stderr(seeded_cli: Cli) -> None:
+    result = seeded_cli.run("provision", "gdpr", "Article 100", "--json")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "unknown provision 'gdpr Article 100'" in result.stderr
+    result = seeded_cli.run("provisions", "iso9001")
+    assert result.returncode == 1 and "known frameworks: eu-ai-act" in result.stderr
+
+
+def test_usage_errors_exit_2(seeded_cli: Cli) -> None:
+    assert seeded_cli.run("provisions").returncode == 2
+    assert seeded_cli.run("no-such-command").returncode == 2
+
+
+def test_validate_passes_on_the_bundled_data(seeded_cli: Cli) -> None:
+    result = seeded_cli.run("validate", "--json", check=True)
+    assert json.loads(result.stdout) == {"valid": True, "problems": []}
+
+
+def test_a_bad_file_fails_validate_and_load_and_leaves_the_store_as_it_was(seeded_cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "framework:\n  id: bad\n  name: Bad\n  title: Bad\n  version: '1'\n  issued: 2024-01-01\n"
+        "  publisher: x\n  source: x\n  binding: false\nprovisions:\n"
+        "  - ref: '1'\n    kind: clause\n    title: One\n"
+        "  - ref: '1'\n    kind: clause\n    title: Again\n"
+    )
+    before = seeded_cli.json("frameworks")
+    validated = seeded_cli.run("validate", str(bad), "--json")
+    assert validated.returncode == 1
+    (problem,) = json.loads(validated.stdout)["problems"]
+    assert problem["file"] == str(bad) and problem["line"] == 14 and "duplicate ref '1'" in problem["message"]
+    loaded = seeded_cli.run("load", str(bad))
+    assert loaded.returncode == 1
+    assert f"{bad}:14" in loaded.stderr and "nothing was loaded" in loaded.stderr
+    assert seeded_cli.json("frameworks") == before
+
+
+def test_load_adds_a_framework_and_replace_makes_it_the_only_content(seeded_cli: Cli, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "framework:\n  id: extra\n  name: Extra\n  title: Extra\n  version: '1'\n  issued: 2024-01-01\n"
+        "  publisher: x\n  source: x\n  binding: false\nprovisions:\n"
+        "  - ref: '1'\n    kind: clause\n    title: One\n"
+    )
+    report = seeded_cli.json("load", str(extra))
+    assert report["frameworks"] == ["extra"] and report["nodes"] == 2
+    assert len(seeded_cli.json("frameworks")) == 6
+    seeded_cli.run("load", str(extra), "--replace", check=True)
+    assert [f["id"] for f in seeded_cli.json("frameworks")] == ["extra"]
+    seeded_cli.run("load", "--replace", check=True)  # no files: back to the bundled data
+    assert len(seeded_cli.json("frameworks")) == 5
+
+
+def test_the_store_comes_from_the_option_then_the_environment(tmp_path: Path) -> None:
+    env = {**os.environ, "AIMSGRAPH_STORE": str(tmp_path / "from-env")}
+    subprocess.run([AIMSGRAPH, "frameworks", "--json"], env=env, capture_output=True, check=True)
+    subprocess.run(
+        [AIMSGRAPH, "--store", str(tmp_path / "from-option"), "frameworks", "--json"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    assert (tmp_path / "from-env").is_dir() and (tmp_path / "from-option").is_dir()

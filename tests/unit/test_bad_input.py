@@ -1,0 +1,180 @@
+"""A bad file is rejected whole with file, line and reason, and the store keeps what it had."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from graph.errors import DataError
+from graph.ingest import Ingest
+from graph.records import Node
+from graph.service import Service
+from ontology.namespaces import framework_iri, provision_iri
+
+HEADER = """\
+framework:
+  id: demo
+  name: Demo
+  title: A demo framework
+  version: "1"
+  issued: 2024-01-01
+  publisher: aimsgraph tests
+  source: written for the tests
+  binding: false
+provisions:
+"""
+
+GOOD_BODY = """\
+  - ref: "1"
+    kind: clause
+    title: Scope
+  - ref: "1.1"
+    kind: control
+    parent: "1"
+    title: A control
+    summary: Do the thing that this control asks for.
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "demo.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + textwrap.dedent(body))
+    return path
+
+
+def problems_of(service: Service, path: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        service.load([path])
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.fixture
+def loaded(memory_service: Service, tmp_path: Path) -> Service:
+    memory_service.load([write(tmp_path, GOOD_BODY, "good.yaml")], replace=True)
+    return memory_service
+
+
+def assert_unchanged(service: Service) -> None:
+    assert [p.ref for p in service.provisions("demo")] == ["1", "1.1"]
+
+
+def test_a_good_file_loads(loaded: Service) -> None:
+    assert_unchanged(loaded)
+    assert loaded.framework("demo").provision_count == 2
+
+
+def test_yaml_syntax_error_names_the_line(loaded: Service, tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_BODY + '  - ref: "2\n    kind: clause\n')
+    (problem,) = problems_of(loaded, path)
+    assert problem.startswith(f"{path}:") and "YAML syntax error" in problem
+    assert_unchanged(loaded)
+
+
+def test_duplicate_ref_is_reported_with_both_lines(loaded: Service, tmp_path: Path) -> None:
+    body = (
+        GOOD_BODY
+        + '  - ref: "1.1"\n    kind: control\n    parent: "1"\n    title: Again\n'
+        + "    summary: Twice the same ref here.\n"
+    )
+    (problem,) = problems_of(loaded, write(tmp_path, body))
+    assert ":19 [provisions → 2 → ref]: duplicate ref '1.1' (first at line 14)" in problem
+    assert_unchanged(loaded)
+
+
+def test_dangling_parent_and_unknown_kind_are_reported_at_their_lines(loaded: Service, tmp_path: Path) -> None:
+    body = GOOD_BODY + (
+        '  - ref: "2.1"\n    kind: control\n    parent: "2"\n    title: Orphan\n'
+        "    summary: Its parent does not exist.\n"
+        '  - ref: "3"\n    kind: paragraf\n    title: Typo\n'
+    )
+    problems = problems_of(loaded, write(tmp_path, body))
+    assert len(problems) == 1 and "kind" in problems[0] and ":25" in problems[0]
+    assert "got 'paragraf'" in problems[0]
+    assert "'chapter'" in problems[0]  # the message lists the allowed kinds
+    fixed = body.replace("paragraf", "clause")
+    (problem,) = problems_of(loaded, write(tmp_path, fixed))
+    assert "parent '2' of '2.1' does not exist" in problem and ":21" in problem
+    assert_unchanged(loaded)
+
+
+def test_parent_listed_after_child_is_explained(loaded: Service, tmp_path: Path) -> None:
+    body = (
+        '  - ref: "1.1"\n    kind: clause\n    parent: "1"\n    title: Child\n'
+        '  - ref: "1"\n    kind: clause\n    title: Parent\n'
+    )
+    (problem,) = problems_of(loaded, write(tmp_path, body))
+    assert "comes after its child" in problem
+
+
+def test_unquoted_numeric_ref_gets_a_hint(loaded: Service, tmp_path: Path) -> None:
+    (problem,) = problems_of(loaded, write(tmp_path, "  - ref: 4.1\n    kind: clause\n    title: Numbers\n"))
+    assert "quote refs" in problem and ":11" in problem
+
+
+def test_duplicate_yaml_key_is_not_silently_dropped(loaded: Service, tmp_path: Path) -> None:
+    body = GOOD_BODY + '  - ref: "2"\n    kind: clause\n    title: One\n    title: Two\n'
+    (problem,) = problems_of(loaded, write(tmp_path, body))
+    assert "duplicate key 'title'" in problem and ":22" in problem
+
+
+def test_missing_summary_on_a_control_is_refused(loaded: Service, tmp_path: Path) -> None:
+    body = GOOD_BODY + '  - ref: "1.2"\n    kind: control\n    parent: "1"\n    title: No summary\n'
+    (problem,) = problems_of(loaded, write(tmp_path, body))
+    assert "needs a summary" in problem
+
+
+def test_one_bad_file_rejects_the_whole_load(loaded: Service, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(HEADER.replace("id: demo", "id: other") + '  - ref: "1"\n    kind: clause\n    title: Fine\n')
+    bad = write(tmp_path, '  - ref: "9"\n    kind: nonsense\n    title: Bad\n', "bad.yaml")
+    with pytest.raises(DataError):
+        loaded.load([other, bad])
+    assert [f.id for f in loaded.frameworks()] == ["demo"]
+    assert_unchanged(loaded)
+
+
+def test_not_a_catalog_and_missing_files_are_reported(loaded: Service, tmp_path: Path) -> None:
+    stray = tmp_path / "stray.yaml"
+    stray.write_text("- just\n- a list\n")
+    problems = problems_of(loaded, stray)
+    assert "not a file aimsgraph knows" in problems[0]
+    assert "cannot read file" in problems_of(loaded, tmp_path / "missing.yaml")[0]
+
+
+def test_shacl_violation_is_reported_at_the_line_that_made_it(loaded: Service) -> None:
+    """Data that passes the schema but breaks a shape (here a parent in another framework) is refused."""
+    ingest = Ingest()
+    ingest.add(
+        Node(
+            id=provision_iri("demo", "2"),
+            labels=("Provision", "Clause"),
+            props={"ref": "2", "title": "Misplaced", "order": 3},
+            links={"IN_FRAMEWORK": (framework_iri("demo"),), "PART_OF": (provision_iri("elsewhere", "1"),)},
+        ),
+        "crafted.yaml",
+        42,
+    )
+    ingest.add(
+        Node(
+            id=provision_iri("demo", "3"),
+            labels=("Provision", "Article"),
+            props={"ref": "3", "order": 4},
+            links={"IN_FRAMEWORK": (framework_iri("demo"),)},
+        ),
+        "crafted.yaml",
+        50,
+    )
+    with pytest.raises(DataError) as caught:
+        loaded.write_checked(ingest)
+    text = "\n".join(map(str, caught.value.problems))
+    assert "crafted.yaml:42" in text and "parent" in text
+    assert "crafted.yaml:50" in text and "needs its title" in text and "needs a summary" in text
+    assert_unchanged(loaded)
+
+
+def test_reloading_a_framework_replaces_its_provisions(loaded: Service, tmp_path: Path) -> None:
+    smaller = write(tmp_path, '  - ref: "1"\n    kind: clause\n    title: Scope, revised\n')
+    loaded.load([smaller])
+    assert [(p.ref, p.title) for p in loaded.provisions("demo")] == [("1", "Scope, revised")]
