@@ -37,7 +37,7 @@ test: install lint typecheck
 	exit $$status
 
 test-fast: install
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not integration"
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -240,6 +240,21 @@ def search(
 
 
 @app.command()
+def export(
+    rdf_format: Annotated[str, typer.Option("--format", help="turtle, json-ld or nt.")] = "turtle",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export the whole graph as RDF; the output validates against the bundled SHACL shapes."""
+    with _service() as service:
+        text = service.export_graph(rdf_format)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,

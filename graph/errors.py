@@ -44,6 +44,10 @@ class NotFoundError(AimsgraphError):
         super().__init__(f"unknown {what} {key!r}" + (f"; {hint}" if hint else ""))
 
 
+class UsageError(AimsgraphError):
+    """An option or argument the service cannot act on."""
+
+
 class StoreBusyError(AimsgraphError):
     """The embedded store is held for writing by another process."""
 

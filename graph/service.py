@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from graph.catalog_index import CatalogIndex
-from graph.errors import DataError, NotFoundError, Problem
+from graph.errors import DataError, NotFoundError, Problem, UsageError
 from graph.ingest import Ingest, add_catalog
 from graph.records import GraphBatch
 from graph.refs import ref_key
@@ -20,6 +20,7 @@ from graph.views import FrameworkView, LoadReport, ProvisionView
 from loaders.bundle import bundled_paths
 from loaders.catalog import parse_catalog
 from loaders.yaml_source import read_yaml
+from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples
 from ontology.validate import to_rdflib, validate_graph
 
@@ -109,6 +110,18 @@ class Service:
                 scored.append((score, fid, view.order, view))
         scored.sort(key=lambda item: item[:3])
         return [item[3] for item in scored[:limit]]
+
+    # -- export ---------------------------------------------------------------------------------------------
+    def export_graph(self, rdf_format: str = "turtle") -> str:
+        """The whole graph as RDF (turtle, json-ld or nt) that validates against the bundled shapes."""
+        formats = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld", "nt": "nt"}
+        if rdf_format not in formats:
+            raise UsageError(f"unknown export format {rdf_format!r}; choose one of turtle, json-ld, nt")
+        graph = to_rdflib(nodes_to_triples(self.store.all_nodes()))
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        text: str = graph.serialize(format=formats[rdf_format])
+        return text
 
     # -- loading and validating --------------------------------------------------------------------------
     def _ingest(self, paths: Sequence[Path], progress: ProgressCallback) -> Ingest:

@@ -46,6 +46,10 @@ class Store(Protocol):
         """Every node carrying the label."""
         ...
 
+    def all_nodes(self) -> Iterator[Node]:
+        """Every node, for export."""
+        ...
+
     def referrers(self, ids: Iterable[str], link: str) -> dict[str, list[str]]:
         """For each id, the nodes that link to it through `link` (incoming neighbours)."""
         ...

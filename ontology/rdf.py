@@ -117,8 +117,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def ntriples_term(obj: Obj) -> str:
     if isinstance(obj, Lit):
+        if obj.datatype == XSD_STRING:  # RDF 1.1: the same literal; plain form suits every tool
+            return f'"{_escape(obj.lexical)}"'
         return f'"{_escape(obj.lexical)}"^^<{obj.datatype}>'
     return f"<{obj}>"
 

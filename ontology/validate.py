@@ -13,7 +13,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-from ontology.rdf import Lit, Triple
+from ontology.rdf import XSD_STRING, Lit, Obj, Triple
 from ontology.resources import shapes_graph, vocabulary_graph
 
 
@@ -24,13 +24,18 @@ class Violation:
     message: str
 
 
+def _rdflib_term(obj: Obj) -> rdflib.term.Node:
+    if not isinstance(obj, Lit):
+        return rdflib.URIRef(obj)
+    if obj.datatype == XSD_STRING:  # rdflib tells "x" from "x"^^xsd:string; RDF 1.1 does not
+        return rdflib.Literal(obj.lexical)
+    return rdflib.Literal(obj.lexical, datatype=rdflib.URIRef(obj.datatype))
+
+
 def to_rdflib(triples: Iterable[Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     target = graph if graph is not None else rdflib.Graph()
     for s, p, o in triples:
-        obj: rdflib.term.Node = (
-            rdflib.Literal(o.lexical, datatype=rdflib.URIRef(o.datatype)) if isinstance(o, Lit) else rdflib.URIRef(o)
-        )
-        target.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+        target.add((rdflib.URIRef(s), rdflib.URIRef(p), _rdflib_term(o)))
     return target
 
 

@@ -221,8 +221,17 @@ class EmbeddedStore:
                     result[node_id].append(quad.subject.value)
         return result
 
+    def all_nodes(self) -> Iterator[Node]:
+        grouped: dict[str, list[tuple[str, Obj]]] = defaultdict(list)
+        for subject, predicate, obj in self.triples():
+            grouped[subject].append((predicate, obj))
+        for subject, pairs in grouped.items():
+            node = triples_to_node(subject, pairs)
+            if node is not None:
+                yield node
+
     def triples(self) -> Iterator[Triple]:
-        """Everything in the current generation, for export and validation."""
+        """Everything in the current generation."""
         if self._generation is None:
             return
         for quad in self._ox.quads_for_pattern(None, None, None, self._generation):

@@ -1,0 +1,202 @@
+"""Benchmarks of the foundation's query paths, each against a baseline measured in the same run.
+
+Figures are ratios to the baseline (machines here are shared and noisy; absolute times are context only):
+
+* bootstrap: parse + validate + write the bundled catalogs into an empty on-disk store, against parsing the
+  same content as Turtle into a plain in-memory rdflib graph;
+* store write: the bundled batch written into each candidate store (the choice the README records);
+* provisions: all provisions of a framework (the `provisions` command and GraphQL query), against a SPARQL
+  query over a plain in-memory rdflib graph — cold (index built after opening) and warm.
+
+Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from graph.ingest import Ingest
+from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
+from loaders.bundle import bundled_paths
+from ontology.namespaces import PREFIXES
+from ontology.rdf import nodes_to_triples, to_ntriples
+from ontology.validate import to_rdflib
+
+PROVISIONS_SPARQL = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX ag: <https://w3id.org/aimsgraph/ontology#>
+SELECT ?ref ?title ?kind ?parentRef ?summary WHERE {
+  ?fw ag:frameworkId "eu-ai-act" .
+  ?p skos:inScheme ?fw ; skos:notation ?ref ; ag:order ?order ; a ?kind .
+  FILTER (?kind != ag:Provision)
+  OPTIONAL { ?p dcterms:title ?title }
+  OPTIONAL { ?p dcterms:description ?summary }
+  OPTIONAL { ?p ag:partOf/skos:notation ?parentRef }
+} ORDER BY ?order
+"""
+
+
+def measure(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of `repeat` runs, in seconds."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def bundled_ingest() -> Ingest:
+    return Service(EmbeddedStore.open(None))._ingest(bundled_paths(), lambda *_: None)
+
+
+Row = dict[str, object]
+
+
+def row(name: str, ours: float, baseline: float, baseline_name: str) -> Row:
+    return {
+        "benchmark": name,
+        "ours_ms": ours * 1e3,
+        "baseline": baseline_name,
+        "baseline_ms": baseline * 1e3,
+        "ratio": ours / baseline,
+    }
+
+
+class Fixture:
+    """The bundled data in every form the benchmarks need, prepared once."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.ingest = bundled_ingest()
+        self.triples = list(nodes_to_triples(self.ingest.batch))
+        self.turtle = to_rdflib(self.triples).serialize(format="turtle")
+        self.ntriples = to_ntriples(self.triples)
+        self._counter = 0
+
+    def fresh_path(self, stem: str) -> Path:
+        self._counter += 1
+        return self.tmp / f"{stem}-{self._counter}"
+
+    def rdflib_graph(self) -> rdflib.Graph:
+        return rdflib.Graph().parse(data=self.turtle, format="turtle")
+
+
+def bench_bootstrap(fx: Fixture, repeat: int) -> list[Row]:
+    def bootstrap_disk() -> None:
+        store = EmbeddedStore.open(fx.fresh_path("store"))
+        Service(store).ensure_bootstrapped()
+        store.close()
+
+    return [
+        row(
+            "bootstrap: parse+validate+write bundled data (on disk)",
+            measure(bootstrap_disk, repeat),
+            measure(fx.rdflib_graph, repeat),
+            "rdflib parse of the same Turtle, in memory",
+        )
+    ]
+
+
+def bench_store_write(fx: Fixture, repeat: int) -> list[Row]:
+    """The store choice: the bundled batch written into each candidate."""
+
+    def write_oxigraph_memory() -> None:
+        ox.Store().bulk_load(fx.ntriples.encode(), format=ox.RdfFormat.N_TRIPLES)
+
+    def write_embedded_disk() -> None:
+        store = EmbeddedStore.open(fx.fresh_path("write"))
+        store.write(fx.ingest.batch, replace=True)
+        store.close()
+
+    baseline = measure(lambda: to_rdflib(fx.triples), repeat)
+    return [
+        row("store write: rdflib Memory", baseline, baseline, "rdflib Memory"),
+        row("store write: Oxigraph in memory", measure(write_oxigraph_memory, repeat), baseline, "rdflib Memory"),
+        row(
+            "store write: Oxigraph on disk (embedded)", measure(write_embedded_disk, repeat), baseline, "rdflib Memory"
+        ),
+    ]
+
+
+def bench_provisions(fx: Fixture, slow_repeat: int, fast_repeat: int) -> list[Row]:
+    """All provisions of the EU AI Act (481 rows), as the `provisions` command and GraphQL query ask."""
+    graph = fx.rdflib_graph()
+    prepared = rdflib.plugins.sparql.prepareQuery(PROVISIONS_SPARQL, initNs=PREFIXES)
+    expected = len(list(graph.query(prepared)))
+    baseline = measure(lambda: list(graph.query(prepared)), max(3, fast_repeat // 20))
+    store_path = fx.fresh_path("query")
+    seeded = EmbeddedStore.open(store_path)
+    Service(seeded).ensure_bootstrapped()
+    seeded.close()
+
+    def cold_query() -> None:
+        store = EmbeddedStore.open(store_path)
+        assert len(Service(store).provisions("eu-ai-act")) == expected
+        store.close()
+
+    warm = Service(EmbeddedStore.open(store_path, read_only=True))
+    assert len(warm.provisions("eu-ai-act")) == expected
+    name = "rdflib SPARQL, in memory"
+    return [
+        row("provisions eu-ai-act: cold (open + index build)", measure(cold_query, slow_repeat), baseline, name),
+        row("provisions eu-ai-act: warm", measure(lambda: warm.provisions("eu-ai-act"), fast_repeat), baseline, name),
+        row(
+            "provision lookup (lenient ref): warm",
+            measure(lambda: warm.provision("eu-ai-act", "art. 9(2)"), fast_repeat),
+            baseline,
+            name,
+        ),
+    ]
+
+
+def report(rows: list[Row], payload: dict[str, object]) -> None:
+    width = max(len(str(r["benchmark"])) for r in rows)
+    print(f"{'benchmark':<{width}}  {'ours ms':>9}  {'base ms':>9}  {'ratio':>9}  baseline")
+    for r in rows:
+        print(
+            f"{r['benchmark']:<{width}}  {r['ours_ms']:>9.2f}  {r['baseline_ms']:>9.2f}  {r['ratio']:>9.3g}  "
+            f"{r['baseline']}"
+        )
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.json").write_text(json.dumps({**payload, "rows": rows}, indent=2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="few repetitions: proves the benchmarks run")
+    args = parser.parse_args()
+    slow_repeat, fast_repeat = (1, 5) if args.quick else (5, 200)
+    with tempfile.TemporaryDirectory() as tmp:
+        fx = Fixture(Path(tmp))
+        rows = bench_bootstrap(fx, slow_repeat) + bench_store_write(fx, slow_repeat)
+        rows += bench_provisions(fx, slow_repeat, fast_repeat)
+    report(
+        rows,
+        {
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "python": sys.version.split()[0],
+            "machine": platform.machine(),
+            "quick": args.quick,
+            "triples": len(fx.triples),
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
