@@ -22,7 +22,7 @@ from graph.bootstrap import bootstrap
 from graph.errors import AimsgraphError
 from graph.service import Service
 from graph.settings import Settings
-from graph.views import ProvisionView, to_jsonable
+from graph.views import CrosswalkMatrix, MappingView, MatrixCell, ProvisionView, to_jsonable
 
 app = typer.Typer(
     name="aimsgraph",
@@ -239,19 +239,225 @@ def search(
     )
 
 
+def _mapping_row(view: MappingView) -> dict[str, Any]:
+    return {
+        "source": view.source.ref,
+        "source_framework": view.source.framework,
+        "source_title": view.source.display_title,
+        "target": view.target.ref if view.target else None,
+        "target_framework": view.target_framework,
+        "target_title": view.target.display_title if view.target else None,
+        "relation": view.relation,
+        "strength": view.strength,
+        "rationale_type": view.rationale_type,
+        "rationale": view.rationale,
+        "provenance": {
+            "mapping_set": view.mapping_set,
+            "creators": list(view.creators),
+            "created": view.created.isoformat() if view.created else None,
+            "review_status": view.review_status,
+            "authority": view.authority,
+        },
+        "inferred": view.inferred,
+        "inverted": view.inverted,
+        "path": [f"{p.framework} {p.ref}" for p in view.path],
+    }
+
+
+RELATION_STYLE = {
+    "equal": "bold green",
+    "superset": "green",
+    "subset": "yellow",
+    "intersects": "cyan",
+    "related": "dim",
+    "no_relationship": "red",
+}
+
+
 @app.command()
-def export(
-    rdf_format: Annotated[str, typer.Option("--format", help="turtle, json-ld or nt.")] = "turtle",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+def crosswalk(
+    source: Annotated[str, typer.Argument(help="Source framework id.")],
+    target: Annotated[str, typer.Argument(help="Target framework id.")],
+    inferred: Annotated[bool, typer.Option("--inferred", help="Add mappings composed along paths.")] = False,
+    min_strength: Annotated[int | None, typer.Option(min=1, max=10, help="Only mappings this strong.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=5, help="Longest inference path, in hops.")] = 3,
+    matrix: Annotated[bool, typer.Option("--matrix", help="Show a matrix of source × target groups.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Export the whole graph as RDF; the output validates against the bundled SHACL shapes."""
+    """How the provisions of one framework relate to another's (read backwards where asserted the other way)."""
     with _service() as service:
-        text = service.export_graph(rdf_format)
+        views = service.crosswalk(source, target, include_inferred=inferred, min_strength=min_strength, depth=depth)
+        grid = service.crosswalk_matrix(views) if matrix and not as_json else None
+    if as_json:
+        _print_json([_mapping_row(v) for v in views])
+        return
+    if grid is not None:
+        out.print(_matrix_table(f"{source} → {target}: mappings per group", grid))
+        return
+    rows = [
+        [
+            f"{v.source.ref}",
+            f"[{RELATION_STYLE.get(v.relation, '')}]{v.relation}[/]",
+            v.target.ref if v.target else "(no counterpart)",
+            str(v.strength or ""),
+            ("inferred" if v.inferred else "inverse" if v.inverted else v.mapping_set),
+            v.rationale,
+        ]
+        for v in views
+    ]
+    table = _table(
+        f"{source} → {target}: {len(views)} mapping(s)",
+        ["source", "relation", "target", "str.", "from", "rationale"],
+        [],
+    )
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _matrix_cell(cell: MatrixCell) -> str:
+    style = RELATION_STYLE.get(cell.best or "", "")
+    return f"[{style}]{cell.count}[/]" if cell.count else "·"
+
+
+def _matrix_table(title: str, grid: CrosswalkMatrix) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("source ↓ / target →")
+    for column in grid.columns:
+        table.add_column(column, justify="right")
+    for row, cells in zip(grid.rows, grid.cells, strict=True):
+        table.add_row(row, *[_matrix_cell(cell) for cell in cells])
+    return table
+
+
+@app.command()
+def coverage(
+    want: Annotated[str, typer.Option("--want", help="The framework to assess.")],
+    have: Annotated[str, typer.Option("--have", help="The framework you implement.")],
+    have_file: Annotated[
+        Path | None,
+        typer.Option("--have-file", help="Only these implemented refs of --have: one per line, # comments."),
+    ] = None,
+    inferred: Annotated[bool, typer.Option("--inferred", help="Count inferred mappings too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """What of --want is covered, partial or uncovered by what you implement of --have — and why."""
+    refs: list[str] = []
+    if have_file is not None:
+        try:
+            lines = have_file.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            err.print(f"[red]error:[/red] cannot read {have_file}: {error}")
+            raise typer.Exit(1) from None
+        refs = [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    with _service() as service:
+        result = service.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
+    if as_json:
+        _print_json(
+            {
+                "have": result.have,
+                "have_refs": list(result.have_refs),
+                "want": result.want,
+                **{
+                    status: [
+                        {
+                            "ref": v.unit.ref,
+                            "title": v.unit.display_title,
+                            "because": [_mapping_row(m) for m in v.because],
+                        }
+                        for v in result.of(status)
+                    ]
+                    for status in ("covered", "partial", "uncovered")
+                },
+                "ratio": round(result.ratio, 4),
+                "reached_ratio": round(result.reached_ratio, 4),
+            }
+        )
+        return
+    style = {"covered": "green", "partial": "yellow", "uncovered": "red"}
+    table = Table(
+        title=f"{result.want} as covered by {result.have}" + (f" ({len(refs)} refs)" if refs else ""),
+        title_justify="left",
+    )
+    for column in ("ref", "title", "verdict", "best reason"):
+        table.add_column(column, overflow="fold")
+    for verdict in result.verdicts:
+        best = verdict.because[0] if verdict.because else None
+        reason = f"{best.source.framework} {best.source.ref} {best.relation} ({best.strength})" if best else ""
+        table.add_row(
+            verdict.unit.ref, verdict.unit.display_title, f"[{style[verdict.status]}]{verdict.status}[/]", reason
+        )
+    out.print(table)
+    out.print(
+        f"covered {len(result.of('covered'))}, partial {len(result.of('partial'))}, uncovered "
+        f"{len(result.of('uncovered'))} of {len(result.verdicts)}; ratio {result.ratio:.1%} "
+        f"(reached {result.reached_ratio:.1%})"
+    )
+
+
+export_app = typer.Typer(help="Export the graph or mapping sets.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")
+
+
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+
+
+@export_app.command("graph")
+def export_graph(
+    rdf_format: Annotated[str, typer.Option("--format", help="turtle, json-ld or nt.")] = "turtle",
+    output: OutputOption = None,
+) -> None:
+    """The whole graph as RDF; the output validates against the bundled SHACL shapes."""
+    with _service() as service:
+        text = service.export_graph(rdf_format)
+    _write(text, output)
+
+
+@export_app.command("mappings")
+def export_mappings(
+    mapping_set: Annotated[str, typer.Option("--set", help="Mapping set id (see `aimsgraph mapping-sets`).")],
+    fmt: Annotated[str, typer.Option("--format", help="sssom (TSV) or skos (Turtle).")] = "sssom",
+    output: OutputOption = None,
+) -> None:
+    """One mapping set as SSSOM TSV or SKOS Turtle; `aimsgraph load` reads the SSSOM back."""
+    with _service() as service:
+        text = service.export_mappings(mapping_set, fmt)
+    _write(text, output)
+
+
+@app.command("mapping-sets")
+def mapping_sets(as_json: JsonOption = False) -> None:
+    """The mapping sets in the graph, with their provenance."""
+    with _service() as service:
+        sets = service.mapping_sets()
+    if as_json:
+        _print_json([to_jsonable(s) for s in sets])
+        return
+    out.print(
+        _table(
+            "Mapping sets",
+            ["id", "source → target", "mappings", "no counterpart", "by", "authority"],
+            [
+                [
+                    s.id,
+                    f"{s.source_framework} → {s.target_framework}",
+                    str(s.mapping_count),
+                    str(s.no_counterpart_count),
+                    ", ".join(s.creators),
+                    s.authority or "",
+                ]
+                for s in sets
+            ],
+        )
+    )
 
 
 @app.command()

@@ -6,7 +6,12 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   same content as Turtle into a plain in-memory rdflib graph;
 * store write: the bundled batch written into each candidate store (the choice the README records);
 * provisions: all provisions of a framework (the `provisions` command and GraphQL query), against a SPARQL
-  query over a plain in-memory rdflib graph — cold (index built after opening) and warm.
+  query over a plain in-memory rdflib graph — cold (index built after opening) and warm;
+* crosswalk --inferred for every ordered pair of frameworks, against SPARQL property paths (1–3 mapping
+  hops either way) in plain rdflib, which find the pairs without judging their relation; a check that both
+  find the same pairs rides along;
+* coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
+  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -163,6 +168,93 @@ def bench_provisions(fx: Fixture, slow_repeat: int, fast_repeat: int) -> list[Ro
     ]
 
 
+HOP = "((^ag:source/ag:target)|(^ag:target/ag:source))"
+REACH_SPARQL = """
+PREFIX ag: <https://w3id.org/aimsgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?t WHERE {{
+  ?fa ag:frameworkId "{source}" . ?s skos:inScheme ?fa .
+  ?s {hop}/{hop}?/{hop}? ?t .
+  ?fb ag:frameworkId "{target}" . ?t skos:inScheme ?fb .
+}}"""
+COVERAGE_SPARQL = """
+PREFIX ag: <https://w3id.org/aimsgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?t ?relation WHERE {{
+  ?fa ag:frameworkId "{have}" . ?fb ag:frameworkId "{want}" .
+  ?s skos:inScheme ?fa . ?m ag:{near} ?s ; ag:{far} ?t ; ag:relation ?relation . ?t skos:inScheme ?fb .
+}}"""
+PARENTS_SPARQL = """
+PREFIX ag: <https://w3id.org/aimsgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?child ?parent WHERE {{ ?fb ag:frameworkId "{want}" . ?child skos:inScheme ?fb ; ag:partOf ?parent . }}"""
+
+
+def naive_coverage(graph: rdflib.Graph, have: str, want: str) -> dict[str, set[str]]:
+    """What a first implementation would do: fetch mapped targets and parent links, roll up in Python.
+
+    (A single query with `ag:partOf*` did not finish in five minutes in rdflib: unbounded paths are out.)
+    """
+    parents = {str(c): str(p) for c, p in graph.query(PARENTS_SPARQL.format(want=want))}
+    reached: dict[str, set[str]] = {}
+    for near, far in (("source", "target"), ("target", "source")):  # a UNION of the two took minutes
+        for target, relation in graph.query(COVERAGE_SPARQL.format(have=have, want=want, near=near, far=far)):
+            node: str | None = str(target)
+            while node is not None:
+                reached.setdefault(node, set()).add(str(relation))
+                node = parents.get(node)
+    return reached
+
+
+class Bundled:
+    """The bundled data with its crosswalks, in our service and as a plain in-memory rdflib graph."""
+
+    def __init__(self) -> None:
+        self.service = Service(EmbeddedStore.open(None))
+        self.service.load(include_bundled=True, replace=True)
+        self.graph = rdflib.Graph().parse(data=self.service.export_graph("nt"), format="nt")
+        # Records of absence are no path: the reachability baseline walks only real mappings.
+        absent = rdflib.URIRef("https://w3id.org/aimsgraph/ontology#noRelationship")
+        relation = rdflib.URIRef("https://w3id.org/aimsgraph/ontology#relation")
+        for mapping in list(self.graph.subjects(relation, absent)):
+            self.graph.remove((mapping, None, None))
+        self.frameworks = [f.id for f in self.service.frameworks()]
+
+
+def bench_crosswalk(data: Bundled, repeat: int, pairs: list[tuple[str, str]]) -> list[Row]:
+    """`crosswalk A B --inferred` for each ordered pair; the baseline finds the same pairs by property paths."""
+    rows = []
+    service = data.service
+    for source, target in pairs:
+        query = REACH_SPARQL.format(source=source, target=target, hop=HOP)
+        reach = {(str(s), str(t)) for s, t in data.graph.query(query)}
+        baseline = measure(lambda q=query: list(data.graph.query(q)), repeat)
+
+        def cold(a: str = source, b: str = target) -> list[object]:
+            service._inferred.clear()  # measure the inference itself, not its cache
+            return list(service.crosswalk(a, b, include_inferred=True))
+
+        ours = {
+            (v.source.iri, v.target.iri) for v in service.crosswalk(source, target, include_inferred=True) if v.target
+        }
+        agree = "same pairs" if ours == reach else f"DIFFER: ours {len(ours)}, paths {len(reach)}"
+        name = f"crosswalk --inferred {source} → {target} ({len(ours)} pairs, {agree})"
+        rows.append(row(name + ": cold", measure(cold, repeat), baseline, "rdflib SPARQL property paths"))
+        warm = measure(lambda a=source, b=target: service.crosswalk(a, b, include_inferred=True), repeat)
+        rows.append(row(name + ": warm", warm, baseline, "rdflib SPARQL property paths"))
+    return rows
+
+
+def bench_coverage(data: Bundled, repeat: int, pairs: list[tuple[str, str]]) -> list[Row]:
+    """`coverage --have A --want B`; the baseline fetches mapped targets by SPARQL and rolls them up."""
+    rows = []
+    for have, want in pairs:
+        baseline = measure(lambda h=have, w=want: naive_coverage(data.graph, h, w), repeat)
+        ours = measure(lambda h=have, w=want: data.service.coverage(w, have=h), repeat)
+        rows.append(row(f"coverage --have {have} --want {want}", ours, baseline, "rdflib SPARQL + Python roll-up"))
+    return rows
+
+
 def report(rows: list[Row], payload: dict[str, object]) -> None:
     width = max(len(str(r["benchmark"])) for r in rows)
     print(f"{'benchmark':<{width}}  {'ours ms':>9}  {'base ms':>9}  {'ratio':>9}  baseline")
@@ -185,6 +277,19 @@ def main() -> int:
         fx = Fixture(Path(tmp))
         rows = bench_bootstrap(fx, slow_repeat) + bench_store_write(fx, slow_repeat)
         rows += bench_provisions(fx, slow_repeat, fast_repeat)
+    data = Bundled()
+    pairs = [(a, b) for a in data.frameworks for b in data.frameworks if a != b]
+    if args.quick:
+        pairs = [("iso27001", "eu-ai-act"), ("nist-ai-rmf", "iso42001")]
+    rows += bench_crosswalk(data, slow_repeat, pairs)
+    coverage_pairs = [
+        ("iso27001", "iso42001"),
+        ("nist-ai-rmf", "iso42001"),
+        ("iso42001", "eu-ai-act"),
+        ("iso42001", "gdpr"),
+        ("nist-ai-rmf", "eu-ai-act"),
+    ]
+    rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     report(
         rows,
         {

@@ -16,7 +16,7 @@ from graph.records import Node
 from graph.refs import candidate_keys, ref_key
 from graph.store import Store
 from graph.views import FrameworkView, ProvisionView
-from ontology.namespaces import AGID
+from ontology.namespaces import AGID, provision_iri
 
 
 def _role(iri: str) -> str:
@@ -108,3 +108,54 @@ class CatalogIndex:
             if key in keyed:
                 return keyed[key]
         return None
+
+    # -- coverage units: what a crosswalk's coverage is counted in ---------------------------------------
+    def is_unit(self, view: ProvisionView) -> bool:
+        """Controls, subcategories, articles, and clauses without subclauses carry requirements of their own."""
+        if view.kind in ("control", "subcategory", "article"):
+            return True
+        if view.kind == "clause":
+            return not any(self.child(view, ref).kind == "clause" for ref in view.children)
+        return False
+
+    def child(self, view: ProvisionView, ref: str) -> ProvisionView:
+        return self.by_iri[provision_iri(view.framework, ref)]
+
+    def units(self, framework: str) -> list[ProvisionView]:
+        return [v for v in self.by_framework.get(framework, []) if self.is_unit(v)]
+
+    def unit_of(self, iri: str) -> str | None:
+        """The unit a provision is or belongs to (a paragraph's article); None for groupings above units."""
+        view = self.by_iri.get(iri)
+        while view is not None:
+            if self.is_unit(view):
+                return view.iri
+            view = self.by_iri.get(provision_iri(view.framework, view.parent)) if view.parent else None
+        return None
+
+    def units_under(self, iri: str) -> list[str]:
+        view = self.by_iri.get(iri)
+        if view is None:
+            return []
+        found: list[str] = []
+        stack = [self.child(view, ref) for ref in reversed(view.children)]
+        while stack:
+            current = stack.pop()
+            if self.is_unit(current):
+                found.append(current.iri)
+            else:
+                stack.extend(self.child(current, ref) for ref in reversed(current.children))
+        return found
+
+    def parts_of(self, iri: str) -> list[str]:
+        view = self.by_iri.get(iri)
+        return [] if view is None else [provision_iri(view.framework, ref) for ref in view.children]
+
+    def descendants(self, iri: str) -> list[str]:
+        found: list[str] = []
+        stack = self.parts_of(iri)
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(self.parts_of(current))
+        return found

@@ -5,12 +5,17 @@ The origin table lets a SHACL violation on a node be reported at the line that p
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from graph.records import GraphBatch, Node, Value
+from graph.refs import candidate_keys, ref_key
 from loaders.catalog import Catalog, Role
+from loaders.mapping_set import MappingSetFile
 from loaders.yaml_source import SourceDocument
-from ontology.namespaces import framework_iri, provision_iri, role_iri
+from ontology.namespaces import AG, AGID, framework_iri, provision_iri, role_iri
 
 KIND_LABELS: dict[str, str] = {
     "chapter": "Chapter",
@@ -37,6 +42,7 @@ class Ingest:
     batch: GraphBatch = field(default_factory=GraphBatch)
     origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     framework_ids: list[str] = field(default_factory=list)
+    mapping_set_ids: list[str] = field(default_factory=list)
 
     def add(self, node: Node, file: str, line: int | None) -> None:
         self.batch.add(node)
@@ -106,3 +112,156 @@ def add_catalog(ingest: Ingest, catalog: Catalog, doc: SourceDocument) -> None:
         )
     for role in sorted(roles):
         ingest.add(role_node(role), doc.file, None)
+
+
+class RefResolver:
+    """Which refs exist, per framework, for checking the refs a mapping set names.
+
+    Refs in data files must be written exactly as the catalog writes them; a near miss (`art. 9(2)`) is
+    reported with the canonical spelling as a suggestion rather than silently accepted.
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[str, set[str]] = {}
+        self._lenient: dict[str, dict[str, str]] = {}
+
+    def add_framework(self, framework_id: str, refs: Iterable[str]) -> None:
+        known = set(refs)
+        self._exact[framework_id] = known
+        self._lenient[framework_id] = {ref_key(ref): ref for ref in known}
+
+    def has_framework(self, framework_id: str) -> bool:
+        return framework_id in self._exact
+
+    def problem(self, framework_id: str, ref: str) -> str | None:
+        """None when the ref exists; otherwise why not, with a suggestion where one fits."""
+        if framework_id not in self._exact:
+            return f"unknown framework {framework_id!r}"
+        if ref in self._exact[framework_id]:
+            return None
+        suggestion = next(
+            (self._lenient[framework_id][key] for key in candidate_keys(ref) if key in self._lenient[framework_id]),
+            None,
+        )
+        hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+        return f"unknown {framework_id} ref {ref!r}{hint}"
+
+
+def mapping_iri(set_id: str, source_ref: str, target_ref: str) -> str:
+    digest = hashlib.sha1(f"{source_ref}\x1f{target_ref}".encode()).hexdigest()[:16]
+    return f"{AGID}mapping/{quote(set_id, safe='')}/{digest}"
+
+
+def mapping_set_iri(set_id: str) -> str:
+    return f"{AGID}mapping-set/{quote(set_id, safe='')}"
+
+
+def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument, refs: RefResolver) -> None:
+    """Add a mapping set and its mappings; every unknown ref becomes a problem on `doc` with its line."""
+    header = parsed.mapping_set
+    for side, framework in (
+        ("source_framework", header.source_framework),
+        ("target_framework", header.target_framework),
+    ):
+        if not refs.has_framework(framework):
+            doc.problems.append(doc.problem(("mapping_set", side), f"unknown framework {framework!r}"))
+    if doc.problems:
+        return
+    set_iri = mapping_set_iri(header.id)
+    props: dict[str, Value] = {
+        "identifier": header.id,
+        "title": header.title,
+        "creator": tuple(header.creators),
+        "created": header.created,
+        "summary": header.description,
+        "review_status": header.review_status,
+    }
+    if header.authority is not None:
+        props["source"] = header.authority.name
+        props["publisher"] = header.authority.publisher
+        if header.authority.url:
+            props["url"] = header.authority.url
+    ingest.add(
+        Node(
+            id=set_iri,
+            labels=("MappingSet",),
+            props=props,
+            links={
+                "SOURCE_FRAMEWORK": (framework_iri(header.source_framework),),
+                "TARGET_FRAMEWORK": (framework_iri(header.target_framework),),
+            },
+        ),
+        doc.file,
+        doc.line_of(("mapping_set",)),
+    )
+    ingest.mapping_set_ids.append(header.id)
+    for index, entry in enumerate(parsed.mappings):
+        bad = False
+        for side, framework, ref in (
+            ("source", header.source_framework, entry.source),
+            ("target", header.target_framework, entry.target),
+        ):
+            why = refs.problem(framework, ref)
+            if why:
+                doc.problems.append(doc.problem(("mappings", index, side), why))
+                bad = True
+        if bad:
+            continue
+        mapping_props: dict[str, Value] = {
+            "strength": entry.strength,
+            "rationale_type": entry.rationale_type,
+            "rationale": entry.rationale,
+            "review_status": entry.review_status or header.review_status,
+        }
+        if entry.from_authority:
+            mapping_props["from_authority"] = True
+        ingest.add(
+            Node(
+                id=mapping_iri(header.id, entry.source, entry.target),
+                labels=("Mapping",),
+                props=mapping_props,
+                links={
+                    "SOURCE": (provision_iri(header.source_framework, entry.source),),
+                    "TARGET": (provision_iri(header.target_framework, entry.target),),
+                    "RELATION": (relation_iri(entry.relation),),
+                    "IN_MAPPING_SET": (set_iri,),
+                },
+            ),
+            doc.file,
+            doc.line_of(("mappings", index)),
+        )
+    for index, record in enumerate(parsed.no_counterpart):
+        why = refs.problem(header.source_framework, record.source)
+        if why:
+            doc.problems.append(doc.problem(("no_counterpart", index, "source"), why))
+            continue
+        ingest.add(
+            Node(
+                id=mapping_iri(header.id, record.source, ""),
+                labels=("Mapping",),
+                props={"rationale": record.rationale, "review_status": header.review_status},
+                links={
+                    "SOURCE": (provision_iri(header.source_framework, record.source),),
+                    "TARGET": (framework_iri(header.target_framework),),
+                    "RELATION": (relation_iri("no_relationship"),),
+                    "IN_MAPPING_SET": (set_iri,),
+                },
+            ),
+            doc.file,
+            doc.line_of(("no_counterpart", index)),
+        )
+
+
+RELATION_IRIS: dict[str, str] = {
+    "equal": AG + "equal",
+    "subset": AG + "subset",
+    "superset": AG + "superset",
+    "intersects": AG + "intersects",
+    "no_relationship": AG + "noRelationship",
+    "related": AG + "related",
+}
+RELATIONS_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATION_IRIS.items()}
+
+
+def relation_iri(relation: str) -> str:
+    return RELATION_IRIS[relation]

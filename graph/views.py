@@ -45,6 +45,60 @@ class ProvisionView:
 
 
 @dataclass(frozen=True, slots=True)
+class MappingView:
+    """A mapping with both ends resolved to provisions; `target` is None for a no-counterpart record."""
+
+    source: ProvisionView
+    target: ProvisionView | None
+    target_framework: str
+    relation: str
+    strength: int | None
+    rationale_type: str | None
+    rationale: str
+    mapping_set: str
+    creators: tuple[str, ...]
+    created: dt.date | None
+    review_status: str
+    authority: str | None
+    inferred: bool
+    inverted: bool
+    path: tuple[ProvisionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    unit: ProvisionView
+    status: str
+    because: tuple[MappingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageView:
+    have: str
+    have_refs: tuple[str, ...]
+    want: str
+    verdicts: tuple[VerdictView, ...]
+    ratio: float
+    reached_ratio: float
+
+    def of(self, status: str) -> list[VerdictView]:
+        return [v for v in self.verdicts if v.status == status]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    count: int
+    best: str | None  # the most informative relation in the cell
+
+
+@dataclass(frozen=True, slots=True)
+class CrosswalkMatrix:
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[MatrixCell, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LoadReport:
     files: tuple[str, ...]
     frameworks: tuple[str, ...]

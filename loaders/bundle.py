@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from ontology.resources import catalog_paths
 
 
+def mapping_set_paths() -> list[Path]:
+    """The curated crosswalks shipped in mappings/sets/."""
+    return sorted(Path(str(resources.files("mappings").joinpath("sets"))).glob("*.yaml"))
+
+
 def bundled_paths() -> list[Path]:
-    """Everything an empty store is bootstrapped from, in load order."""
-    return catalog_paths()
+    """Everything an empty store is bootstrapped from: the catalogs, then the mapping sets."""
+    return catalog_paths() + mapping_set_paths()

@@ -125,7 +125,7 @@ def _tree_problems(doc: SourceDocument, catalog: Catalog) -> None:
             first_seen[entry.ref] = index
 
 
-def _pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
+def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
     for item in error.errors():
         message = item["msg"]
         if item["type"] in ("literal_error", "enum"):
@@ -144,7 +144,7 @@ def parse_catalog(doc: SourceDocument) -> Catalog:
         try:
             catalog = Catalog.model_validate(doc.data)
         except ValidationError as error:
-            _pydantic_problems(doc, error)
+            pydantic_problems(doc, error)
     if catalog is not None:
         _tree_problems(doc, catalog)
     if doc.problems or catalog is None:

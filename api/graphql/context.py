@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from graph.errors import NotFoundError
 from graph.service import Service
 from graph.settings import Settings
-from graph.views import FrameworkView, ProvisionView
+from graph.views import FrameworkView, MappingView, ProvisionView
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Context:
     settings: Settings
     provisions: DataLoader[str, ProvisionView | None] = field(init=False)
     frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
+    mappings: DataLoader[str, list[MappingView]] = field(init=False)
+    inferred_mappings: DataLoader[str, list[MappingView]] = field(init=False)
 
     def __post_init__(self) -> None:
         service = self.service
@@ -39,5 +41,13 @@ class Context:
                     found.append(None)
             return found
 
+        async def load_mappings(iris: Sequence[str]) -> list[list[MappingView]]:
+            return service.mappings_of(iris)
+
+        async def load_inferred_mappings(iris: Sequence[str]) -> list[list[MappingView]]:
+            return service.mappings_of(iris, include_inferred=True)
+
         self.provisions = DataLoader(load_fn=load_provisions)
+        self.mappings = DataLoader(load_fn=load_mappings)
+        self.inferred_mappings = DataLoader(load_fn=load_inferred_mappings)
         self.frameworks = DataLoader(load_fn=load_frameworks)

@@ -24,8 +24,19 @@ from strawberry.extensions import (
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from api.graphql.types import Connection, Edge, Framework, PageInfo, Provision, decode_cursor, encode_cursor
-from graph.errors import AimsgraphError, DataError, NotFoundError
+from api.graphql.types import (
+    Connection,
+    Coverage,
+    Edge,
+    Framework,
+    Mapping,
+    MappingSet,
+    PageInfo,
+    Provision,
+    decode_cursor,
+    encode_cursor,
+)
+from graph.errors import AimsgraphError, DataError, NotFoundError, UsageError
 from graph.settings import Settings
 
 R = TypeVar("R")
@@ -40,7 +51,7 @@ class BadInputError(ValueError):
 def _code(error: BaseException) -> str:
     if isinstance(error, NotFoundError):
         return "NOT_FOUND"
-    if isinstance(error, DataError | BadInputError):
+    if isinstance(error, DataError | UsageError | BadInputError):
         return "BAD_INPUT"
     return "ERROR"
 
@@ -109,6 +120,48 @@ class Query:
         if first < 0 or first > limit:
             raise GraphQLError(f"`first` must be between 0 and {limit}", extensions={"code": "BAD_INPUT"})
         return [Provision(view=v) for v in call(lambda: info.context.service.search(text, framework, first))]
+
+    @strawberry.field(description="The curated mapping sets, with their provenance.")
+    def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:
+        return [MappingSet(view=v) for v in call(info.context.service.mapping_sets)]
+
+    @strawberry.field(description="How the provisions of `source` relate to those of `target`, a page at a time.")
+    def crosswalk(
+        self,
+        info: Info[Context, None],
+        source: str,
+        target: str,
+        include_inferred: bool = False,
+        min_strength: int | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Mapping]:
+        limit = info.context.settings.max_page_size
+        views = call(
+            lambda: info.context.service.crosswalk(
+                source, target, include_inferred=include_inferred, min_strength=min_strength
+            )
+        )
+        return paginate(views, lambda v: Mapping(view=v), min(100, limit) if first is None else first, after, limit)
+
+    @strawberry.field(description="What of `want` the implemented provisions of `have` cover — and why.")
+    def coverage(
+        self,
+        info: Info[Context, None],
+        have: str,
+        want: str,
+        have_refs: list[str] | None = None,
+        include_inferred: bool = False,
+    ) -> Coverage:
+        if have_refs is not None and len(have_refs) > info.context.settings.max_page_size:
+            raise GraphQLError("too many haveRefs", extensions={"code": "BAD_INPUT"})
+        return Coverage(
+            view=call(
+                lambda: info.context.service.coverage(
+                    want, have=have, have_refs=have_refs or (), include_inferred=include_inferred
+                )
+            )
+        )
 
 
 def _masked(error: GraphQLError) -> bool:

@@ -10,7 +10,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from graph.views import FrameworkView, ProvisionView
+from graph.mapping_index import MappingSetView
+from graph.views import CoverageView, FrameworkView, MappingView, ProvisionView, VerdictView
 from ontology.namespaces import provision_iri
 
 T = TypeVar("T")
@@ -127,6 +128,178 @@ class Provision:
         iris = [provision_iri(self.view.framework, ref) for ref in self.view.children]
         views = await info.context.provisions.load_many(iris)
         return [Provision(view=v) for v in views if v is not None]
+
+    @strawberry.field(description="Mappings from this provision, incoming ones read backwards (inverted).")
+    async def mappings(
+        self, info: Info[Context, None], include_inferred: bool = False, target_framework: str | None = None
+    ) -> list[Mapping]:
+        loader = info.context.inferred_mappings if include_inferred else info.context.mappings
+        views = await loader.load(self.view.iri)
+        return [Mapping(view=v) for v in views if target_framework is None or v.target_framework == target_framework]
+
+
+@strawberry.type(description="Who asserted a mapping, when, in which set, and on what authority.")
+class Provenance:
+    mapping_set: str
+    creators: list[str]
+    created: dt.date | None
+    review_status: str
+    authority: str | None
+
+
+@strawberry.type(description="How a source provision relates to a target (NIST IR 8477 set-theory relationship).")
+class Mapping:
+    view: strawberry.Private[MappingView]
+
+    @strawberry.field
+    def source(self) -> Provision:
+        return Provision(view=self.view.source)
+
+    @strawberry.field(description="Null for a record that the source has no counterpart in the target framework.")
+    def target(self) -> Provision | None:
+        return Provision(view=self.view.target) if self.view.target else None
+
+    @strawberry.field
+    def target_framework(self) -> str:
+        return self.view.target_framework
+
+    @strawberry.field(description="equal, subset, superset, intersects, no_relationship, or related (inferred only).")
+    def relation(self) -> str:
+        return self.view.relation
+
+    @strawberry.field(description="1–10; null for no_relationship.")
+    def strength(self) -> int | None:
+        return self.view.strength
+
+    @strawberry.field
+    def rationale_type(self) -> str | None:
+        return self.view.rationale_type
+
+    @strawberry.field
+    def rationale(self) -> str:
+        return self.view.rationale
+
+    @strawberry.field
+    def provenance(self) -> Provenance:
+        v = self.view
+        return Provenance(
+            mapping_set=v.mapping_set,
+            creators=list(v.creators),
+            created=v.created,
+            review_status=v.review_status,
+            authority=v.authority,
+        )
+
+    @strawberry.field(description="Composed along a path of mappings rather than asserted.")
+    def inferred(self) -> bool:
+        return self.view.inferred
+
+    @strawberry.field(description="Asserted the other way round and read backwards.")
+    def inverted(self) -> bool:
+        return self.view.inverted
+
+    @strawberry.field(description="For an inferred mapping, the provisions along its path, source first.")
+    def path(self) -> list[Provision]:
+        return [Provision(view=p) for p in self.view.path]
+
+
+@strawberry.type
+class MappingSet:
+    view: strawberry.Private[MappingSetView]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.view.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.view.title
+
+    @strawberry.field
+    def source_framework(self) -> str:
+        return self.view.source_framework
+
+    @strawberry.field
+    def target_framework(self) -> str:
+        return self.view.target_framework
+
+    @strawberry.field
+    def creators(self) -> list[str]:
+        return list(self.view.creators)
+
+    @strawberry.field
+    def created(self) -> dt.date:
+        return self.view.created
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.view.description
+
+    @strawberry.field(description="The published crosswalk the set's pairs were taken from, if any.")
+    def authority(self) -> str | None:
+        return self.view.authority
+
+    @strawberry.field
+    def authority_url(self) -> str | None:
+        return self.view.authority_url
+
+    @strawberry.field
+    def mapping_count(self) -> int:
+        return self.view.mapping_count
+
+    @strawberry.field
+    def no_counterpart_count(self) -> int:
+        return self.view.no_counterpart_count
+
+
+@strawberry.type
+class Verdict:
+    view: strawberry.Private[VerdictView]
+
+    @strawberry.field(description="The target provision assessed (a coverage unit).")
+    def provision(self) -> Provision:
+        return Provision(view=self.view.unit)
+
+    @strawberry.field(description="covered, partial or uncovered.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="The mappings from implemented provisions that reach it, strongest first.")
+    def because(self) -> list[Mapping]:
+        return [Mapping(view=m) for m in self.view.because]
+
+
+@strawberry.type
+class Coverage:
+    view: strawberry.Private[CoverageView]
+
+    @strawberry.field
+    def have(self) -> str:
+        return self.view.have
+
+    @strawberry.field
+    def want(self) -> str:
+        return self.view.want
+
+    @strawberry.field(description="Share of the target's units fully covered.")
+    def ratio(self) -> float:
+        return self.view.ratio
+
+    @strawberry.field(description="Share of the target's units covered or partly covered.")
+    def reached_ratio(self) -> float:
+        return self.view.reached_ratio
+
+    @strawberry.field
+    def covered(self) -> list[Verdict]:
+        return [Verdict(view=v) for v in self.view.of("covered")]
+
+    @strawberry.field
+    def partial(self) -> list[Verdict]:
+        return [Verdict(view=v) for v in self.view.of("partial")]
+
+    @strawberry.field
+    def uncovered(self) -> list[Verdict]:
+        return [Verdict(view=v) for v in self.view.of("uncovered")]
 
 
 @strawberry.type

@@ -108,3 +108,53 @@ def test_internal_failures_are_masked(
     monkeypatch.setattr(broken, "frameworks", explode)
     (error,) = run(schema, broken, "{ frameworks { id } }").errors
     assert error.message == "internal error" and "secret" not in str(error.extensions)
+
+
+def test_crosswalk_and_provision_mappings(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        """{ crosswalk(source: "iso27001", target: "iso42001", first: 5) {
+               totalCount edges { node { source { ref } target { ref } relation inverted
+                                         provenance { mappingSet creators } } } }
+             provision(framework: "iso42001", ref: "A.6.2.8") {
+               mappings(targetFramework: "iso27001") { target { ref } relation strength rationale } } }""",
+    )
+    assert result.errors is None
+    page = result.data["crosswalk"]
+    assert page["totalCount"] > 50
+    first = page["edges"][0]["node"]
+    assert first["inverted"] is True and first["provenance"]["mappingSet"] == "iso42001-iso27001"
+    logging = result.data["provision"]["mappings"]
+    to_a815 = next(m for m in logging if m["target"]["ref"] == "A.8.15")
+    assert to_a815["relation"] == "intersects" and to_a815["strength"] >= 5 and to_a815["rationale"]
+
+
+def test_inferred_crosswalk_carries_its_path(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        """{ crosswalk(source: "iso27001", target: "eu-ai-act", includeInferred: true, first: 3) {
+               edges { node { inferred relation path { ref framework { id } } } } } }""",
+    )
+    assert result.errors is None
+    node = result.data["crosswalk"]["edges"][0]["node"]
+    assert node["inferred"] is True and node["relation"] == "related"
+    assert node["path"][0]["framework"]["id"] == "iso27001" and node["path"][-1]["framework"]["id"] == "eu-ai-act"
+
+
+def test_coverage_answers_with_reasons(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        """{ coverage(have: "nist-ai-rmf", want: "iso42001") {
+               ratio reachedRatio
+               partial { provision { ref } because { source { ref } relation } }
+               uncovered { provision { ref } } } }""",
+    )
+    assert result.errors is None
+    coverage = result.data["coverage"]
+    assert 0 < coverage["reachedRatio"] <= 1
+    assert all(v["because"] for v in coverage["partial"])
+    bad = run(schema, bundled, '{ coverage(have: "nist-ai-rmf", want: "nist-ai-rmf") { ratio } }')
+    assert bad.errors[0].extensions == {"code": "BAD_INPUT"} and "same framework" in bad.errors[0].message

@@ -1,0 +1,32 @@
+"""Recognising an input file and handing it to the right reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.errors import DataError
+from loaders.catalog import Catalog, parse_catalog
+from loaders.mapping_set import MappingSetFile, parse_mapping_set
+from loaders.yaml_source import SourceDocument, read_yaml
+
+
+def read_data_file(path: Path) -> tuple[SourceDocument, Catalog | MappingSetFile]:
+    """Read one file as whatever it is (a catalog, a mapping set in YAML or SSSOM TSV); DataError if none."""
+    if path.suffix.lower() in (".tsv", ".sssom"):
+        from loaders.sssom import read_sssom
+
+        return read_sssom(path)
+    doc = read_yaml(path)
+    if isinstance(doc.data, dict) and "framework" in doc.data:
+        return doc, parse_catalog(doc)
+    if isinstance(doc.data, dict) and "mapping_set" in doc.data:
+        return doc, parse_mapping_set(doc)
+    raise DataError(
+        [
+            doc.problem(
+                (),
+                "not a file aimsgraph knows: a catalog has top-level `framework` and `provisions`, "
+                "a mapping set `mapping_set` and `mappings`",
+            )
+        ]
+    )

@@ -1,0 +1,89 @@
+"""Coverage: given what an organisation implements in framework A, what of framework B is met.
+
+DOMAIN.md's definition, applied to B's *coverage units* (ISO clauses without subclauses and controls, NIST
+subcategories, law articles):
+- covered: an implemented provision is `equal` to or a `superset` of the unit — or of a grouping that
+  contains the unit (S ⊇ T ⊇ unit) — or every part of the unit (each paragraph of an article) is covered so;
+- partial: only weaker relations (`subset`, `intersects`, or an inferred `related`) reach the unit or a part
+  of it;
+- uncovered: nothing reaches it.
+Each verdict keeps the mappings behind it, so a user can see why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from mappings.model import Mapping
+from mappings.relations import covers
+
+Status = Literal["covered", "partial", "uncovered"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    unit: str
+    status: Status
+    because: tuple[Mapping, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageResult:
+    verdicts: tuple[Verdict, ...]
+
+    def of(self, status: Status) -> list[Verdict]:
+        return [v for v in self.verdicts if v.status == status]
+
+    @property
+    def ratio(self) -> float:
+        """Share of units fully covered."""
+        return len(self.of("covered")) / len(self.verdicts) if self.verdicts else 0.0
+
+    @property
+    def reached_ratio(self) -> float:
+        """Share of units covered or partly covered."""
+        return (len(self.verdicts) - len(self.of("uncovered"))) / len(self.verdicts) if self.verdicts else 0.0
+
+
+def assess(
+    units: Sequence[str],
+    mappings: Iterable[Mapping],
+    unit_of: Callable[[str], str | None],
+    units_under: Callable[[str], Sequence[str]],
+    parts_of: Callable[[str], Sequence[str]],
+) -> CoverageResult:
+    """Verdicts for `units` given mappings from implemented provisions into the target framework.
+
+    `unit_of(t)` is the unit a target provision is (or is part of), None above the units; `units_under(t)`
+    the units below a grouping; `parts_of(u)` a unit's direct parts.
+    """
+    reasons: dict[str, list[Mapping]] = defaultdict(list)
+    fully: set[str] = set()
+    parts_fully: set[str] = set()
+    for mapping in mappings:
+        unit = unit_of(mapping.target)
+        if unit is not None:
+            reasons[unit].append(mapping)
+            if covers(mapping.relation):
+                (fully if unit == mapping.target else parts_fully).add(mapping.target)
+            continue
+        for below in units_under(mapping.target):
+            reasons[below].append(mapping)
+            if covers(mapping.relation):
+                fully.add(below)
+    verdicts = []
+    for unit in units:
+        parts = parts_of(unit)
+        status: Status
+        if unit in fully or (parts and all(part in parts_fully for part in parts)):
+            status = "covered"
+        elif reasons.get(unit):
+            status = "partial"
+        else:
+            status = "uncovered"
+        ranked = sorted(reasons.get(unit, ()), key=lambda m: (not covers(m.relation), m.inferred, -(m.strength or 0)))
+        verdicts.append(Verdict(unit, status, tuple(ranked)))
+    return CoverageResult(tuple(verdicts))
