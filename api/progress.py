@@ -1,12 +1,16 @@
-"""A progress bar on stderr that shows itself only when a command has run for more than a second."""
+"""A progress display on stderr that appears only when a command has run for more than a second.
+
+A timer, not the progress calls, decides when to show it: a long phase (SHACL validation) reports only its
+start and end, and the user should see it running in between.
+"""
 
 from __future__ import annotations
 
-import time
+import threading
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 
 class DelayedProgress:
@@ -14,16 +18,34 @@ class DelayedProgress:
 
     def __init__(self, console: Console, delay: float = 1.0) -> None:
         self._console = console
-        self._delay = delay
-        self._started = time.monotonic()
-        self._progress: Progress | None = None
+        self._lock = threading.Lock()
+        self._phases: dict[str, tuple[int, int]] = {}
         self._tasks: dict[str, TaskID] = {}
+        self._progress: Progress | None = None
+        self._closed = False
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+        self._timer.start()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
-        if self._progress is None:
-            if time.monotonic() - self._started < self._delay:
+        with self._lock:
+            self._phases[phase] = (done, total)
+            if self._progress is not None:
+                self._render(phase)
+
+    def _render(self, phase: str) -> None:
+        assert self._progress is not None
+        done, total = self._phases[phase]
+        if phase not in self._tasks:
+            self._tasks[phase] = self._progress.add_task(phase, total=total)
+        self._progress.update(self._tasks[phase], completed=done, total=total)
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed:
                 return
             self._progress = Progress(
+                SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
                 TimeElapsedColumn(),
@@ -31,10 +53,8 @@ class DelayedProgress:
                 transient=True,
             )
             self._progress.start()
-        task = self._tasks.get(phase)
-        if task is None:
-            task = self._tasks[phase] = self._progress.add_task(phase, total=total)
-        self._progress.update(task, completed=done, total=total)
+            for phase in self._phases:
+                self._render(phase)
 
     def __enter__(self) -> DelayedProgress:
         return self
@@ -42,5 +62,8 @@ class DelayedProgress:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        self._timer.cancel()
+        with self._lock:
+            self._closed = True
+            if self._progress is not None:
+                self._progress.stop()

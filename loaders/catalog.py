@@ -10,9 +10,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from graph.errors import DataError
+from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument, read_yaml
 
 Kind = Literal[
@@ -125,31 +125,9 @@ def _tree_problems(doc: SourceDocument, catalog: Catalog) -> None:
             first_seen[entry.ref] = index
 
 
-def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
-    for item in error.errors():
-        message = item["msg"]
-        if item["type"] in ("literal_error", "enum"):
-            message += f" (got {item.get('input')!r})"
-        if item["type"] == "string_type" and isinstance(item.get("input"), int | float):
-            message += ' (quote refs and numbers-as-names in YAML, e.g. ref: "4.1")'
-        doc.problems.append(doc.problem(tuple(item["loc"]), message))
-
-
 def parse_catalog(doc: SourceDocument) -> Catalog:
     """Validate an already-read document as a catalog, or raise DataError with every problem found."""
-    catalog: Catalog | None = None
-    if not isinstance(doc.data, dict):
-        doc.problems.append(doc.problem((), "a catalog is a mapping with `framework` and `provisions`"))
-    else:
-        try:
-            catalog = Catalog.model_validate(doc.data)
-        except ValidationError as error:
-            pydantic_problems(doc, error)
-    if catalog is not None:
-        _tree_problems(doc, catalog)
-    if doc.problems or catalog is None:
-        raise DataError(doc.problems)
-    return catalog
+    return validate_document(doc, Catalog, _tree_problems, "catalog")
 
 
 def read_catalog(path: Path) -> Catalog:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from graph.errors import DataError
-from loaders.catalog import pydantic_problems
+from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
 ReviewStatus = Literal["asserted", "reviewed", "proposed"]
@@ -103,13 +102,4 @@ def _file_problems(doc: SourceDocument, parsed: MappingSetFile) -> None:
 
 def parse_mapping_set(doc: SourceDocument) -> MappingSetFile:
     """Validate an already-read document as a mapping set, or raise DataError with every problem found."""
-    parsed: MappingSetFile | None = None
-    try:
-        parsed = MappingSetFile.model_validate(doc.data)
-    except ValidationError as error:
-        pydantic_problems(doc, error)
-    if parsed is not None:
-        _file_problems(doc, parsed)
-    if doc.problems or parsed is None:
-        raise DataError(doc.problems)
-    return parsed
+    return validate_document(doc, MappingSetFile, _file_problems, "mapping set")

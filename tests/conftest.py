@@ -41,6 +41,15 @@ def data_dir() -> Path:
     return Path(__file__).parent / "data"
 
 
+def tiny_catalog(framework_id: str, *provisions: str) -> str:
+    """A minimal valid catalog; each provision is a one-line YAML flow mapping."""
+    header = (
+        f"framework:\n  id: {framework_id}\n  name: {framework_id.title()}\n  title: A test framework\n"
+        "  version: '1'\n  issued: 2024-01-01\n  publisher: tests\n  source: tests\n  binding: false\n"
+    )
+    return header + "provisions:\n" + "".join(f"  - {p}\n" for p in provisions)
+
+
 class Cli:
     """Runs the installed CLI as a user would, against one store directory."""
 

@@ -38,6 +38,7 @@ from api.graphql.types import (
 )
 from graph.errors import AimsgraphError, DataError, NotFoundError, UsageError
 from graph.settings import Settings
+from mappings.inference import DEFAULT_DEPTH
 
 R = TypeVar("R")
 V = TypeVar("V")
@@ -133,13 +134,14 @@ class Query:
         target: str,
         include_inferred: bool = False,
         min_strength: int | None = None,
+        depth: int = DEFAULT_DEPTH,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Mapping]:
         limit = info.context.settings.max_page_size
         views = call(
             lambda: info.context.service.crosswalk(
-                source, target, include_inferred=include_inferred, min_strength=min_strength
+                source, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
             )
         )
         return paginate(views, lambda v: Mapping(view=v), min(100, limit) if first is None else first, after, limit)

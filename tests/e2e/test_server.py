@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import AIMSGRAPH, Cli
+from tests.conftest import AIMSGRAPH, Cli, tiny_catalog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -98,10 +98,7 @@ def test_the_cli_reads_while_the_server_holds_the_store(server: tuple[str, Path]
     cli = Cli(store)
     assert len(cli.json("frameworks")) == 5
     extra = tmp_path / "x.yaml"
-    extra.write_text(
-        "framework:\n  id: x\n  name: X\n  title: X\n  version: '1'\n  issued: 2024-01-01\n"
-        "  publisher: x\n  source: x\n  binding: false\nprovisions:\n  - ref: '1'\n    kind: clause\n    title: One\n"
-    )
+    extra.write_text(tiny_catalog("x", "{ref: '1', kind: clause, title: One}"))
     result = cli.run("load", str(extra))
     assert result.returncode == 1 and "aimsgraph serve" in result.stderr and "Traceback" not in result.stderr
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AIMSGRAPH, Cli
+from tests.conftest import AIMSGRAPH, Cli, tiny_catalog
 
 pytestmark = pytest.mark.integration
 
@@ -71,29 +71,22 @@ def test_validate_passes_on_the_bundled_data(seeded_cli: Cli) -> None:
 def test_a_bad_file_fails_validate_and_load_and_leaves_the_store_as_it_was(seeded_cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "framework:\n  id: bad\n  name: Bad\n  title: Bad\n  version: '1'\n  issued: 2024-01-01\n"
-        "  publisher: x\n  source: x\n  binding: false\nprovisions:\n"
-        "  - ref: '1'\n    kind: clause\n    title: One\n"
-        "  - ref: '1'\n    kind: clause\n    title: Again\n"
+        tiny_catalog("bad", "{ref: '1', kind: clause, title: One}", "{ref: '1', kind: clause, title: Again}")
     )
     before = seeded_cli.json("frameworks")
     validated = seeded_cli.run("validate", str(bad), "--json")
     assert validated.returncode == 1
     (problem,) = json.loads(validated.stdout)["problems"]
-    assert problem["file"] == str(bad) and problem["line"] == 14 and "duplicate ref '1'" in problem["message"]
+    assert problem["file"] == str(bad) and problem["line"] == 12 and "duplicate ref '1'" in problem["message"]
     loaded = seeded_cli.run("load", str(bad))
     assert loaded.returncode == 1
-    assert f"{bad}:14" in loaded.stderr and "nothing was loaded" in loaded.stderr
+    assert f"{bad}:12" in loaded.stderr and "nothing was loaded" in loaded.stderr
     assert seeded_cli.json("frameworks") == before
 
 
 def test_load_adds_a_framework_and_replace_makes_it_the_only_content(seeded_cli: Cli, tmp_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
-    extra.write_text(
-        "framework:\n  id: extra\n  name: Extra\n  title: Extra\n  version: '1'\n  issued: 2024-01-01\n"
-        "  publisher: x\n  source: x\n  binding: false\nprovisions:\n"
-        "  - ref: '1'\n    kind: clause\n    title: One\n"
-    )
+    extra.write_text(tiny_catalog("extra", "{ref: '1', kind: clause, title: One}"))
     report = seeded_cli.json("load", str(extra))
     assert report["frameworks"] == ["extra"] and report["nodes"] == 2
     assert len(seeded_cli.json("frameworks")) == 6

@@ -72,6 +72,8 @@ def test_not_found_is_a_typed_error(schema: strawberry.Schema, bundled: Service)
         ('{ provisions(framework: "gdpr", first: 51) { totalCount } }', "between 0 and 50"),
         ('{ provisions(framework: "gdpr", after: "bm9wZQ==") { totalCount } }', "invalid cursor"),
         ('{ search(text: "data", first: 5000) { ref } }', "between 0 and 50"),
+        ('{ crosswalk(source: "gdpr", target: "iso42001", depth: 9) { totalCount } }', "depth must be between"),
+        ('{ crosswalk(source: "gdpr", target: "iso42001", minStrength: 0) { totalCount } }', "strength must be"),
     ],
 )
 def test_bad_arguments_are_refused_with_bad_input(

@@ -1,0 +1,44 @@
+"""Validating a read document against a pydantic model plus checks of its own, collecting every problem.
+
+Every file format goes through here, so they all report problems the same way: file, line, path, reason,
+and all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from graph.errors import DataError
+from loaders.yaml_source import SourceDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
+    for item in error.errors():
+        message = item["msg"]
+        if item["type"] in ("literal_error", "enum"):
+            message += f" (got {item.get('input')!r})"
+        if item["type"] == "string_type" and isinstance(item.get("input"), int | float):
+            message += ' (quote refs and numbers-as-names in YAML, e.g. ref: "4.1")'
+        doc.problems.append(doc.problem(tuple(item["loc"]), message))
+
+
+def validate_document(doc: SourceDocument, model: type[M], checks: Callable[[SourceDocument, M], None], what: str) -> M:
+    """The document as `model`, after `checks` added their problems; DataError with all problems otherwise."""
+    parsed: M | None = None
+    if not isinstance(doc.data, dict):
+        doc.problems.append(doc.problem((), f"a {what} is a YAML mapping at the top level"))
+    else:
+        try:
+            parsed = model.model_validate(doc.data)
+        except ValidationError as error:
+            pydantic_problems(doc, error)
+    if parsed is not None:
+        checks(doc, parsed)
+    if doc.problems or parsed is None:
+        raise DataError(doc.problems)
+    return parsed
