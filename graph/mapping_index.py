@@ -49,6 +49,7 @@ class MappingIndex:
     mappings: list[Mapping] = field(default_factory=list)
     by_source: dict[str, list[Mapping]] = field(default_factory=dict)
     by_target: dict[str, list[Mapping]] = field(default_factory=dict)
+    absences: dict[str, list[Mapping]] = field(default_factory=dict)  # no-counterpart records by source
     edges: dict[str, list[Mapping]] = field(default_factory=dict)
 
     @classmethod
@@ -98,6 +99,7 @@ class MappingIndex:
         )
         for mapping in index.mappings:
             if mapping.relation is Relation.NO_RELATIONSHIP:
+                index.absences.setdefault(mapping.source, []).append(mapping)
                 continue
             index.by_source.setdefault(mapping.source, []).append(mapping)
             index.by_target.setdefault(mapping.target, []).append(mapping)

@@ -242,9 +242,7 @@ class Service:
         answers: list[list[MappingView]] = []
         for iri in iris:
             found = list(edges.get(iri, ()))
-            found += [
-                m for m in self.mapping_index.mappings if m.source == iri and m.relation is Relation.NO_RELATIONSHIP
-            ]
+            found += self.mapping_index.absences.get(iri, [])
             if include_inferred:
                 frameworks = {f for f in self.index.frameworks if f != self._framework_of(iri)}
                 for framework in sorted(frameworks):
