@@ -47,8 +47,6 @@ class MappingIndex:
     revision: int
     sets: dict[str, MappingSetView] = field(default_factory=dict)
     mappings: list[Mapping] = field(default_factory=list)
-    by_source: dict[str, list[Mapping]] = field(default_factory=dict)
-    by_target: dict[str, list[Mapping]] = field(default_factory=dict)
     absences: dict[str, list[Mapping]] = field(default_factory=dict)  # no-counterpart records by source
     edges: dict[str, list[Mapping]] = field(default_factory=dict)
 
@@ -100,9 +98,6 @@ class MappingIndex:
         for mapping in index.mappings:
             if mapping.relation is Relation.NO_RELATIONSHIP:
                 index.absences.setdefault(mapping.source, []).append(mapping)
-                continue
-            index.by_source.setdefault(mapping.source, []).append(mapping)
-            index.by_target.setdefault(mapping.target, []).append(mapping)
         index.edges = adjacency(index.mappings)
         for iri, node in set_nodes.items():
             created = node.prop("created")

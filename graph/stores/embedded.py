@@ -45,12 +45,6 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _LARGE_WRITE = 5_000
 
 
-def _to_ox(obj: Obj) -> ox.NamedNode | ox.Literal:
-    if isinstance(obj, Lit):
-        return ox.Literal(obj.lexical, datatype=ox.NamedNode(obj.datatype))
-    return ox.NamedNode(obj)
-
-
 def _from_ox(term: object) -> Obj | None:
     if isinstance(term, ox.NamedNode):
         return term.value
