@@ -31,6 +31,7 @@ KIND_LABELS: dict[str, str] = {
     "function": "Function",
     "category": "Category",
     "subcategory": "Subcategory",
+    "definition": "Definition",
 }
 LABEL_KINDS: dict[str, str] = {label: kind for kind, label in KIND_LABELS.items()}
 
@@ -97,6 +98,8 @@ def add_catalog(ingest: Ingest, catalog: Catalog, doc: SourceDocument) -> None:
         links: dict[str, tuple[str, ...]] = {"IN_FRAMEWORK": (fw_iri,)}
         if entry.parent:
             links["PART_OF"] = (provision_iri(header.id, entry.parent),)
+        if entry.used_in:
+            links["USED_IN"] = tuple(provision_iri(header.id, ref) for ref in entry.used_in)
         if entry.addressees:
             links["ADDRESSEE"] = tuple(role_iri(r) for r in entry.addressees)
             roles.update(entry.addressees)

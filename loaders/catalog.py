@@ -29,6 +29,7 @@ Kind = Literal[
     "function",
     "category",
     "subcategory",
+    "definition",
 ]
 Role = Literal[
     "organisation",
@@ -53,7 +54,7 @@ Role = Literal[
     "recipient",
 ]
 UNTITLED_KINDS: frozenset[str] = frozenset({"paragraph", "point"})
-SUMMARISED_KINDS: frozenset[str] = frozenset({"control", "article", "subcategory", "paragraph", "point"})
+SUMMARISED_KINDS: frozenset[str] = frozenset({"control", "article", "subcategory", "paragraph", "point", "definition"})
 
 NonEmpty = Field(min_length=1)
 
@@ -84,6 +85,7 @@ class ProvisionEntry(BaseModel):
     addressees: list[Role] = Field(default_factory=list)
     applies_from: dt.date | None = None
     informative: bool = False
+    used_in: list[StrictStr] = Field(default_factory=list)  # for a definition: refs of provisions using the term
 
     @model_validator(mode="after")
     def _required_text(self) -> ProvisionEntry:
@@ -113,6 +115,11 @@ def _tree_problems(doc: SourceDocument, catalog: Catalog) -> None:
                 reason = "comes after its child; list parents first" if later else "does not exist in this catalog"
                 doc.problems.append(
                     doc.problem((*path, "parent"), f"parent {entry.parent!r} of {entry.ref!r} {reason}")
+                )
+        for position, used in enumerate(entry.used_in):
+            if not any(other.ref == used for other in catalog.provisions):
+                doc.problems.append(
+                    doc.problem((*path, "used_in", position), f"used_in names {used!r}, which is not in this catalog")
                 )
         if entry.ref in first_seen:
             first = first_seen[entry.ref]

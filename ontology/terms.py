@@ -75,6 +75,7 @@ LINK_TERMS: tuple[LinkTerm, ...] = (
     LinkTerm("EVIDENCES", AG + "evidences"),
     LinkTerm("USES", AG + "uses"),
     LinkTerm("OWNED_BY", AG + "ownedBy"),
+    LinkTerm("USED_IN", AG + "usedIn"),
 )
 
 PROPERTY_BY_NAME = {term.name: term for term in PROPERTY_TERMS}
