@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,16 +15,22 @@ PAIRS = [
     ("nist-ai-rmf-iso42001", "nist-ai-rmf", "iso42001"),
     ("iso42001-gdpr", "iso42001", "gdpr"),
     ("nist-ai-rmf-eu-ai-act", "nist-ai-rmf", "eu-ai-act"),
+    ("eu-ai-act-gdpr", "eu-ai-act", "gdpr"),
+    ("iso27001-gdpr", "iso27001", "gdpr"),
+    ("iso27001-eu-ai-act", "iso27001", "eu-ai-act"),
 ]
+AUTHORITY_PAIRS = Path(__file__).parent.parent / "fixtures" / "nist-ai-rmf-iso42001-authority-pairs.tsv"
 
 
 @pytest.mark.parametrize(("set_id", "source", "target"), PAIRS)
 def test_each_set_covers_its_source_completely(bundled: Service, set_id: str, source: str, target: str) -> None:
-    found = bundled.mapping_index.sets[set_id]
+    found = bundled.answers().snapshot.mappings.sets[set_id]
     assert (found.source_framework, found.target_framework) == (source, target)
-    catalog = bundled.index
+    catalog = bundled.answers().snapshot.catalog
     accounted = {
-        catalog.unit_of(m.source) for m in bundled.mapping_index.mappings if m.provenance.mapping_set == set_id
+        catalog.unit_of(m.source)
+        for m in bundled.answers().snapshot.mappings.mappings
+        if m.provenance.mapping_set == set_id
     }
     units = {u.iri for u in catalog.units(source)}
     missing = sorted(catalog.by_iri[iri].ref for iri in units - accounted)
@@ -31,15 +38,17 @@ def test_each_set_covers_its_source_completely(bundled: Service, set_id: str, so
 
 
 def test_nist_sets_cover_all_72_subcategories(bundled: Service) -> None:
-    assert len(bundled.index.units("nist-ai-rmf")) == 72
-    assert len(bundled.index.units("iso42001")) == 70  # 32 clauses without subclauses + 38 controls
+    assert len(bundled.answers().snapshot.catalog.units("nist-ai-rmf")) == 72
+    assert (
+        len(bundled.answers().snapshot.catalog.units("iso42001")) == 70
+    )  # 32 clauses without subclauses + 38 controls
 
 
 @pytest.mark.parametrize(("set_id", "source", "target"), PAIRS)
 def test_every_mapping_has_relation_strength_rationale_and_provenance(
     bundled: Service, set_id: str, source: str, target: str
 ) -> None:
-    mappings = [m for m in bundled.mapping_index.mappings if m.provenance.mapping_set == set_id]
+    mappings = [m for m in bundled.answers().snapshot.mappings.mappings if m.provenance.mapping_set == set_id]
     assert len(mappings) > 50
     for mapping in mappings:
         assert len(mapping.rationale.split()) >= 6
@@ -49,15 +58,15 @@ def test_every_mapping_has_relation_strength_rationale_and_provenance(
 
 
 def test_relations_are_honest_most_pairs_only_intersect(bundled: Service) -> None:
-    relations = Counter(m.relation.value for m in bundled.mapping_index.mappings)
+    relations = Counter(m.relation.value for m in bundled.answers().snapshot.mappings.mappings)
     asserted = sum(relations.values()) - relations["no_relationship"]
     assert relations["intersects"] / asserted > 0.8
     assert relations["equal"] / asserted < 0.1
 
 
 def test_authority_is_claimed_only_by_a_set_that_names_one(bundled: Service) -> None:
-    sets = bundled.mapping_index.sets
-    for mapping in bundled.mapping_index.mappings:
+    sets = bundled.answers().snapshot.mappings.sets
+    for mapping in bundled.answers().snapshot.mappings.mappings:
         if mapping.provenance.authority:
             assert sets[mapping.provenance.mapping_set].authority == mapping.provenance.authority
     nist = sets["nist-ai-rmf-iso42001"]
@@ -65,6 +74,44 @@ def test_authority_is_claimed_only_by_a_set_that_names_one(bundled: Service) -> 
 
 
 def test_the_management_system_clauses_map_clause_by_clause(bundled: Service) -> None:
-    pairs = {(v.source.ref, v.target.ref if v.target else None) for v in bundled.crosswalk("iso42001", "iso27001")}
+    pairs = {
+        (v.source.ref, v.target.ref if v.target else None)
+        for v in bundled.answers().crosswalks.crosswalk("iso42001", "iso27001")
+    }
     for clause in ["4.1", "4.2", "4.3", "5.1", "6.1.2", "6.1.3", "7.2", "7.5.3", "8.1", "9.1", "9.2.2", "10.2"]:
         assert (clause, clause) in pairs, f"42001 {clause} should map to 27001 {clause}"
+
+
+def test_a_curated_absence_wins_over_inference(bundled: Service) -> None:
+    """Where a curator recorded "no counterpart in F", no inferred mapping from it into F appears."""
+    answers = bundled.answers()
+    frameworks_by_iri = {f.iri: f.id for f in answers.catalog.frameworks()}
+    absences = [m for m in answers.snapshot.mappings.mappings if m.relation.value == "no_relationship"]
+    assert len(absences) > 40
+    for absence in absences:
+        source = answers.snapshot.catalog.by_iri[absence.source]
+        target = frameworks_by_iri[absence.target]
+        rows = [
+            v
+            for v in answers.crosswalks.crosswalk(source.framework, target, include_inferred=True)
+            if v.source.iri == absence.source
+        ]
+        assert not [v for v in rows if v.inferred], (
+            f"{source.framework} {source.ref} gets inferred mappings to {target}"
+        )
+        assert [v.relation for v in rows if v.target is None] == ["no_relationship"]
+        assert any(v.rationale == absence.rationale for v in rows)
+
+
+def test_every_pair_of_the_published_nist_crosswalk_is_present_with_its_authority(bundled: Service) -> None:
+    lines = [line.split("\t") for line in AUTHORITY_PAIRS.read_text().splitlines() if not line.startswith("#")]
+    published = {(subcategory, ref) for subcategory, ref, _cited in lines}
+    assert len(published) == 280 and len({s for s, _ in published}) == 72
+    answers = bundled.answers()
+    by_iri = answers.snapshot.catalog.by_iri
+    authority_pairs = {
+        (by_iri[m.source].ref, by_iri[m.target].ref)
+        for m in answers.snapshot.mappings.mappings
+        if m.provenance.mapping_set == "nist-ai-rmf-iso42001" and m.provenance.authority
+    }
+    assert published == authority_pairs
