@@ -1,7 +1,8 @@
 """The `aimsgraph` command line: thin commands over the service (contract in DESIGN.md).
 
 With `--json` a command prints only JSON on stdout; messages and progress go to stderr. Exit codes: 0 ok,
-1 a user or data error (the message says what and where), 2 a usage error.
+1 a user or data error (the message says what and where), 2 a usage error (bad options or settings).
+Data is never read as console markup: titles, summaries and error messages print exactly as they are.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from api.progress import DelayedProgress
+from core.errors import AimsgraphError
 from graph.bootstrap import bootstrap
-from graph.errors import AimsgraphError
-from graph.service import Service
+from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT, Answers, Service
 from graph.settings import Settings
 from graph.views import CrosswalkMatrix, MappingView, MatrixCell, ProvisionView, to_jsonable
 
@@ -32,7 +35,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
@@ -51,24 +54,44 @@ def main_options(
     State.store = store
 
 
+def _error(message: str) -> None:
+    """One error on stderr; the message is data, never markup."""
+    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
+
+
 def _settings() -> Settings:
-    return Settings(store=State.store) if State.store is not None else Settings()
+    """The settings, or a one-line error and exit 2 when the environment holds a bad one."""
+    try:
+        return Settings(store=State.store) if State.store is not None else Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "AIMSGRAPH_" + "_".join(str(part) for part in first["loc"]).upper()
+        _error(f"invalid setting {name}={first.get('input')!r}: {first['msg']}")
+        raise typer.Exit(2) from None
 
 
 @contextmanager
 def _service(fill_empty: bool = True) -> Iterator[Service]:
     """Open the store for one command, turning the service's errors into messages and exit code 1."""
+    settings = _settings()
     service: Service | None = None
     try:
         with DelayedProgress(err) as progress:
-            service = bootstrap(_settings(), fill_empty=fill_empty, progress=progress)
+            service = bootstrap(settings, fill_empty=fill_empty, progress=progress)
         yield service
     except AimsgraphError as error:
-        err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        _error(str(error))
         raise typer.Exit(1) from None
     finally:
         if service is not None:
-            service.store.close()
+            service.close()
+
+
+@contextmanager
+def _answers() -> Iterator[Answers]:
+    """One snapshot of the graph for one command: every answer it prints comes from the same revision."""
+    with _service() as service:
+        yield service.answers()
 
 
 def _print_json(data: Any) -> None:
@@ -87,12 +110,20 @@ def _provision_row(view: ProvisionView) -> dict[str, Any]:
     }
 
 
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
+Cell = str | Text
+
+
+def _cell(value: Cell) -> Text:
+    """Data as plain text: a title holding `[deleted]` or `[/]` prints as written."""
+    return value if isinstance(value, Text) else Text(value)
+
+
+def _table(title: str, columns: list[str], rows: list[list[Cell]]) -> Table:
+    table = Table(title=Text(title), title_justify="left", show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_cell(value) for value in row))
     return table
 
 
@@ -101,18 +132,42 @@ def load(
     files: Annotated[list[Path] | None, typer.Argument(help="Data files; none loads the bundled data.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Make these files the whole content.")] = False,
     bundled: Annotated[bool, typer.Option("--bundled", help="Load the bundled data as well as FILES.")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace frameworks and mapping sets already in the store.")
+    ] = False,
+    drop_dangling: Annotated[
+        bool,
+        typer.Option("--drop-dangling", help="Remove mappings that point at provisions this load removes."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load data files in one transaction; an invalid file leaves the store as it was."""
     with _service(fill_empty=not replace) as service, DelayedProgress(err) as progress:
-        report = service.load(files or [], replace=replace, include_bundled=bundled, progress=progress)
+        report = service.load(
+            files or [],
+            replace=replace,
+            include_bundled=bundled,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            progress=progress,
+        )
     if as_json:
         _print_json(to_jsonable(report))
-    else:
-        err.print(
-            f"loaded {report.nodes} nodes ({', '.join(report.frameworks) or 'no frameworks'}) from "
-            f"{len(report.files)} file(s) in {report.seconds:.2f} s; revision {report.revision}"
+        return
+    if report.unchanged:
+        err.print(Text(f"nothing to load: the store already holds these files' content (revision {report.revision})"))
+        return
+    loaded = ", ".join([*report.frameworks, *report.mapping_sets]) or "nothing"
+    err.print(
+        Text(
+            f"loaded {report.nodes} nodes ({loaded}) from {len(report.files)} file(s) in {report.seconds:.2f} s; "
+            f"revision {report.revision}"
         )
+    )
+    if report.dropped:
+        err.print(Text(f"removed {len(report.dropped)} mapping(s) that pointed at removed provisions:"))
+        for line in report.dropped:
+            err.print(Text(f"  {line}"))
 
 
 @app.command()
@@ -127,7 +182,7 @@ def validate(
         _print_json({"valid": not problems, "problems": [to_jsonable(p) for p in problems]})
     else:
         for problem in problems:
-            err.print(str(problem), markup=False, highlight=False)
+            err.print(Text(str(problem)), highlight=False)
         err.print("valid" if not problems else f"{len(problems)} problem(s)")
     if problems:
         raise typer.Exit(1)
@@ -136,8 +191,8 @@ def validate(
 @app.command()
 def frameworks(as_json: JsonOption = False) -> None:
     """The frameworks in the graph."""
-    with _service() as service:
-        views = service.frameworks()
+    with _answers() as answers:
+        views = answers.catalog.frameworks()
     if as_json:
         _print_json(
             [
@@ -170,8 +225,8 @@ def provisions(
     as_json: JsonOption = False,
 ) -> None:
     """Every provision of a framework, in document order."""
-    with _service() as service:
-        views = service.provisions(framework, kind)
+    with _answers() as answers:
+        views = answers.catalog.provisions(framework, kind)
     if as_json:
         _print_json([_provision_row(v) for v in views])
         return
@@ -191,22 +246,22 @@ def provision(
     as_json: JsonOption = False,
 ) -> None:
     """One provision with its summary, parent and children."""
-    with _service() as service:
-        view = service.provision(framework, ref)
-        children = service.children(view)
+    with _answers() as answers:
+        view = answers.catalog.provision(framework, ref)
+        children = answers.catalog.children(view)
     if as_json:
         _print_json(
             {**_provision_row(view), "framework": view.framework, "children": [_provision_row(c) for c in children]}
         )
         return
-    out.print(f"[bold]{view.framework} {view.ref}[/bold]  {view.title or ''}", highlight=False)
-    out.print(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else ""), highlight=False)
+    out.print(Text.assemble((f"{view.framework} {view.ref}", "bold"), f"  {view.title or ''}"), highlight=False)
+    out.print(Text(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else "")), highlight=False)
     if view.addressees:
-        out.print(f"binds: {', '.join(view.addressees)}", highlight=False)
+        out.print(Text(f"binds: {', '.join(view.addressees)}"), highlight=False)
     if view.applies_from:
-        out.print(f"applies from: {view.applies_from.isoformat()}", highlight=False)
+        out.print(Text(f"applies from: {view.applies_from.isoformat()}"), highlight=False)
     if view.summary:
-        out.print(f"\n{view.summary}", highlight=False)
+        out.print(Text(f"\n{view.summary}"), highlight=False)
     if children:
         out.print(
             _table(
@@ -221,12 +276,12 @@ def provision(
 def search(
     text: Annotated[str, typer.Argument(help="A ref or words from titles and summaries.")],
     framework: Annotated[str | None, typer.Option(help="Only this framework.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=SEARCH_LIMIT, help="Most results.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Find provisions by ref or by words in titles and summaries."""
-    with _service() as service:
-        views = service.search(text, framework, limit)
+    with _answers() as answers:
+        views = answers.catalog.search(text, framework, limit)
     if as_json:
         _print_json([{"framework": v.framework, **_provision_row(v)} for v in views])
         return
@@ -280,24 +335,26 @@ def crosswalk(
     target: Annotated[str, typer.Argument(help="Target framework id.")],
     inferred: Annotated[bool, typer.Option("--inferred", help="Add mappings composed along paths.")] = False,
     min_strength: Annotated[int | None, typer.Option(min=1, max=10, help="Only mappings this strong.")] = None,
-    depth: Annotated[int, typer.Option(min=1, max=5, help="Longest inference path, in hops.")] = 3,
+    depth: Annotated[int, typer.Option(min=1, max=MAX_DEPTH, help="Longest inference path, in hops.")] = DEFAULT_DEPTH,
     matrix: Annotated[bool, typer.Option("--matrix", help="Show a matrix of source × target groups.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """How the provisions of one framework relate to another's (read backwards where asserted the other way)."""
-    with _service() as service:
-        views = service.crosswalk(source, target, include_inferred=inferred, min_strength=min_strength, depth=depth)
-        grid = service.crosswalk_matrix(views) if matrix and not as_json else None
+    with _answers() as answers:
+        views = answers.crosswalks.crosswalk(
+            source, target, include_inferred=inferred, min_strength=min_strength, depth=depth
+        )
+        grid = answers.crosswalks.matrix(views) if matrix and not as_json else None
     if as_json:
         _print_json([_mapping_row(v) for v in views])
         return
     if grid is not None:
         out.print(_matrix_table(f"{source} → {target}: mappings per group", grid))
         return
-    rows = [
+    rows: list[list[Cell]] = [
         [
-            f"{v.source.ref}",
-            f"[{RELATION_STYLE.get(v.relation, '')}]{v.relation}[/]",
+            v.source.ref,
+            Text(v.relation, style=RELATION_STYLE.get(v.relation, "")),
             v.target.ref if v.target else "(no counterpart)",
             str(v.strength or ""),
             ("inferred" if v.inferred else "inverse" if v.inverted else v.mapping_set),
@@ -305,28 +362,23 @@ def crosswalk(
         ]
         for v in views
     ]
-    table = _table(
-        f"{source} → {target}: {len(views)} mapping(s)",
-        ["source", "relation", "target", "str.", "from", "rationale"],
-        [],
-    )
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+    out.print(_table(f"{source} → {target}: {len(views)} mapping(s)", CROSSWALK_COLUMNS, rows))
 
 
-def _matrix_cell(cell: MatrixCell) -> str:
-    style = RELATION_STYLE.get(cell.best or "", "")
-    return f"[{style}]{cell.count}[/]" if cell.count else "·"
+CROSSWALK_COLUMNS = ["source", "relation", "target", "str.", "from", "rationale"]
+
+
+def _matrix_cell(cell: MatrixCell) -> Text:
+    return Text(str(cell.count), style=RELATION_STYLE.get(cell.best or "", "")) if cell.count else Text("·")
 
 
 def _matrix_table(title: str, grid: CrosswalkMatrix) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(title), title_justify="left")
     table.add_column("source ↓ / target →")
     for column in grid.columns:
-        table.add_column(column, justify="right")
+        table.add_column(Text(column), justify="right")
     for row, cells in zip(grid.rows, grid.cells, strict=True):
-        table.add_row(row, *[_matrix_cell(cell) for cell in cells])
+        table.add_row(Text(row), *[_matrix_cell(cell) for cell in cells])
     return table
 
 
@@ -346,12 +398,12 @@ def coverage(
     if have_file is not None:
         try:
             lines = have_file.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            err.print(f"[red]error:[/red] cannot read {have_file}: {error}")
+        except (OSError, UnicodeDecodeError) as error:
+            _error(f"cannot read {have_file}: {error}")
             raise typer.Exit(1) from None
         refs = [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
-    with _service() as service:
-        result = service.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
+    with _answers() as answers:
+        result = answers.crosswalks.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
     if as_json:
         _print_json(
             {
@@ -375,19 +427,15 @@ def coverage(
         )
         return
     style = {"covered": "green", "partial": "yellow", "uncovered": "red"}
-    table = Table(
-        title=f"{result.want} as covered by {result.have}" + (f" ({len(refs)} refs)" if refs else ""),
-        title_justify="left",
-    )
-    for column in ("ref", "title", "verdict", "best reason"):
-        table.add_column(column, overflow="fold")
+    rows: list[list[Cell]] = []
     for verdict in result.verdicts:
         best = verdict.because[0] if verdict.because else None
         reason = f"{best.source.framework} {best.source.ref} {best.relation} ({best.strength})" if best else ""
-        table.add_row(
-            verdict.unit.ref, verdict.unit.display_title, f"[{style[verdict.status]}]{verdict.status}[/]", reason
+        rows.append(
+            [verdict.unit.ref, verdict.unit.display_title, Text(verdict.status, style=style[verdict.status]), reason]
         )
-    out.print(table)
+    title = f"{result.want} as covered by {result.have}" + (f" ({len(refs)} refs)" if refs else "")
+    out.print(_table(title, ["ref", "title", "verdict", "best reason"], rows))
     out.print(
         f"covered {len(result.of('covered'))}, partial {len(result.of('partial'))}, uncovered "
         f"{len(result.of('uncovered'))} of {len(result.verdicts)}; ratio {result.ratio:.1%} "
@@ -404,7 +452,7 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        err.print(Text(f"wrote {output}"))
 
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
@@ -416,8 +464,8 @@ def export_graph(
     output: OutputOption = None,
 ) -> None:
     """The whole graph as RDF; the output validates against the bundled SHACL shapes."""
-    with _service() as service:
-        text = service.export_graph(rdf_format)
+    with _answers() as answers:
+        text = answers.exports.graph(rdf_format)
     _write(text, output)
 
 
@@ -428,16 +476,16 @@ def export_mappings(
     output: OutputOption = None,
 ) -> None:
     """One mapping set as SSSOM TSV or SKOS Turtle; `aimsgraph load` reads the SSSOM back."""
-    with _service() as service:
-        text = service.export_mappings(mapping_set, fmt)
+    with _answers() as answers:
+        text = answers.exports.mapping_set(mapping_set, fmt)
     _write(text, output)
 
 
 @app.command("mapping-sets")
 def mapping_sets(as_json: JsonOption = False) -> None:
     """The mapping sets in the graph, with their provenance."""
-    with _service() as service:
-        sets = service.mapping_sets()
+    with _answers() as answers:
+        sets = answers.crosswalks.mapping_sets()
     if as_json:
         _print_json([to_jsonable(s) for s in sets])
         return
@@ -473,8 +521,10 @@ def serve(
     settings = _settings()
     with _service() as service:
         err.print(
-            f"aimsgraph: GraphQL on http://{host or settings.host}:{port or settings.port}/graphql "
-            f"(store: {settings.store})"
+            Text(
+                f"aimsgraph: GraphQL on http://{host or settings.host}:{port or settings.port}/graphql "
+                f"(store: {settings.store})"
+            )
         )
         uvicorn.run(
             create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"

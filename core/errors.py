@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 
 class AimsgraphError(Exception):
-    """Base class: a problem the user can act on, with a message that says what and where."""
+    """Base class: a problem the user can act on, with a message that says what and where.
+
+    `code` is the kind of problem in a word that clients can branch on (GraphQL's `extensions.code`).
+    """
+
+    code = "ERROR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,8 @@ class Problem:
 class DataError(AimsgraphError):
     """Input data was rejected as a whole; `problems` lists every reason found."""
 
+    code = "BAD_INPUT"
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         count = len(problems)
@@ -38,19 +45,33 @@ class DataError(AimsgraphError):
 class NotFoundError(AimsgraphError):
     """An id or ref that names nothing in the graph."""
 
+    code = "NOT_FOUND"
+
     def __init__(self, what: str, key: str, hint: str = "") -> None:
         self.what = what
         self.key = key
         super().__init__(f"unknown {what} {key!r}" + (f"; {hint}" if hint else ""))
 
 
+class IntegrityError(AimsgraphError):
+    """The store's content breaks a promise it makes (its shapes, its references); nothing was exported."""
+
+    code = "INTEGRITY"
+
+
 class UsageError(AimsgraphError):
     """An option or argument the service cannot act on."""
+
+    code = "BAD_INPUT"
 
 
 class StoreBusyError(AimsgraphError):
     """The embedded store is held for writing by another process."""
 
+    code = "STORE_BUSY"
+
 
 class ReadOnlyStoreError(AimsgraphError):
     """A write was attempted on a store opened read-only."""
+
+    code = "READ_ONLY"

@@ -8,7 +8,7 @@ record replaces that node's properties and outgoing links as a whole, so a batch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 Scalar = str | int | float | bool | dt.date
@@ -51,9 +51,6 @@ class GraphBatch:
 
     def add(self, node: Node) -> None:
         self.nodes.append(node)
-
-    def extend(self, nodes: Iterable[Node]) -> None:
-        self.nodes.extend(nodes)
 
     def __iter__(self) -> Iterator[Node]:
         return iter(self.nodes)

@@ -11,8 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph.ingest import LABEL_KINDS
-from graph.records import Node
+from core.records import Node
+from core.vocabulary import LABEL_KINDS
 from graph.refs import candidate_keys, ref_key
 from graph.store import Store
 from graph.views import FrameworkView, ProvisionView
@@ -41,18 +41,19 @@ class CatalogIndex:
     by_key: dict[str, dict[str, ProvisionView]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, store: Store) -> CatalogIndex:
-        index = cls(revision=store.revision)
+    def build(cls, store: Store, revision: int) -> CatalogIndex:
+        """The index of the store's content, which the caller read at `revision`."""
+        index = cls(revision=revision)
         framework_nodes = {node.id: node for node in store.nodes("Framework")}
         ids_by_framework_iri = {iri: str(node.prop("framework_id")) for iri, node in framework_nodes.items()}
         provision_nodes = list(store.nodes("Provision"))
         ref_by_iri = {node.id: str(node.prop("ref")) for node in provision_nodes}
-        children: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        children: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for node in provision_nodes:
             parent = node.link("PART_OF")
             if parent:
                 order = node.prop("order")
-                children[parent].append((order if isinstance(order, int) else 0, str(node.prop("ref"))))
+                children[parent].append((order if isinstance(order, int) else 0, str(node.prop("ref")), node.id))
         grouped: dict[str, list[ProvisionView]] = defaultdict(list)
         for node in provision_nodes:
             framework_iri = node.link("IN_FRAMEWORK") or ""
@@ -73,7 +74,9 @@ class CatalogIndex:
                 addressees=tuple(_role(iri) for iri in node.links.get("ADDRESSEE", ())),
                 applies_from=applies_from if isinstance(applies_from, dt.date) else None,
                 informative=node.prop("informative") is True,
-                children=tuple(ref for _, ref in sorted(children.get(node.id, []))),
+                children=tuple(ref for _, ref, _ in sorted(children.get(node.id, []))),
+                parent_iri=parent_iri,
+                child_iris=tuple(iri for _, _, iri in sorted(children.get(node.id, []))),
             )
             grouped[framework].append(view)
         for framework, views in grouped.items():

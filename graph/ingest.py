@@ -10,30 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from graph.records import GraphBatch, Node, Value
+from core.records import GraphBatch, Node, Value
+from core.vocabulary import KIND_LABELS, Relation, Role
 from graph.refs import candidate_keys, ref_key
-from loaders.catalog import Catalog, Role
+from loaders.catalog import Catalog
 from loaders.mapping_set import MappingSetFile
 from loaders.yaml_source import SourceDocument
-from ontology.namespaces import AG, AGID, framework_iri, provision_iri, role_iri
-
-KIND_LABELS: dict[str, str] = {
-    "chapter": "Chapter",
-    "section": "Section",
-    "article": "Article",
-    "paragraph": "Paragraph",
-    "point": "Point",
-    "annex": "Annex",
-    "clause": "Clause",
-    "control_objective": "ControlObjective",
-    "control": "Control",
-    "theme": "Theme",
-    "function": "Function",
-    "category": "Category",
-    "subcategory": "Subcategory",
-    "definition": "Definition",
-}
-LABEL_KINDS: dict[str, str] = {label: kind for kind, label in KIND_LABELS.items()}
+from ontology.namespaces import AGID, framework_iri, provision_iri, role_iri
+from ontology.terms import RELATION_IRIS
 
 
 @dataclass(slots=True)
@@ -255,16 +239,5 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
         )
 
 
-RELATION_IRIS: dict[str, str] = {
-    "equal": AG + "equal",
-    "subset": AG + "subset",
-    "superset": AG + "superset",
-    "intersects": AG + "intersects",
-    "no_relationship": AG + "noRelationship",
-    "related": AG + "related",
-}
-RELATIONS_BY_IRI: dict[str, str] = {iri: name for name, iri in RELATION_IRIS.items()}
-
-
 def relation_iri(relation: str) -> str:
-    return RELATION_IRIS[relation]
+    return RELATION_IRIS[Relation(relation)]

@@ -1,15 +1,25 @@
-"""Loading and validating data files: all or nothing, every problem reported with file and line."""
+"""Loading and validating data files: all or nothing, every problem reported with file and line.
+
+Referential integrity is the store's promise. A load that would remove provisions that other content still
+points at (a framework reloaded with fewer provisions while mapping sets name the missing ones) is refused
+with the list of what would dangle, unless the caller asks to drop the dependent mappings, which are then
+reported. A framework or mapping set already in the store is only changed on request (`overwrite`), and
+the refusal says what the load would change; loading the same content again is a no-op.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import DataError, Problem
-from graph.ingest import RELATIONS_BY_IRI, Ingest, RefResolver, add_catalog, add_mapping_set
-from graph.records import GraphBatch
-from graph.service_base import ProgressCallback, ServiceBase, no_progress
+from core.errors import DataError, Problem, ReadOnlyStoreError
+from core.records import GraphBatch, Node
+from graph.ingest import Ingest, RefResolver, add_catalog, add_mapping_set
+from graph.read_model import ReadModel, Snapshot
+from graph.store import Store
 from graph.views import LoadReport
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
@@ -17,13 +27,36 @@ from loaders.files import read_data_file
 from loaders.mapping_set import MappingSetFile
 from loaders.yaml_source import SourceDocument
 from mappings.relations import Relation, invert
+from ontology.namespaces import framework_iri
 from ontology.rdf import nodes_to_triples
+from ontology.terms import LINK_TERMS, RELATIONS_BY_IRI
 from ontology.validate import to_rdflib, validate_graph
 
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as (phase, done, total) while a long command runs."""
 
-class LoadingService(ServiceBase):
-    # -- loading and validating --------------------------------------------------------------------------
-    def _ingest(self, paths: Sequence[Path], progress: ProgressCallback, replace: bool = False) -> Ingest:
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a non-replacing write removes, and what it would leave dangling."""
+
+    deletes: list[str] = field(default_factory=list)
+    dangling: dict[str, list[str]] = field(default_factory=dict)  # removed node → nodes still pointing at it
+
+
+class Loader:
+    def __init__(self, store: Store, read_model: ReadModel) -> None:
+        self._store = store
+        self._read_model = read_model
+
+    # -- reading and checking ------------------------------------------------------------------------------
+    def _ingest(
+        self, paths: Sequence[Path], progress: ProgressCallback, snapshot: Snapshot, replace: bool = False
+    ) -> Ingest:
         """Read and check every file; collect all problems before giving up, so one run shows them all.
 
         Catalogs are taken first, so that mapping sets in the same load can name their provisions; without
@@ -47,7 +80,7 @@ class LoadingService(ServiceBase):
         progress("reading", len(paths), len(paths))
         refs = RefResolver()
         if not replace:
-            for framework, views in self.index.by_framework.items():
+            for framework, views in snapshot.catalog.by_framework.items():
                 refs.add_framework(framework, (v.ref for v in views))
         seen: dict[str, str] = {}
         for doc, catalog in catalogs:
@@ -70,12 +103,12 @@ class LoadingService(ServiceBase):
             add_mapping_set(ingest, mapping_set, doc, refs)
             problems.extend(doc.problems)
         if not problems:
-            problems.extend(self._contradictions(ingest, replace))
+            problems.extend(self._contradictions(ingest, snapshot, replace))
         if problems:
             raise DataError(problems)
         return ingest
 
-    def _contradictions(self, ingest: Ingest, replace: bool) -> list[Problem]:
+    def _contradictions(self, ingest: Ingest, snapshot: Snapshot, replace: bool) -> list[Problem]:
         """Pairs that two mappings describe differently (A `subset` B but B `subset` A, and the like).
 
         Read in one direction, every mapping between the same two provisions must say the same relation.
@@ -84,7 +117,7 @@ class LoadingService(ServiceBase):
         problems: list[Problem] = []
         incoming_sets = set(ingest.mapping_set_ids)
         existing = (
-            [] if replace else [m for m in self.mapping_index.mappings if m.provenance.mapping_set not in incoming_sets]
+            [] if replace else [m for m in snapshot.mappings.mappings if m.provenance.mapping_set not in incoming_sets]
         )
         statements: list[tuple[str, str, str, str, str | None, int | None]] = [
             (m.source, m.target, m.relation.value, m.provenance.mapping_set, None, None)
@@ -94,23 +127,31 @@ class LoadingService(ServiceBase):
         for node in ingest.batch:
             if "Mapping" not in node.labels:
                 continue
-            relation = RELATIONS_BY_IRI.get(node.link("RELATION") or "", "")
-            if relation in ("", "no_relationship"):
+            relation = RELATIONS_BY_IRI.get(node.link("RELATION") or "")
+            if relation is None or relation is Relation.NO_RELATIONSHIP:
                 continue
             origin_file, origin_line = ingest.origins.get(node.id, ("<data>", None))
             statements.append(
-                (node.link("SOURCE") or "", node.link("TARGET") or "", relation, origin_file, origin_file, origin_line)
+                (
+                    node.link("SOURCE") or "",
+                    node.link("TARGET") or "",
+                    relation.value,
+                    origin_file,
+                    origin_file,
+                    origin_line,
+                )
             )
-        for source, target, relation, where, file, line in statements:
+        labels = snapshot.catalog.by_iri
+        for source, target, stated, where, file, line in statements:
             forward = source <= target
             key = (source, target) if forward else (target, source)
-            reading = relation if forward else invert(Relation(relation)).value
+            reading = stated if forward else invert(Relation(stated)).value
             if key not in said:
                 said[key] = (reading, where, file, line)
                 continue
             earlier, earlier_where, _, earlier_line = said[key]
             if earlier != reading:
-                a, b = (self._label(x) for x in key)
+                a, b = (f"{labels[x].framework} {labels[x].ref}" if x in labels else x.rsplit("/", 1)[-1] for x in key)
                 first = f"{earlier_where}" + (f":{earlier_line}" if earlier_line else "")
                 problems.append(
                     Problem(
@@ -126,7 +167,7 @@ class LoadingService(ServiceBase):
         data = to_rdflib(nodes_to_triples(ingest.batch))
         in_batch = {node.id for node in ingest.batch}
         linked = {t for node in ingest.batch for targets in node.links.values() for t in targets} - in_batch
-        context = self.store.get(linked) if linked else {}
+        context = self._store.get(linked) if linked else {}
         to_rdflib(nodes_to_triples(context.values()), data)
         problems = []
         for violation in validate_graph(data):
@@ -140,7 +181,7 @@ class LoadingService(ServiceBase):
 
     def check(self, paths: Sequence[Path], progress: ProgressCallback = no_progress) -> Ingest:
         """Parse, validate and SHACL-check files without writing; raise DataError listing every problem."""
-        ingest = self._ingest(paths, progress)
+        ingest = self._ingest(paths, progress, self._read_model.snapshot())
         problems = self._shacl_problems(ingest, progress)
         if problems:
             raise DataError(problems)
@@ -154,31 +195,56 @@ class LoadingService(ServiceBase):
             return error.problems
         return []
 
+    # -- writing -------------------------------------------------------------------------------------------
     def load(
         self,
         paths: Iterable[Path] = (),
         *,
         replace: bool = False,
         include_bundled: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
     ) -> LoadReport:
         """Load files in one transaction. Nothing is written unless every file is valid.
 
-        Without `replace`, each framework in the files replaces that framework's provisions and the rest of
-        the store stays; with `replace`, the files become the whole content.
+        Without `replace`, each framework or mapping set in the files replaces its earlier version (which
+        takes `overwrite` when it differs) and the rest of the store stays; with `replace`, the files become
+        the whole content.
         """
         started = time.perf_counter()
+        self._require_writable()
         files = list(paths)
         if include_bundled or not files:
             files = bundled_paths() + files
-        ingest = self._ingest(files, progress, replace)
-        return self.write_checked(ingest, replace=replace, progress=progress, files=files, started=started)
+        snapshot = self._read_model.snapshot()
+        ingest = self._ingest(files, progress, snapshot, replace)
+        return self.write_checked(
+            ingest,
+            snapshot,
+            replace=replace,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            progress=progress,
+            files=files,
+            started=started,
+        )
+
+    def _require_writable(self) -> None:
+        if not self._store.capabilities.writable:
+            raise ReadOnlyStoreError(
+                "the store is held for writing by another process (is `aimsgraph serve` running?); "
+                "stop it, or write through that process"
+            )
 
     def write_checked(
         self,
         ingest: Ingest,
+        snapshot: Snapshot,
         *,
         replace: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
         files: Sequence[Path] = (),
         started: float | None = None,
@@ -189,34 +255,175 @@ class LoadingService(ServiceBase):
         if problems:
             raise DataError(problems)
         batch = GraphBatch(nodes=list(ingest.batch))
+        dropped: list[str] = []
         if not replace:
-            incoming = {node.id for node in batch}
-            # A framework or mapping set in the files replaces its earlier version whole.
-            for fid in ingest.framework_ids:
-                batch.deletes.extend(
-                    view.iri for view in self.index.by_framework.get(fid, []) if view.iri not in incoming
-                )
-            reloaded = set(ingest.mapping_set_ids)
-            batch.deletes.extend(
-                m.id
-                for m in self.mapping_index.mappings
-                if m.provenance.mapping_set in reloaded and m.id not in incoming
-            )
+            if self._unchanged(ingest, snapshot):
+                return self._report(ingest, files, snapshot.revision, started, unchanged=True)
+            if not overwrite:
+                refused = self._overwrite_problems(ingest, snapshot)
+                if refused:
+                    raise DataError(refused)
+            plan = self._plan(ingest, snapshot)
+            if plan.dangling:
+                dropped = self._resolve_dangling(ingest, snapshot, plan, drop_dangling)
+            batch.deletes.extend(plan.deletes)
         progress("writing", 0, 1)
-        self.store.write(batch, replace=replace)
+        self._store.write(batch, replace=replace)
         progress("writing", 1, 1)
-        self._index = None
+        self._read_model.invalidate()
+        return self._report(ingest, files, self._store.revision, started, replaced=replace, dropped=dropped)
+
+    @staticmethod
+    def _report(
+        ingest: Ingest,
+        files: Sequence[Path],
+        revision: int,
+        started: float,
+        *,
+        replaced: bool = False,
+        dropped: Sequence[str] = (),
+        unchanged: bool = False,
+    ) -> LoadReport:
         return LoadReport(
             files=tuple(str(f) for f in files),
             frameworks=tuple(ingest.framework_ids),
-            nodes=len(batch),
-            replaced=replace,
-            revision=self.store.revision,
+            mapping_sets=tuple(ingest.mapping_set_ids),
+            nodes=0 if unchanged else len(ingest.batch),
+            replaced=replaced,
+            revision=revision,
             seconds=time.perf_counter() - started,
+            dropped=tuple(dropped),
+            unchanged=unchanged,
         )
+
+    # -- what an update replaces ---------------------------------------------------------------------------
+    @staticmethod
+    def _old_content(snapshot: Snapshot) -> dict[tuple[str, str], list[str]]:
+        """The node ids each framework and mapping set holds now, keyed ("framework"|"set", id)."""
+        held: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for fid, views in snapshot.catalog.by_framework.items():
+            held[("framework", fid)] = [framework_iri(fid), *(v.iri for v in views)]
+        for set_id, found in snapshot.mappings.sets.items():
+            held[("set", set_id)].append(found.iri)
+        for mapping in snapshot.mappings.mappings:
+            held[("set", mapping.provenance.mapping_set)].append(mapping.id)
+        return held
+
+    def _incoming(self, ingest: Ingest) -> dict[tuple[str, str], dict[str, Node]]:
+        grouped: dict[tuple[str, str], dict[str, Node]] = defaultdict(dict)
+        framework_of = {framework_iri(fid): fid for fid in ingest.framework_ids}
+        sets_by_iri = {node.id: str(node.prop("identifier")) for node in ingest.batch if "MappingSet" in node.labels}
+        for node in ingest.batch:
+            if "Framework" in node.labels:
+                grouped[("framework", framework_of[node.id])][node.id] = node
+            elif "Provision" in node.labels:
+                grouped[("framework", framework_of[node.link("IN_FRAMEWORK") or ""])][node.id] = node
+            elif "MappingSet" in node.labels:
+                grouped[("set", sets_by_iri[node.id])][node.id] = node
+            elif "Mapping" in node.labels:
+                grouped[("set", sets_by_iri[node.link("IN_MAPPING_SET") or ""])][node.id] = node
+        return grouped
+
+    def _changes(self, ingest: Ingest, snapshot: Snapshot) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """For each framework or set already in the store: (added, removed, changed) nodes if loaded."""
+        held = self._old_content(snapshot)
+        changes: dict[tuple[str, str], tuple[int, int, int]] = {}
+        for key, incoming in self._incoming(ingest).items():
+            if key not in held:
+                continue
+            old_ids = held[key]
+            stored = self._store.get(old_ids)
+            added = sum(1 for node_id in incoming if node_id not in stored)
+            removed = sum(1 for node_id in old_ids if node_id not in incoming)
+            changed = sum(1 for node_id, node in incoming.items() if node_id in stored and stored[node_id] != node)
+            changes[key] = (added, removed, changed)
+        return changes
+
+    def _unchanged(self, ingest: Ingest, snapshot: Snapshot) -> bool:
+        incoming = self._incoming(ingest)
+        changes = self._changes(ingest, snapshot)
+        return len(changes) == len(incoming) and all(change == (0, 0, 0) for change in changes.values())
+
+    def _overwrite_problems(self, ingest: Ingest, snapshot: Snapshot) -> list[Problem]:
+        problems = []
+        for (what, item_id), (added, removed, changed) in sorted(self._changes(ingest, snapshot).items()):
+            if (added, removed, changed) == (0, 0, 0):
+                continue
+            noun = "framework" if what == "framework" else "mapping set"
+            origin = framework_iri(item_id) if what == "framework" else None
+            file, line = ingest.origins.get(origin or "", (None, None))
+            if file is None:
+                file, line = next(
+                    (ingest.origins[n.id] for n in ingest.batch if n.prop("identifier") == item_id), ("<data>", None)
+                )
+            problems.append(
+                Problem(
+                    file,
+                    f"{noun} {item_id!r} is already in the store; loading this file would replace it "
+                    f"({added} added, {removed} removed, {changed} changed nodes). Load with --overwrite to do so",
+                    line=line,
+                )
+            )
+        return problems
+
+    def _plan(self, ingest: Ingest, snapshot: Snapshot) -> _Plan:
+        held = self._old_content(snapshot)
+        incoming_ids = {node.id for node in ingest.batch}
+        plan = _Plan()
+        for key in self._incoming(ingest):
+            plan.deletes.extend(node_id for node_id in held.get(key, ()) if node_id not in incoming_ids)
+        removed = set(plan.deletes)
+        if not removed:
+            return plan
+        for link in LINK_TERMS:
+            for target, referrers in self._store.referrers(removed, link.name).items():
+                left = [r for r in referrers if r not in removed and r not in incoming_ids]
+                if left:
+                    plan.dangling.setdefault(target, []).extend(left)
+        return plan
+
+    def _resolve_dangling(self, ingest: Ingest, snapshot: Snapshot, plan: _Plan, drop: bool) -> list[str]:
+        """Drop the mappings that would dangle (when asked), or refuse the load naming every one."""
+        mapping_by_id = {m.id: m for m in snapshot.mappings.mappings}
+        set_of = {m.id: m.provenance.mapping_set for m in snapshot.mappings.mappings}
+        by_iri = snapshot.catalog.by_iri
+
+        def name(iri: str) -> str:
+            found = by_iri.get(iri)
+            return f"{found.framework} {found.ref}" if found else iri.rsplit("/", 1)[-1]
+
+        problems: list[Problem] = []
+        dropped: list[str] = []
+        for target, referrers in sorted(plan.dangling.items()):
+            view = by_iri.get(target)
+            label = f"{view.framework} {view.ref}" if view else target
+            file, _ = ingest.origins.get(framework_iri(view.framework) if view else "", ("<data>", None))
+            not_mappings = [r for r in referrers if r not in set_of]
+            if drop and not not_mappings:
+                plan.deletes.extend(referrers)
+                dropped.extend(
+                    f"{set_of[r]}: {name(mapping_by_id[r].source)} → {name(mapping_by_id[r].target)}" for r in referrers
+                )
+                continue
+            counts: dict[str, int] = defaultdict(int)
+            for referrer in referrers:
+                counts[set_of.get(referrer, "other records")] += 1
+            pointing = ", ".join(f"{n} in {name}" for name, n in sorted(counts.items()))
+            problems.append(
+                Problem(
+                    file,
+                    f"{label} would be removed, but {len(referrers)} record(s) still point at it ({pointing}); "
+                    "load those mapping sets' new versions in the same command, or load with --drop-dangling "
+                    "to remove the mappings that point at removed provisions",
+                )
+            )
+        if problems:
+            raise DataError(problems)
+        plan.dangling.clear()
+        return sorted(dropped)
 
     def ensure_bootstrapped(self, progress: ProgressCallback = no_progress) -> LoadReport | None:
         """Fill an empty store from the bundled data; a store with content is left alone."""
-        if not self.store.is_empty():
+        if not self._store.is_empty():
             return None
         return self.load(include_bundled=True, replace=True, progress=progress)

@@ -10,31 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from core.records import Node
 from graph.catalog_index import CatalogIndex
-from graph.ingest import RELATIONS_BY_IRI
-from graph.records import Node
 from graph.store import Store
+from graph.views import MappingSetView
 from mappings.inference import adjacency
 from mappings.model import Mapping, Provenance
 from mappings.relations import Relation
-
-
-@dataclass(frozen=True, slots=True)
-class MappingSetView:
-    id: str
-    iri: str
-    title: str
-    source_framework: str
-    target_framework: str
-    creators: tuple[str, ...]
-    created: dt.date
-    description: str
-    review_status: str
-    authority: str | None
-    authority_publisher: str | None
-    authority_url: str | None
-    mapping_count: int
-    no_counterpart_count: int
+from ontology.terms import RELATIONS_BY_IRI
 
 
 def _text(node: Node, name: str) -> str | None:
@@ -49,10 +32,15 @@ class MappingIndex:
     mappings: list[Mapping] = field(default_factory=list)
     absences: dict[str, list[Mapping]] = field(default_factory=dict)  # no-counterpart records by source
     edges: dict[str, list[Mapping]] = field(default_factory=dict)
+    absent_in: dict[str, set[str]] = field(default_factory=dict)  # provision IRI → frameworks it has no counterpart in
+
+    def declared_absent(self, provision: str, framework: str) -> bool:
+        """Whether a curator recorded that `provision` has no counterpart in `framework`."""
+        return framework in self.absent_in.get(provision, ())
 
     @classmethod
     def build(cls, store: Store, catalog: CatalogIndex) -> MappingIndex:
-        index = cls(revision=store.revision)
+        index = cls(revision=catalog.revision)
         frameworks_by_iri = {f.iri: f.id for f in catalog.frameworks.values()}
         set_nodes = {node.id: node for node in store.nodes("MappingSet")}
         provenance: dict[str, Provenance] = {}
@@ -78,7 +66,7 @@ class MappingIndex:
                 id=node.id,
                 source=source,
                 target=target,
-                relation=Relation(RELATIONS_BY_IRI[relation]),
+                relation=RELATIONS_BY_IRI[relation],
                 strength=strength if isinstance(strength, int) else None,
                 rationale_type=rationale_type,
                 rationale=_text(node, "rationale") or "",
@@ -98,6 +86,8 @@ class MappingIndex:
         for mapping in index.mappings:
             if mapping.relation is Relation.NO_RELATIONSHIP:
                 index.absences.setdefault(mapping.source, []).append(mapping)
+                if mapping.target in frameworks_by_iri:
+                    index.absent_in.setdefault(mapping.source, set()).add(frameworks_by_iri[mapping.target])
         index.edges = adjacency(index.mappings)
         for iri, node in set_nodes.items():
             created = node.prop("created")

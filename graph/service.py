@@ -1,19 +1,105 @@
 """The service layer: every question and command of the product, answered once.
 
-The GraphQL API, the CLI and the reports all call `Service`; none of them holds logic of its own. It talks
-to a `Store` only through the protocol and raises only `graph.errors` exceptions. Its parts live by concern:
-catalog questions and the indexes in `service_base`, crosswalks and coverage in `crosswalk_service`,
-loading and validation in `loading`.
+The GraphQL API, the CLI and the reports all call `Service`; none of them holds logic of its own, and none
+touches the store. Reads go through `answers()`, which pins one snapshot of the graph for a whole command or
+request; writes (`load`) go through the loader part. Each concern is a small part in its own module:
+`read_model` (snapshots), `catalog_queries`, `crosswalks`, `exports`, `loading`.
 """
 
 from __future__ import annotations
 
-from graph.crosswalk_service import MAX_DEPTH, CrosswalkService
-from graph.loading import LoadingService
-from graph.service_base import ProgressCallback, no_progress
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["MAX_DEPTH", "ProgressCallback", "Service", "no_progress"]
+from core.errors import Problem
+from graph.answers import Answers
+from graph.catalog_queries import SEARCH_LIMIT
+from graph.loading import Loader, ProgressCallback, no_progress
+from graph.read_model import ReadModel
+from graph.store import Store
+from graph.views import LoadReport
+from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
+
+__all__ = [
+    "DEFAULT_DEPTH",
+    "MAX_DEPTH",
+    "SEARCH_LIMIT",
+    "Answers",
+    "Health",
+    "ProgressCallback",
+    "Service",
+    "no_progress",
+]
 
 
-class Service(CrosswalkService, LoadingService):
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What a health check reports: the revision being served and whether this process can write."""
+
+    store: str
+    durable: bool
+    revision: int
+    writable: bool
+    frameworks: int
+
+
+class Service:
     """The one object every interface calls."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._read_model = ReadModel(store)
+        self._loader = Loader(store, self._read_model)
+
+    # -- reads ---------------------------------------------------------------------------------------------
+    def answers(self) -> Answers:
+        """Everything the graph says, at the store's current revision (read once)."""
+        return Answers(self._store, self._read_model.snapshot())
+
+    def health(self) -> Health:
+        answers = self.answers()
+        return Health(
+            store=self._store.name,
+            durable=self._store.capabilities.durable,
+            revision=answers.revision,
+            writable=self._store.capabilities.writable,
+            frameworks=len(answers.catalog.frameworks()),
+        )
+
+    # -- writes --------------------------------------------------------------------------------------------
+    def load(
+        self,
+        paths: Iterable[Path] = (),
+        *,
+        replace: bool = False,
+        include_bundled: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
+        progress: ProgressCallback = no_progress,
+    ) -> LoadReport:
+        """Load data files in one transaction (see `graph.loading`)."""
+        return self._loader.load(
+            paths,
+            replace=replace,
+            include_bundled=include_bundled,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            progress=progress,
+        )
+
+    def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:
+        """Every problem in the files (default: the bundled data), without writing."""
+        return self._loader.validate(paths, progress)
+
+    def ensure_bootstrapped(self, progress: ProgressCallback = no_progress) -> LoadReport | None:
+        """Fill an empty store from the bundled data; a store with content is left alone."""
+        return self._loader.ensure_bootstrapped(progress)
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+    @property
+    def writable(self) -> bool:
+        return self._store.capabilities.writable
+
+    def close(self) -> None:
+        self._store.close()

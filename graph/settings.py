@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import Field
@@ -17,7 +18,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AIMSGRAPH_", extra="ignore")
 
     store: Path = Field(default_factory=default_store_path, description="Directory of the embedded store")
-    store_kind: str = Field(default="embedded", description="Registry name of the store: embedded or memory")
+    store_kind: Literal["embedded", "memory"] = Field(default="embedded", description="Which store: embedded or memory")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_query_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection accepted")

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from graph.records import GraphBatch, Node
+from core.records import GraphBatch, Node
 
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    transactional: bool  # a write either lands whole or not at all
     durable: bool  # content survives the process
     writable: bool  # this handle accepts writes
 

@@ -36,7 +36,9 @@ class ProvisionView:
     addressees: tuple[str, ...] = ()
     applies_from: dt.date | None = None
     informative: bool = False
-    children: tuple[str, ...] = field(default=())
+    children: tuple[str, ...] = field(default=())  # refs of the direct parts, in document order
+    parent_iri: str | None = None
+    child_iris: tuple[str, ...] = field(default=())
 
     @property
     def display_title(self) -> str:
@@ -63,6 +65,24 @@ class MappingView:
     inferred: bool
     inverted: bool
     path: tuple[ProvisionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MappingSetView:
+    id: str
+    iri: str
+    title: str
+    source_framework: str
+    target_framework: str
+    creators: tuple[str, ...]
+    created: dt.date
+    description: str
+    review_status: str
+    authority: str | None
+    authority_publisher: str | None
+    authority_url: str | None
+    mapping_count: int
+    no_counterpart_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,18 +122,26 @@ class CrosswalkMatrix:
 class LoadReport:
     files: tuple[str, ...]
     frameworks: tuple[str, ...]
+    mapping_sets: tuple[str, ...]
     nodes: int
     replaced: bool
     revision: int
     seconds: float
+    dropped: tuple[str, ...] = ()  # mappings removed because they pointed at provisions this load removed
+    unchanged: bool = False  # the files held exactly what the store already had; nothing was written
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value
 
 
 def to_jsonable(view: Any) -> dict[str, Any]:
-    """A view as JSON-ready data (dates as ISO strings)."""
-    data = asdict(view)
-    for key, value in data.items():
-        if isinstance(value, dt.date):
-            data[key] = value.isoformat()
-        elif isinstance(value, tuple):
-            data[key] = list(value)
+    """A view as JSON-ready data (dates as ISO strings, tuples as lists, at every depth)."""
+    data: dict[str, Any] = _jsonable(asdict(view))
     return data

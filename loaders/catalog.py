@@ -7,54 +7,12 @@ before its children (which also rules out cycles), and the kinds that carry duti
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
+from core.vocabulary import SUMMARISED_KINDS, UNTITLED_KINDS, Kind, Role
 from loaders.validation import validate_document
-from loaders.yaml_source import SourceDocument, read_yaml
-
-Kind = Literal[
-    "chapter",
-    "section",
-    "article",
-    "paragraph",
-    "point",
-    "annex",
-    "clause",
-    "control_objective",
-    "control",
-    "theme",
-    "function",
-    "category",
-    "subcategory",
-    "definition",
-]
-Role = Literal[
-    "organisation",
-    "provider",
-    "deployer",
-    "importer",
-    "distributor",
-    "authorised_representative",
-    "product_manufacturer",
-    "gpai_provider",
-    "gpai_provider_systemic_risk",
-    "notified_body",
-    "member_state",
-    "commission",
-    "ai_office",
-    "market_surveillance_authority",
-    "controller",
-    "processor",
-    "joint_controller",
-    "supervisory_authority",
-    "data_subject",
-    "recipient",
-]
-UNTITLED_KINDS: frozenset[str] = frozenset({"paragraph", "point"})
-SUMMARISED_KINDS: frozenset[str] = frozenset({"control", "article", "subcategory", "paragraph", "point", "definition"})
+from loaders.yaml_source import SourceDocument
 
 NonEmpty = Field(min_length=1)
 
@@ -135,7 +93,3 @@ def _tree_problems(doc: SourceDocument, catalog: Catalog) -> None:
 def parse_catalog(doc: SourceDocument) -> Catalog:
     """Validate an already-read document as a catalog, or raise DataError with every problem found."""
     return validate_document(doc, Catalog, _tree_problems, "catalog")
-
-
-def read_catalog(path: Path) -> Catalog:
-    return parse_catalog(read_yaml(path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import DataError
+from core.errors import DataError
 from loaders.catalog import Catalog, parse_catalog
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.yaml_source import SourceDocument, read_yaml

@@ -8,16 +8,13 @@ and the other mapping sets (contradictions) happen in the service, which sees ev
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from core.vocabulary import AssertedRelation, RationaleType, ReviewStatus
 from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
-ReviewStatus = Literal["asserted", "reviewed", "proposed"]
-AssertedRelation = Literal["equal", "subset", "superset", "intersects"]
-RationaleType = Literal["syntactic", "semantic", "functional"]
 Id = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
 
 

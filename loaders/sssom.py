@@ -18,13 +18,13 @@ from urllib.parse import quote, unquote
 
 import yaml
 
-from graph.errors import DataError, Problem
+from core.errors import DataError, Problem
+from core.vocabulary import Relation
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.yaml_source import SourceDocument
-from mappings.relations import RELATION_FOR_SKOS, SKOS_MATCH, Relation
-from ontology.namespaces import AG, AGID
+from ontology.namespaces import AG, AGID, SKOS
+from ontology.terms import RELATION_FOR_SKOS, SKOS_MATCH
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 NO_TERM = "sssom:NoTermFound"
 COLUMNS = [
     "subject_id",

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from graph.errors import DataError
+from core.errors import DataError
 from loaders.yaml_source import SourceDocument
 
 M = TypeVar("M", bound=BaseModel)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from graph.errors import DataError, Problem
+from core.errors import DataError, Problem
 
 PathKey = tuple[str | int, ...]
 

@@ -3,7 +3,8 @@
 DOMAIN.md's definition, applied to B's *coverage units* (ISO clauses without subclauses and controls, NIST
 subcategories, law articles):
 - covered: an implemented provision is `equal` to or a `superset` of the unit — or of a grouping that
-  contains the unit (S ⊇ T ⊇ unit) — or every part of the unit (each paragraph of an article) is covered so;
+  contains the unit (S ⊇ T ⊇ unit) — or every part of the unit is covered so, through every level (each
+  point of each paragraph of an article);
 - partial: only weaker relations (`subset`, `intersects`, or an inferred `related`) reach the unit or a part
   of it;
 - uncovered: nothing reaches it.
@@ -58,27 +59,35 @@ def assess(
     """Verdicts for `units` given mappings from implemented provisions into the target framework.
 
     `unit_of(t)` is the unit a target provision is (or is part of), None above the units; `units_under(t)`
-    the units below a grouping; `parts_of(u)` a unit's direct parts.
+    the units below a grouping; `parts_of(t)` a provision's direct parts. A provision is covered when a
+    covering mapping reaches it or a grouping above it, or when each of its parts is covered — through
+    every level (an article whose paragraphs' points are all covered is covered).
     """
     reasons: dict[str, list[Mapping]] = defaultdict(list)
-    fully: set[str] = set()
-    parts_fully: set[str] = set()
+    reached: set[str] = set()  # provisions a covering mapping reaches directly
     for mapping in mappings:
         unit = unit_of(mapping.target)
         if unit is not None:
             reasons[unit].append(mapping)
             if covers(mapping.relation):
-                (fully if unit == mapping.target else parts_fully).add(mapping.target)
+                reached.add(mapping.target)
             continue
         for below in units_under(mapping.target):
             reasons[below].append(mapping)
             if covers(mapping.relation):
-                fully.add(below)
+                reached.add(below)
+    known: dict[str, bool] = {}
+
+    def covered(provision: str) -> bool:
+        if provision not in known:
+            parts = parts_of(provision)
+            known[provision] = provision in reached or (bool(parts) and all(covered(part) for part in parts))
+        return known[provision]
+
     verdicts = []
     for unit in units:
-        parts = parts_of(unit)
         status: Status
-        if unit in fully or (parts and all(part in parts_fully for part in parts)):
+        if covered(unit):
             status = "covered"
         elif reasons.get(unit):
             status = "partial"

@@ -4,6 +4,8 @@ Why bounded: the DESIGN measurements showed an unbounded path query taking secon
 to reach any framework through one or two others. Rules:
 - relations compose per `mappings.relations.compose`; a path through `no_relationship` does not exist;
 - strength is the weakest link's, less `HOP_PENALTY` for every hop after the first (never below 1);
+  paths are compared on that reported strength, so a short strong path beats a long one that only looked
+  stronger before its penalty;
 - a pair that has an asserted mapping (either direction) is never given an inferred one;
 - of several paths to the same target the most informative wins: higher relation rank, then strength,
   then the shorter path; the path (provision IRIs) and the mappings used are kept as provenance.
@@ -20,6 +22,8 @@ from mappings.relations import RANK, Relation, compose
 
 HOP_PENALTY = 2
 DEFAULT_DEPTH = 3
+MAX_DEPTH = 5
+"""Deepest inference allowed: paths beyond five hops say nothing and cost a great deal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +47,18 @@ def adjacency(mappings: Iterable[Mapping]) -> dict[str, list[Mapping]]:
     return edges
 
 
+def reported_strength(weakest_link: int, hops: int) -> int:
+    """The strength an inferred mapping reports: its weakest link's, less the penalty for each extra hop."""
+    return max(1, weakest_link - HOP_PENALTY * (hops - 1))
+
+
+def _rank(walk: _Walk) -> tuple[int, int, int]:
+    hops = len(walk.path) - 1
+    return (RANK[walk.relation], reported_strength(walk.strength, hops), -hops)
+
+
 def _better(candidate: _Walk, incumbent: _Walk | None) -> bool:
-    if incumbent is None:
-        return True
-    key = (RANK[candidate.relation], candidate.strength, -len(candidate.path))
-    return key > (RANK[incumbent.relation], incumbent.strength, -len(incumbent.path))
+    return incumbent is None or _rank(candidate) > _rank(incumbent)
 
 
 def infer_from(
@@ -90,7 +101,7 @@ def infer_from(
             source=source,
             target=target,
             relation=walk.relation,
-            strength=max(1, walk.strength - HOP_PENALTY * (len(walk.path) - 2)),
+            strength=reported_strength(walk.strength, len(walk.path) - 1),
             rationale_type=None,
             rationale=f"Inferred by composing {len(walk.path) - 1} mappings along the path.",
             provenance=Provenance(

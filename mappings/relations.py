@@ -13,24 +13,9 @@ compose: there is no path through an absence.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from core.vocabulary import Relation
 
-
-class Relation(StrEnum):
-    EQUAL = "equal"
-    SUBSET = "subset"
-    SUPERSET = "superset"
-    INTERSECTS = "intersects"
-    NO_RELATIONSHIP = "no_relationship"
-    RELATED = "related"
-
-    @property
-    def asserted_allowed(self) -> bool:
-        """Whether a curator may assert this relation (`related` only comes out of inference)."""
-        return self is not Relation.RELATED
-
-
-ASSERTABLE: tuple[Relation, ...] = tuple(r for r in Relation if r.asserted_allowed)
+__all__ = ["RANK", "Relation", "compose", "covers", "invert"]
 
 _INVERSE = {
     Relation.EQUAL: Relation.EQUAL,
@@ -50,16 +35,6 @@ RANK = {
     Relation.RELATED: 1,
     Relation.NO_RELATIONSHIP: 0,
 }
-
-# SKOS mapping properties: `subset` means T is broader than S, hence skos:broadMatch.
-SKOS_MATCH = {
-    Relation.EQUAL: "http://www.w3.org/2004/02/skos/core#exactMatch",
-    Relation.SUBSET: "http://www.w3.org/2004/02/skos/core#broadMatch",
-    Relation.SUPERSET: "http://www.w3.org/2004/02/skos/core#narrowMatch",
-    Relation.INTERSECTS: "http://www.w3.org/2004/02/skos/core#relatedMatch",
-    Relation.RELATED: "http://www.w3.org/2004/02/skos/core#relatedMatch",
-}
-RELATION_FOR_SKOS = {iri: rel for rel, iri in SKOS_MATCH.items() if rel is not Relation.RELATED}
 
 
 def invert(relation: Relation) -> Relation:

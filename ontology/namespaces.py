@@ -39,7 +39,3 @@ def provision_iri(framework_id: str, ref: str) -> str:
 
 def role_iri(role: str) -> str:
     return f"{AGID}role/{quote(role, safe='')}"
-
-
-def org_iri(org: str, kind: str, item_id: str) -> str:
-    return f"{AGID}org/{quote(org, safe='')}/{quote(kind, safe='')}/{quote(item_id, safe='')}"

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from graph.records import Node, Scalar, Value
+from core.records import Node, Scalar, Value
 from ontology.namespaces import RDF
 from ontology.terms import (
     LINK_BY_IRI,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.vocabulary import Relation
 from ontology.namespaces import AG, DCTERMS, SKOS, XSD
 
 Datatype = Literal["string", "integer", "boolean", "date", "decimal", "anyURI"]
@@ -100,3 +101,25 @@ def class_iri(label: str) -> str:
 
 def label_of(class_iri_value: str) -> str | None:
     return class_iri_value[len(AG) :] if class_iri_value.startswith(AG) else None
+
+
+RELATION_IRIS: dict[Relation, str] = {
+    Relation.EQUAL: AG + "equal",
+    Relation.SUBSET: AG + "subset",
+    Relation.SUPERSET: AG + "superset",
+    Relation.INTERSECTS: AG + "intersects",
+    Relation.NO_RELATIONSHIP: AG + "noRelationship",
+    Relation.RELATED: AG + "related",
+}
+"""The individual that names each relation on a reified mapping (`ag:relation ag:subset`)."""
+RELATIONS_BY_IRI: dict[str, Relation] = {iri: relation for relation, iri in RELATION_IRIS.items()}
+
+SKOS_MATCH: dict[Relation, str] = {
+    Relation.EQUAL: SKOS + "exactMatch",
+    Relation.SUBSET: SKOS + "broadMatch",  # S lies within T: T is broader
+    Relation.SUPERSET: SKOS + "narrowMatch",
+    Relation.INTERSECTS: SKOS + "relatedMatch",
+    Relation.RELATED: SKOS + "relatedMatch",
+}
+"""The SKOS mapping property each relation is exported as."""
+RELATION_FOR_SKOS: dict[str, Relation] = {iri: rel for rel, iri in SKOS_MATCH.items() if rel is not Relation.RELATED}

@@ -67,7 +67,3 @@ def validate_graph(data: rdflib.Graph) -> list[Violation]:
         violations.append(Violation(str(focus), _short(path), str(message) if message else "violates a shape"))
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
     return violations
-
-
-def validate_triples(triples: Iterable[Triple]) -> list[Violation]:
-    return validate_graph(to_rdflib(triples))

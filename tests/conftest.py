@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run against the installed package (pytest's importlib mode keeps the repo root
-off sys.path); subprocess tests call the installed `aimsgraph` console script."""
+off sys.path). CLI tests run the commands in process (typer's CliRunner); the few that must prove a real
+process (exit codes of the console script, SIGKILL) call the installed `aimsgraph` script."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 
@@ -26,19 +30,14 @@ def bundled() -> Iterator[Service]:
     service = Service(EmbeddedStore.open(None))
     service.load(include_bundled=True, replace=True)
     yield service
-    service.store.close()
+    service.close()
 
 
 @pytest.fixture
 def memory_service() -> Iterator[Service]:
     service = Service(EmbeddedStore.open(None))
     yield service
-    service.store.close()
-
-
-@pytest.fixture
-def data_dir() -> Path:
-    return Path(__file__).parent / "data"
+    service.close()
 
 
 def tiny_catalog(framework_id: str, *provisions: str) -> str:
@@ -50,24 +49,46 @@ def tiny_catalog(framework_id: str, *provisions: str) -> str:
     return header + "provisions:\n" + "".join(f"  - {p}\n" for p in provisions)
 
 
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 class Cli:
-    """Runs the installed CLI as a user would, against one store directory."""
+    """Runs CLI commands in this process, as a user would type them, against one store directory.
+
+    Exceptions are not caught: a traceback the user would see fails the test instead of becoming exit 1.
+    """
 
     def __init__(self, store: Path) -> None:
         self.store = store
 
-    def run(self, *args: str, check: bool = False, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "AIMSGRAPH_STORE": str(self.store), "COLUMNS": "200"}
-        result = subprocess.run(
-            [AIMSGRAPH, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"aimsgraph {' '.join(args)} exited {result.returncode}: {result.stderr}")
-        return result
+    def run(self, *args: str, check: bool = False, env: dict[str, str] | None = None) -> CliResult:
+        settings = {"AIMSGRAPH_STORE": str(self.store), "COLUMNS": "200", **(env or {})}
+        result = CliRunner().invoke(app, list(args), env=settings, catch_exceptions=False)
+        outcome = CliResult(result.exit_code, result.stdout, result.stderr)
+        if check and outcome.returncode != 0:
+            raise AssertionError(f"aimsgraph {' '.join(args)} exited {outcome.returncode}: {outcome.stderr}")
+        return outcome
 
     def json(self, *args: str) -> Any:
         result = self.run(*args, "--json", check=True)
         return json.loads(result.stdout)
+
+
+class ProcessCli(Cli):
+    """Runs the installed console script in a real process: for exit codes and signals."""
+
+    def run(self, *args: str, check: bool = False, env: dict[str, str] | None = None) -> CliResult:
+        full_env = {**os.environ, "AIMSGRAPH_STORE": str(self.store), "COLUMNS": "200", **(env or {})}
+        done = subprocess.run(
+            [AIMSGRAPH, *args], capture_output=True, text=True, env=full_env, timeout=120, check=False
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"aimsgraph {' '.join(args)} exited {done.returncode}: {done.stderr}")
+        return CliResult(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture

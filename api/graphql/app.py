@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,7 +24,7 @@ class _GraphQL(GraphQL[Context, None]):
         self._settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(service=self._service, settings=self._settings)
+        return Context(answers=self._service.answers(), settings=self._settings)
 
 
 def create_app(service: Service, settings: Settings | None = None) -> Starlette:
@@ -31,9 +32,8 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
     graphql = _GraphQL(service, settings)
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse(
-            {"status": "ok", "frameworks": len(service.frameworks()), "revision": service.store.revision}
-        )
+        health = service.health()
+        return JSONResponse({"status": "ok", **asdict(health)})
 
     return Starlette(
         routes=[

@@ -1,19 +1,17 @@
 """The GraphQL schema: queries over the service, with limits that refuse hostile documents up front.
 
-Errors are typed: a service error becomes a GraphQL error with `extensions.code` (NOT_FOUND, BAD_INPUT,
-...) and its own message; any other exception is masked as an internal error, so nothing of the internals
-leaks.
+Resolvers are a few lines each: they ask the request's snapshot (`info.context.answers`) and wrap the
+views. Errors are typed by `api.graphql.errors` wherever they arise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -21,9 +19,10 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from api.graphql.context import Context
+from api.graphql.errors import ApiError, TypedErrors, log_errors
 from api.graphql.types import (
     Connection,
     Coverage,
@@ -36,42 +35,24 @@ from api.graphql.types import (
     decode_cursor,
     encode_cursor,
 )
-from graph.errors import AimsgraphError, DataError, NotFoundError, UsageError
+from graph.service import DEFAULT_DEPTH
 from graph.settings import Settings
-from mappings.inference import DEFAULT_DEPTH
 
-R = TypeVar("R")
 V = TypeVar("V")
 N = TypeVar("N")
 
 
-class BadInputError(ValueError):
-    """An argument the API refuses (a page too large, a malformed cursor)."""
-
-
-def _code(error: BaseException) -> str:
-    if isinstance(error, NotFoundError):
-        return "NOT_FOUND"
-    if isinstance(error, DataError | UsageError | BadInputError):
-        return "BAD_INPUT"
-    return "ERROR"
-
-
-def call(fn: Callable[[], R]) -> R:
-    """Run a service call, turning its errors into typed GraphQL errors."""
-    try:
-        return fn()
-    except (AimsgraphError, BadInputError) as error:
-        raise GraphQLError(str(error), extensions={"code": _code(error)}) from error
+def _check_first(first: int, limit: int) -> None:
+    if first < 0 or first > limit:
+        raise ApiError(f"`first` must be between 0 and {limit}")
 
 
 def paginate(items: Sequence[V], wrap: Callable[[V], N], first: int, after: str | None, limit: int) -> Connection[N]:
-    if first < 0 or first > limit:
-        raise GraphQLError(f"`first` must be between 0 and {limit}", extensions={"code": "BAD_INPUT"})
+    _check_first(first, limit)
     try:
         start = decode_cursor(after) + 1 if after else 0
     except ValueError as error:
-        raise GraphQLError(str(error), extensions={"code": "BAD_INPUT"}) from error
+        raise ApiError(str(error)) from error
     window = items[start : start + first]
     edges = [Edge(cursor=encode_cursor(start + i), node=wrap(item)) for i, item in enumerate(window)]
     return Connection(
@@ -86,19 +67,24 @@ def paginate(items: Sequence[V], wrap: Callable[[V], N], first: int, after: str 
     )
 
 
+def _default_page(info: Info[Context, None], first: int | None) -> tuple[int, int]:
+    limit = info.context.settings.max_page_size
+    return (min(100, limit) if first is None else first), limit
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Every framework in the graph.")
     def frameworks(self, info: Info[Context, None]) -> list[Framework]:
-        return [Framework(view=v) for v in call(info.context.service.frameworks)]
+        return [Framework(view=v) for v in info.context.answers.catalog.frameworks()]
 
     @strawberry.field(description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).")
     def framework(self, info: Info[Context, None], id: str) -> Framework:
-        return Framework(view=call(lambda: info.context.service.framework(id)))
+        return Framework(view=info.context.answers.catalog.framework(id))
 
     @strawberry.field(description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1').")
     def provision(self, info: Info[Context, None], framework: str, ref: str) -> Provision:
-        return Provision(view=call(lambda: info.context.service.provision(framework, ref)))
+        return Provision(view=info.context.answers.catalog.provision(framework, ref))
 
     @strawberry.field(description="A framework's provisions in document order, a page at a time.")
     def provisions(
@@ -109,22 +95,20 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Provision]:
-        limit = info.context.settings.max_page_size
-        views = call(lambda: info.context.service.provisions(framework, kind))
-        return paginate(views, lambda v: Provision(view=v), min(100, limit) if first is None else first, after, limit)
+        page, limit = _default_page(info, first)
+        views = info.context.answers.catalog.provisions(framework, kind)
+        return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
     @strawberry.field(description="Provisions matching a ref or words in titles and summaries.")
     def search(
         self, info: Info[Context, None], text: str, framework: str | None = None, first: int = 50
     ) -> list[Provision]:
-        limit = info.context.settings.max_page_size
-        if first < 0 or first > limit:
-            raise GraphQLError(f"`first` must be between 0 and {limit}", extensions={"code": "BAD_INPUT"})
-        return [Provision(view=v) for v in call(lambda: info.context.service.search(text, framework, first))]
+        _check_first(first, info.context.settings.max_page_size)
+        return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
 
     @strawberry.field(description="The curated mapping sets, with their provenance.")
     def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:
-        return [MappingSet(view=v) for v in call(info.context.service.mapping_sets)]
+        return [MappingSet(view=v) for v in info.context.answers.crosswalks.mapping_sets()]
 
     @strawberry.field(description="How the provisions of `source` relate to those of `target`, a page at a time.")
     def crosswalk(
@@ -138,13 +122,11 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Mapping]:
-        limit = info.context.settings.max_page_size
-        views = call(
-            lambda: info.context.service.crosswalk(
-                source, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
-            )
+        page, limit = _default_page(info, first)
+        views = info.context.answers.crosswalks.crosswalk(
+            source, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
         )
-        return paginate(views, lambda v: Mapping(view=v), min(100, limit) if first is None else first, after, limit)
+        return paginate(views, lambda v: Mapping(view=v), page, after, limit)
 
     @strawberry.field(description="What of `want` the implemented provisions of `have` cover — and why.")
     def coverage(
@@ -156,19 +138,19 @@ class Query:
         include_inferred: bool = False,
     ) -> Coverage:
         if have_refs is not None and len(have_refs) > info.context.settings.max_page_size:
-            raise GraphQLError("too many haveRefs", extensions={"code": "BAD_INPUT"})
+            raise ApiError(f"at most {info.context.settings.max_page_size} haveRefs")
         return Coverage(
-            view=call(
-                lambda: info.context.service.coverage(
-                    want, have=have, have_refs=have_refs or (), include_inferred=include_inferred
-                )
+            view=info.context.answers.crosswalks.coverage(
+                want, have=have, have_refs=have_refs or (), include_inferred=include_inferred
             )
         )
 
 
-def _masked(error: GraphQLError) -> bool:
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | AimsgraphError | BadInputError)
+class AimsgraphSchema(strawberry.Schema):
+    """The schema, logging expected errors as one line and internal ones with their traceback."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        log_errors(errors, execution_context)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -180,6 +162,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: MaskErrors(should_mask_error=_masked, error_message="internal error"),
+        TypedErrors,
     ]
-    return strawberry.Schema(query=Query, extensions=extensions)
+    schema_extensions: list[Any] = extensions
+    return AimsgraphSchema(query=Query, extensions=schema_extensions)

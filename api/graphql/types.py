@@ -10,9 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from graph.mapping_index import MappingSetView
-from graph.views import CoverageView, FrameworkView, MappingView, ProvisionView, VerdictView
-from ontology.namespaces import provision_iri
+from graph.views import CoverageView, FrameworkView, MappingSetView, MappingView, ProvisionView, VerdictView
 
 T = TypeVar("T")
 
@@ -118,21 +116,22 @@ class Provision:
 
     @strawberry.field
     async def parent(self, info: Info[Context, None]) -> Provision | None:
-        if self.view.parent is None:
+        if self.view.parent_iri is None:
             return None
-        view = await info.context.provisions.load(provision_iri(self.view.framework, self.view.parent))
+        view = await info.context.provisions.load(self.view.parent_iri)
         return Provision(view=view) if view else None
 
     @strawberry.field
     async def children(self, info: Info[Context, None]) -> list[Provision]:
-        iris = [provision_iri(self.view.framework, ref) for ref in self.view.children]
-        views = await info.context.provisions.load_many(iris)
+        views = await info.context.provisions.load_many(list(self.view.child_iris))
         return [Provision(view=v) for v in views if v is not None]
 
     @strawberry.field(description="Mappings from this provision, incoming ones read backwards (inverted).")
     async def mappings(
         self, info: Info[Context, None], include_inferred: bool = False, target_framework: str | None = None
     ) -> list[Mapping]:
+        if target_framework is not None:
+            target_framework = info.context.answers.catalog.framework(target_framework).id  # NOT_FOUND if unknown
         loader = info.context.inferred_mappings if include_inferred else info.context.mappings
         views = await loader.load(self.view.iri)
         return [Mapping(view=v) for v in views if target_framework is None or v.target_framework == target_framework]

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import ReadOnlyStoreError, StoreBusyError
-from graph.records import GraphBatch, Node
+from core.errors import ReadOnlyStoreError, StoreBusyError
+from core.records import GraphBatch, Node
 from graph.store import Capabilities
 from ontology.namespaces import AG
 from ontology.rdf import RDF_TYPE, Lit, Obj, Triple, nodes_to_triples, to_ntriples, triples_to_node
@@ -89,7 +89,7 @@ class EmbeddedStore:
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(transactional=True, durable=self._path is not None, writable=self._writable)
+        return Capabilities(durable=self._path is not None, writable=self._writable)
 
     @property
     def revision(self) -> int:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import ReadOnlyStoreError
-from graph.records import GraphBatch, Node
+from core.errors import ReadOnlyStoreError
+from core.records import GraphBatch, Node
 from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
 
@@ -131,7 +131,7 @@ def test_a_second_process_reads_while_the_first_holds_the_store(tmp_path: Path) 
     code = (
         "import sys; from graph.stores.embedded import EmbeddedStore as S; s = S.open(sys.argv[1]); "
         "print(s.capabilities.writable, len(list(s.nodes('Framework'))))\n"
-        "from graph.records import GraphBatch\n"
+        "from core.records import GraphBatch\n"
         "try:\n    s.write(GraphBatch([]))\nexcept Exception as e:\n    print(type(e).__name__, e)"
     )
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)

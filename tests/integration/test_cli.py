@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import AIMSGRAPH, Cli, tiny_catalog
+from tests.conftest import Cli, ProcessCli, tiny_catalog
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +47,16 @@ def test_search_finds_by_ref_and_by_words(seeded_cli: Cli) -> None:
     hits = seeded_cli.json("search", "human oversight", "--framework", "eu-ai-act")
     assert hits[0]["ref"] == "Article 14"
     assert seeded_cli.json("search", "GOVERN 1.1")[0]["ref"] == "GOVERN 1.1"
+
+
+def test_the_console_script_exits_1_on_unknown_things_and_2_on_usage(seeded_cli: Cli) -> None:
+    process = ProcessCli(seeded_cli.store)
+    result = process.run("provision", "gdpr", "Article 100", "--json")
+    assert result.returncode == 1 and result.stdout == "" and "unknown provision 'gdpr Article 100'" in result.stderr
+    assert process.run("no-such-command").returncode == 2
+    bad_setting = process.run("frameworks", env={"AIMSGRAPH_PORT": "99999"})
+    assert bad_setting.returncode == 2 and bad_setting.stderr.count("\n") == 1
+    assert "AIMSGRAPH_PORT" in bad_setting.stderr and "Traceback" not in bad_setting.stderr
 
 
 def test_unknown_things_exit_1_with_a_message_on_stderr(seeded_cli: Cli) -> None:
@@ -96,13 +105,26 @@ def test_load_adds_a_framework_and_replace_makes_it_the_only_content(seeded_cli:
     assert len(seeded_cli.json("frameworks")) == 5
 
 
-def test_the_store_comes_from_the_option_then_the_environment(tmp_path: Path) -> None:
-    env = {**os.environ, "AIMSGRAPH_STORE": str(tmp_path / "from-env")}
-    subprocess.run([AIMSGRAPH, "frameworks", "--json"], env=env, capture_output=True, check=True)
-    subprocess.run(
-        [AIMSGRAPH, "--store", str(tmp_path / "from-option"), "frameworks", "--json"],
-        env=env,
-        capture_output=True,
-        check=True,
-    )
-    assert (tmp_path / "from-env").is_dir() and (tmp_path / "from-option").is_dir()
+def test_the_store_comes_from_the_option_then_the_environment(seeded_store: Path, tmp_path: Path) -> None:
+    from_env = tmp_path / "from-env"
+    shutil.copytree(seeded_store, from_env)
+    cli = Cli(from_env)
+    cli.run("--store", str(tmp_path / "from-option"), "load", "--replace", str(tiny(tmp_path)), check=True)
+    assert [f["id"] for f in Cli(tmp_path / "from-option").json("frameworks")] == ["tiny"]
+    assert len(cli.json("frameworks")) == 5  # the environment's store was not touched
+
+
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(tiny_catalog("tiny", "{ref: '1', kind: clause, title: One}"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("AIMSGRAPH_PORT", "99999"), ("AIMSGRAPH_STORE_KIND", "cloud"), ("AIMSGRAPH_MAX_TOKENS", "x")],
+)
+def test_a_bad_setting_is_one_line_and_exit_2(seeded_cli: Cli, setting: str, value: str) -> None:
+    result = seeded_cli.run("frameworks", env={setting: value})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: invalid setting {setting}='{value}'") and result.stderr.count("\n") == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.records import GraphBatch, Node
+from core.records import GraphBatch, Node
 from graph.stores.embedded import EmbeddedStore
 from tests.conftest import AIMSGRAPH, Cli
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 WRITER = """
 import sys
-from graph.records import GraphBatch, Node
+from core.records import GraphBatch, Node
 from graph.stores.embedded import EmbeddedStore
 store = EmbeddedStore.open(sys.argv[1])
 replace = sys.argv[2] == "replace"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ def test_crosswalk_json_has_the_contract_fields(seeded_cli: Cli) -> None:
 
 
 def test_inferred_crosswalk_and_strength_filter(seeded_cli: Cli) -> None:
-    inferred = seeded_cli.json("crosswalk", "iso27001", "gdpr", "--inferred")
+    inferred = seeded_cli.json("crosswalk", "iso27001", "nist-ai-rmf", "--inferred")  # no set between the two
     assert inferred and all(r["inferred"] and len(r["path"]) >= 3 for r in inferred)
     strong = seeded_cli.json("crosswalk", "nist-ai-rmf", "iso42001", "--min-strength", "7")
     assert strong and all(r["strength"] >= 7 for r in strong)
@@ -57,7 +56,7 @@ def test_sssom_export_round_trips(seeded_cli: Cli, tmp_path: Path) -> None:
     seeded_cli.run("export", "mappings", "--set", "nist-ai-rmf-iso42001", "-o", str(first), check=True)
     before = seeded_cli.json("crosswalk", "nist-ai-rmf", "iso42001")
     report = seeded_cli.json("load", str(first))
-    assert report["nodes"] > 190
+    assert report["unchanged"] is True  # every record read back equals the stored one, field for field
     assert seeded_cli.json("crosswalk", "nist-ai-rmf", "iso42001") == before
     second = tmp_path / "second.sssom.tsv"
     seeded_cli.run("export", "mappings", "--set", "nist-ai-rmf-iso42001", "-o", str(second), check=True)
@@ -98,5 +97,9 @@ def test_graph_export_and_mapping_sets_listing(seeded_cli: Cli) -> None:
         "iso42001-gdpr",
         "nist-ai-rmf-iso42001",
         "nist-ai-rmf-eu-ai-act",
+        "eu-ai-act-gdpr",
+        "iso27001-gdpr",
+        "iso27001-eu-ai-act",
     }
-    assert json.dumps(sets)  # dates and tuples came out as JSON
+    nist = next(s for s in sets if s["id"] == "nist-ai-rmf-iso42001")
+    assert nist["created"].count("-") == 2 and isinstance(nist["creators"], list)  # dates and tuples as JSON

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import DataError
+from core.errors import DataError
+from core.records import Node
 from graph.ingest import Ingest
-from graph.records import Node
+from graph.loading import Loader
+from graph.read_model import ReadModel
 from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
 from ontology.namespaces import framework_iri, provision_iri
 
 HEADER = """\
@@ -57,12 +60,12 @@ def loaded(memory_service: Service, tmp_path: Path) -> Service:
 
 
 def assert_unchanged(service: Service) -> None:
-    assert [p.ref for p in service.provisions("demo")] == ["1", "1.1"]
+    assert [p.ref for p in service.answers().catalog.provisions("demo")] == ["1", "1.1"]
 
 
 def test_a_good_file_loads(loaded: Service) -> None:
     assert_unchanged(loaded)
-    assert loaded.framework("demo").provision_count == 2
+    assert loaded.answers().catalog.framework("demo").provision_count == 2
 
 
 def test_yaml_syntax_error_names_the_line(loaded: Service, tmp_path: Path) -> None:
@@ -131,7 +134,7 @@ def test_one_bad_file_rejects_the_whole_load(loaded: Service, tmp_path: Path) ->
     bad = write(tmp_path, '  - ref: "9"\n    kind: nonsense\n    title: Bad\n', "bad.yaml")
     with pytest.raises(DataError):
         loaded.load([other, bad])
-    assert [f.id for f in loaded.frameworks()] == ["demo"]
+    assert [f.id for f in loaded.answers().catalog.frameworks()] == ["demo"]
     assert_unchanged(loaded)
 
 
@@ -143,8 +146,13 @@ def test_not_a_catalog_and_missing_files_are_reported(loaded: Service, tmp_path:
     assert "cannot read file" in problems_of(loaded, tmp_path / "missing.yaml")[0]
 
 
-def test_shacl_violation_is_reported_at_the_line_that_made_it(loaded: Service) -> None:
+def test_shacl_violation_is_reported_at_the_line_that_made_it(tmp_path: Path) -> None:
     """Data that passes the schema but breaks a shape (here a parent in another framework) is refused."""
+    store = EmbeddedStore.open(None)
+    loaded = Service(store)
+    loaded.load([write(tmp_path, GOOD_BODY, "good.yaml")], replace=True)
+    read_model = ReadModel(store)
+    loader = Loader(store, read_model)
     ingest = Ingest()
     ingest.add(
         Node(
@@ -167,14 +175,17 @@ def test_shacl_violation_is_reported_at_the_line_that_made_it(loaded: Service) -
         50,
     )
     with pytest.raises(DataError) as caught:
-        loaded.write_checked(ingest)
+        loader.write_checked(ingest, read_model.snapshot())
     text = "\n".join(map(str, caught.value.problems))
     assert "crafted.yaml:42" in text and "parent" in text
     assert "crafted.yaml:50" in text and "needs its title" in text and "needs a summary" in text
     assert_unchanged(loaded)
 
 
-def test_reloading_a_framework_replaces_its_provisions(loaded: Service, tmp_path: Path) -> None:
+def test_changing_a_loaded_framework_takes_overwrite_and_says_what_changes(loaded: Service, tmp_path: Path) -> None:
     smaller = write(tmp_path, '  - ref: "1"\n    kind: clause\n    title: Scope, revised\n')
-    loaded.load([smaller])
-    assert [(p.ref, p.title) for p in loaded.provisions("demo")] == [("1", "Scope, revised")]
+    (problem,) = problems_of(loaded, smaller)
+    assert "framework 'demo' is already in the store" in problem and "0 added, 1 removed, 1 changed" in problem
+    assert_unchanged(loaded)
+    loaded.load([smaller], overwrite=True)
+    assert [(p.ref, p.title) for p in loaded.answers().catalog.provisions("demo")] == [("1", "Scope, revised")]

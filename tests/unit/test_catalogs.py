@@ -12,18 +12,24 @@ from graph.views import ProvisionView
 
 
 def refs(service: Service, framework: str, kind: str) -> list[str]:
-    return [p.ref for p in service.provisions(framework, kind)]
+    return [p.ref for p in service.answers().catalog.provisions(framework, kind)]
 
 
 def test_all_five_frameworks_are_bundled(bundled: Service) -> None:
-    assert [f.id for f in bundled.frameworks()] == ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf"]
-    for framework in bundled.frameworks():
+    assert [f.id for f in bundled.answers().catalog.frameworks()] == [
+        "eu-ai-act",
+        "gdpr",
+        "iso27001",
+        "iso42001",
+        "nist-ai-rmf",
+    ]
+    for framework in bundled.answers().catalog.frameworks():
         assert framework.source and framework.version and framework.issued.year >= 2016
 
 
 @pytest.mark.parametrize("framework", ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf"])
 def test_every_tree_is_intact(bundled: Service, framework: str) -> None:
-    views = bundled.provisions(framework)
+    views = bundled.answers().catalog.provisions(framework)
     by_ref = {v.ref: v for v in views}
     assert len(by_ref) == len(views), "refs are unique"
     for view in views:
@@ -47,19 +53,19 @@ def test_iso42001_has_every_clause_objective_and_the_38_controls(bundled: Servic
     expected = {"4", "5", "6", "7", "8", "9", "10", "4.1", "4.4", "6.1.1", "6.1.4", "7.5.3", "8.4", "9.2.2"}
     assert expected | {"9.3.3", "10.1", "10.2"} <= clauses
     assert {"Annex A", "Annex B", "Annex C", "Annex D"} == set(refs(bundled, "iso42001", "annex"))
-    assert bundled.provision("iso42001", "6.1.4").title == "AI system impact assessment"
-    assert bundled.provision("iso42001", "A.2").title == "Policies related to AI"
+    assert bundled.answers().catalog.provision("iso42001", "6.1.4").title == "AI system impact assessment"
+    assert bundled.answers().catalog.provision("iso42001", "A.2").title == "Policies related to AI"
 
 
 def test_iso27001_has_93_controls_in_four_themes(bundled: Service) -> None:
-    controls = bundled.provisions("iso27001", "control")
+    controls = bundled.answers().catalog.provisions("iso27001", "control")
     per_theme = Counter(c.parent for c in controls)
     assert per_theme == {"A.5": 37, "A.6": 8, "A.7": 14, "A.8": 34}
     for theme, count in per_theme.items():
         numbers = [int(c.ref.rsplit(".", 1)[1]) for c in controls if c.parent == theme]
         assert numbers == list(range(1, count + 1))
-    assert bundled.provision("iso27001", "A.5.7").title == "Threat intelligence"
-    assert bundled.provision("iso27001", "A.8.28").title == "Secure coding"
+    assert bundled.answers().catalog.provision("iso27001", "A.5.7").title == "Threat intelligence"
+    assert bundled.answers().catalog.provision("iso27001", "A.8.28").title == "Secure coding"
     assert "6.3" in refs(bundled, "iso27001", "clause")
 
 
@@ -81,12 +87,12 @@ def test_eu_ai_act_has_113_articles_13_chapters_13_annexes(bundled: Service) -> 
     assert len(chapters) == 13 and chapters[0] == "Chapter I" and chapters[-1] == "Chapter XIII"
     annexes = [r for r in refs(bundled, "eu-ai-act", "annex")]
     assert len(annexes) == 13 and annexes[2] == "Annex III"
-    assert bundled.provision("eu-ai-act", "Article 4").title == "AI literacy"
-    assert bundled.provision("eu-ai-act", "Article 27").title == (
+    assert bundled.answers().catalog.provision("eu-ai-act", "Article 4").title == "AI literacy"
+    assert bundled.answers().catalog.provision("eu-ai-act", "Article 27").title == (
         "Fundamental rights impact assessment for high-risk AI systems"
     )
-    assert bundled.provision("eu-ai-act", "Article 50").parent == "Chapter IV"
-    assert bundled.provision("eu-ai-act", "Article 9").parent == "Chapter III Section 2"
+    assert bundled.answers().catalog.provision("eu-ai-act", "Article 50").parent == "Chapter IV"
+    assert bundled.answers().catalog.provision("eu-ai-act", "Article 9").parent == "Chapter III Section 2"
 
 
 OBLIGATION_ARTICLES_AI_ACT = [5, 6, *range(9, 16), *range(17, 28), 43, 47, 48, 49, 50, 53, 54, 55, 72, 73]
@@ -95,7 +101,11 @@ OBLIGATION_ARTICLES_GDPR += [32, 33, 34, 35, 36, 37, 45, 46, 47, 49]
 
 
 def children_of_kind(service: Service, framework: str, ref: str, kind: str) -> list[ProvisionView]:
-    return [c for c in service.children(service.provision(framework, ref)) if c.kind == kind]
+    return [
+        c
+        for c in service.answers().catalog.children(service.answers().catalog.provision(framework, ref))
+        if c.kind == kind
+    ]
 
 
 @pytest.mark.parametrize("number", OBLIGATION_ARTICLES_AI_ACT)
@@ -114,12 +124,12 @@ def test_ai_act_article_16_lists_provider_duties_as_points(bundled: Service) -> 
 def test_annex_iii_has_its_eight_areas_and_the_demo_use_cases(bundled: Service) -> None:
     areas = children_of_kind(bundled, "eu-ai-act", "Annex III", "point")
     assert [a.ref for a in areas] == [f"Annex III({n})" for n in range(1, 9)]
-    assert "credit" in (bundled.provision("eu-ai-act", "Annex III(5)(b)").summary or "").lower()
-    assert "recruit" in (bundled.provision("eu-ai-act", "Annex III(4)(a)").summary or "").lower()
+    assert "credit" in (bundled.answers().catalog.provision("eu-ai-act", "Annex III(5)(b)").summary or "").lower()
+    assert "recruit" in (bundled.answers().catalog.provision("eu-ai-act", "Annex III(4)(a)").summary or "").lower()
 
 
 def test_ai_act_application_dates_follow_article_113(bundled: Service) -> None:
-    date_of = {p.ref: p.applies_from for p in bundled.provisions("eu-ai-act")}
+    date_of = {p.ref: p.applies_from for p in bundled.answers().catalog.provisions("eu-ai-act")}
     assert str(date_of["Article 5"]) == "2025-02-02"
     assert str(date_of["Article 53"]) == "2025-08-02"
     assert str(date_of["Article 26"]) == "2026-08-02"
@@ -130,9 +140,12 @@ def test_gdpr_has_99_articles_in_11_chapters(bundled: Service) -> None:
     assert refs(bundled, "gdpr", "article") == [f"Article {n}" for n in range(1, 100)]
     chapters = refs(bundled, "gdpr", "chapter")
     assert len(chapters) == 11 and chapters[-1] == "Chapter XI"
-    assert bundled.provision("gdpr", "Article 35").title == "Data protection impact assessment"
-    assert bundled.provision("gdpr", "Article 22").title == "Automated individual decision-making, including profiling"
-    assert "processor" in bundled.provision("gdpr", "Article 30(2)").addressees
+    assert bundled.answers().catalog.provision("gdpr", "Article 35").title == "Data protection impact assessment"
+    assert (
+        bundled.answers().catalog.provision("gdpr", "Article 22").title
+        == "Automated individual decision-making, including profiling"
+    )
+    assert "processor" in bundled.answers().catalog.provision("gdpr", "Article 30(2)").addressees
 
 
 @pytest.mark.parametrize("number", OBLIGATION_ARTICLES_GDPR)
@@ -142,7 +155,7 @@ def test_gdpr_obligation_articles_have_paragraphs(bundled: Service, number: int)
 
 
 def test_summaries_are_our_own_short_text(bundled: Service) -> None:
-    for framework in bundled.frameworks():
-        for view in bundled.provisions(framework.id):
+    for framework in bundled.answers().catalog.frameworks():
+        for view in bundled.answers().catalog.provisions(framework.id):
             if view.summary:
                 assert len(view.summary.split()) <= 80, f"{view.ref}: summaries are short, not source text"

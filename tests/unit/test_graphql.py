@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
+from graph.views import ProvisionView
 
 SETTINGS = Settings(max_query_depth=8, max_aliases=10, max_page_size=50)
 
@@ -22,7 +25,7 @@ def schema() -> strawberry.Schema:
 
 
 def run(schema: strawberry.Schema, service: Service, query: str, **variables: Any) -> Any:
-    context = Context(service=service, settings=SETTINGS)
+    context = Context(answers=service.answers(), settings=SETTINGS)
     return asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
 
 
@@ -106,10 +109,12 @@ def test_internal_failures_are_masked(
     def explode() -> None:
         raise RuntimeError("secret internals /etc/passwd")
 
-    broken = Service(bundled.store)
-    monkeypatch.setattr(broken, "frameworks", explode)
-    (error,) = run(schema, broken, "{ frameworks { id } }").errors
-    assert error.message == "internal error" and "secret" not in str(error.extensions)
+    answers = bundled.answers()
+    monkeypatch.setattr(answers.catalog, "frameworks", explode)
+    context = Context(answers=answers, settings=SETTINGS)
+    result = asyncio.run(schema.execute("{ frameworks { id } }", context_value=context))
+    (error,) = result.errors
+    assert error.message == "internal error" and error.extensions == {"code": "INTERNAL"}
 
 
 def test_crosswalk_and_provision_mappings(schema: strawberry.Schema, bundled: Service) -> None:
@@ -159,4 +164,76 @@ def test_coverage_answers_with_reasons(schema: strawberry.Schema, bundled: Servi
     assert 0 < coverage["reachedRatio"] <= 1
     assert all(v["because"] for v in coverage["partial"])
     bad = run(schema, bundled, '{ coverage(have: "nist-ai-rmf", want: "nist-ai-rmf") { ratio } }')
-    assert bad.errors[0].extensions == {"code": "BAD_INPUT"} and "same framework" in bad.errors[0].message
+    assert bad.errors[0].extensions == {"code": "BAD_INPUT"} and "both nist-ai-rmf" in bad.errors[0].message
+
+
+def test_an_error_in_a_nested_field_carries_its_code(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        '{ provision(framework: "iso42001", ref: "4.1") { ref mappings(targetFramework: "iso9001") { relation } } }',
+    )
+    (error,) = result.errors
+    assert error.path == ["provision", "mappings"] and error.extensions == {"code": "NOT_FOUND"}
+    assert "unknown framework 'iso9001'" in error.message
+
+
+def test_expected_errors_log_one_line_without_a_traceback(
+    schema: strawberry.Schema, bundled: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        run(schema, bundled, '{ provision(framework: "gdpr", ref: "Article 100") { ref } }')
+    records = [r for r in caplog.records if "NOT_FOUND" in r.getMessage()]
+    assert len(records) == 1 and records[0].exc_info is None and records[0].levelno == logging.INFO
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+
+
+def test_mapping_sets_and_one_framework_by_id(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        "{ mappingSets { id sourceFramework targetFramework mappingCount noCounterpartCount authority } "
+        'framework(id: "iso42001") { id name provisionCount defaultAddressees } }',
+    )
+    assert result.errors is None
+    sets = {s["id"]: s for s in result.data["mappingSets"]}
+    nist = sets["nist-ai-rmf-iso42001"]
+    assert nist["sourceFramework"] == "nist-ai-rmf" and nist["mappingCount"] > 250 and "42001" in nist["authority"]
+    assert result.data["framework"] == {
+        "id": "iso42001",
+        "name": "ISO/IEC 42001:2023",
+        "provisionCount": 96,
+        "defaultAddressees": ["organisation"],
+    }
+
+
+def test_provision_mappings_include_inferred_ones_only_when_asked(schema: strawberry.Schema, bundled: Service) -> None:
+    query = (
+        '{ provision(framework: "iso27001", ref: "6.1.3") '
+        '{ mappings(includeInferred: %s, targetFramework: "nist-ai-rmf") { inferred relation path { ref } } } }'
+    )
+    plain = run(schema, bundled, query % "false").data["provision"]["mappings"]
+    inferred = run(schema, bundled, query % "true").data["provision"]["mappings"]
+    assert plain == []  # no set relates 27001 and the AI RMF directly
+    assert inferred and all(m["inferred"] and len(m["path"]) >= 3 for m in inferred)
+
+
+def test_relations_of_a_whole_page_are_loaded_in_one_batch(
+    schema: strawberry.Schema, bundled: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = bundled.answers()
+    calls: list[int] = []
+    original = answers.catalog.provisions_by_iri
+
+    def counted(iris: Sequence[str]) -> list[ProvisionView | None]:
+        calls.append(len(iris))
+        return original(iris)
+
+    monkeypatch.setattr(answers.catalog, "provisions_by_iri", counted)
+    context = Context(answers=answers, settings=SETTINGS)
+    query = '{ provisions(framework: "eu-ai-act", first: 50) { edges { node { ref parent { ref } } } } }'
+    result = asyncio.run(schema.execute(query, context_value=context))
+    assert result.errors is None and len(result.data["provisions"]["edges"]) == 50
+    assert calls == [
+        len({e["node"]["parent"]["ref"] for e in result.data["provisions"]["edges"] if e["node"]["parent"]})
+    ]

@@ -94,3 +94,18 @@ def test_the_inverse_of_a_mapping_swaps_ends_and_relation() -> None:
         True,
     )
     assert backward.inverse() == forward
+
+
+def test_the_best_path_is_chosen_on_the_strength_it_reports() -> None:
+    # a 3-hop path of 9s reports 9 - 2*2 = 5; a 2-hop path of 8s reports 8 - 2 = 6: the shorter one wins.
+    edges = adjacency(
+        [
+            m("a:1", "equal", "x:1", 9),
+            m("x:1", "equal", "y:1", 9),
+            m("y:1", "equal", "t:1", 9),
+            m("a:1", "equal", "z:1", 8),
+            m("z:1", "equal", "t:1", 8),
+        ]
+    )
+    (found,) = infer_from("a:1", edges, in_framework("t:"), depth=3)
+    assert found.strength == 6 and found.path == ("a:1", "z:1", "t:1")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import DataError
+from core.errors import DataError
 from graph.service import Service
 from tests.unit.mapping_fixtures import mapping, write_frameworks, write_set
 
@@ -26,7 +26,7 @@ def problems(service: Service, *paths: Path) -> list[str]:
 
 
 def unchanged(service: Service) -> None:
-    (only,) = service.crosswalk("std", "law")
+    (only,) = service.answers().crosswalks.crosswalk("std", "law")
     assert (only.source.ref, only.relation, only.target.ref if only.target else None) == ("4.1", "equal", "Article 2")
 
 
@@ -90,6 +90,6 @@ def test_unknown_frameworks_and_claimed_authority_are_refused(service: Service, 
 
 
 def test_reloading_a_set_replaces_it(service: Service, tmp_path: Path) -> None:
-    service.load([write_set(tmp_path, mapping("4.2", "intersects", "Article 3", 4))])
-    (only,) = service.crosswalk("std", "law")
+    service.load([write_set(tmp_path, mapping("4.2", "intersects", "Article 3", 4))], overwrite=True)
+    (only,) = service.answers().crosswalks.crosswalk("std", "law")
     assert (only.source.ref, only.target.ref if only.target else None, only.strength) == ("4.2", "Article 3", 4)

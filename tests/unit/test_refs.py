@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import NotFoundError
+from core.errors import NotFoundError
 from graph.service import Service
 
 
@@ -28,29 +28,30 @@ from graph.service import Service
     ],
 )
 def test_refs_resolve_leniently(bundled: Service, framework: str, typed: str, canonical: str) -> None:
-    assert bundled.provision(framework, typed).ref == canonical
+    assert bundled.answers().catalog.provision(framework, typed).ref == canonical
 
 
 def test_unknown_ref_names_what_was_asked_and_suggests_a_search(bundled: Service) -> None:
     with pytest.raises(NotFoundError) as caught:
-        bundled.provision("gdpr", "Article 100")
-    assert "gdpr Article 100" in str(caught.value) and "aimsgraph search" in str(caught.value)
+        bundled.answers().catalog.provision("gdpr", "Article 100")
+    assert "gdpr Article 100" in str(caught.value) and "search for it" in str(caught.value)
+    assert "aimsgraph" not in str(caught.value)  # the service speaks to GraphQL clients too, not only the CLI
 
 
 def test_unknown_framework_lists_the_known_ones(bundled: Service) -> None:
     with pytest.raises(NotFoundError) as caught:
-        bundled.provisions("iso9001")
+        bundled.answers().catalog.provisions("iso9001")
     assert "iso42001" in str(caught.value)
 
 
 def test_search_ranks_ref_matches_first_then_titles(bundled: Service) -> None:
-    assert bundled.search("A.5.1")[0].ref == "A.5.1"
-    results = bundled.search("impact assessment", "iso42001")
+    assert bundled.answers().catalog.search("A.5.1")[0].ref == "A.5.1"
+    results = bundled.answers().catalog.search("impact assessment", "iso42001")
     assert results[0].title and "impact assessment" in results[0].title.lower()
     assert {"6.1.4", "8.4"} <= {r.ref for r in results}
-    assert bundled.search("   ") == []
+    assert bundled.answers().catalog.search("   ") == []
 
 
 def test_provision_children_are_in_document_order(bundled: Service) -> None:
-    children = bundled.children(bundled.provision("iso42001", "A.6.2"))
+    children = bundled.answers().catalog.children(bundled.answers().catalog.provision("iso42001", "A.6.2"))
     assert [c.ref for c in children] == [f"A.6.2.{n}" for n in range(2, 9)]

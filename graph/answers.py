@@ -1,0 +1,23 @@
+"""The read side of the service at one revision: every question a command or request asks, answered from
+one snapshot.
+
+`Service.answers()` reads the store's revision once and hands out an `Answers`; its parts — the catalog,
+the crosswalks, the exports — share that snapshot, so an answer never mixes two revisions.
+"""
+
+from __future__ import annotations
+
+from graph.catalog_queries import CatalogQueries
+from graph.crosswalks import Crosswalks
+from graph.exports import Exports
+from graph.read_model import Snapshot
+from graph.store import Store
+
+
+class Answers:
+    def __init__(self, store: Store, snapshot: Snapshot) -> None:
+        self.revision = snapshot.revision
+        self.snapshot = snapshot  # the indexes themselves, for benchmarks and tests that look inside
+        self.catalog = CatalogQueries(snapshot)
+        self.crosswalks = Crosswalks(snapshot, self.catalog)
+        self.exports = Exports(store, snapshot, self.catalog)

@@ -1,0 +1,52 @@
+"""The read model: the indexes the questions are answered from, built once per store revision.
+
+Why snapshots: a CLI command or a GraphQL request asks many questions, and all of them should see the same
+content. `ReadModel.snapshot()` reads the store's revision once (free in the embedded store, a round trip on
+a remote one) and returns the indexes built at that revision; everything answered through that snapshot is
+consistent, even if a write lands in the middle of the request.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from graph.catalog_index import CatalogIndex
+from graph.mapping_index import MappingIndex
+from graph.store import Store
+from mappings.model import Mapping
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The graph's indexed content at one revision. Read-only by convention; `inferred` caches inference."""
+
+    revision: int
+    catalog: CatalogIndex
+    mappings: MappingIndex
+    inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
+
+
+class ReadModel:
+    """Holds the newest snapshot and rebuilds it when the store's revision has moved."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._current: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        revision = self._store.revision
+        current = self._current
+        if current is not None and current.revision == revision:
+            return current
+        with self._lock:
+            current = self._current
+            if current is None or current.revision != revision:
+                catalog = CatalogIndex.build(self._store, revision)
+                current = Snapshot(revision, catalog, MappingIndex.build(self._store, catalog))
+                self._current = current
+        return current
+
+    def invalidate(self) -> None:
+        self._current = None
