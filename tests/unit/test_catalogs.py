@@ -1,4 +1,4 @@
-"""The bundled catalogs are complete and well-formed: counts from DOMAIN.md, trees intact, titles right."""
+"""The bundled catalogs are complete and well-formed: counts from the standards and laws, trees intact, titles right."""
 
 from __future__ import annotations
 
@@ -159,3 +159,24 @@ def test_summaries_are_our_own_short_text(bundled: Service) -> None:
         for view in bundled.answers().catalog.provisions(framework.id):
             if view.summary:
                 assert len(view.summary.split()) <= 80, f"{view.ref}: summaries are short, not source text"
+
+
+def test_the_ai_act_defines_68_terms_and_the_gdpr_26_each_a_glossary_node(bundled: Service) -> None:
+    catalog = bundled.answers().catalog
+    act = catalog.provisions("eu-ai-act", kind="definition")
+    assert [d.ref for d in act] == [f"Article 3({n})" for n in range(1, 69)]
+    assert catalog.provision("eu-ai-act", "Article 3(1)").title == "AI system"
+    assert catalog.provision("eu-ai-act", "Article 3(63)").title == "general-purpose AI model"
+    gdpr = catalog.provisions("gdpr", kind="definition")
+    assert [d.ref for d in gdpr] == [f"Article 4({n})" for n in range(1, 27)]
+    assert catalog.provision("gdpr", "Article 4(1)").title == "personal data"
+    assert all(d.title and d.summary for d in act + gdpr)
+
+
+def test_annex_iv_lists_the_nine_documentation_items_so_evidence_can_name_one(bundled: Service) -> None:
+    catalog = bundled.answers().catalog
+    items = [c.ref for c in catalog.children(catalog.provision("eu-ai-act", "Annex IV"))]
+    assert items == [f"Annex IV({n})" for n in range(1, 10)]
+    assert [c.ref for c in catalog.children(catalog.provision("eu-ai-act", "Annex IV(2)"))] == [
+        f"Annex IV(2)({x})" for x in "abcdefgh"
+    ]
