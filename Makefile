@@ -27,6 +27,7 @@ serve: install
 lint: $(VENV)/.deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.deps
 	$(BIN)/mypy

@@ -1,4 +1,4 @@
-"""The `aimsgraph` command line: thin commands over the service (contract in DESIGN.md).
+"""The `aimsgraph` command line: thin commands over the service (the README's CLI tour is the contract).
 
 With `--json` a command prints only JSON on stdout; messages and progress go to stderr. Exit codes: 0 ok,
 1 a user or data error (the message says what and where), 2 a usage error (bad options or settings).

@@ -179,9 +179,13 @@ class Loader:
         progress("validating shapes", 1, 1)
         return problems
 
+    def read(self, paths: Sequence[Path], progress: ProgressCallback = no_progress) -> Ingest:
+        """Parse and validate files into records against the current content, without the SHACL check."""
+        return self._ingest(paths, progress, self._read_model.snapshot())
+
     def check(self, paths: Sequence[Path], progress: ProgressCallback = no_progress) -> Ingest:
         """Parse, validate and SHACL-check files without writing; raise DataError listing every problem."""
-        ingest = self._ingest(paths, progress, self._read_model.snapshot())
+        ingest = self.read(paths, progress)
         problems = self._shacl_problems(ingest, progress)
         if problems:
             raise DataError(problems)

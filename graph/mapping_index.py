@@ -1,7 +1,7 @@
 """An in-memory index of the asserted mappings, rebuilt when the store's revision changes.
 
 The crosswalk is small and changes rarely, so answering crosswalk, inference and coverage questions from
-precomputed adjacency keeps them near the speed of plain dictionaries (DESIGN.md's performance notes).
+precomputed adjacency keeps them near the speed of plain dictionaries (the README's benchmark figures).
 """
 
 from __future__ import annotations

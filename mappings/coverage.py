@@ -1,7 +1,7 @@
 """Coverage: given what an organisation implements in framework A, what of framework B is met.
 
-DOMAIN.md's definition, applied to B's *coverage units* (ISO clauses without subclauses and controls, NIST
-subcategories, law articles):
+The README's definition ("Crosswalks"), applied to B's *coverage units* (ISO clauses without subclauses and
+controls, NIST subcategories, law articles):
 - covered: an implemented provision is `equal` to or a `superset` of the unit — or of a grouping that
   contains the unit (S ⊇ T ⊇ unit) — or every part of the unit is covered so, through every level (each
   point of each paragraph of an article);

@@ -3,7 +3,7 @@
 - `equal`: same scope. `subset`: S lies within T. `superset`: S covers T and more. `intersects`: overlap,
   neither contains the other. `no_relationship`: recorded absence of a counterpart.
 - `related` ("possibly related") is never asserted: it is what composition yields when the set relations
-  along a path no longer say whether S and T overlap (DOMAIN.md's rules).
+  along a path no longer say whether S and T overlap (the README's composition rules).
 
 Inversion reads a mapping backwards (a `subset` read from T to S is a `superset`). Composition follows a
 path S→M→T: `equal`∘R = R; `subset`∘`subset` = `subset`; `superset`∘`superset` = `superset`; anything with
@@ -55,5 +55,5 @@ def compose(first: Relation, second: Relation) -> Relation | None:
 
 
 def covers(relation: Relation) -> bool:
-    """Whether implementing S fully meets T (DOMAIN.md: `equal` or `superset`)."""
+    """Whether implementing S fully meets T (`equal` or `superset`)."""
     return relation in (Relation.EQUAL, Relation.SUPERSET)

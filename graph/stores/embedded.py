@@ -8,8 +8,9 @@ How a write stays atomic, even under kill -9:
   revision.
 - ``replace`` fills a fresh generation with Oxigraph's bulk loader (fast, not transactional, but nobody
   reads that graph yet), then flips the meta pointer in one atomic SPARQL update, then drops the old
-  generation. A crash before the flip leaves an orphan generation that the next writable open removes; the
-  previous content stays current.
+  generation. A crash before the flip leaves an orphan generation that the next write removes; the
+  previous content stays current. Leftovers of a crash are removed by the next write, not on open, so a
+  read never waits for them.
 - A small upsert is a single SPARQL update (delete the nodes' old triples, insert the new ones, bump the
   revision), which Oxigraph applies in one transaction. A large one rebuilds a generation as above from
   the current content less the replaced nodes, plus the batch.
@@ -29,6 +30,7 @@ import pyoxigraph as ox
 
 from core.errors import ReadOnlyStoreError, StoreBusyError
 from core.records import GraphBatch, Node
+from graph.failpoints import failpoint
 from graph.store import Capabilities
 from ontology.namespaces import AG
 from ontology.rdf import RDF_TYPE, Lit, Obj, Triple, nodes_to_triples, to_ntriples, triples_to_node
@@ -61,8 +63,7 @@ class EmbeddedStore:
         self._path = path
         self._writable = writable
         self._generation, self._revision = self._read_meta()
-        if writable:
-            self._drop_orphan_generations()
+        self._orphans_checked = not writable
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -107,6 +108,14 @@ class EmbeddedStore:
         number = int(revision.object.value) if revision and isinstance(revision.object, ox.Literal) else 0
         return current, number
 
+    def generations(self) -> list[str]:
+        """The content generations on disk: one, unless a crash left an orphan that the next write removes."""
+        return sorted(
+            graph.value
+            for graph in self._ox.named_graphs()
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(_GENERATION_PREFIX)
+        )
+
     def _drop_orphan_generations(self) -> None:
         for graph in list(self._ox.named_graphs()):
             if (
@@ -127,6 +136,9 @@ class EmbeddedStore:
     # -- writes --------------------------------------------------------------------------------------------
     def write(self, batch: GraphBatch, *, replace: bool = False) -> None:
         self._require_writable()
+        if not self._orphans_checked:  # on the first write, not on open: a read never pays for a crash's leftovers
+            self._drop_orphan_generations()
+            self._orphans_checked = True
         payload = to_ntriples(nodes_to_triples(batch))  # fails on a bad record before anything is written
         if replace or self._generation is None:
             self._write_generation(payload)
@@ -142,13 +154,16 @@ class EmbeddedStore:
         fresh = ox.NamedNode(f"{_GENERATION_PREFIX}{uuid.uuid4()}")
         if payload:
             self._ox.bulk_load(payload.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=fresh)
+        failpoint("generation:filled")
         revision = ox.Literal(str(self._revision + 1), datatype=_XSD_INTEGER)
         self._ox.update(
             f"DELETE WHERE {{ GRAPH {_META} {{ {_STORE} ?p ?o }} }} ;\n"
             f"INSERT DATA {{ GRAPH {_META} {{ {_STORE} {_CURRENT} {fresh} ; {_REVISION} {revision} }} }}"
         )
+        failpoint("generation:switched")
         if old is not None:
             self._ox.remove_graph(old)
+        failpoint("generation:old-dropped")
         if self._path is not None:
             self._ox.flush()
 
@@ -174,7 +189,9 @@ class EmbeddedStore:
             + f"DELETE WHERE {{ GRAPH {_META} {{ {_STORE} {_REVISION} ?r }} }} ;\n"
             f"INSERT DATA {{ GRAPH {_META} {{ {_STORE} {_REVISION} {revision} }} }}"
         )
+        failpoint("upsert:before")
         self._ox.update(update)
+        failpoint("upsert:applied")
         if self._path is not None:
             self._ox.flush()
 

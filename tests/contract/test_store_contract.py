@@ -110,6 +110,21 @@ def test_a_failed_write_changes_nothing(store: Store) -> None:
         assert sorted(store.get([article(1).id, article(5).id])) == [article(1).id]
 
 
+def test_a_large_upsert_keeps_the_rest_replaces_its_nodes_and_applies_its_deletes(store: Store) -> None:
+    """Above 5,000 nodes an upsert takes another path (a rebuilt generation); its result must be the same."""
+    store.write(GraphBatch([FRAMEWORK, *(article(n) for n in range(100))]), replace=True)
+    revision = store.revision
+    changed = [article(n, title=f"Changed {n}") for n in range(50, 6050)]
+    store.write(GraphBatch(changed, deletes=[article(0).id, article(1).id]))
+    assert store.revision == revision + 1
+    assert store.get([article(0).id, article(1).id]) == {}
+    assert store.get([article(2).id])[article(2).id] == article(2)  # untouched
+    assert store.get([article(50).id])[article(50).id].props["title"] == "Changed 50"  # replaced whole
+    assert store.get([article(6049).id])[article(6049).id] == article(6049, title="Changed 6049")  # added
+    assert len(list(store.nodes("Article"))) == 98 + 6000 - 50
+    assert store.get([FRAMEWORK.id])[FRAMEWORK.id] == FRAMEWORK
+
+
 def test_durable_stores_survive_the_process(tmp_path: Path) -> None:
     path = tmp_path / "store"
     store = EmbeddedStore.open(path)

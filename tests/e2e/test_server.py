@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise AssertionError(f"server did not start: {process.stderr.read() if process.stderr else ''}")
+            raise AssertionError(f"server did not start: {process.stderr.read() if process.stderr else ''!r}")
         time.sleep(0.2)
     yield base, store
     process.send_signal(signal.SIGINT)

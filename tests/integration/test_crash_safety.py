@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,7 +13,7 @@ import pytest
 
 from core.records import GraphBatch, Node
 from graph.stores.embedded import EmbeddedStore
-from tests.conftest import AIMSGRAPH, Cli
+from tests.conftest import Cli, ProcessCli
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -96,27 +95,42 @@ def big_catalog(path: Path, size: int) -> Path:
     return file
 
 
-def test_sigkill_at_any_point_of_a_cli_load_leaves_a_whole_store(seeded_cli: Cli, tmp_path: Path) -> None:
-    catalog = big_catalog(tmp_path, 4000)
-    env = {**os.environ, "AIMSGRAPH_STORE": str(seeded_cli.store)}
-    started = time.perf_counter()
-    probe = subprocess.run([AIMSGRAPH, "validate", str(catalog)], env=env, capture_output=True, text=True, check=False)
-    assert probe.returncode == 0, probe.stderr
-    duration = time.perf_counter() - started
-    outcomes = set()
-    for fraction in (0.3, 0.6, 0.85, 0.95, 1.0, 1.05, 1.15):
-        process = subprocess.Popen([AIMSGRAPH, "load", str(catalog)], env=env, stderr=subprocess.DEVNULL)
-        time.sleep(duration * fraction)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-        frameworks = {f["id"]: f["provision_count"] for f in seeded_cli.json("frameworks")}
-        assert frameworks.get("big") in (None, 4000), "a half-written framework is visible"
-        assert frameworks["iso42001"] == 96 and len(frameworks) in (5, 6)
-        outcomes.add("big" in frameworks)
-        if "big" in frameworks:
-            break
-    # The loop must have seen the store before the load committed at least once.
-    assert False in outcomes
-    listing = seeded_cli.run("provisions", "iso27001", "--json", check=True)
-    assert len(json.loads(listing.stdout)) == 139
+def frameworks(cli: Cli) -> dict[str, int]:
+    return {f["id"]: f["provision_count"] for f in cli.json("frameworks")}
+
+
+@pytest.mark.parametrize("point", ["upsert:before", "upsert:applied"])
+def test_a_kill_inside_a_small_load_leaves_exactly_the_old_or_the_new_content(
+    seeded_cli: Cli, tmp_path: Path, point: str
+) -> None:
+    catalog = big_catalog(tmp_path, 40)
+    killed = ProcessCli(seeded_cli.store).run("load", str(catalog), env={"AIMSGRAPH_FAILPOINT": point})
+    assert killed.returncode == -signal.SIGKILL, f"the load did not reach {point}: {killed.stderr}"
+    after = frameworks(seeded_cli)
+    assert after.get("big") in (None, 40) and after["iso42001"] == 96 and len(after) in (5, 6)
+    if point == "upsert:before":
+        assert "big" not in after  # killed before the transaction: the old content exactly
+    seeded_cli.run("load", str(catalog), check=True)  # and the store takes writes again
+    assert frameworks(seeded_cli)["big"] == 40
+
+
+@pytest.mark.parametrize("point", ["generation:filled", "generation:switched", "generation:old-dropped"])
+def test_a_kill_inside_a_replacing_load_leaves_exactly_the_old_or_the_new_content(
+    seeded_cli: Cli, tmp_path: Path, point: str
+) -> None:
+    catalog = big_catalog(tmp_path, 40)
+    env = {"AIMSGRAPH_FAILPOINT": point}
+    killed = ProcessCli(seeded_cli.store).run("load", "--replace", str(catalog), env=env)
+    assert killed.returncode == -signal.SIGKILL, f"the load did not reach {point}: {killed.stderr}"
+    after = frameworks(seeded_cli)
+    if point == "generation:filled":  # the new generation exists but was never made current
+        assert len(after) == 5 and after["iso42001"] == 96
+    else:  # the switch committed: the new content, whole, even though the old one was not yet removed
+        assert after == {"big": 40}
+    listing = seeded_cli.run("load", "--replace", check=True)  # the next write clears the leftovers
+    assert listing.returncode == 0 and frameworks(seeded_cli)["iso27001"] == 139
+    store = EmbeddedStore.open(seeded_cli.store)
+    try:
+        assert len(store.generations()) == 1
+    finally:
+        store.close()

@@ -68,7 +68,13 @@ def test_mutual_subsets_within_one_load_are_refused(service: Service, tmp_path: 
     assert "contradictory" in problem
     # the same pair stated consistently from both sides is fine
     ok = write_set(tmp_path, mapping("Article 3", "superset", "4.2"), "b", "law", "std")
-    service.load([one, ok])
+    report = service.load([one, ok])
+    assert report.mapping_sets == ("a", "b")
+    rows = service.answers().crosswalks.crosswalk("std", "law")
+    stated = [
+        (v.relation, v.inverted) for v in rows if v.source.ref == "4.2" and v.target and v.target.ref == "Article 3"
+    ]
+    assert stated == [("subset", False)]  # one pair, read the same way by both sets
 
 
 def test_duplicate_mappings_and_double_records_are_refused(service: Service, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The relationship algebra: inversion and the composition table of DOMAIN.md."""
+"""The relationship algebra: inversion and the composition table (README, "Crosswalks")."""
 
 from __future__ import annotations
 
