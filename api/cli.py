@@ -22,6 +22,7 @@ from rich.text import Text
 
 from api.progress import DelayedProgress
 from core.errors import AimsgraphError
+from core.vocabulary import COVERAGE_STATUSES
 from graph.bootstrap import bootstrap
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT, Answers, Service
 from graph.settings import Settings
@@ -315,6 +316,7 @@ def _mapping_row(view: MappingView) -> dict[str, Any]:
         },
         "inferred": view.inferred,
         "inverted": view.inverted,
+        "harmonized_structure": view.harmonized,
         "path": [f"{p.framework} {p.ref}" for p in view.path],
     }
 
@@ -419,14 +421,15 @@ def coverage(
                         }
                         for v in result.of(status)
                     ]
-                    for status in ("covered", "partial", "uncovered")
+                    for status in COVERAGE_STATUSES
                 },
                 "ratio": round(result.ratio, 4),
+                "reuse_ratio": round(result.reuse_ratio, 4),
                 "reached_ratio": round(result.reached_ratio, 4),
             }
         )
         return
-    style = {"covered": "green", "partial": "yellow", "uncovered": "red"}
+    style = {"covered": "green", "reusable": "blue", "partial": "yellow", "uncovered": "red"}
     rows: list[list[Cell]] = []
     for verdict in result.verdicts:
         best = verdict.because[0] if verdict.because else None
@@ -436,11 +439,16 @@ def coverage(
         )
     title = f"{result.want} as covered by {result.have}" + (f" ({len(refs)} refs)" if refs else "")
     out.print(_table(title, ["ref", "title", "verdict", "best reason"], rows))
+    counts = ", ".join(f"{status} {len(result.of(status))}" for status in COVERAGE_STATUSES)
     out.print(
-        f"covered {len(result.of('covered'))}, partial {len(result.of('partial'))}, uncovered "
-        f"{len(result.of('uncovered'))} of {len(result.verdicts)}; ratio {result.ratio:.1%} "
-        f"(reached {result.reached_ratio:.1%})"
+        f"{counts} of {len(result.verdicts)}; covered {result.ratio:.1%}, covered or reusable "
+        f"{result.reuse_ratio:.1%}, reached {result.reached_ratio:.1%}"
     )
+    if result.of("reusable"):
+        out.print(
+            "reusable: the same ISO harmonized-structure requirement, met for your other management system; "
+            "reuse that process and extend its scope"
+        )
 
 
 export_app = typer.Typer(help="Export the graph or mapping sets.", no_args_is_help=True)

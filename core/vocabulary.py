@@ -74,6 +74,10 @@ class Relation(StrEnum):
     RELATED = "related"
 
 
+CoverageStatus = Literal["covered", "reusable", "partial", "uncovered"]
+COVERAGE_STATUSES: tuple[str, ...] = get_args(CoverageStatus)
+"""Coverage verdicts, best first (see `mappings.coverage`)."""
+
 AssertedRelation = Literal["equal", "subset", "superset", "intersects"]
 ReviewStatus = Literal["asserted", "reviewed", "proposed"]
 RationaleType = Literal["syntactic", "semantic", "functional"]

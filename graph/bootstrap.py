@@ -22,7 +22,7 @@ def bootstrap(
     if store is None:
         options = {"path": settings.store} if settings.store_kind == "embedded" else {}
         store = open_store(settings.store_kind, **options)
-    service = Service(store)
+    service = Service(store, settings.input_limits())
     if fill_empty and store.capabilities.writable:
         service.ensure_bootstrapped(progress)
     return service

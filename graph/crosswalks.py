@@ -76,6 +76,7 @@ class Crosswalks:
             authority=mapping.provenance.authority,
             inferred=mapping.inferred,
             inverted=mapping.inverted,
+            harmonized=mapping.harmonized,
             path=tuple(by_iri[iri] for iri in mapping.path if iri in by_iri),
         )
 
@@ -204,6 +205,7 @@ class Crosswalks:
                 for v in result.verdicts
             ),
             ratio=result.ratio,
+            reuse_ratio=result.reuse_ratio,
             reached_ratio=result.reached_ratio,
         )
 

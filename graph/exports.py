@@ -88,6 +88,8 @@ class Exports:
                 entry["review_status"] = mapping.provenance.review_status
             if mapping.provenance.authority:
                 entry["from_authority"] = True
+            if mapping.harmonized:
+                entry["harmonized_structure"] = True
             entries.append(entry)
         header: dict[str, object] = {
             "id": found.id,

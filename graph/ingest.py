@@ -202,6 +202,8 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
         }
         if entry.from_authority:
             mapping_props["from_authority"] = True
+        if entry.harmonized_structure:
+            mapping_props["harmonized_structure"] = True
         ingest.add(
             Node(
                 id=mapping_iri(header.id, entry.source, entry.target),

@@ -24,6 +24,7 @@ from graph.views import LoadReport
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
 from loaders.files import read_data_file
+from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile
 from loaders.yaml_source import SourceDocument
 from mappings.relations import Relation, invert
@@ -49,9 +50,10 @@ class _Plan:
 
 
 class Loader:
-    def __init__(self, store: Store, read_model: ReadModel) -> None:
+    def __init__(self, store: Store, read_model: ReadModel, limits: InputLimits = DEFAULT_LIMITS) -> None:
         self._store = store
         self._read_model = read_model
+        self._limits = limits
 
     # -- reading and checking ------------------------------------------------------------------------------
     def _ingest(
@@ -69,7 +71,7 @@ class Loader:
         for done, path in enumerate(paths):
             progress("reading", done, len(paths))
             try:
-                doc, parsed = read_data_file(path)
+                doc, parsed = read_data_file(path, self._limits)
             except DataError as error:
                 problems.extend(error.problems)
                 continue

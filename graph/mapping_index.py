@@ -77,6 +77,7 @@ class MappingIndex:
                     review_status=_text(node, "review_status") or base.review_status,
                     authority=base.authority if node.prop("from_authority") is True else None,
                 ),
+                harmonized=node.prop("harmonized_structure") is True,
             )
             index.mappings.append(mapping)
             counts[set_iri][0 if mapping.relation is not Relation.NO_RELATIONSHIP else 1] += 1

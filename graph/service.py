@@ -19,6 +19,7 @@ from graph.loading import Loader, ProgressCallback, no_progress
 from graph.read_model import ReadModel
 from graph.store import Store
 from graph.views import LoadReport
+from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
 __all__ = [
@@ -47,10 +48,10 @@ class Health:
 class Service:
     """The one object every interface calls."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, limits: InputLimits = DEFAULT_LIMITS) -> None:
         self._store = store
         self._read_model = ReadModel(store)
-        self._loader = Loader(store, self._read_model)
+        self._loader = Loader(store, self._read_model, limits)
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:

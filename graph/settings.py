@@ -9,6 +9,8 @@ from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from loaders.limits import InputLimits
+
 
 def default_store_path() -> Path:
     return user_data_path("aimsgraph", appauthor=False) / "store"
@@ -25,3 +27,13 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document")
     max_tokens: int = Field(default=4000, ge=100, description="Largest GraphQL document accepted, in tokens")
     max_page_size: int = Field(default=500, ge=1, description="Largest `first` of a connection")
+    max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
+    max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
+    max_input_nodes: int = Field(
+        default=2_000_000, ge=1000, description="Most values in a YAML data file, aliases counted at full size"
+    )
+
+    def input_limits(self) -> InputLimits:
+        return InputLimits(
+            max_bytes=self.max_input_bytes, max_depth=self.max_input_depth, max_nodes=self.max_input_nodes
+        )

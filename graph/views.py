@@ -65,6 +65,7 @@ class MappingView:
     inferred: bool
     inverted: bool
     path: tuple[ProvisionView, ...]
+    harmonized: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class CoverageView:
     want: str
     verdicts: tuple[VerdictView, ...]
     ratio: float
+    reuse_ratio: float
     reached_ratio: float
 
     def of(self, status: str) -> list[VerdictView]:

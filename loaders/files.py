@@ -6,17 +6,18 @@ from pathlib import Path
 
 from core.errors import DataError
 from loaders.catalog import Catalog, parse_catalog
+from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.yaml_source import SourceDocument, read_yaml
 
 
-def read_data_file(path: Path) -> tuple[SourceDocument, Catalog | MappingSetFile]:
+def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, Catalog | MappingSetFile]:
     """Read one file as whatever it is (a catalog, a mapping set in YAML or SSSOM TSV); DataError if none."""
     if path.suffix.lower() in (".tsv", ".sssom"):
         from loaders.sssom import read_sssom
 
-        return read_sssom(path)
-    doc = read_yaml(path)
+        return read_sssom(path, limits)
+    doc = read_yaml(path, limits)
     if isinstance(doc.data, dict) and "framework" in doc.data:
         return doc, parse_catalog(doc)
     if isinstance(doc.data, dict) and "mapping_set" in doc.data:

@@ -50,9 +50,10 @@ class MappingEntry(BaseModel):
     relation: AssertedRelation
     strength: int = Field(ge=1, le=10)
     rationale_type: RationaleType
-    rationale: StrictStr = Field(min_length=10)
+    rationale: StrictStr = Field(min_length=10, max_length=4000, pattern=r"^[^\x00]*$")
     review_status: ReviewStatus | None = None
     from_authority: bool = False
+    harmonized_structure: bool = False  # the same ISO harmonized-structure requirement, for another system
 
 
 class NoCounterpart(BaseModel):
@@ -87,6 +88,14 @@ def _file_problems(doc: SourceDocument, parsed: MappingSetFile) -> None:
         mapped_sources.add(entry.source)
     if parsed.mapping_set.authority is None and any(e.from_authority for e in parsed.mappings):
         doc.problems.append(doc.problem(("mapping_set",), "mappings say from_authority but the set names no authority"))
+    for index, entry in enumerate(parsed.mappings):
+        if entry.harmonized_structure and entry.relation == "intersects":
+            doc.problems.append(
+                doc.problem(
+                    ("mappings", index, "harmonized_structure"),
+                    "a harmonized-structure pair states one requirement for two systems: equal, subset or superset",
+                )
+            )
     for index, record in enumerate(parsed.no_counterpart):
         if record.source in mapped_sources:
             doc.problems.append(

@@ -10,18 +10,22 @@ rationale in `comment`. A source with no counterpart is a row whose object is `s
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from core.errors import DataError, Problem
 from core.vocabulary import Relation
+from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
-from loaders.yaml_source import SourceDocument
+from loaders.yaml_source import SourceDocument, parse_yaml
 from ontology.namespaces import AG, AGID, SKOS
 from ontology.terms import RELATION_FOR_SKOS, SKOS_MATCH
 
@@ -39,6 +43,7 @@ COLUMNS = [
     "rationale_type",
     "review_status",
     "from_authority",
+    "harmonized_structure",
 ]
 EXTENSIONS = [
     {"slot_name": "strength", "property": AG + "strength", "type_hint": "http://www.w3.org/2001/XMLSchema#integer"},
@@ -49,7 +54,34 @@ EXTENSIONS = [
         "property": AG + "fromAuthority",
         "type_hint": "http://www.w3.org/2001/XMLSchema#boolean",
     },
+    {
+        "slot_name": "harmonized_structure",
+        "property": AG + "harmonizedStructure",
+        "type_hint": "http://www.w3.org/2001/XMLSchema#boolean",
+    },
 ]
+
+
+class _TsvWriter:
+    """Tab-separated rows, quoting a cell only when it holds a tab, a quote or any line break.
+
+    The csv module quotes only the characters of its own line terminator, so a bare carriage return in a
+    rationale would split the row on reading; here every cell that could break a row is quoted.
+    """
+
+    _SPECIAL = ("\t", '"', "\n", "\r")
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._out = out
+
+    def _cell(self, value: object) -> str:
+        text = str(value)
+        if any(char in text for char in self._SPECIAL):
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    def writerow(self, cells: Sequence[object]) -> None:
+        self._out.write("\t".join(self._cell(cell) for cell in cells) + "\n")
 
 
 def _curie(framework: str, ref: str) -> str:
@@ -87,7 +119,7 @@ def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str])
     out = io.StringIO()
     for line in yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).splitlines():
         out.write(f"# {line}\n")
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer = _TsvWriter(out)
     writer.writerow(COLUMNS)
     for entry in mapping_set.mappings:
         writer.writerow(
@@ -104,6 +136,7 @@ def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str])
                 entry.rationale_type,
                 entry.review_status or "",
                 "true" if entry.from_authority else "",
+                "true" if entry.harmonized_structure else "",
             ]
         )
     for record in mapping_set.no_counterpart:
@@ -121,6 +154,7 @@ def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str])
                 "",
                 "",
                 "",
+                "",
             ]
         )
     return out.getvalue()
@@ -131,33 +165,112 @@ def _ref(curie: str, framework: str) -> str | None:
     return unquote(local) if prefix == framework and local else None
 
 
-def read_sssom(path: Path) -> tuple[SourceDocument, MappingSetFile]:
-    """Read an SSSOM TSV written by aimsgraph (or shaped like it) as a mapping set; problems carry lines."""
+class SssomHeader(BaseModel):
+    """The metadata block this reader needs; other SSSOM fields are allowed and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    curie_map: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    mapping_set_id: StrictStr = ""
+    mapping_set_title: StrictStr | None = None
+    mapping_set_description: StrictStr = ""
+    creator_label: list[StrictStr] = Field(default_factory=list)
+    mapping_date: dt.date | None = None
+    license: StrictStr | None = None
+    subject_source: StrictStr | None = None
+    object_source: StrictStr | None = None
+    other: StrictStr | None = None
+
+
+def _header(lines: list[str], name: str, limits: InputLimits) -> tuple[SssomHeader, dict[str, Any]]:
+    """The commented YAML header, validated; problems point at line 1 with the field that is wrong."""
+    text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+    meta = parse_yaml(text, name, limits).data if text.strip() else {}
+    if not isinstance(meta, dict):
+        raise DataError([Problem(name, "the SSSOM metadata header is not a YAML mapping", line=1)])
+    try:
+        header = SssomHeader.model_validate(meta)
+    except ValidationError as error:
+        raise DataError(
+            [
+                Problem(name, f"SSSOM metadata: {item['msg']}", line=1, path=" → ".join(map(str, item["loc"])))
+                for item in error.errors()
+            ]
+        ) from error
+    try:
+        other = json.loads(header.other or "{}")
+    except json.JSONDecodeError as error:
+        raise DataError([Problem(name, f"SSSOM metadata `other` is not JSON: {error}", line=1)]) from error
+    if not isinstance(other, dict):
+        raise DataError([Problem(name, "SSSOM metadata `other` is not a JSON object", line=1)])
+    return header, other
+
+
+def _strength(row: dict[str, str]) -> int | str:
+    """The strength column, else the confidence scaled to 1–10; the raw text when it is neither (refused later)."""
+    strength = (row.get("strength") or "").strip()
+    if strength:
+        return int(strength) if strength.isdigit() else strength
+    try:
+        return round(float(row.get("confidence") or "") * 10)
+    except ValueError:
+        return row.get("confidence") or ""
+
+
+def _entry(row: dict[str, str], subject: str, obj: str, relation: Relation) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "source": subject,
+        "target": obj,
+        "relation": relation.value,
+        "strength": _strength(row),
+        "rationale_type": row.get("rationale_type") or "semantic",
+        "rationale": row.get("comment") or "",
+    }
+    if row.get("review_status"):
+        entry["review_status"] = row["review_status"]
+    if row.get("from_authority") == "true":
+        entry["from_authority"] = True
+    if row.get("harmonized_structure") == "true":
+        entry["harmonized_structure"] = True
+    return entry
+
+
+def _rows(body: str, first_line: int, name: str, limits: InputLimits) -> list[tuple[int, dict[str, str]]]:
+    """The TSV rows with their line numbers; a quoted cell may hold line breaks, which are kept."""
+    csv.field_size_limit(max(limits.max_field_chars, 1024))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter="\t")
+    try:
+        columns = next(reader, [])
+        rows = []
+        line = first_line + reader.line_num
+        for cells in reader:
+            rows.append((line + 1, dict(zip(columns, cells, strict=False))))
+            line = first_line + reader.line_num
+    except csv.Error as error:
+        raise DataError(
+            [Problem(name, f"cannot read the table: {error}", line=first_line + reader.line_num)]
+        ) from error
+    return rows
+
+
+def read_sssom(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, MappingSetFile]:
+    """Read an SSSOM TSV written by aimsgraph (or shaped like it) as a mapping set; problems carry lines.
+
+    Lines are split on line feeds only, never on other Unicode line breaks, and quoted cells keep their
+    line breaks: a rationale survives export → import character for character.
+    """
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError([Problem(name, f"cannot read file: {error}")]) from error
-    lines = text.splitlines()
+    text = read_text(path, limits)
+    lines = text.split("\n")
     header_count = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-    try:
-        meta = (
-            yaml.safe_load("\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines[:header_count]))
-            or {}
-        )
-        other = json.loads(meta.get("other") or "{}")
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise DataError([Problem(name, f"the SSSOM metadata header is not valid: {error}", line=1)]) from error
-    curies: dict[str, str] = meta.get("curie_map") or {}
-    frameworks = [prefix for prefix, base in curies.items() if str(base).startswith(AGID)]
-    source = next((f for f in frameworks if f"{AGID}{f}" == meta.get("subject_source")), None)
-    target = next((f for f in frameworks if f"{AGID}{f}" == meta.get("object_source")), None)
+    header, other = _header(lines[:header_count], name, limits)
+    frameworks = [prefix for prefix, base in header.curie_map.items() if base.startswith(AGID)]
+    source = next((f for f in frameworks if f"{AGID}{f}" == header.subject_source), None)
+    target = next((f for f in frameworks if f"{AGID}{f}" == header.object_source), None)
     doc = SourceDocument(file=name, data=None)
-    rows = list(csv.DictReader(lines[header_count:], delimiter="\t"))
     mappings: list[dict[str, Any]] = []
     absent: list[dict[str, Any]] = []
-    for number, row in enumerate(rows):
-        line = header_count + 2 + number
+    for line, row in _rows("\n".join(lines[header_count:]), header_count, name, limits):
         subject = _ref(row.get("subject_id") or "", source or "")
         if subject is None:
             doc.problems.append(
@@ -178,34 +291,19 @@ def read_sssom(path: Path) -> tuple[SourceDocument, MappingSetFile]:
             )
             continue
         doc.lines[("mappings", len(mappings))] = line
-        entry: dict[str, Any] = {
-            "source": subject,
-            "target": obj,
-            "relation": RELATION_FOR_SKOS[predicate].value,
-            "strength": int(row["strength"])
-            if (row.get("strength") or "").isdigit()
-            else round(float(row.get("confidence") or 0) * 10),
-            "rationale_type": row.get("rationale_type") or "semantic",
-            "rationale": row.get("comment") or "",
-        }
-        if row.get("review_status"):
-            entry["review_status"] = row["review_status"]
-        if row.get("from_authority") == "true":
-            entry["from_authority"] = True
-        mappings.append(entry)
-    set_id = str(meta.get("mapping_set_id") or "").rsplit("/", 1)[-1]
-    created = meta.get("mapping_date")
+        mappings.append(_entry(row, subject, obj, RELATION_FOR_SKOS[predicate]))
+    set_id = header.mapping_set_id.rsplit("/", 1)[-1]
     doc.data = {
         "mapping_set": {
             "id": set_id,
-            "title": meta.get("mapping_set_title") or set_id,
+            "title": header.mapping_set_title or set_id,
             "source_framework": source or "",
             "target_framework": target or "",
-            "creators": list(meta.get("creator_label") or []),
-            "created": created,
+            "creators": header.creator_label,
+            "created": header.mapping_date,
             "review_status": other.get("aimsgraph_review_status") or "asserted",
-            "description": meta.get("mapping_set_description") or "",
-            "license": meta.get("license"),
+            "description": header.mapping_set_description,
+            "license": header.license,
             **({"authority": other["aimsgraph_authority"]} if other.get("aimsgraph_authority") else {}),
         },
         "mappings": mappings,

@@ -1,12 +1,18 @@
-"""YAML parsing that remembers where every value came from.
+"""YAML parsing that remembers where every value came from, within bounds.
 
 pydantic reports a location as a path (``provisions → 12 → kind``); users need a line number. Composing the
 YAML node tree once gives both the data and a path → line table. Duplicate mapping keys, which PyYAML would
 silently resolve to the last value, are reported as problems.
+
+Before anything is built, one pass over the parser's events checks the document against `InputLimits`:
+nesting depth, aliases that refer to themselves, and the size the document would have with every alias
+expanded (a "billion laughs" file is refused there, in bounded memory). Every failure — a syntax error, a
+date like 2023-13-45 — becomes a `DataError` with file and line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +20,13 @@ from typing import Any
 import yaml
 
 from core.errors import DataError, Problem
+from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
 
 PathKey = tuple[str | int, ...]
 
 # libyaml's parser when PyYAML was built with it (five times faster), the pure-Python one otherwise.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(slots=True)
@@ -40,41 +48,107 @@ class SourceDocument:
         return Problem(self.file, message, line=self.line_of(path), path=" → ".join(map(str, path)) or None)
 
 
-def _walk(node: yaml.Node, path: PathKey, doc: SourceDocument) -> None:
-    doc.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                doc.problems.append(Problem(doc.file, f"duplicate key {key!r} (first at line {seen[key]})", line=line))
-            seen[key] = line
-            _walk(value_node, (*path, key), doc)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), doc)
-
-
-def read_yaml(path: Path) -> SourceDocument:
-    """Parse one YAML file; a syntax error becomes a DataError with the line where the parser stopped."""
-    name = str(path)
+def _check_events(text: str, name: str, limits: InputLimits) -> None:
+    """Refuse, before building anything, a document too deep, self-referencing or too large once expanded."""
+    sizes: dict[str, int] = {}  # anchor → expanded node count
+    open_anchors: list[tuple[str | None, int]] = []  # (anchor, node count when it opened)
+    nodes = 0
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError([Problem(name, f"cannot read file: {error}")]) from error
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent):
+                anchor = event.anchor or ""
+                if any(anchor == opened for opened, _ in open_anchors):
+                    raise DataError([Problem(name, f"alias *{anchor} refers to itself", line=line)])
+                nodes += sizes.get(anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                nodes += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                nodes += 1
+                open_anchors.append((event.anchor, nodes))
+                if len(open_anchors) > limits.max_depth:
+                    raise DataError([Problem(name, f"nested more than {limits.max_depth} levels deep", line=line)])
+            elif isinstance(event, yaml.CollectionEndEvent) and open_anchors:
+                closed, started = open_anchors.pop()
+                if closed:
+                    sizes[closed] = nodes - started + 1
+            if nodes > limits.max_nodes:
+                raise DataError(
+                    [Problem(name, f"expands to more than {limits.max_nodes:,} values (aliases counted)", line=line)]
+                )
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, name) from error
+
+
+def _syntax_error(error: yaml.YAMLError, name: str) -> DataError:
+    mark = getattr(error, "problem_mark", None)
+    reason = getattr(error, "problem", None) or str(error)
+    line = mark.line + 1 if mark is not None else None
+    return DataError([Problem(name, f"YAML syntax error: {reason}", line=line)])
+
+
+def _bad_scalar(root: yaml.Node, name: str) -> DataError:
+    """Find the scalar PyYAML could not turn into a value (a date such as 2023-13-45) and say where."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            try:
+                dt.date.fromisoformat(str(node.value)[:10])
+            except ValueError:
+                return DataError(
+                    [Problem(name, f"{node.value!r} is not a valid date (YYYY-MM-DD)", line=node.start_mark.line + 1)]
+                )
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(value for pair in node.value for value in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return DataError([Problem(name, "a value could not be read", line=root.start_mark.line + 1)])
+
+
+def _walk(root: yaml.Node, doc: SourceDocument) -> None:
+    """Record the line of every path and every duplicate key (iteratively: depth is bounded, not recursed)."""
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        doc.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    doc.problems.append(
+                        Problem(doc.file, f"duplicate key {key!r} (first at line {seen[key]})", line=line)
+                    )
+                seen[key] = line
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, index)) for index, item in enumerate(node.value))
+
+
+def parse_yaml(text: str, name: str, limits: InputLimits = DEFAULT_LIMITS) -> SourceDocument:
+    """Parse YAML text within the limits; every failure is a DataError with the line where it happened."""
+    _check_events(text, name, limits)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        try:
+            data = loader.construct_document(root) if root is not None else None
+        except (ValueError, TypeError, OverflowError) as error:
+            raise (_bad_scalar(root, name) if root is not None else DataError([Problem(name, str(error))])) from error
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error)
-        line = mark.line + 1 if mark is not None else None
-        raise DataError([Problem(name, f"YAML syntax error: {reason}", line=line)]) from error
+        raise _syntax_error(error, name) from error
     finally:
         loader.dispose()
     doc = SourceDocument(file=name, data=data)
     if root is not None:
-        _walk(root, (), doc)
+        _walk(root, doc)
     return doc
+
+
+def read_yaml(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> SourceDocument:
+    """Parse one YAML file (a regular file, within the limits)."""
+    return parse_yaml(read_text(path, limits), str(path), limits)

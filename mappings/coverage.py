@@ -5,6 +5,8 @@ controls, NIST subcategories, law articles):
 - covered: an implemented provision is `equal` to or a `superset` of the unit — or of a grouping that
   contains the unit (S ⊇ T ⊇ unit) — or every part of the unit is covered so, through every level (each
   point of each paragraph of an article);
+- reusable: what would cover it is an ISO harmonized-structure pair — the same requirement, met for another
+  management system: reuse that process and extend its scope (an auditor's "carry over"), not a gap;
 - partial: only weaker relations (`subset`, `intersects`, or an inferred `related`) reach the unit or a part
   of it;
 - uncovered: nothing reaches it.
@@ -16,12 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+from core.vocabulary import CoverageStatus
 from mappings.model import Mapping
 from mappings.relations import covers
 
-Status = Literal["covered", "partial", "uncovered"]
+Status = CoverageStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,12 @@ class CoverageResult:
         return len(self.of("covered")) / len(self.verdicts) if self.verdicts else 0.0
 
     @property
+    def reuse_ratio(self) -> float:
+        """Share of units covered, or met for another management system and reusable."""
+        done = len(self.of("covered")) + len(self.of("reusable"))
+        return done / len(self.verdicts) if self.verdicts else 0.0
+
+    @property
     def reached_ratio(self) -> float:
         """Share of units covered or partly covered."""
         return (len(self.verdicts) - len(self.of("uncovered"))) / len(self.verdicts) if self.verdicts else 0.0
@@ -64,35 +72,46 @@ def assess(
     every level (an article whose paragraphs' points are all covered is covered).
     """
     reasons: dict[str, list[Mapping]] = defaultdict(list)
-    reached: set[str] = set()  # provisions a covering mapping reaches directly
+    reached: dict[str, int] = defaultdict(int)  # provision → best direct level: 2 covered, 1 reusable
+
+    def note(provision: str, mapping: Mapping) -> None:
+        if covers(mapping.relation):
+            reached[provision] = max(reached[provision], 1 if mapping.harmonized else 2)
+
     for mapping in mappings:
         unit = unit_of(mapping.target)
         if unit is not None:
             reasons[unit].append(mapping)
-            if covers(mapping.relation):
-                reached.add(mapping.target)
+            note(mapping.target, mapping)
             continue
         for below in units_under(mapping.target):
             reasons[below].append(mapping)
-            if covers(mapping.relation):
-                reached.add(below)
-    known: dict[str, bool] = {}
+            note(below, mapping)
+    known: dict[str, int] = {}
 
-    def covered(provision: str) -> bool:
+    def level(provision: str) -> int:
+        """2 when covered, 1 when reusable, 0 otherwise: directly, or through every one of its parts."""
         if provision not in known:
             parts = parts_of(provision)
-            known[provision] = provision in reached or (bool(parts) and all(covered(part) for part in parts))
+            rolled = min((level(part) for part in parts), default=0)
+            known[provision] = max(reached.get(provision, 0), rolled)
         return known[provision]
 
     verdicts = []
     for unit in units:
         status: Status
-        if covered(unit):
+        found = level(unit)
+        if found == 2:
             status = "covered"
+        elif found == 1:
+            status = "reusable"
         elif reasons.get(unit):
             status = "partial"
         else:
             status = "uncovered"
-        ranked = sorted(reasons.get(unit, ()), key=lambda m: (not covers(m.relation), m.inferred, -(m.strength or 0)))
+        ranked = sorted(
+            reasons.get(unit, ()),
+            key=lambda m: (not covers(m.relation), m.harmonized, m.inferred, -(m.strength or 0)),
+        )
         verdicts.append(Verdict(unit, status, tuple(ranked)))
     return CoverageResult(tuple(verdicts))

@@ -36,6 +36,7 @@ class Mapping:
     provenance: Provenance
     inferred: bool = False
     inverted: bool = False
+    harmonized: bool = False  # one ISO harmonized-structure requirement, stated for two management systems
     path: tuple[str, ...] = field(default=())
     via: tuple[str, ...] = field(default=())  # ids of the asserted mappings an inferred one was built from
 

@@ -54,6 +54,7 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("review_status", AG + "reviewStatus"),
     PropertyTerm("inferred", AG + "inferred", "boolean"),
     PropertyTerm("from_authority", AG + "fromAuthority", "boolean"),
+    PropertyTerm("harmonized_structure", AG + "harmonizedStructure", "boolean"),
     PropertyTerm("status", AG + "status"),
     PropertyTerm("location", AG + "location", "anyURI"),
     PropertyTerm("content_hash", AG + "contentHash"),

@@ -197,6 +197,10 @@ class Mapping:
     def inverted(self) -> bool:
         return self.view.inverted
 
+    @strawberry.field(description="One ISO harmonized-structure clause: the same requirement for two systems.")
+    def harmonized_structure(self) -> bool:
+        return self.view.harmonized
+
     @strawberry.field(description="For an inferred mapping, the provisions along its path, source first.")
     def path(self) -> list[Provision]:
         return [Provision(view=p) for p in self.view.path]
@@ -259,7 +263,7 @@ class Verdict:
     def provision(self) -> Provision:
         return Provision(view=self.view.unit)
 
-    @strawberry.field(description="covered, partial or uncovered.")
+    @strawberry.field(description="covered, reusable, partial or uncovered.")
     def status(self) -> str:
         return self.view.status
 
@@ -284,6 +288,10 @@ class Coverage:
     def ratio(self) -> float:
         return self.view.ratio
 
+    @strawberry.field(description="Share of the target's units covered, or reusable from another management system.")
+    def reuse_ratio(self) -> float:
+        return self.view.reuse_ratio
+
     @strawberry.field(description="Share of the target's units covered or partly covered.")
     def reached_ratio(self) -> float:
         return self.view.reached_ratio
@@ -291,6 +299,12 @@ class Coverage:
     @strawberry.field
     def covered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("covered")]
+
+    @strawberry.field(
+        description="Units met by the same ISO harmonized-structure requirement for another management system."
+    )
+    def reusable(self) -> list[Verdict]:
+        return [Verdict(view=v) for v in self.view.of("reusable")]
 
     @strawberry.field
     def partial(self) -> list[Verdict]:

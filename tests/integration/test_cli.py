@@ -128,3 +128,24 @@ def test_a_bad_setting_is_one_line_and_exit_2(seeded_cli: Cli, setting: str, val
     result = seeded_cli.run("frameworks", env={setting: value})
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"error: invalid setting {setting}='{value}'") and result.stderr.count("\n") == 1
+
+
+def test_data_that_looks_like_markup_prints_as_written(seeded_cli: Cli, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(
+        tiny_catalog(
+            "odd",
+            "{ref: '1', kind: clause, title: '[deleted] clause [bold]x'}",
+            "{ref: '1.1', kind: control, parent: '1', title: 'Brackets',"
+            " summary: 'Ends a style [/] early, or tries to.'}",
+        )
+    )
+    seeded_cli.run("load", str(odd), check=True)
+    listing = seeded_cli.run("provisions", "odd", check=True).stdout
+    assert "[deleted] clause [bold]x" in listing
+    shown = seeded_cli.run("provision", "odd", "1.1", check=True).stdout
+    assert "Ends a style [/] early" in shown
+    found = seeded_cli.run("search", "Brackets", "--framework", "odd", check=True).stdout
+    assert "Brackets" in found
+    refused = seeded_cli.run("provision", "odd", "[red]nope")
+    assert refused.returncode == 1 and "'odd [red]nope'" in refused.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import NotFoundError, UsageError
+from core.errors import DataError, NotFoundError, UsageError
 from graph.service import Service
 from tests.unit.mapping_fixtures import mapping, write_frameworks, write_set
 
@@ -136,3 +136,25 @@ def test_coverage_rolls_up_through_every_level(memory_service: Service, tmp_path
     assert statuses(result) == {"Article 1": "covered"}
     partly = memory_service.answers().crosswalks.coverage("deep", have="std", have_refs=["4.1"])
     assert statuses(partly) == {"Article 1": "partial"}
+
+
+def test_a_harmonized_structure_pair_makes_a_unit_reusable_not_covered(memory_service: Service, tmp_path: Path) -> None:
+    body = mapping("4.1", "equal", "Article 2", 9).replace(
+        "    relation: equal\n", "    relation: equal\n    harmonized_structure: true\n"
+    ) + mapping("4.2", "superset", "Article 1", 8)
+    memory_service.load([*write_frameworks(tmp_path), write_set(tmp_path, body)], replace=True)
+    result = memory_service.answers().crosswalks.coverage("law", have="std")
+    assert statuses(result)["Article 2"] == "reusable"  # the same requirement, met for another system
+    assert statuses(result)["Article 1"] == "covered"
+    assert result.ratio == 0.25 and result.reuse_ratio == 0.5
+    (reason,) = next(v for v in result.verdicts if v.unit.ref == "Article 2").because
+    assert reason.harmonized
+
+
+def test_a_harmonized_pair_must_state_one_requirement(memory_service: Service, tmp_path: Path) -> None:
+    body = mapping("4.1", "intersects", "Article 2", 5).replace(
+        "    relation: intersects\n", "    relation: intersects\n    harmonized_structure: true\n"
+    )
+    with pytest.raises(DataError) as caught:
+        memory_service.load([*write_frameworks(tmp_path), write_set(tmp_path, body)], replace=True)
+    assert "equal, subset or superset" in str(caught.value)

@@ -115,3 +115,13 @@ def test_every_pair_of_the_published_nist_crosswalk_is_present_with_its_authorit
         if m.provenance.mapping_set == "nist-ai-rmf-iso42001" and m.provenance.authority
     }
     assert published == authority_pairs
+
+
+def test_an_isms_carries_its_harmonized_structure_clauses_over_to_an_aims(bundled: Service) -> None:
+    """27001 certification: the shared clauses are reusable, the AI-specific ones are not covered."""
+    result = bundled.answers().crosswalks.coverage("iso42001", have="iso27001")
+    by_status = {status: {v.unit.ref for v in result.of(status)} for status in ("reusable", "partial", "uncovered")}
+    assert {"4.2", "5.1", "7.2", "7.5.1", "9.2.2", "10.2"} <= by_status["reusable"]
+    assert {"4.1", "6.1.1", "6.1.4", "8.1"} <= by_status["partial"]  # 42001 adds AI content to these
+    assert {"A.5.4", "A.6.2.7"} <= by_status["uncovered"]
+    assert len(by_status["reusable"]) >= 17 and not result.of("covered")

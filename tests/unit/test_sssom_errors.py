@@ -29,10 +29,10 @@ def split(text: str) -> tuple[list[str], list[str]]:
     return lines[:end], lines[end:]
 
 
-def test_a_header_that_is_not_yaml_is_refused_at_line_1(bundled: Service, tmp_path: Path, exported: str) -> None:
+def test_a_header_that_is_not_yaml_is_refused_at_its_line(bundled: Service, tmp_path: Path, exported: str) -> None:
     header, body = split(exported)
     (problem,) = problems(bundled, tmp_path, "\n".join(["# curie_map: [unclosed", *header[1:], *body]) + "\n")
-    assert problem.startswith(f"{tmp_path / 'set.sssom.tsv'}:1:") and "metadata header is not valid" in problem
+    assert problem.startswith(f"{tmp_path / 'set.sssom.tsv'}:2:") and "YAML syntax error" in problem
 
 
 def test_an_unknown_predicate_and_a_foreign_subject_are_refused_at_their_lines(
@@ -59,4 +59,4 @@ def test_a_file_that_is_not_utf8_is_refused(bundled: Service, tmp_path: Path) ->
     path.write_bytes(b"# mapping_set_id: x\n\xff\xfe broken\n")
     with pytest.raises(DataError) as caught:
         bundled.load([path])
-    assert "cannot read file" in str(caught.value)
+    assert "set.sssom.tsv:2: not UTF-8 text" in str(caught.value)
