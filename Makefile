@@ -32,13 +32,14 @@ lint: $(VENV)/.deps
 typecheck: $(VENV)/.deps
 	$(BIN)/mypy
 
+# Tests run on every core (pytest-xdist); each test has its own store, and servers bind free ports.
 test: install lint typecheck
-	$(BIN)/pytest; status=$$?; \
+	$(BIN)/pytest -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; fi; \
 	exit $$status
 
 test-fast: install
-	$(BIN)/pytest -m "not slow and not integration"
+	$(BIN)/pytest -n auto -m "not slow and not integration"
 
 bench: install
 	$(BIN)/python bench/run.py

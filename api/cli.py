@@ -8,6 +8,7 @@ Data is never read as console markup: titles, summaries and error messages print
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,8 +36,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(soft_wrap=False)
-err = Console(stderr=True, soft_wrap=True)
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console for this command: rich reads COLUMNS once, so each command makes its own."""
+    return Console(stderr=stderr, soft_wrap=stderr)
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
@@ -52,7 +60,9 @@ def main_options(
         typer.Option("--store", help="Store directory (default: $AIMSGRAPH_STORE, else a per-user data directory)."),
     ] = None,
 ) -> None:
+    global out, err  # a fresh pair per command: in-process runs each read their own COLUMNS
     State.store = store
+    out, err = _console(stderr=False), _console(stderr=True)
 
 
 def _error(message: str) -> None:
@@ -71,14 +81,21 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _waiting(message: str) -> None:
+    err.print(Text(message + " …"), highlight=False)
+
+
 @contextmanager
-def _service(fill_empty: bool = True) -> Iterator[Service]:
-    """Open the store for one command, turning the service's errors into messages and exit code 1."""
+def _service(*, write: bool = False, fill_empty: bool = True) -> Iterator[Service]:
+    """Open the store for one command, turning the service's errors into messages and exit code 1.
+
+    Reading commands open it read-only, so they never stand in a writer's way.
+    """
     settings = _settings()
     service: Service | None = None
     try:
         with DelayedProgress(err) as progress:
-            service = bootstrap(settings, fill_empty=fill_empty, progress=progress)
+            service = bootstrap(settings, write=write, fill_empty=fill_empty, progress=progress, on_wait=_waiting)
         yield service
     except AimsgraphError as error:
         _error(str(error))
@@ -143,7 +160,7 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """Load data files in one transaction; an invalid file leaves the store as it was."""
-    with _service(fill_empty=not replace) as service, DelayedProgress(err) as progress:
+    with _service(write=True, fill_empty=not replace) as service, DelayedProgress(err) as progress:
         report = service.load(
             files or [],
             replace=replace,
@@ -520,23 +537,43 @@ def mapping_sets(as_json: JsonOption = False) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes. 1 holds the store for writing; more open it read-only and follow the "
+            "commits of CLI loads.",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the GraphQL API at /graphql and a health check at /healthz."""
+    """Serve the GraphQL API at /graphql, with /healthz and /readyz."""
     import uvicorn
 
     from api.graphql.app import create_app
 
     settings = _settings()
-    with _service() as service:
-        err.print(
-            Text(
-                f"aimsgraph: GraphQL on http://{host or settings.host}:{port or settings.port}/graphql "
-                f"(store: {settings.store})"
+    where = f"http://{host or settings.host}:{port or settings.port}/graphql"
+    if workers == 1:
+        with _service(write=True) as service:
+            err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store}, held for writing)"))
+            uvicorn.run(
+                create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
             )
-        )
-        uvicorn.run(
-            create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
-        )
+        return
+    with _service(write=True):  # create and fill the store once, then let it go
+        pass
+    # The workers are new processes: they read the same settings from the environment.
+    os.environ["AIMSGRAPH_STORE"] = str(settings.store)
+    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} read-only workers following {settings.store})"))
+    uvicorn.run(
+        "api.graphql.app:follower_app",
+        factory=True,
+        workers=workers,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
 
 
 def main() -> None:

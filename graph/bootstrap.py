@@ -1,27 +1,51 @@
-"""Wiring: settings → store → service. The one place that decides which concrete store is used.
+"""Wiring: settings → store → service. The one place that decides which concrete store is used, and how.
 
+Why readers and writers open differently: a command that only reads opens the embedded store read-only, so
+any number of reads run beside one writer and never block it; a command that writes (a load, a server that
+will take writes) holds the store, waiting a bounded time for another writer and saying what it waits for.
 Tests pass their own store instead of patching anything.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from graph.service import ProgressCallback, Service, no_progress
 from graph.settings import Settings
 from graph.store import Store, open_store
 
 
+def _nothing(message: str) -> None:
+    return None
+
+
+def open_configured_store(settings: Settings, *, write: bool, on_wait: Callable[[str], None] = _nothing) -> Store:
+    """The store the settings name: read-only for a reader when the store exists, writable otherwise."""
+    if settings.store_kind != "embedded":
+        return open_store(settings.store_kind)
+    exists = (settings.store / "CURRENT").exists()
+    if not write and exists:
+        return open_store("embedded", path=settings.store, read_only=True)
+    return open_store("embedded", path=settings.store, wait=settings.lock_wait, on_wait=on_wait)
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
     store: Store | None = None,
+    write: bool = False,
     fill_empty: bool = True,
     progress: ProgressCallback = no_progress,
+    on_wait: Callable[[str], None] = _nothing,
 ) -> Service:
-    """A ready service. An empty writable store is filled from the bundled data on first use."""
+    """A ready service. An empty store is filled from the bundled data on first use (which takes the writer's
+    lock once, even for a reading command)."""
     settings = settings or Settings()
     if store is None:
-        options = {"path": settings.store} if settings.store_kind == "embedded" else {}
-        store = open_store(settings.store_kind, **options)
+        store = open_configured_store(settings, write=write, on_wait=on_wait)
+        if fill_empty and not store.capabilities.writable and store.is_empty():
+            store.close()
+            store = open_configured_store(settings, write=True, on_wait=on_wait)
     service = Service(store, settings.input_limits())
     if fill_empty and store.capabilities.writable:
         service.ensure_bootstrapped(progress)

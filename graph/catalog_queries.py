@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.errors import NotFoundError
+from core.errors import NotFoundError, UsageError
 from graph.read_model import Snapshot
 from graph.refs import ref_key
 from graph.views import FrameworkView, ProvisionView
 
 SEARCH_LIMIT = 1000
 """Most results one search returns, whatever the caller asks for."""
+SEARCH_TEXT_LIMIT = 200
+"""Longest search text: a ref or a few words, never a document."""
 
 
 class CatalogQueries:
@@ -74,6 +76,8 @@ class CatalogQueries:
         Ref matches rank first (exact, then prefix); word matches rank titles above summaries.
         """
         needle = text.strip()
+        if len(needle) > SEARCH_TEXT_LIMIT:
+            raise UsageError(f"search text is limited to {SEARCH_TEXT_LIMIT} characters, not {len(needle):,}")
         if not needle:
             return []
         index = self._index

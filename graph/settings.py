@@ -21,12 +21,20 @@ class Settings(BaseSettings):
 
     store: Path = Field(default_factory=default_store_path, description="Directory of the embedded store")
     store_kind: Literal["embedded", "memory"] = Field(default="embedded", description="Which store: embedded or memory")
+    lock_wait: float = Field(
+        default=5.0, ge=0, le=600, description="Seconds a writer waits for another process's write lock"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_query_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection accepted")
     max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document")
     max_tokens: int = Field(default=4000, ge=100, description="Largest GraphQL document accepted, in tokens")
     max_page_size: int = Field(default=500, ge=1, description="Largest `first` of a connection")
+    max_query_cost: int = Field(
+        default=50_000, ge=100, description="Most objects one GraphQL operation may ask for, estimated up front"
+    )
+    max_request_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest GraphQL request body")
+    request_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds one GraphQL operation may run")
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
     max_input_nodes: int = Field(

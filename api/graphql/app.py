@@ -1,18 +1,30 @@
-"""The ASGI application: GraphQL at /graphql (GraphiQL in a browser), liveness at /healthz."""
+"""The ASGI application: GraphQL at /graphql (GraphiQL in a browser), /healthz and /readyz.
+
+Why GraphQL runs in a worker thread: resolvers are plain Python over in-memory indexes, so a heavy query
+would hold the event loop and stall every other request, health checks included. Each operation runs on
+its own event loop in a thread, bounded by a timeout, while the server's loop keeps answering.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import asdict
 from typing import Any
 
+import anyio.to_thread
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
+from graph.bootstrap import bootstrap
 from graph.service import Service
 from graph.settings import Settings
 
@@ -26,18 +38,80 @@ class _GraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(answers=self._service.answers(), settings=self._settings)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body must be a JSON object (or a batch of them) in UTF-8, of bounded size: else 400."""
+        raw = data.encode() if isinstance(data, str) else data
+        if len(raw) > self._settings.max_request_bytes:
+            raise HTTPException(400, f"request body larger than {self._settings.max_request_bytes:,} bytes")
+        try:
+            parsed = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "request body is not UTF-8") from error
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, f"request body is not JSON: {error.msg} at position {error.pos}") from error
+        if isinstance(parsed, list) and parsed and all(isinstance(item, dict) for item in parsed):
+            return parsed
+        if not isinstance(parsed, dict):
+            raise HTTPException(400, 'request body must be a JSON object such as {"query": "{ frameworks { id } }"}')
+        return parsed
+
+    async def execute_single(  # noqa: PLR0917 — strawberry's signature
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: Any,
+    ) -> ExecutionResult:
+        timeout = self._settings.request_timeout
+        execute = super().execute_single
+
+        async def run() -> ExecutionResult:
+            fresh = Context(answers=context.answers, settings=context.settings)  # loaders bound to this loop
+            return await asyncio.wait_for(
+                execute(request, request_adapter, sub_response, fresh, root_value, request_data), timeout
+            )
+
+        def in_thread() -> ExecutionResult:
+            try:
+                return asyncio.run(run())
+            except TimeoutError:
+                error = GraphQLError(
+                    f"the operation ran longer than {timeout:g} s and was stopped; ask for less",
+                    extensions={"code": "TIMEOUT"},
+                )
+                return ExecutionResult(data=None, errors=[error])
+
+        return await anyio.to_thread.run_sync(in_thread)
+
 
 def create_app(service: Service, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     graphql = _GraphQL(service, settings)
 
     async def healthz(request: Request) -> Response:
-        health = service.health()
+        """Liveness: the process answers, and says which revision it serves and whether it can write."""
+        health = await anyio.to_thread.run_sync(service.health)
         return JSONResponse({"status": "ok", **asdict(health)})
+
+    async def readyz(request: Request) -> Response:
+        """Readiness: the graph holds frameworks to answer from."""
+        health = await anyio.to_thread.run_sync(service.health)
+        ready = health.frameworks > 0
+        return JSONResponse({"ready": ready, **asdict(health)}, status_code=200 if ready else 503)
 
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
         ]
     )
+
+
+def follower_app() -> Starlette:
+    """The app of one of several worker processes (`aimsgraph serve --workers N`): each opens the store
+    read-only and follows the writer's commits, so CLI loads are seen on the next request."""
+    settings = Settings()
+    return create_app(bootstrap(settings, write=False, fill_empty=False), settings)

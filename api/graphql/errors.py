@@ -12,7 +12,9 @@ depth (a nested `mappings` as much as a top-level `provision`), and all of them 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -56,11 +58,47 @@ def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext |
             logger.info("graphql %s at %s: %s", code, error.path or "document", error.message)
 
 
+class OperationTimeoutError(GraphQLError):
+    """The operation passed its deadline; the fields still to resolve are not resolved."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the operation ran longer than {seconds:g} s and was stopped; ask for less",
+            extensions={"code": "TIMEOUT"},
+        )
+
+
+class Deadline(SchemaExtension):
+    """A timeout that stops the work: every field checks the clock before it resolves.
+
+    Resolvers are synchronous, so cancelling the coroutine alone would wait for the whole answer to be built;
+    a check per field stops it within one field of the deadline.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._deadline = 0.0
+
+    def on_execute(self) -> Iterator[None]:
+        self._deadline = time.monotonic() + self.seconds
+        yield
+
+    def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        if time.monotonic() > self._deadline:
+            raise OperationTimeoutError(self.seconds)
+        return _next(root, info, *args, **kwargs)
+
+
 class TypedErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
+            return
+        timed_out = next((e for e in result.errors or [] if code_of(e) == "TIMEOUT"), None)
+        if timed_out is not None:  # one error for the whole operation, and no half-built answer
+            result.data = None
+            result.errors = [GraphQLError(timed_out.message, extensions={"code": "TIMEOUT"})]
             return
         typed: list[GraphQLError] = []
         for error in result.errors or []:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -22,7 +23,8 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext, Info
 
 from api.graphql.context import Context
-from api.graphql.errors import ApiError, TypedErrors, log_errors
+from api.graphql.cost import cost_rule
+from api.graphql.errors import ApiError, Deadline, TypedErrors, log_errors
 from api.graphql.types import (
     Connection,
     Coverage,
@@ -161,7 +163,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
+        lambda: AddValidationRules([cost_rule(settings.max_query_cost, settings.max_page_size)]),
         lambda: ValidationCache(maxsize=256),
+        lambda: Deadline(settings.request_timeout),
         TypedErrors,
     ]
     schema_extensions: list[Any] = extensions

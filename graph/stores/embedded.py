@@ -15,15 +15,17 @@ How a write stays atomic, even under kill -9:
   revision), which Oxigraph applies in one transaction. A large one rebuilds a generation as above from
   the current content less the replaced nodes, plus the batch.
 
-One process may hold the store for writing (RocksDB's lock). Other processes can still open it read-only,
-which is what the CLI does while ``aimsgraph serve`` runs.
+One process may hold the store for writing (RocksDB's lock); a second writer waits a bounded time, then is
+told who holds it. Readers open it read-only and never block a writer; a read-only handle follows the
+writer's commits through a marker file the writer rewrites after each commit (see `_follow`).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +47,16 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # Above this many nodes an upsert rebuilds a generation with the bulk loader instead of one SPARQL update:
 # measured here, a 150k-node SPARQL upsert took 74 s, a bulk-loaded generation a few seconds.
 _LARGE_WRITE = 5_000
+_REVISION_MARKER = "aimsgraph-revision"
+_KEEP_LOGS = 3
+
+
+def _prune_logs(location: Path) -> None:
+    """Keep the store directory bounded: RocksDB leaves a LOG.old.* file per open, and about a thousand of
+    them made parallel opens fail. The newest few stay for diagnosis."""
+    old = sorted(location.glob("LOG.old.*"), key=lambda p: p.name)
+    for path in old[:-_KEEP_LOGS]:
+        path.unlink(missing_ok=True)
 
 
 def _from_ox(term: object) -> Obj | None:
@@ -64,29 +76,53 @@ class EmbeddedStore:
         self._writable = writable
         self._generation, self._revision = self._read_meta()
         self._orphans_checked = not writable
+        self._seen_marker = self._marker()
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> EmbeddedStore:
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        wait: float = 0.0,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> EmbeddedStore:
         """Open (creating if needed) the store at `path`, or an in-memory one when `path` is None.
 
-        A store held by another process is opened read-only when it already exists; asking to write to it
-        then raises `StoreBusyError` with the reason.
+        Read-only opens never wait and never block a writer. A writable open of a store that another process
+        holds for writing waits up to `wait` seconds (saying so through `on_wait`), then raises
+        `StoreBusyError`: it never falls back to read-only without a word.
         """
         if path is None:
             return cls(ox.Store(), path=None, writable=True)
         location = Path(path)
         if read_only:
+            if not (location / "CURRENT").exists():
+                raise StoreBusyError(f"there is no store at {location} yet")
+            _prune_logs(location)
             return cls(ox.Store.read_only(str(location)), path=location, writable=False)
         location.mkdir(parents=True, exist_ok=True)
-        try:
-            return cls(ox.Store(str(location)), path=location, writable=True)
-        except OSError as error:
-            if "lock" not in str(error).lower():
-                raise
-            if not (location / "CURRENT").exists():
-                raise StoreBusyError(f"the store at {location} is being created by another process") from error
-            return cls(ox.Store.read_only(str(location)), path=location, writable=False)
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                store = cls(ox.Store(str(location)), path=location, writable=True)
+            except OSError as error:
+                if "lock" not in str(error).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"the store at {location} is held for writing by another process (a running "
+                        "`aimsgraph serve` or load); stop it or wait for it, or use another --store"
+                    ) from error
+                if on_wait is not None and not told:
+                    on_wait(f"waiting up to {wait:g} s for the store at {location}, held for writing elsewhere")
+                    told = True
+                time.sleep(0.2)
+                continue
+            _prune_logs(location)
+            return store
 
     @property
     def capabilities(self) -> Capabilities:
@@ -94,11 +130,47 @@ class EmbeddedStore:
 
     @property
     def revision(self) -> int:
+        """The committed revision; a read-only handle first catches up with the writer's commits."""
+        if not self._writable:
+            self._follow()
         return self._revision
 
     @property
     def location(self) -> Path | None:
         return self._path
+
+    # -- following another process's commits ---------------------------------------------------------------
+    def _marker(self) -> tuple[int, int] | None:
+        """The writer's revision marker file, as (modification time, size): a stat, no store access."""
+        if self._path is None:
+            return None
+        try:
+            info = (self._path / _REVISION_MARKER).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def _follow(self) -> None:
+        """Reopen a read-only handle when the writer has committed since it was opened.
+
+        Why a marker file: a RocksDB read-only handle sees the store as it was when opened. The writer
+        rewrites the marker after every commit, so a stat per request tells a follower when to reopen.
+        """
+        marker = self._marker()
+        if marker == self._seen_marker:
+            return
+        self._seen_marker = marker
+        assert self._path is not None
+        self._ox = ox.Store.read_only(str(self._path))
+        self._generation, self._revision = self._read_meta()
+
+    def _publish_revision(self) -> None:
+        if self._path is None:
+            return
+        marker = self._path / _REVISION_MARKER
+        partial = marker.with_suffix(".partial")
+        partial.write_text(f"{self._revision}\n")
+        partial.replace(marker)
 
     # -- meta ----------------------------------------------------------------------------------------------
     def _read_meta(self) -> tuple[ox.NamedNode | None, int]:
@@ -147,6 +219,7 @@ class EmbeddedStore:
         else:
             self._upsert(batch, payload)
         self._generation, self._revision = self._read_meta()
+        self._publish_revision()
 
     def _write_generation(self, payload: str) -> None:
         """Fill a fresh, still invisible generation with the fast bulk loader, then flip to it atomically."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ReadOnlyStoreError
+from core.errors import StoreBusyError
 from core.records import GraphBatch, Node
 from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
@@ -139,20 +139,19 @@ def test_durable_stores_survive_the_process(tmp_path: Path) -> None:
     assert result.stdout.strip() == "['Article 7'] 1"
 
 
-def test_a_second_process_reads_while_the_first_holds_the_store(tmp_path: Path) -> None:
+def test_a_second_process_reads_while_the_first_holds_the_store_and_cannot_write(tmp_path: Path) -> None:
     path = tmp_path / "store"
     holder = EmbeddedStore.open(path)
     holder.write(GraphBatch([FRAMEWORK]), replace=True)
     code = (
-        "import sys; from graph.stores.embedded import EmbeddedStore as S; s = S.open(sys.argv[1]); "
-        "print(s.capabilities.writable, len(list(s.nodes('Framework'))))\n"
-        "from core.records import GraphBatch\n"
-        "try:\n    s.write(GraphBatch([]))\nexcept Exception as e:\n    print(type(e).__name__, e)"
+        "import sys; from graph.stores.embedded import EmbeddedStore as S\n"
+        "r = S.open(sys.argv[1], read_only=True); print(r.capabilities.writable, len(list(r.nodes('Framework'))))\n"
+        "try:\n    S.open(sys.argv[1], wait=0.3)\nexcept Exception as e:\n    print(type(e).__name__, e)"
     )
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     lines = result.stdout.splitlines()
-    assert lines[0] == "False 1"
-    assert lines[1].startswith(ReadOnlyStoreError.__name__) and "aimsgraph serve" in lines[1]
+    assert lines[0] == "False 1"  # a reader never waits for the writer
+    assert lines[1].startswith(StoreBusyError.__name__) and "held for writing by another process" in lines[1]
     holder.close()
 
 

@@ -1,0 +1,52 @@
+"""Several processes on one embedded store: readers never block the writer, follow its commits, and the
+store directory stays bounded however many commands run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.records import GraphBatch, Node
+from graph.stores.embedded import EmbeddedStore
+from tests.conftest import Cli, ProcessCli, tiny_catalog
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_load_writes_while_a_reader_holds_the_store_and_the_reader_then_sees_it(
+    seeded_cli: Cli, tmp_path: Path
+) -> None:
+    reader = EmbeddedStore.open(seeded_cli.store, read_only=True)
+    try:
+        before = reader.revision
+        extra = tmp_path / "x.yaml"
+        extra.write_text(tiny_catalog("x", "{ref: '1', kind: clause, title: One}"))
+        loaded = ProcessCli(seeded_cli.store).run("load", str(extra), env={"AIMSGRAPH_LOCK_WAIT": "0"})
+        assert loaded.returncode == 0, loaded.stderr  # the open reader did not stand in the way
+        assert reader.revision == before + 1  # and the reader follows the writer's commit
+        assert "https://w3id.org/aimsgraph/id/x" in {n.id for n in reader.nodes("Framework")}
+    finally:
+        reader.close()
+
+
+def test_reading_commands_do_not_take_the_write_lock(seeded_cli: Cli) -> None:
+    writer = EmbeddedStore.open(seeded_cli.store)  # this process holds the store for writing
+    try:
+        assert len(seeded_cli.json("frameworks")) == 5  # a read works beside it
+        writer.write(GraphBatch([Node(id="https://example.org/extra", labels=("Asset",), props={"name": "e"})]))
+        assert len(seeded_cli.json("frameworks")) == 5
+    finally:
+        writer.close()
+
+
+@pytest.mark.slow
+def test_a_thousand_opens_leave_the_store_directory_bounded(seeded_cli: Cli) -> None:
+    for number in range(1000):
+        store = EmbeddedStore.open(seeded_cli.store, read_only=number % 2 == 1)
+        assert store.revision >= 1
+        store.close()
+    logs = list(seeded_cli.store.glob("LOG*"))
+    assert len(logs) <= 4, sorted(p.name for p in logs)
+    assert len(list(seeded_cli.store.iterdir())) < 60
+    assert len(seeded_cli.json("frameworks")) == 5

@@ -1,0 +1,73 @@
+"""The HTTP layer bounds the work of one request: cost estimated up front, a timeout that stops it, input sizes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.graphql.app import create_app
+from graph.service import Service
+from graph.settings import Settings
+
+
+def client(service: Service, **settings: Any) -> TestClient:
+    return TestClient(create_app(service, Settings(**settings)))
+
+
+def post(http: TestClient, query: str) -> Any:
+    response = http.post("/graphql", json={"query": query})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_an_operation_that_would_return_too_much_is_refused_before_it_runs(bundled: Service) -> None:
+    http = client(bundled, max_query_cost=5_000)
+    aliases = " ".join(
+        f'x{i}: crosswalk(source: "iso27001", target: "eu-ai-act", includeInferred: true, first: 500) '
+        "{ edges { node { source { mappings(includeInferred: true) { path { ref } } } } } }"
+        for i in range(5)
+    )
+    body = post(http, "{ " + aliases + " }")
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "TOO_COSTLY" and "the limit is 5,000" in error["message"]
+    assert body["data"] is None
+    small = post(http, '{ provisions(framework: "iso42001", first: 20) { edges { node { ref children { ref } } } } }')
+    assert "errors" not in small
+
+
+def test_a_variable_page_size_counts_as_the_largest_page(bundled: Service) -> None:
+    http = client(bundled, max_query_cost=2_000)
+    query = 'query($n: Int) { provisions(framework: "gdpr", first: $n) { edges { node { children { ref } } } } }'
+    response = http.post("/graphql", json={"query": query, "variables": {"n": 1}})
+    assert response.json()["errors"][0]["extensions"]["code"] == "TOO_COSTLY"
+
+
+def test_an_operation_past_the_timeout_is_stopped_with_a_typed_error(bundled: Service) -> None:
+    http = client(bundled, request_timeout=0.001)
+    query = (
+        '{ crosswalk(source: "iso27001", target: "nist-ai-rmf", includeInferred: true, depth: 5, first: 500) '
+        "{ edges { node { path { ref } } } } }"
+    )
+    body = post(http, query)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "TIMEOUT" and "stopped" in error["message"]
+    assert http.get("/healthz").status_code == 200
+
+
+def test_a_search_text_longer_than_a_few_words_is_bad_input(bundled: Service) -> None:
+    body = post(client(bundled), '{ search(text: "%s") { ref } }' % ("x" * 10_000))
+    assert body["errors"][0]["extensions"]["code"] == "BAD_INPUT" and "limited to 200" in body["errors"][0]["message"]
+
+
+def test_an_oversized_body_is_refused_with_400(bundled: Service) -> None:
+    http = client(bundled, max_request_bytes=2_000)
+    response = http.post("/graphql", json={"query": "{ frameworks { id } }", "variables": {"pad": "x" * 5_000}})
+    assert response.status_code == 400 and "larger than 2,000 bytes" in response.text
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"[]", b"null"])
+def test_a_batch_or_null_that_is_not_operations_is_refused_with_400(bundled: Service, body: bytes) -> None:
+    response = client(bundled).post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
