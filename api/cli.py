@@ -7,6 +7,7 @@ Data is never read as console markup: titles, summaries and error messages print
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -27,7 +28,7 @@ from core.vocabulary import COVERAGE_STATUSES
 from graph.bootstrap import bootstrap
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT, Answers, Service
 from graph.settings import Settings
-from graph.views import CrosswalkMatrix, MappingView, MatrixCell, ProvisionView, to_jsonable
+from graph.views import CrosswalkMatrix, DatesView, MappingView, MatrixCell, ProvisionView, to_jsonable
 
 app = typer.Typer(
     name="aimsgraph",
@@ -116,7 +117,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _provision_row(view: ProvisionView) -> dict[str, Any]:
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _provision_row(view: ProvisionView, dates: DatesView | None = None) -> dict[str, Any]:
+    """A provision as JSON; with `dates`, `applies_from` is the law as it stands on the asked day."""
     return {
         "ref": view.ref,
         "title": view.title,
@@ -124,8 +130,34 @@ def _provision_row(view: ProvisionView) -> dict[str, Any]:
         "parent": view.parent,
         "summary": view.summary,
         "addressees": list(view.addressees),
-        "applies_from": view.applies_from.isoformat() if view.applies_from else None,
+        "applies_from": _iso(dates.applies_from if dates else view.applies_from),
     }
+
+
+def _dates_json(dates: DatesView) -> dict[str, Any]:
+    rule = dates.rule
+    return {
+        "scope": dates.scope,
+        "as_of": dates.as_of.isoformat(),
+        "applies_from": _iso(dates.applies_from),
+        "original": _iso(dates.original),
+        "amended": dates.amended,
+        "in_force": dates.in_force,
+        "basis": rule.basis if rule else None,
+        "act": rule.act.id if rule else None,
+        "note": rule.note if rule else None,
+    }
+
+
+SCOPE_NAMES = {"all": "all systems", "annex_i": "Annex I", "annex_iii": "Annex III"}
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="The law as it stood on this day (default: today)."),
+]
+ScopeOption = Annotated[
+    str,
+    typer.Option(help="Dates for: all systems, or high-risk through annex_i (Art. 6(1)) or annex_iii (Art. 6(2))."),
+]
 
 
 Cell = str | Text
@@ -245,8 +277,9 @@ def provisions(
     """Every provision of a framework, in document order."""
     with _answers() as answers:
         views = answers.catalog.provisions(framework, kind)
+        dates = [answers.catalog.dates(v) for v in views]
     if as_json:
-        _print_json([_provision_row(v) for v in views])
+        _print_json([_provision_row(v, d) for v, d in zip(views, dates, strict=True)])
         return
     out.print(
         _table(
@@ -261,23 +294,40 @@ def provisions(
 def provision(
     framework: Annotated[str, typer.Argument(help="Framework id.")],
     ref: Annotated[str, typer.Argument(help="Ref as written, e.g. 'Article 9(2)', 'Art. 9(2)', 'a.5.1'.")],
+    as_of: AsOfOption = None,
+    scope: ScopeOption = "all",
     as_json: JsonOption = False,
 ) -> None:
-    """One provision with its summary, parent and children."""
+    """One provision with its summary, parent, children and when it applies (as amended; the original too)."""
+    day = as_of.date() if as_of else None
     with _answers() as answers:
         view = answers.catalog.provision(framework, ref)
         children = answers.catalog.children(view)
+        dates = answers.catalog.dates(view, scope=scope, as_of=day)
+        child_dates = [answers.catalog.dates(c, scope=scope, as_of=day) for c in children]
     if as_json:
         _print_json(
-            {**_provision_row(view), "framework": view.framework, "children": [_provision_row(c) for c in children]}
+            {
+                **_provision_row(view, dates),
+                "framework": view.framework,
+                "dates": _dates_json(dates),
+                "children": [_provision_row(c, d) for c, d in zip(children, child_dates, strict=True)],
+            }
         )
         return
     out.print(Text.assemble((f"{view.framework} {view.ref}", "bold"), f"  {view.title or ''}"), highlight=False)
     out.print(Text(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else "")), highlight=False)
     if view.addressees:
         out.print(Text(f"binds: {', '.join(view.addressees)}"), highlight=False)
-    if view.applies_from:
-        out.print(Text(f"applies from: {view.applies_from.isoformat()}"), highlight=False)
+    if dates.applies_from:
+        line = f"applies from: {dates.applies_from.isoformat()}"
+        if dates.scope != "all":
+            line += f" (for high-risk systems through {SCOPE_NAMES[dates.scope]})"
+        if dates.rule:
+            line += f" — {dates.rule.basis}"
+        if dates.amended:
+            line += f"; originally {_iso(dates.original)}"
+        out.print(Text(line), highlight=False)
     if view.summary:
         out.print(Text(f"\n{view.summary}"), highlight=False)
     if children:
@@ -288,6 +338,29 @@ def provision(
                 [[c.ref, c.kind, c.title or (c.summary or "")] for c in children],
             )
         )
+
+
+@app.command()
+def acts(
+    framework: Annotated[str, typer.Argument(help="A law's framework id, e.g. eu-ai-act.")],
+    as_json: JsonOption = False,
+) -> None:
+    """The law as first published and the acts that amended its dates: status, Official Journal, sources."""
+    with _answers() as answers:
+        found = answers.catalog.acts(framework)
+    if as_json:
+        _print_json([to_jsonable(a) for a in found])
+        return
+    out.print(
+        _table(
+            f"{framework}: the law and its amendments",
+            ["act", "status", "in force", "Official Journal", "title"],
+            [[a.id, a.status, _iso(a.in_force) or "", a.oj_reference or "", a.title] for a in found],
+        )
+    )
+    for act in found:
+        if act.uncertainty:
+            out.print(Text(f"{act.id}: {act.uncertainty}"), highlight=False)
 
 
 @app.command()

@@ -78,6 +78,11 @@ CoverageStatus = Literal["covered", "reusable", "partial", "uncovered"]
 COVERAGE_STATUSES: tuple[str, ...] = get_args(CoverageStatus)
 """Coverage verdicts, best first (see `mappings.coverage`)."""
 
+Scope = Literal["all", "annex_i", "annex_iii"]
+"""For which systems a dated rule speaks: all, or high-risk through Annex I (Art. 6(1)) or Annex III (6(2))."""
+SCOPES: tuple[str, ...] = get_args(Scope)
+ActStatus = Literal["proposed", "adopted", "published", "in_force"]
+
 AssertedRelation = Literal["equal", "subset", "superset", "intersects"]
 ReviewStatus = Literal["asserted", "reviewed", "proposed"]
 RationaleType = Literal["syntactic", "semantic", "functional"]

@@ -54,6 +54,18 @@ class CatalogIndex:
             if parent:
                 order = node.prop("order")
                 children[parent].append((order if isinstance(order, int) else 0, str(node.prop("ref")), node.id))
+        own_dates = {n.id: d for n in provision_nodes if isinstance(d := n.prop("applies_from"), dt.date)}
+        parents = {n.id: n.link("PART_OF") for n in provision_nodes}
+
+        def inherited(iri: str) -> dt.date | None:
+            """A part applies from its own date, else from the date of what it belongs to."""
+            current: str | None = iri
+            while current is not None:
+                if current in own_dates:
+                    return own_dates[current]
+                current = parents.get(current)
+            return None
+
         grouped: dict[str, list[ProvisionView]] = defaultdict(list)
         for node in provision_nodes:
             framework_iri = node.link("IN_FRAMEWORK") or ""
@@ -61,7 +73,6 @@ class CatalogIndex:
             parent_iri = node.link("PART_OF")
             kind = next((LABEL_KINDS[label] for label in node.labels if label in LABEL_KINDS), "provision")
             order = node.prop("order")
-            applies_from = node.prop("applies_from")
             view = ProvisionView(
                 iri=node.id,
                 framework=framework,
@@ -72,7 +83,7 @@ class CatalogIndex:
                 parent=None if parent_iri is None else ref_by_iri.get(parent_iri, parent_iri),
                 order=order if isinstance(order, int) else 0,
                 addressees=tuple(_role(iri) for iri in node.links.get("ADDRESSEE", ())),
-                applies_from=applies_from if isinstance(applies_from, dt.date) else None,
+                applies_from=inherited(node.id),
                 informative=node.prop("informative") is True,
                 children=tuple(ref for _, ref, _ in sorted(children.get(node.id, []))),
                 parent_iri=parent_iri,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from core.errors import NotFoundError, UsageError
+from core.vocabulary import SCOPES
 from graph.read_model import Snapshot
 from graph.refs import ref_key
-from graph.views import FrameworkView, ProvisionView
+from graph.views import ActView, DatesView, FrameworkView, ProvisionView
 
 SEARCH_LIMIT = 1000
 """Most results one search returns, whatever the caller asks for."""
@@ -18,6 +20,7 @@ SEARCH_TEXT_LIMIT = 200
 class CatalogQueries:
     def __init__(self, snapshot: Snapshot) -> None:
         self._index = snapshot.catalog
+        self._timeline = snapshot.timeline
 
     def frameworks(self) -> list[FrameworkView]:
         return sorted(self._index.frameworks.values(), key=lambda f: f.id)
@@ -52,6 +55,43 @@ class CatalogQueries:
         if view.parent is None:
             return None
         return self._index.by_key.get(view.framework, {}).get(ref_key(view.parent))
+
+    def ancestors(self, view: ProvisionView) -> list[ProvisionView]:
+        """The provisions a provision sits in, nearest first."""
+        found: list[ProvisionView] = []
+        current = self.parent(view)
+        while current is not None:
+            found.append(current)
+            current = self.parent(current)
+        return found
+
+    def dates(self, view: ProvisionView, *, scope: str = "all", as_of: dt.date | None = None) -> DatesView:
+        """When the provision applies, for `scope`, as the law stands on `as_of` (today by default).
+
+        The answer names the rule (act and basis) it rests on, and what the law as first published said,
+        so an amended date is always shown beside the original.
+        """
+        if scope not in SCOPES:
+            raise UsageError(f"unknown scope {scope!r}; choose one of {', '.join(SCOPES)}")
+        day = as_of or dt.date.today()
+        chain = [view.iri, *(a.iri for a in self.ancestors(view))]
+        rule = self._timeline.rule_for(chain, scope, day)
+        first = self._timeline.rule_for(chain, scope, dt.date.min)
+        applies_from = rule.applies_from if rule else view.applies_from
+        return DatesView(
+            provision=view,
+            scope=scope,
+            as_of=day,
+            applies_from=applies_from,
+            rule=rule,
+            original=first.applies_from if first else view.applies_from,
+            in_force=applies_from is not None and applies_from <= day,
+        )
+
+    def acts(self, framework_id: str) -> list[ActView]:
+        """The law as first published and the acts that amended it, oldest first."""
+        fw = self.framework(framework_id)
+        return [a for a in self._timeline.acts.values() if a.framework == fw.id]
 
     def provisions_by_iri(self, iris: Sequence[str]) -> list[ProvisionView | None]:
         """Batch lookup for DataLoaders: one call for many objects, in the order asked."""

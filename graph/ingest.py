@@ -15,6 +15,7 @@ from core.vocabulary import KIND_LABELS, Relation, Role
 from graph.refs import candidate_keys, ref_key
 from loaders.catalog import Catalog
 from loaders.mapping_set import MappingSetFile
+from loaders.timeline import Timeline
 from loaders.yaml_source import SourceDocument
 from ontology.namespaces import AGID, framework_iri, provision_iri, role_iri
 from ontology.terms import RELATION_IRIS
@@ -28,6 +29,7 @@ class Ingest:
     origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     framework_ids: list[str] = field(default_factory=list)
     mapping_set_ids: list[str] = field(default_factory=list)
+    timeline_ids: list[str] = field(default_factory=list)  # frameworks whose timeline is in the batch
 
     def add(self, node: Node, file: str, line: int | None) -> None:
         self.batch.add(node)
@@ -239,6 +241,63 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
             doc.file,
             doc.line_of(("no_counterpart", index)),
         )
+
+
+def act_iri(framework_id: str, act_id: str) -> str:
+    return f"{AGID}act/{quote(framework_id, safe='')}/{quote(act_id, safe='')}"
+
+
+def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: RefResolver) -> None:
+    """Add a law's acts and date rules; every unknown ref becomes a problem on `doc` with its line."""
+    fid = parsed.framework
+    if not refs.has_framework(fid):
+        doc.problems.append(doc.problem(("framework",), f"unknown framework {fid!r}: load its catalog first"))
+        return
+    fw_iri = framework_iri(fid)
+    for index, act in enumerate(parsed.acts):
+        props: dict[str, Value] = {"identifier": act.id, "title": act.title, "status": act.status}
+        for name, value in (
+            ("adopted", act.adopted),
+            ("published", act.published),
+            ("in_force", act.in_force),
+            ("oj_reference", act.oj_reference),
+            ("url", act.url),
+            ("uncertainty", act.uncertainty),
+        ):
+            if value is not None:
+                props[name] = value
+        if act.sources:
+            props["cites"] = tuple(act.sources)
+        ingest.add(
+            Node(id=act_iri(fid, act.id), labels=("LegalAct",), props=props, links={"IN_FRAMEWORK": (fw_iri,)}),
+            doc.file,
+            doc.line_of(("acts", index)),
+        )
+    for index, rule in enumerate(parsed.rules):
+        dated: list[str] = []
+        for position, ref in enumerate(rule.refs):
+            why = refs.problem(fid, ref)
+            if why:
+                doc.problems.append(doc.problem(("rules", index, "refs", position), why))
+            else:
+                dated.append(provision_iri(fid, ref))
+        key = "\x1f".join([rule.act, rule.scope, rule.basis, str(rule.applies_from), *sorted(rule.refs)])
+        props = {"basis": rule.basis, "scope": rule.scope, "applies_from": rule.applies_from}
+        if rule.holds_from is not None:
+            props["holds_from"] = rule.holds_from
+        if rule.note:
+            props["note"] = rule.note
+        ingest.add(
+            Node(
+                id=f"{AGID}date-rule/{quote(fid, safe='')}/{hashlib.sha1(key.encode()).hexdigest()[:16]}",
+                labels=("DateRule",),
+                props=props,
+                links={"DATES": tuple(dated), "UNDER_ACT": (act_iri(fid, rule.act),), "IN_FRAMEWORK": (fw_iri,)},
+            ),
+            doc.file,
+            doc.line_of(("rules", index)),
+        )
+    ingest.timeline_ids.append(fid)
 
 
 def relation_iri(relation: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
-from graph.ingest import Ingest, RefResolver, add_catalog, add_mapping_set
+from graph.ingest import Ingest, RefResolver, add_catalog, add_mapping_set, add_timeline
 from graph.read_model import ReadModel, Snapshot
 from graph.store import Store
 from graph.views import LoadReport
@@ -26,6 +26,7 @@ from loaders.catalog import Catalog
 from loaders.files import read_data_file
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile
+from loaders.timeline import Timeline
 from loaders.yaml_source import SourceDocument
 from mappings.relations import Relation, invert
 from ontology.namespaces import framework_iri
@@ -67,6 +68,7 @@ class Loader:
         ingest = Ingest()
         problems: list[Problem] = []
         catalogs: list[tuple[SourceDocument, Catalog]] = []
+        timelines: list[tuple[SourceDocument, Timeline]] = []
         mapping_sets: list[tuple[SourceDocument, MappingSetFile]] = []
         for done, path in enumerate(paths):
             progress("reading", done, len(paths))
@@ -77,6 +79,8 @@ class Loader:
                 continue
             if isinstance(parsed, Catalog):
                 catalogs.append((doc, parsed))
+            elif isinstance(parsed, Timeline):
+                timelines.append((doc, parsed))
             else:
                 mapping_sets.append((doc, parsed))
         progress("reading", len(paths), len(paths))
@@ -93,6 +97,19 @@ class Loader:
             seen[fid] = doc.file
             add_catalog(ingest, catalog, doc)
             refs.add_framework(fid, (p.ref for p in catalog.provisions))
+        seen_timelines: dict[str, str] = {}
+        for doc, timeline in timelines:
+            if timeline.framework in seen_timelines:
+                problems.append(
+                    doc.problem(
+                        ("framework",),
+                        f"{timeline.framework}'s timeline is also in {seen_timelines[timeline.framework]}",
+                    )
+                )
+                continue
+            seen_timelines[timeline.framework] = doc.file
+            add_timeline(ingest, timeline, doc, refs)
+            problems.extend(doc.problems)
         seen_sets: dict[str, str] = {}
         for doc, mapping_set in mapping_sets:
             set_id = mapping_set.mapping_set.id
@@ -294,6 +311,7 @@ class Loader:
             files=tuple(str(f) for f in files),
             frameworks=tuple(ingest.framework_ids),
             mapping_sets=tuple(ingest.mapping_set_ids),
+            timelines=tuple(ingest.timeline_ids),
             nodes=0 if unchanged else len(ingest.batch),
             replaced=replaced,
             revision=revision,
@@ -313,11 +331,13 @@ class Loader:
             held[("set", set_id)].append(found.iri)
         for mapping in snapshot.mappings.mappings:
             held[("set", mapping.provenance.mapping_set)].append(mapping.id)
+        for fid, node_ids in snapshot.timeline.node_ids.items():
+            held[("timeline", fid)] = list(node_ids)
         return held
 
     def _incoming(self, ingest: Ingest) -> dict[tuple[str, str], dict[str, Node]]:
         grouped: dict[tuple[str, str], dict[str, Node]] = defaultdict(dict)
-        framework_of = {framework_iri(fid): fid for fid in ingest.framework_ids}
+        framework_of = {framework_iri(fid): fid for fid in [*ingest.framework_ids, *ingest.timeline_ids]}
         sets_by_iri = {node.id: str(node.prop("identifier")) for node in ingest.batch if "MappingSet" in node.labels}
         for node in ingest.batch:
             if "Framework" in node.labels:
@@ -328,6 +348,8 @@ class Loader:
                 grouped[("set", sets_by_iri[node.id])][node.id] = node
             elif "Mapping" in node.labels:
                 grouped[("set", sets_by_iri[node.link("IN_MAPPING_SET") or ""])][node.id] = node
+            elif "LegalAct" in node.labels or "DateRule" in node.labels:
+                grouped[("timeline", framework_of.get(node.link("IN_FRAMEWORK") or "", "?"))][node.id] = node
         return grouped
 
     def _changes(self, ingest: Ingest, snapshot: Snapshot) -> dict[tuple[str, str], tuple[int, int, int]]:
@@ -355,13 +377,8 @@ class Loader:
         for (what, item_id), (added, removed, changed) in sorted(self._changes(ingest, snapshot).items()):
             if (added, removed, changed) == (0, 0, 0):
                 continue
-            noun = "framework" if what == "framework" else "mapping set"
-            origin = framework_iri(item_id) if what == "framework" else None
-            file, line = ingest.origins.get(origin or "", (None, None))
-            if file is None:
-                file, line = next(
-                    (ingest.origins[n.id] for n in ingest.batch if n.prop("identifier") == item_id), ("<data>", None)
-                )
+            noun = {"framework": "framework", "set": "mapping set", "timeline": "the timeline of"}[what]
+            file, line = self._origin(ingest, what, item_id)
             problems.append(
                 Problem(
                     file,
@@ -371,6 +388,22 @@ class Loader:
                 )
             )
         return problems
+
+    @staticmethod
+    def _origin(ingest: Ingest, what: str, item_id: str) -> tuple[str, int | None]:
+        """The file and line that brought a framework, mapping set or timeline into this load."""
+        for node in ingest.batch:
+            if (
+                (what == "framework" and node.id == framework_iri(item_id))
+                or (what == "set" and "MappingSet" in node.labels and node.prop("identifier") == item_id)
+                or (
+                    what == "timeline"
+                    and "LegalAct" in node.labels
+                    and node.link("IN_FRAMEWORK") == framework_iri(item_id)
+                )
+            ):
+                return ingest.origins.get(node.id, ("<data>", None))
+        return "<data>", None
 
     def _plan(self, ingest: Ingest, snapshot: Snapshot) -> _Plan:
         held = self._old_content(snapshot)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
 from graph.store import Store
+from graph.timeline_index import TimelineIndex
 from mappings.model import Mapping
 
 
@@ -24,6 +25,7 @@ class Snapshot:
     revision: int
     catalog: CatalogIndex
     mappings: MappingIndex
+    timeline: TimelineIndex
     inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
 
 
@@ -44,7 +46,13 @@ class ReadModel:
             current = self._current
             if current is None or current.revision != revision:
                 catalog = CatalogIndex.build(self._store, revision)
-                current = Snapshot(revision, catalog, MappingIndex.build(self._store, catalog))
+                frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
+                current = Snapshot(
+                    revision,
+                    catalog,
+                    MappingIndex.build(self._store, catalog),
+                    TimelineIndex.build(self._store, frameworks),
+                )
                 self._current = current
         return current
 

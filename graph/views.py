@@ -47,6 +47,57 @@ class ProvisionView:
 
 
 @dataclass(frozen=True, slots=True)
+class ActView:
+    """A law as first published or an act amending it, with its legal status and where that was read."""
+
+    id: str
+    framework: str
+    title: str
+    status: str
+    adopted: dt.date | None
+    published: dt.date | None
+    in_force: dt.date | None
+    oj_reference: str | None
+    url: str | None
+    sources: tuple[str, ...]
+    uncertainty: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DateRuleView:
+    act: ActView
+    act_rank: int  # 0 for the law as first published, then each amending act in order
+    basis: str
+    scope: str
+    applies_from: dt.date
+    holds_from: dt.date | None
+    note: str | None
+
+    def holds_on(self, day: dt.date) -> bool:
+        """The original act's rules always hold; an amending act's from its holds_from (never if unknown)."""
+        if self.act_rank == 0:
+            return True
+        return self.holds_from is not None and self.holds_from <= day
+
+
+@dataclass(frozen=True, slots=True)
+class DatesView:
+    """When a provision applies, for a scope, as of a day; and what the law as first published said."""
+
+    provision: ProvisionView
+    scope: str
+    as_of: dt.date
+    applies_from: dt.date | None
+    rule: DateRuleView | None  # None when the date comes from the catalog alone
+    original: dt.date | None
+    in_force: bool  # applies on the asked day
+
+    @property
+    def amended(self) -> bool:
+        return self.rule is not None and self.rule.act_rank > 0 and self.applies_from != self.original
+
+
+@dataclass(frozen=True, slots=True)
 class MappingView:
     """A mapping with both ends resolved to provisions; `target` is None for a no-counterpart record."""
 
@@ -130,6 +181,7 @@ class LoadReport:
     revision: int
     seconds: float
     dropped: tuple[str, ...] = ()  # mappings removed because they pointed at provisions this load removed
+    timelines: tuple[str, ...] = ()  # frameworks whose dates (acts and rules) were loaded
     unchanged: bool = False  # the files held exactly what the store already had; nothing was written
 
 

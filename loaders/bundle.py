@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from ontology.resources import catalog_paths
+from ontology.resources import catalog_paths, timeline_paths
 
 
 def mapping_set_paths() -> list[Path]:
@@ -14,5 +14,5 @@ def mapping_set_paths() -> list[Path]:
 
 
 def bundled_paths() -> list[Path]:
-    """Everything an empty store is bootstrapped from: the catalogs, then the mapping sets."""
-    return catalog_paths() + mapping_set_paths()
+    """Everything an empty store is bootstrapped from: the catalogs, their timelines, then the mapping sets."""
+    return catalog_paths() + timeline_paths() + mapping_set_paths()

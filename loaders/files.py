@@ -8,16 +8,21 @@ from core.errors import DataError
 from loaders.catalog import Catalog, parse_catalog
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
+from loaders.timeline import Timeline, parse_timeline
 from loaders.yaml_source import SourceDocument, read_yaml
 
+DataFile = Catalog | MappingSetFile | Timeline
 
-def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, Catalog | MappingSetFile]:
-    """Read one file as whatever it is (a catalog, a mapping set in YAML or SSSOM TSV); DataError if none."""
+
+def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, DataFile]:
+    """Read one file as whatever it is (a catalog, a timeline, a mapping set in YAML or SSSOM TSV)."""
     if path.suffix.lower() in (".tsv", ".sssom"):
         from loaders.sssom import read_sssom
 
         return read_sssom(path, limits)
     doc = read_yaml(path, limits)
+    if isinstance(doc.data, dict) and "rules" in doc.data and "acts" in doc.data:
+        return doc, parse_timeline(doc)
     if isinstance(doc.data, dict) and "framework" in doc.data:
         return doc, parse_catalog(doc)
     if isinstance(doc.data, dict) and "mapping_set" in doc.data:
@@ -27,7 +32,7 @@ def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[So
             doc.problem(
                 (),
                 "not a file aimsgraph knows: a catalog has top-level `framework` and `provisions`, "
-                "a mapping set `mapping_set` and `mappings`",
+                "a mapping set `mapping_set` and `mappings`, a timeline `acts` and `rules`",
             )
         ]
     )

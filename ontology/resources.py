@@ -21,6 +21,11 @@ def shapes_path() -> Path:
     return _package_path("shapes.ttl")
 
 
+def timeline_paths() -> list[Path]:
+    """When the provisions of the bundled laws apply, and the amendments that moved those dates."""
+    return sorted(_package_path("timeline").glob("*.yaml"))
+
+
 def catalog_paths() -> list[Path]:
     """The bundled framework catalogs, in a stable order."""
     return sorted(_package_path("catalogs").glob("*.yaml"))

@@ -55,6 +55,16 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("inferred", AG + "inferred", "boolean"),
     PropertyTerm("from_authority", AG + "fromAuthority", "boolean"),
     PropertyTerm("harmonized_structure", AG + "harmonizedStructure", "boolean"),
+    PropertyTerm("adopted", AG + "adopted", "date"),
+    PropertyTerm("published", AG + "published", "date"),
+    PropertyTerm("in_force", AG + "inForce", "date"),
+    PropertyTerm("oj_reference", AG + "ojReference"),
+    PropertyTerm("uncertainty", AG + "uncertainty"),
+    PropertyTerm("cites", DCTERMS + "references", many=True),
+    PropertyTerm("basis", AG + "basis"),
+    PropertyTerm("scope", AG + "scope"),
+    PropertyTerm("holds_from", AG + "holdsFrom", "date"),
+    PropertyTerm("note", SKOS + "note"),
     PropertyTerm("status", AG + "status"),
     PropertyTerm("location", AG + "location", "anyURI"),
     PropertyTerm("content_hash", AG + "contentHash"),
@@ -78,6 +88,8 @@ LINK_TERMS: tuple[LinkTerm, ...] = (
     LinkTerm("USES", AG + "uses"),
     LinkTerm("OWNED_BY", AG + "ownedBy"),
     LinkTerm("USED_IN", AG + "usedIn"),
+    LinkTerm("DATES", AG + "dates"),
+    LinkTerm("UNDER_ACT", AG + "underAct"),
 )
 
 PROPERTY_BY_NAME = {term.name: term for term in PROPERTY_TERMS}

@@ -26,6 +26,7 @@ from api.graphql.context import Context
 from api.graphql.cost import cost_rule
 from api.graphql.errors import ApiError, Deadline, TypedErrors, log_errors
 from api.graphql.types import (
+    Act,
     Connection,
     Coverage,
     Edge,
@@ -107,6 +108,10 @@ class Query:
     ) -> list[Provision]:
         _check_first(first, info.context.settings.max_page_size)
         return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
+
+    @strawberry.field(description="A law as first published and the acts that amended it (eu-ai-act, gdpr).")
+    def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
+        return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
 
     @strawberry.field(description="The curated mapping sets, with their provenance.")
     def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:

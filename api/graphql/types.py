@@ -10,7 +10,16 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from graph.views import CoverageView, FrameworkView, MappingSetView, MappingView, ProvisionView, VerdictView
+from graph.views import (
+    ActView,
+    CoverageView,
+    DatesView,
+    FrameworkView,
+    MappingSetView,
+    MappingView,
+    ProvisionView,
+    VerdictView,
+)
 
 T = TypeVar("T")
 
@@ -100,9 +109,18 @@ class Provision:
     def addressees(self) -> list[str]:
         return list(self.view.addressees)
 
-    @strawberry.field
-    def applies_from(self) -> dt.date | None:
-        return self.view.applies_from
+    @strawberry.field(
+        description="The day the provision applies from, for a scope (all, annex_i, annex_iii), as the law stands "
+        "on `asOf` (today by default): amendments included."
+    )
+    def applies_from(
+        self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all"
+    ) -> dt.date | None:
+        return info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of).applies_from
+
+    @strawberry.field(description="When the provision applies, why (the act and its basis), and the original date.")
+    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all") -> Dates:
+        return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of))
 
     @strawberry.field
     def informative(self) -> bool:
@@ -135,6 +153,80 @@ class Provision:
         loader = info.context.inferred_mappings if include_inferred else info.context.mappings
         views = await loader.load(self.view.iri)
         return [Mapping(view=v) for v in views if target_framework is None or v.target_framework == target_framework]
+
+
+@strawberry.type(description="A law as first published, or an act amending it.")
+class Act:
+    view: strawberry.Private[ActView]
+
+    @strawberry.field(description="Our id for the act, e.g. reg-2024-1689.")
+    def id(self) -> str:
+        return self.view.id
+
+    @strawberry.field(description="The act's official title.")
+    def title(self) -> str:
+        return self.view.title
+
+    @strawberry.field(description="proposed, adopted, published or in_force.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="The day it entered into force, if it has.")
+    def in_force(self) -> dt.date | None:
+        return self.view.in_force
+
+    @strawberry.field(description="Its Official Journal reference, where established; never guessed.")
+    def oj_reference(self) -> str | None:
+        return self.view.oj_reference
+
+    @strawberry.field(description="Its ELI or EUR-Lex address.")
+    def url(self) -> str | None:
+        return self.view.url
+
+    @strawberry.field(description="Where its status and content were read.")
+    def sources(self) -> list[str]:
+        return list(self.view.sources)
+
+    @strawberry.field(description="What about the act is not established, and why.")
+    def uncertainty(self) -> str | None:
+        return self.view.uncertainty
+
+
+@strawberry.type(description="When a provision applies, for a scope, as the law stood on a day.")
+class Dates:
+    view: strawberry.Private[DatesView]
+
+    @strawberry.field(description="all, annex_i or annex_iii.")
+    def scope(self) -> str:
+        return self.view.scope
+
+    @strawberry.field(description="The day the question was asked for.")
+    def as_of(self) -> dt.date:
+        return self.view.as_of
+
+    @strawberry.field(description="The day the provision applies from, amendments included.")
+    def applies_from(self) -> dt.date | None:
+        return self.view.applies_from
+
+    @strawberry.field(description="The day the law as first published gave.")
+    def original(self) -> dt.date | None:
+        return self.view.original
+
+    @strawberry.field(description="Whether an amending act moved the date.")
+    def amended(self) -> bool:
+        return self.view.amended
+
+    @strawberry.field(description="Whether the provision applies on the asked day.")
+    def in_force(self) -> bool:
+        return self.view.in_force
+
+    @strawberry.field(description="The provision that sets the date, e.g. Article 113(c).")
+    def basis(self) -> str | None:
+        return self.view.rule.basis if self.view.rule else None
+
+    @strawberry.field(description="The act the date comes from.")
+    def act(self) -> Act | None:
+        return Act(view=self.view.rule.act) if self.view.rule else None
 
 
 @strawberry.type(description="Who asserted a mapping, when, in which set, and on what authority.")

@@ -238,3 +238,20 @@ def test_relations_of_a_whole_page_are_loaded_in_one_batch(
     edges = result.data["provisions"]["edges"]
     assert len(edges) == 50
     assert calls == [len({e["node"]["parent"]["ref"] for e in edges if e["node"]["parent"]})]  # one batch
+
+
+def test_dates_follow_the_amendments_as_of_a_day(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        '{ provision(framework: "eu-ai-act", ref: "Article 9") { '
+        'before: appliesFrom(scope: "annex_iii", asOf: "2026-07-01") '
+        'dates(scope: "annex_iii", asOf: "2026-11-29") { appliesFrom original amended basis act { id ojReference } } } '
+        'acts(framework: "eu-ai-act") { id status } }',
+    )
+    assert result.errors is None and result.data is not None
+    provision = result.data["provision"]
+    assert provision["before"] == "2026-08-02"
+    assert provision["dates"]["appliesFrom"] == "2027-12-02" and provision["dates"]["original"] == "2026-08-02"
+    assert provision["dates"]["amended"] is True and provision["dates"]["act"]["id"] == "digital-omnibus-ai"
+    assert [a["id"] for a in result.data["acts"]] == ["reg-2024-1689", "digital-omnibus-ai"]
