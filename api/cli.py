@@ -131,6 +131,7 @@ def _provision_row(view: ProvisionView, dates: DatesView | None = None) -> dict[
         "summary": view.summary,
         "addressees": list(view.addressees),
         "applies_from": _iso(dates.applies_from if dates else view.applies_from),
+        **({"used_in": list(view.used_in)} if view.used_in else {}),
     }
 
 
@@ -624,6 +625,7 @@ def serve(
     import uvicorn
 
     from api.graphql.app import create_app
+    from api.workers import serve_workers
 
     settings = _settings()
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
@@ -639,13 +641,8 @@ def serve(
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
     err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} read-only workers following {settings.store})"))
-    uvicorn.run(
-        "api.graphql.app:follower_app",
-        factory=True,
-        workers=workers,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
+    serve_workers(
+        "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
     )
 
 

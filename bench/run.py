@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import concurrency
 import pyoxigraph as ox
 import rdflib
 
@@ -314,6 +315,7 @@ def bench_graphql(data: Bundled, fast_repeat: int) -> list[Row]:
 
 
 def report(rows: list[Row], payload: dict[str, object]) -> None:
+    """Print the table and keep every figure in bench/results/latest.json."""
     width = max(len(str(r["benchmark"])) for r in rows)
     print(f"{'benchmark':<{width}}  {'ours ms':>9}  {'base ms':>9}  {'ratio':>9}  baseline")
     for r in rows:
@@ -349,6 +351,7 @@ def main() -> int:
         ("nist-ai-rmf", "eu-ai-act"),
     ]
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
+    under_load = concurrency.run(args.quick)
     report(
         rows,
         {
@@ -357,8 +360,10 @@ def main() -> int:
             "machine": platform.machine(),
             "quick": args.quick,
             "triples": len(fx.triples),
+            "concurrency": under_load,
         },
     )
+    concurrency.report(under_load)
     return 0
 
 

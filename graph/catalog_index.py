@@ -88,6 +88,8 @@ class CatalogIndex:
                 children=tuple(ref for _, ref, _ in sorted(children.get(node.id, []))),
                 parent_iri=parent_iri,
                 child_iris=tuple(iri for _, _, iri in sorted(children.get(node.id, []))),
+                used_in=tuple(ref_by_iri.get(iri, iri) for iri in node.links.get("USED_IN", ())),
+                used_in_iris=node.links.get("USED_IN", ()),
             )
             grouped[framework].append(view)
         for framework, views in grouped.items():

@@ -39,6 +39,8 @@ class ProvisionView:
     children: tuple[str, ...] = field(default=())  # refs of the direct parts, in document order
     parent_iri: str | None = None
     child_iris: tuple[str, ...] = field(default=())
+    used_in: tuple[str, ...] = field(default=())  # for a definition: refs of the provisions that turn on it
+    used_in_iris: tuple[str, ...] = field(default=())
 
     @property
     def display_title(self) -> str:

@@ -86,6 +86,8 @@ def _file_problems(doc: SourceDocument, parsed: MappingSetFile) -> None:
         else:
             first_line[pair] = doc.line_of(here)
         mapped_sources.add(entry.source)
+        if entry.source == entry.target and parsed.mapping_set.source_framework == parsed.mapping_set.target_framework:
+            doc.problems.append(doc.problem(here, f"{entry.source!r} is mapped to itself"))
     if parsed.mapping_set.authority is None and any(e.from_authority for e in parsed.mappings):
         doc.problems.append(doc.problem(("mapping_set",), "mappings say from_authority but the set names no authority"))
     for index, entry in enumerate(parsed.mappings):

@@ -122,6 +122,11 @@ class Provision:
     def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all") -> Dates:
         return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of))
 
+    @strawberry.field(description="For a defined term: the provisions whose reading turns on it.")
+    async def used_in(self, info: Info[Context, None]) -> list[Provision]:
+        views = await info.context.provisions.load_many(list(self.view.used_in_iris))
+        return [Provision(view=v) for v in views if v is not None]
+
     @strawberry.field
     def informative(self) -> bool:
         return self.view.informative

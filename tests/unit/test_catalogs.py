@@ -180,3 +180,8 @@ def test_annex_iv_lists_the_nine_documentation_items_so_evidence_can_name_one(bu
     assert [c.ref for c in catalog.children(catalog.provision("eu-ai-act", "Annex IV(2)"))] == [
         f"Annex IV(2)({x})" for x in "abcdefgh"
     ]
+
+
+def test_a_definition_links_to_the_provisions_that_turn_on_it(bundled: Service) -> None:
+    serious_incident = bundled.answers().catalog.provision("eu-ai-act", "Article 3(49)")
+    assert serious_incident.title == "serious incident" and "Article 73" in serious_incident.used_in

@@ -99,3 +99,9 @@ def test_reloading_a_set_replaces_it(service: Service, tmp_path: Path) -> None:
     service.load([write_set(tmp_path, mapping("4.2", "intersects", "Article 3", 4))], overwrite=True)
     (only,) = service.answers().crosswalks.crosswalk("std", "law")
     assert (only.source.ref, only.target.ref if only.target else None, only.strength) == ("4.2", "Article 3", 4)
+
+
+def test_a_provision_mapped_to_itself_is_refused(service: Service, tmp_path: Path) -> None:
+    found = problems(service, write_set(tmp_path, mapping("4.2", "equal", "4.2"), "self", "std", "std"))
+    assert any("'4.2' is mapped to itself" in p for p in found)
+    unchanged(service)

@@ -1,0 +1,197 @@
+"""The server under load: throughput and latency at 1, 8 and 32 concurrent clients against the one-client
+figure of the same run, for one writer process and for read-only workers, plus server memory over a repeated
+hostile run. All traffic goes to a server on 127.0.0.1 that this script starts and stops; every loop is
+bounded in time.
+
+Run alone with `.venv/bin/python bench/concurrency.py [--quick]`; `bench/run.py` calls it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+AIMSGRAPH = shutil.which("aimsgraph", path=str(Path(sys.executable).parent)) or "aimsgraph"
+MIX = [
+    '{ provision(framework: "eu-ai-act", ref: "Art. 26(1)") { ref title appliesFrom parent { ref } } }',
+    '{ provisions(framework: "iso42001", first: 100) { edges { node { ref title parent { ref } } } } }',
+    '{ crosswalk(source: "iso42001", target: "iso27001", first: 50) { edges { node { relation target { ref } } } } }',
+    '{ coverage(have: "iso27001", want: "iso42001") { ratio reuseRatio reusable { provision { ref } } } }',
+    '{ search(text: "impact assessment", first: 20) { ref framework { id } } }',
+]
+HOSTILE = [
+    "{ " + "frameworks { id } " * 3000 + "}",
+    '{ provision(framework: "gdpr", ref: "Article 5") { ' + "children { " * 40 + "ref" + " }" * 40 + " } }",
+    "{ " + " ".join(f"x{i}: frameworks {{ id }}" for i in range(200)) + " }",
+    '{ provisions(framework: "gdpr", first: 100000) { totalCount } }',
+    '{ search(text: "' + "x" * 50_000 + '") { ref } }',
+    '{ provision(framework: "nope", ref: "1") { ref } }',
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(store: Path, workers: int) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = {**os.environ, "AIMSGRAPH_STORE": str(store)}
+    process = subprocess.Popen(
+        [AIMSGRAPH, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
+    """`clients` threads, each sending the mix in turn for `seconds`: throughput and latency percentiles."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        nonlocal errors
+        mine: list[float] = []
+        failed = 0
+        with httpx.Client(timeout=30) as http:
+            turn = offset
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                response = http.post(f"{base}/graphql", json={"query": MIX[turn % len(MIX)]})
+                mine.append(time.perf_counter() - started)
+                if response.status_code != 200 or "errors" in response.json():
+                    failed += 1
+                turn += 1
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+
+    return {
+        "clients": clients,
+        "requests": len(ordered),
+        "errors": errors,
+        "throughput_rps": len(ordered) / elapsed,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": statistics.fmean(ordered) * 1e3 if ordered else 0.0,
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def hostile_memory(base: str, pid: int, rounds: int) -> dict[str, Any]:
+    """Server memory after each round of hostile requests: flat means nothing accumulates."""
+    sizes = []
+    with httpx.Client(timeout=30) as http:
+        for _ in range(rounds):
+            for query in HOSTILE:
+                http.post(f"{base}/graphql", json={"query": query})
+            for body in (b"5", b"\xff", b"[1]"):
+                http.post(f"{base}/graphql", content=body, headers={"Content-Type": "application/json"})
+            sizes.append(round(rss_mb(pid), 1))
+    return {"rss_mb_per_round": sizes, "growth_after_first_round_mb": round(sizes[-1] - sizes[0], 1)}
+
+
+def run(quick: bool) -> dict[str, Any]:
+    seconds = 2.0 if quick else 10.0
+    results: dict[str, Any] = {"seconds_per_point": seconds, "modes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        subprocess.run([AIMSGRAPH, "--store", str(store), "frameworks"], capture_output=True, check=True)
+        for workers in (1, 2):
+            with server(store, workers) as (base, pid):
+                for query in MIX:  # warm the parser and validation caches and the indexes
+                    httpx.post(f"{base}/graphql", json={"query": query}, timeout=30)
+                points = [load(base, clients, seconds) for clients in (1, 8, 32)]
+                single = points[0]
+                for point in points:
+                    point["throughput_vs_1_client"] = point["throughput_rps"] / single["throughput_rps"]
+                    point["p95_vs_1_client"] = point["p95_ms"] / single["p95_ms"] if single["p95_ms"] else 0.0
+                mode: dict[str, Any] = {"points": points}
+                if workers == 1:
+                    mode["hostile_memory"] = hostile_memory(base, pid, 3 if quick else 10)
+                results["modes"][f"{workers} worker(s)"] = mode
+    return results
+
+
+def report(results: dict[str, Any]) -> None:
+    print(f"\nserver under load ({results['seconds_per_point']:g} s per point; ratios against 1 client)")
+    print(f"{'mode':<13} {'clients':>7} {'req/s':>8} {'×1 client':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} errors")
+    for name, mode in results["modes"].items():
+        for p in mode["points"]:
+            print(
+                f"{name:<13} {p['clients']:>7} {p['throughput_rps']:>8.1f} {p['throughput_vs_1_client']:>9.2f} "
+                f"{p['p50_ms']:>8.1f} {p['p95_ms']:>8.1f} {p['p99_ms']:>8.1f} {p['errors']}"
+            )
+        if "hostile_memory" in mode:
+            memory = mode["hostile_memory"]
+            print(f"{name}: server RSS over hostile rounds (MB): {memory['rss_mb_per_round']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    results = run(parser.parse_args().quick)
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
