@@ -90,6 +90,7 @@ def test_a_bad_file_fails_validate_and_load_and_leaves_the_store_as_it_was(seede
     loaded = seeded_cli.run("load", str(bad))
     assert loaded.returncode == 1
     assert f"{bad}:12" in loaded.stderr and "nothing was loaded" in loaded.stderr
+    assert "[provisions → 1 → ref]" in loaded.stderr  # the path inside the file is data, not console markup
     assert seeded_cli.json("frameworks") == before
 
 

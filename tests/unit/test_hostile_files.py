@@ -108,3 +108,19 @@ def test_an_oversized_sssom_cell_is_refused_at_its_line(tmp_path: Path) -> None:
         read_data_file(path)
     (problem,) = caught.value.problems
     assert problem.line == 3 and "cannot read the table" in problem.message
+
+
+def test_a_confidence_that_is_not_a_number_is_refused_at_its_line(tmp_path: Path) -> None:
+    header = (
+        "# curie_map: {iso42001: 'https://w3id.org/aimsgraph/id/iso42001/', "
+        "iso27001: 'https://w3id.org/aimsgraph/id/iso27001/'}\n"
+        "# mapping_set_id: https://w3id.org/aimsgraph/id/mapping-set/x\n"
+        "# subject_source: https://w3id.org/aimsgraph/id/iso42001\n"
+        "# object_source: https://w3id.org/aimsgraph/id/iso27001\n"
+        "# creator_label: [tests]\n# mapping_date: 2026-01-01\n# mapping_set_description: A set for a test.\n"
+    )
+    row = "iso42001:4.1\tskos:exactMatch\tiso27001:4.1\tabc\tA comment long enough to pass.\n"
+    path = write(tmp_path, header + "subject_id\tpredicate_id\tobject_id\tconfidence\tcomment\n" + row, "x.sssom.tsv")
+    with pytest.raises(DataError) as caught:
+        read_data_file(path)
+    assert any(p.line == 9 and "strength" in (p.path or "") for p in caught.value.problems), caught.value.problems
