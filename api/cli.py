@@ -23,12 +23,22 @@ from rich.table import Table
 from rich.text import Text
 
 from api.progress import DelayedProgress
+from api.soa import render_soa
 from core.errors import AimsgraphError
 from core.vocabulary import COVERAGE_STATUSES
 from graph.bootstrap import bootstrap
-from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT, Answers, Service
+from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT, Answers, Service, inventory_schema
 from graph.settings import Settings
-from graph.views import CrosswalkMatrix, DatesView, MappingView, MatrixCell, ProvisionView, to_jsonable
+from graph.views import (
+    CrosswalkMatrix,
+    DatesView,
+    EvidenceMatch,
+    MappingView,
+    MatrixCell,
+    ObligationView,
+    ProvisionView,
+    to_jsonable,
+)
 
 app = typer.Typer(
     name="aimsgraph",
@@ -605,6 +615,186 @@ def mapping_sets(as_json: JsonOption = False) -> None:
             ],
         )
     )
+
+
+# -- the organisation ------------------------------------------------------------------------------------------
+OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation id (default: the only one loaded).")]
+STATUS_STYLE = {"valid": "green", "expiring": "yellow", "expired": "red", "missing": "red", "excluded": "dim"}
+
+
+def _evidence_json(match: EvidenceMatch) -> dict[str, Any]:
+    item = match.evidence
+    return {
+        "id": item.id,
+        "title": item.title,
+        "uri": item.uri,
+        "sha256": item.sha256,
+        "collected": item.collected.isoformat(),
+        "valid_until": _iso(item.valid_until),
+        "owner": item.owner,
+        "status": match.status,
+        "through": match.through,
+    }
+
+
+def _obligation_json(obligation: ObligationView) -> dict[str, Any]:
+    provision = obligation.provision
+    return {
+        "framework": provision.framework,
+        "ref": provision.ref,
+        "title": provision.display_title,
+        "addressee": obligation.addressee,
+        "reasons": [
+            {"rule": r.rule, "reason": r.reason, "role": r.role, "facts": list(r.facts), "annex_iii": list(r.annex_iii)}
+            for r in obligation.reasons
+        ],
+        "evidence": [_evidence_json(m) for m in obligation.evidence],
+        "status": obligation.status,
+        "applies_from": _iso(obligation.dates.applies_from),
+        "in_force": obligation.dates.in_force,
+        "amended": obligation.dates.amended,
+        "voluntary": obligation.voluntary,
+        "organisation_wide": obligation.organisation_wide,
+    }
+
+
+@app.command()
+def assets(org: OrgOption = None, as_json: JsonOption = False) -> None:
+    """The organisation's assets: kind, owner, roles, facts and what each uses."""
+    with _answers() as answers:
+        found = answers.organisation.assets(org)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": a.id,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "owner": a.owner,
+                    "roles": list(a.roles),
+                    "facts": list(a.facts),
+                    "annex_iii": list(a.annex_iii),
+                    "in_scope": a.in_scope,
+                    "uses": list(a.uses),
+                }
+                for a in found
+            ]
+        )
+        return
+    out.print(
+        _table(
+            f"{len(found)} assets",
+            ["id", "kind", "name", "owner", "roles", "uses"],
+            [[a.id, a.kind, a.name, a.owner, ", ".join(a.roles), ", ".join(a.uses)] for a in found],
+        )
+    )
+
+
+@app.command()
+def obligations(
+    asset: Annotated[str, typer.Argument(help="Asset id (see `aimsgraph assets`).")],
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", help="Only this framework (repeatable).")
+    ] = None,
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which obligations an asset touches, why, from when, and what evidence covers each."""
+    with _answers() as answers:
+        found = answers.organisation.obligations(
+            asset, org=org, frameworks=framework or (), as_of=as_of.date() if as_of else None
+        )
+    if as_json:
+        rows = [_obligation_json(o) for o in found.obligations]
+        rows += [
+            {
+                "framework": e.provision.framework,
+                "ref": e.provision.ref,
+                "title": e.provision.display_title,
+                "status": "excluded",
+                "justification": e.justification,
+                "reasons": [],
+                "evidence": [],
+            }
+            for e in found.excluded
+        ]
+        _print_json(rows)
+        return
+    table_rows: list[list[Cell]] = []
+    for o in found.obligations:
+        when = _iso(o.dates.applies_from) or ""
+        if not o.dates.in_force:
+            when += " (not yet)"
+        first = o.reasons[0]
+        why = first.reason if not first.facts else f"{first.reason} [{'; '.join(first.facts)}]"
+        status = Text(o.status, style=STATUS_STYLE[o.status])
+        table_rows.append([o.provision.framework, o.provision.ref, o.addressee, status, when, why])
+    title = f"{found.asset.id} ({found.asset.kind}): {len(found.obligations)} obligations as of {found.as_of}"
+    out.print(_table(title, ["framework", "ref", "addressee", "evidence", "applies from", "why"], table_rows))
+    for e in found.excluded:
+        out.print(Text(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
+
+
+@app.command()
+def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Binding obligations without valid evidence, by owner (those not yet in force say from when)."""
+    with _answers() as answers:
+        found = answers.organisation.gaps(org, as_of.date() if as_of else None)
+    if as_json:
+        by_owner: dict[str, list[dict[str, Any]]] = {}
+        for gap in found:
+            by_owner.setdefault(gap.owner, []).append(
+                {
+                    "framework": gap.provision.framework,
+                    "ref": gap.provision.ref,
+                    "title": gap.provision.display_title,
+                    "status": gap.status,
+                    "assets": list(gap.assets),
+                    "applies_from": _iso(gap.applies_from),
+                    "in_force": gap.in_force,
+                    "expired_evidence": [m.evidence.id for m in gap.evidence if m.status == "expired"],
+                }
+            )
+        _print_json(by_owner)
+        return
+    rows: list[list[Cell]] = [
+        [
+            g.owner,
+            g.provision.framework,
+            g.provision.ref,
+            Text(g.status, style=STATUS_STYLE[g.status]),
+            (_iso(g.applies_from) or "") + ("" if g.in_force else " (not yet)"),
+            ", ".join(g.assets),
+        ]
+        for g in found
+    ]
+    out.print(_table(f"{len(found)} gaps", ["owner", "framework", "ref", "evidence", "applies from", "assets"], rows))
+
+
+@app.command()
+def soa(
+    org: OrgOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or md.")] = "md",
+    as_of: AsOfOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """The ISO/IEC 42001 Statement of Applicability: every Annex A control, included or excluded and why."""
+    with _answers() as answers:
+        rows = answers.organisation.statement_of_applicability(org, as_of.date() if as_of else None)
+        text = render_soa(rows, fmt)
+    _write(text, output)
+
+
+@app.command()
+def schema(
+    what: Annotated[str, typer.Argument(help="Which format: inventory.")] = "inventory",
+) -> None:
+    """The JSON Schema of an input format, for tools that write it (docs/inventory.schema.json)."""
+    if what != "inventory":
+        _error(f"unknown format {what!r}; known: inventory")
+        raise typer.Exit(2)
+    _print_json(inventory_schema())
 
 
 @app.command()

@@ -29,6 +29,9 @@ class Node:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", tuple(sorted(set(self.labels))))
+        if any(isinstance(value, tuple) for value in self.props.values()):  # many-valued: kept sorted, as stored
+            props = {k: tuple(sorted(v, key=str)) if isinstance(v, tuple) else v for k, v in self.props.items()}
+            object.__setattr__(self, "props", props)
         object.__setattr__(self, "links", {name: tuple(sorted(set(t))) for name, t in self.links.items() if t})
 
     def prop(self, name: str, default: Value | None = None) -> Value | None:

@@ -78,6 +78,44 @@ CoverageStatus = Literal["covered", "reusable", "partial", "uncovered"]
 COVERAGE_STATUSES: tuple[str, ...] = get_args(CoverageStatus)
 """Coverage verdicts, best first (see `mappings.coverage`)."""
 
+AssetKind = Literal["ai_system", "model", "dataset", "vendor", "use_case"]
+ASSET_KINDS: tuple[str, ...] = get_args(AssetKind)
+ASSET_KIND_LABELS: dict[str, str] = {
+    "ai_system": "AISystem",
+    "model": "Model",
+    "dataset": "Dataset",
+    "vendor": "Vendor",
+    "use_case": "UseCase",
+}
+"""Each asset kind's record label and ontology class."""
+LABEL_ASSET_KINDS: dict[str, str] = {label: kind for kind, label in ASSET_KIND_LABELS.items()}
+
+Fact = Literal[
+    "personal_data",
+    "special_category_data",
+    "automated_decisions",
+    "interacts_with_people",
+    "generates_synthetic_content",
+    "emotion_recognition",
+    "biometric_categorisation",
+    "deep_fake",
+    "gpai",
+    "gpai_systemic_risk",
+    "transfers_outside_eea",
+    "annex_i",
+]
+FACTS: tuple[str, ...] = get_args(Fact)
+"""The yes/no facts an inventory states about an asset; applicability rules are conditions over them."""
+PROPAGATING_FACTS: frozenset[str] = frozenset({"personal_data", "special_category_data", "transfers_outside_eea"})
+"""Facts an asset takes on from what it uses: a system that uses a dataset holding personal data processes
+personal data. The others describe the use itself and stay with the asset that states them."""
+
+ControlStatus = Literal["implemented", "partial", "planned", "excluded"]
+CONTROL_STATUSES: tuple[str, ...] = get_args(ControlStatus)
+EvidenceStatus = Literal["valid", "expiring", "expired", "missing"]
+EVIDENCE_STATUSES: tuple[str, ...] = get_args(EvidenceStatus)
+EXPIRING_WITHIN_DAYS = 30
+
 Scope = Literal["all", "annex_i", "annex_iii"]
 """For which systems a dated rule speaks: all, or high-risk through Annex I (Art. 6(1)) or Annex III (6(2))."""
 SCOPES: tuple[str, ...] = get_args(Scope)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from graph.catalog_queries import CatalogQueries
 from graph.crosswalks import Crosswalks
 from graph.exports import Exports
+from graph.obligations import Obligations
 from graph.read_model import Snapshot
 from graph.store import Store
 
@@ -21,3 +22,4 @@ class Answers:
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.exports = Exports(store, snapshot, self.catalog)
+        self.organisation = Obligations(snapshot, self.catalog)

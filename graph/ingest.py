@@ -6,18 +6,21 @@ The origin table lets a SHACL violation on a node be reported at the line that p
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from core.records import GraphBatch, Node, Value
-from core.vocabulary import KIND_LABELS, Relation, Role
+from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, Relation, Role
 from graph.refs import candidate_keys, ref_key
+from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
+from loaders.inventory import Inventory
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
 from loaders.yaml_source import SourceDocument
-from ontology.namespaces import AGID, framework_iri, provision_iri, role_iri
+from ontology.namespaces import AGID, framework_iri, org_iri, provision_iri, role_iri
 from ontology.terms import RELATION_IRIS
 
 
@@ -30,6 +33,8 @@ class Ingest:
     framework_ids: list[str] = field(default_factory=list)
     mapping_set_ids: list[str] = field(default_factory=list)
     timeline_ids: list[str] = field(default_factory=list)  # frameworks whose timeline is in the batch
+    organisation_ids: list[str] = field(default_factory=list)
+    rule_framework_ids: list[str] = field(default_factory=list)  # frameworks whose applicability rules are in it
 
     def add(self, node: Node, file: str, line: int | None) -> None:
         self.batch.add(node)
@@ -298,6 +303,149 @@ def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: Re
             doc.line_of(("rules", index)),
         )
     ingest.timeline_ids.append(fid)
+
+
+def annex_iii_ref(point: str) -> str:
+    """An Annex III point as an inventory writes it ("5(b)") as the catalog's ref ("Annex III(5)(b)")."""
+    match = re.fullmatch(r"\(?(\d+)\)?(.*)", point.strip())
+    return f"Annex III({match.group(1)}){match.group(2)}" if match else f"Annex III {point}"
+
+
+def asset_iri(org: str, asset_id: str) -> str:
+    return org_iri(org, "asset", asset_id)
+
+
+def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: RefResolver) -> None:
+    """Add an organisation, its assets, controls and evidence; unknown refs and Annex III points are problems."""
+    org = parsed.organisation
+    organisation = org_iri(org.id)
+    org_props: dict[str, Value] = {"identifier": org.id, "name": org.name}
+    if org.jurisdictions:
+        org_props["jurisdiction"] = tuple(org.jurisdictions)
+    if org.scope:
+        org_props["summary"] = org.scope
+    ingest.add(
+        Node(id=organisation, labels=("Asset", "Organisation"), props=org_props),
+        doc.file,
+        doc.line_of(("organisation",)),
+    )
+    in_org = {"IN_ORGANISATION": (organisation,)}
+    for index, asset in enumerate(parsed.assets):
+        for position, point in enumerate(asset.annex_iii):
+            why = refs.problem("eu-ai-act", annex_iii_ref(point))
+            if why:
+                doc.problems.append(
+                    doc.problem(("assets", index, "annex_iii", position), f"unknown Annex III point {point!r}")
+                )
+        facts = tuple(name for name in FACTS if getattr(asset, name))
+        props: dict[str, Value] = {"identifier": asset.id, "name": asset.name, "owner": asset.owner}
+        if asset.roles:
+            props["roles"] = tuple(asset.roles)
+        if asset.annex_iii:
+            props["annex_iii"] = tuple(asset.annex_iii)
+        if facts:
+            props["facts"] = facts
+        if not asset.in_scope:
+            props["in_scope"] = False
+        if asset.description:
+            props["summary"] = asset.description
+        ingest.add(
+            Node(
+                id=asset_iri(org.id, asset.id),
+                labels=("Asset", ASSET_KIND_LABELS[asset.kind]),
+                props=props,
+                links={**in_org, "USES": tuple(asset_iri(org.id, used) for used in asset.uses)},
+            ),
+            doc.file,
+            doc.line_of(("assets", index)),
+        )
+    for index, control in enumerate(parsed.controls):
+        why = refs.problem(control.framework, control.ref)
+        if why:
+            doc.problems.append(doc.problem(("controls", index, "ref"), why))
+            continue
+        control_props: dict[str, Value] = {"status": control.status}
+        if control.justification:
+            control_props["justification"] = control.justification
+        ingest.add(
+            Node(
+                id=org_iri(org.id, "control", f"{control.framework}/{control.ref}"),
+                labels=("ImplementedControl",),
+                props=control_props,
+                links={**in_org, "IMPLEMENTS": (provision_iri(control.framework, control.ref),)},
+            ),
+            doc.file,
+            doc.line_of(("controls", index)),
+        )
+    for index, item in enumerate(parsed.evidence):
+        why = refs.problem(item.proves.framework, item.proves.ref)
+        if why:
+            doc.problems.append(doc.problem(("evidence", index, "proves"), why))
+            continue
+        evidence_props: dict[str, Value] = {
+            "identifier": item.id,
+            "location": item.uri,
+            "content_hash": item.sha256.lower(),
+            "collected_on": item.collected,
+            "owner": item.owner,
+        }
+        if item.valid_until is not None:
+            evidence_props["valid_until"] = item.valid_until
+        if item.title:
+            evidence_props["title"] = item.title
+        ingest.add(
+            Node(
+                id=org_iri(org.id, "evidence", item.id),
+                labels=("Evidence",),
+                props=evidence_props,
+                links={
+                    **in_org,
+                    "EVIDENCES": (provision_iri(item.proves.framework, item.proves.ref),),
+                    "SCOPE": tuple(asset_iri(org.id, asset_id) for asset_id in item.assets),
+                },
+            ),
+            doc.file,
+            doc.line_of(("evidence", index)),
+        )
+    ingest.organisation_ids.append(org.id)
+
+
+def add_rules(ingest: Ingest, parsed: RuleFile, doc: SourceDocument, refs: RefResolver) -> None:
+    """Add a framework's applicability rules; every unknown ref becomes a problem with its line."""
+    fid = parsed.framework
+    if not refs.has_framework(fid):
+        doc.problems.append(doc.problem(("framework",), f"unknown framework {fid!r}: load its catalog first"))
+        return
+    for index, rule in enumerate(parsed.applicability):
+        targets = []
+        for position, ref in enumerate(rule.provisions):
+            why = refs.problem(fid, ref)
+            if why:
+                doc.problems.append(doc.problem(("applicability", index, "provisions", position), why))
+            else:
+                targets.append(provision_iri(fid, ref))
+        props: dict[str, Value] = {
+            "identifier": rule.id,
+            "reason": rule.reason,
+            "condition": rule.when.model_dump_json(exclude_defaults=True),
+        }
+        if rule.kinds:
+            props["provision_kinds"] = tuple(rule.kinds)
+        if rule.addressee:
+            props["addressee_role"] = rule.addressee
+        if rule.voluntary:
+            props["voluntary"] = True
+        ingest.add(
+            Node(
+                id=f"{AGID}applicability/{quote(fid, safe='')}/{quote(rule.id, safe='')}",
+                labels=("ApplicabilityRule",),
+                props=props,
+                links={"RULE_FOR": tuple(targets), "IN_FRAMEWORK": (framework_iri(fid),)},
+            ),
+            doc.file,
+            doc.line_of(("applicability", index)),
+        )
+    ingest.rule_framework_ids.append(fid)
 
 
 def relation_iri(relation: str) -> str:

@@ -17,13 +17,23 @@ from pathlib import Path
 
 from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
-from graph.ingest import Ingest, RefResolver, add_catalog, add_mapping_set, add_timeline
+from graph.ingest import (
+    Ingest,
+    RefResolver,
+    add_catalog,
+    add_inventory,
+    add_mapping_set,
+    add_rules,
+    add_timeline,
+)
 from graph.read_model import ReadModel, Snapshot
 from graph.store import Store
 from graph.views import LoadReport
+from loaders.applicability import RuleFile
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
-from loaders.files import read_data_file
+from loaders.files import DataFile, read_data_file
+from loaders.inventory import Inventory
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
@@ -33,6 +43,37 @@ from ontology.namespaces import framework_iri
 from ontology.rdf import nodes_to_triples
 from ontology.terms import LINK_TERMS, RELATIONS_BY_IRI
 from ontology.validate import to_rdflib, validate_graph
+
+_ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, MappingSetFile: 4}
+"""Catalogs first: every other kind of file names their provisions."""
+
+
+def _key(parsed: DataFile) -> tuple[str, str]:
+    """What a file defines, so two files in one load cannot define the same thing."""
+    if isinstance(parsed, Catalog):
+        return "framework", parsed.framework.id
+    if isinstance(parsed, Timeline):
+        return "timeline of", parsed.framework
+    if isinstance(parsed, RuleFile):
+        return "rules of", parsed.framework
+    if isinstance(parsed, Inventory):
+        return "organisation", parsed.organisation.id
+    return "mapping set", parsed.mapping_set.id
+
+
+def _add(ingest: Ingest, parsed: DataFile, doc: SourceDocument, refs: RefResolver) -> None:
+    if isinstance(parsed, Catalog):
+        add_catalog(ingest, parsed, doc)
+        refs.add_framework(parsed.framework.id, (p.ref for p in parsed.provisions))
+    elif isinstance(parsed, Timeline):
+        add_timeline(ingest, parsed, doc, refs)
+    elif isinstance(parsed, RuleFile):
+        add_rules(ingest, parsed, doc, refs)
+    elif isinstance(parsed, Inventory):
+        add_inventory(ingest, parsed, doc, refs)
+    else:
+        add_mapping_set(ingest, parsed, doc, refs)
+
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as (phase, done, total) while a long command runs."""
@@ -62,64 +103,31 @@ class Loader:
     ) -> Ingest:
         """Read and check every file; collect all problems before giving up, so one run shows them all.
 
-        Catalogs are taken first, so that mapping sets in the same load can name their provisions; without
+        Catalogs are taken first, so that the other files in the same load can name their provisions; without
         `replace`, frameworks already in the store count too.
         """
         ingest = Ingest()
         problems: list[Problem] = []
-        catalogs: list[tuple[SourceDocument, Catalog]] = []
-        timelines: list[tuple[SourceDocument, Timeline]] = []
-        mapping_sets: list[tuple[SourceDocument, MappingSetFile]] = []
+        parsed_files: list[tuple[SourceDocument, DataFile]] = []
         for done, path in enumerate(paths):
             progress("reading", done, len(paths))
             try:
-                doc, parsed = read_data_file(path, self._limits)
+                parsed_files.append(read_data_file(path, self._limits))
             except DataError as error:
                 problems.extend(error.problems)
-                continue
-            if isinstance(parsed, Catalog):
-                catalogs.append((doc, parsed))
-            elif isinstance(parsed, Timeline):
-                timelines.append((doc, parsed))
-            else:
-                mapping_sets.append((doc, parsed))
         progress("reading", len(paths), len(paths))
         refs = RefResolver()
         if not replace:
             for framework, views in snapshot.catalog.by_framework.items():
                 refs.add_framework(framework, (v.ref for v in views))
-        seen: dict[str, str] = {}
-        for doc, catalog in catalogs:
-            fid = catalog.framework.id
-            if fid in seen:
-                problems.append(doc.problem(("framework", "id"), f"framework {fid!r} is also defined in {seen[fid]}"))
+        seen: dict[tuple[str, str], str] = {}
+        for doc, parsed in sorted(parsed_files, key=lambda item: _ORDER[type(item[1])]):
+            key = _key(parsed)
+            if key in seen:
+                problems.append(doc.problem((), f"{key[0]} {key[1]!r} is also defined in {seen[key]}"))
                 continue
-            seen[fid] = doc.file
-            add_catalog(ingest, catalog, doc)
-            refs.add_framework(fid, (p.ref for p in catalog.provisions))
-        seen_timelines: dict[str, str] = {}
-        for doc, timeline in timelines:
-            if timeline.framework in seen_timelines:
-                problems.append(
-                    doc.problem(
-                        ("framework",),
-                        f"{timeline.framework}'s timeline is also in {seen_timelines[timeline.framework]}",
-                    )
-                )
-                continue
-            seen_timelines[timeline.framework] = doc.file
-            add_timeline(ingest, timeline, doc, refs)
-            problems.extend(doc.problems)
-        seen_sets: dict[str, str] = {}
-        for doc, mapping_set in mapping_sets:
-            set_id = mapping_set.mapping_set.id
-            if set_id in seen_sets:
-                problems.append(
-                    doc.problem(("mapping_set", "id"), f"mapping set {set_id!r} is also defined in {seen_sets[set_id]}")
-                )
-                continue
-            seen_sets[set_id] = doc.file
-            add_mapping_set(ingest, mapping_set, doc, refs)
+            seen[key] = doc.file
+            _add(ingest, parsed, doc, refs)
             problems.extend(doc.problems)
         if not problems:
             problems.extend(self._contradictions(ingest, snapshot, replace))
@@ -312,6 +320,7 @@ class Loader:
             frameworks=tuple(ingest.framework_ids),
             mapping_sets=tuple(ingest.mapping_set_ids),
             timelines=tuple(ingest.timeline_ids),
+            organisations=tuple(ingest.organisation_ids),
             nodes=0 if unchanged else len(ingest.batch),
             replaced=replaced,
             revision=revision,
@@ -333,12 +342,19 @@ class Loader:
             held[("set", mapping.provenance.mapping_set)].append(mapping.id)
         for fid, node_ids in snapshot.timeline.node_ids.items():
             held[("timeline", fid)] = list(node_ids)
+        for org, node_ids in snapshot.organisations.node_ids.items():
+            held[("organisation", org)] = list(node_ids)
+        for fid, rules in snapshot.rules.by_framework.items():
+            held[("rules", fid)] = [rule.iri for rule in rules]
         return held
 
     def _incoming(self, ingest: Ingest) -> dict[tuple[str, str], dict[str, Node]]:
         grouped: dict[tuple[str, str], dict[str, Node]] = defaultdict(dict)
-        framework_of = {framework_iri(fid): fid for fid in [*ingest.framework_ids, *ingest.timeline_ids]}
+        framework_of = {
+            framework_iri(fid): fid for fid in [*ingest.framework_ids, *ingest.timeline_ids, *ingest.rule_framework_ids]
+        }
         sets_by_iri = {node.id: str(node.prop("identifier")) for node in ingest.batch if "MappingSet" in node.labels}
+        orgs_by_iri = {node.id: str(node.prop("identifier")) for node in ingest.batch if "Organisation" in node.labels}
         for node in ingest.batch:
             if "Framework" in node.labels:
                 grouped[("framework", framework_of[node.id])][node.id] = node
@@ -348,6 +364,12 @@ class Loader:
                 grouped[("set", sets_by_iri[node.id])][node.id] = node
             elif "Mapping" in node.labels:
                 grouped[("set", sets_by_iri[node.link("IN_MAPPING_SET") or ""])][node.id] = node
+            elif "Organisation" in node.labels:
+                grouped[("organisation", str(node.prop("identifier")))][node.id] = node
+            elif node.link("IN_ORGANISATION"):
+                grouped[("organisation", orgs_by_iri.get(node.link("IN_ORGANISATION") or "", "?"))][node.id] = node
+            elif "ApplicabilityRule" in node.labels:
+                grouped[("rules", framework_of.get(node.link("IN_FRAMEWORK") or "", "?"))][node.id] = node
             elif "LegalAct" in node.labels or "DateRule" in node.labels:
                 grouped[("timeline", framework_of.get(node.link("IN_FRAMEWORK") or "", "?"))][node.id] = node
         return grouped
@@ -375,9 +397,14 @@ class Loader:
     def _overwrite_problems(self, ingest: Ingest, snapshot: Snapshot) -> list[Problem]:
         problems = []
         for (what, item_id), (added, removed, changed) in sorted(self._changes(ingest, snapshot).items()):
-            if (added, removed, changed) == (0, 0, 0):
-                continue
-            noun = {"framework": "framework", "set": "mapping set", "timeline": "the timeline of"}[what]
+            if (added, removed, changed) == (0, 0, 0) or what == "organisation":
+                continue  # an organisation's own inventory replaces its facts without asking
+            noun = {
+                "framework": "framework",
+                "set": "mapping set",
+                "timeline": "the timeline of",
+                "rules": "the applicability rules of",
+            }[what]
             file, line = self._origin(ingest, what, item_id)
             problems.append(
                 Problem(
@@ -399,6 +426,11 @@ class Loader:
                 or (
                     what == "timeline"
                     and "LegalAct" in node.labels
+                    and node.link("IN_FRAMEWORK") == framework_iri(item_id)
+                )
+                or (
+                    what == "rules"
+                    and "ApplicabilityRule" in node.labels
                     and node.link("IN_FRAMEWORK") == framework_iri(item_id)
                 )
             ):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
+from graph.organisation_index import OrganisationIndex
+from graph.rules_index import RulesIndex
 from graph.store import Store
 from graph.timeline_index import TimelineIndex
 from mappings.model import Mapping
@@ -26,6 +28,8 @@ class Snapshot:
     catalog: CatalogIndex
     mappings: MappingIndex
     timeline: TimelineIndex
+    organisations: OrganisationIndex
+    rules: RulesIndex
     inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
 
 
@@ -52,6 +56,8 @@ class ReadModel:
                     catalog,
                     MappingIndex.build(self._store, catalog),
                     TimelineIndex.build(self._store, frameworks),
+                    OrganisationIndex.build(self._store),
+                    RulesIndex.build(self._store, frameworks),
                 )
                 self._current = current
         return current

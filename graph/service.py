@@ -19,6 +19,7 @@ from graph.loading import Loader, ProgressCallback, no_progress
 from graph.read_model import ReadModel
 from graph.store import Store
 from graph.views import LoadReport
+from loaders.inventory import inventory_schema
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -30,6 +31,7 @@ __all__ = [
     "Health",
     "ProgressCallback",
     "Service",
+    "inventory_schema",
     "no_progress",
 ]
 

@@ -184,6 +184,7 @@ class LoadReport:
     seconds: float
     dropped: tuple[str, ...] = ()  # mappings removed because they pointed at provisions this load removed
     timelines: tuple[str, ...] = ()  # frameworks whose dates (acts and rules) were loaded
+    organisations: tuple[str, ...] = ()  # organisations whose inventory was loaded (replacing their facts)
     unchanged: bool = False  # the files held exactly what the store already had; nothing was written
 
 
@@ -201,3 +202,131 @@ def to_jsonable(view: Any) -> dict[str, Any]:
     """A view as JSON-ready data (dates as ISO strings, tuples as lists, at every depth)."""
     data: dict[str, Any] = _jsonable(asdict(view))
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    id: str
+    iri: str
+    name: str
+    jurisdictions: tuple[str, ...]
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetView:
+    org: str
+    id: str
+    iri: str
+    kind: str
+    name: str
+    owner: str
+    roles: tuple[str, ...]
+    annex_iii: tuple[str, ...]
+    facts: tuple[str, ...]  # the facts the inventory states of this asset itself
+    in_scope: bool
+    uses: tuple[str, ...]  # asset ids
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ControlView:
+    org: str
+    provision: str  # IRI
+    status: str
+    justification: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    org: str
+    id: str
+    provision: str  # IRI of the provision it proves
+    assets: tuple[str, ...]  # asset ids; empty means organisation-wide
+    uri: str
+    sha256: str
+    collected: dt.date
+    valid_until: dt.date | None
+    owner: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    iri: str
+    id: str
+    framework: str
+    reason: str
+    provisions: tuple[str, ...]  # IRIs named by ref
+    kinds: tuple[str, ...]  # or every coverage unit of these kinds
+    condition: str  # JSON, as stored
+    addressee: str | None
+    voluntary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonView:
+    """Why a provision applies: the rule, its reason, and the facts and role that met its condition."""
+
+    rule: str
+    framework: str
+    reason: str
+    role: str | None
+    facts: tuple[str, ...]  # "personal_data (through loan-history)"
+    annex_iii: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceMatch:
+    evidence: EvidenceView
+    status: str  # valid, expiring, expired
+    through: str | None  # the mapping that lets evidence for another provision count, if any
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationView:
+    asset: AssetView
+    provision: ProvisionView
+    addressee: str
+    reasons: tuple[ReasonView, ...]
+    evidence: tuple[EvidenceMatch, ...]
+    status: str  # the best evidence status: valid, expiring, expired or missing
+    dates: DatesView
+    voluntary: bool
+    organisation_wide: bool  # a management-system obligation, met once for the whole scope
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusionView:
+    provision: ProvisionView
+    justification: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssetObligations:
+    asset: AssetView
+    obligations: tuple[ObligationView, ...]
+    excluded: tuple[ExclusionView, ...]  # controls the Statement of Applicability excludes, and why
+    as_of: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class GapView:
+    owner: str
+    assets: tuple[str, ...]
+    provision: ProvisionView
+    status: str  # missing or expired
+    applies_from: dt.date | None
+    in_force: bool
+    evidence: tuple[EvidenceMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SoaRow:
+    control: ProvisionView
+    included: bool
+    status: str  # implemented, partial, planned, excluded, or undecided
+    justification: str | None
+    evidence: tuple[EvidenceMatch, ...]
+    evidence_status: str
+    rests_on_expired: bool

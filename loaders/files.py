@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import DataError
+from loaders.applicability import RuleFile, parse_rules
 from loaders.catalog import Catalog, parse_catalog
+from loaders.inventory import Inventory, parse_inventory
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.timeline import Timeline, parse_timeline
 from loaders.yaml_source import SourceDocument, read_yaml
 
-DataFile = Catalog | MappingSetFile | Timeline
+DataFile = Catalog | MappingSetFile | Timeline | Inventory | RuleFile
 
 
 def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, DataFile]:
@@ -21,6 +23,10 @@ def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[So
 
         return read_sssom(path, limits)
     doc = read_yaml(path, limits)
+    if isinstance(doc.data, dict) and "applicability" in doc.data:
+        return doc, parse_rules(doc)
+    if isinstance(doc.data, dict) and "organisation" in doc.data:
+        return doc, parse_inventory(doc)
     if isinstance(doc.data, dict) and "rules" in doc.data and "acts" in doc.data:
         return doc, parse_timeline(doc)
     if isinstance(doc.data, dict) and "framework" in doc.data:
@@ -32,7 +38,8 @@ def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[So
             doc.problem(
                 (),
                 "not a file aimsgraph knows: a catalog has top-level `framework` and `provisions`, "
-                "a mapping set `mapping_set` and `mappings`, a timeline `acts` and `rules`",
+                "a mapping set `mapping_set` and `mappings`, a timeline `acts` and `rules`, "
+                "an inventory `organisation` and `assets`, applicability rules `framework` and `applicability`",
             )
         ]
     )

@@ -37,5 +37,11 @@ def provision_iri(framework_id: str, ref: str) -> str:
     return f"{AGID}{quote(framework_id, safe='')}/{quote(ref, safe='')}"
 
 
+def org_iri(org: str, kind: str = "", item_id: str = "") -> str:
+    """An organisation (`org_iri("acme")`) or one of its things (`org_iri("acme", "asset", "credit-model")`)."""
+    base = f"{AGID}org/{quote(org, safe='')}"
+    return base if not kind else f"{base}/{quote(kind, safe='')}/{quote(item_id, safe='')}"
+
+
 def role_iri(role: str) -> str:
     return f"{AGID}role/{quote(role, safe='')}"

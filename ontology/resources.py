@@ -21,6 +21,11 @@ def shapes_path() -> Path:
     return _package_path("shapes.ttl")
 
 
+def applicability_paths() -> list[Path]:
+    """The rules that say when each bundled framework's provisions apply to an asset."""
+    return sorted(_package_path("applicability").glob("*.yaml"))
+
+
 def timeline_paths() -> list[Path]:
     """When the provisions of the bundled laws apply, and the amendments that moved those dates."""
     return sorted(_package_path("timeline").glob("*.yaml"))

@@ -1,0 +1,299 @@
+"""The applicability engine: which provisions apply to an asset, why, from when, and what evidence covers them.
+
+How an answer is built:
+- the asset's facts are its own plus those it takes on through `uses` (personal data, special categories and
+  transfers outside the EEA travel from a dataset or model to the systems that use it, never from a vendor,
+  and each reason says through which asset);
+- every applicability rule whose condition holds adds its provisions, naming the role that matched (the
+  addressee) and the reason; a control the Statement of Applicability excludes is left out and listed with
+  its justification;
+- evidence counts when it proves the provision (or what the provision is part of), or a provision that a
+  curated mapping says is equal to or broader than it — for the asset, or organisation-wide for a
+  management-system obligation; its status is valid, expiring (within 30 days), expired or missing;
+- the date comes from the law's timeline for the asset's high-risk route (Annex I, Annex III or none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from core.errors import NotFoundError, UsageError
+from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
+from graph.catalog_queries import CatalogQueries
+from graph.ingest import annex_iii_ref
+from graph.read_model import Snapshot
+from graph.views import (
+    AssetObligations,
+    AssetView,
+    EvidenceMatch,
+    EvidenceView,
+    ExclusionView,
+    GapView,
+    ObligationView,
+    OrganisationView,
+    ProvisionView,
+    ReasonView,
+    RuleView,
+    SoaRow,
+)
+from loaders.applicability import Condition
+from mappings.relations import Relation
+
+_RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
+
+
+@cache
+def _condition(text: str) -> Condition:
+    return Condition.model_validate_json(text)
+
+
+def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
+    if evidence.valid_until is None:
+        return "valid"
+    if evidence.valid_until < day:
+        return "expired"
+    if evidence.valid_until < day + dt.timedelta(days=EXPIRING_WITHIN_DAYS):
+        return "expiring"
+    return "valid"
+
+
+def best_status(matches: Iterable[EvidenceMatch]) -> str:
+    return max((m.status for m in matches), key=_RANK.__getitem__, default="missing")
+
+
+class Obligations:
+    def __init__(self, snapshot: Snapshot, catalog: CatalogQueries) -> None:
+        self._snapshot = snapshot
+        self._orgs = snapshot.organisations
+        self._catalog = catalog
+
+    # -- the organisation and its assets -------------------------------------------------------------------
+    def organisation(self, org: str | None = None) -> OrganisationView:
+        """The organisation named, or the only one in the graph."""
+        known = self._orgs.organisations
+        if org is not None:
+            if org not in known:
+                raise NotFoundError("organisation", org, f"known: {', '.join(sorted(known)) or 'none loaded'}")
+            return known[org]
+        if len(known) != 1:
+            names = ", ".join(sorted(known)) or "none loaded"
+            raise UsageError(f"name the organisation: the graph holds {len(known)} ({names})")
+        return next(iter(known.values()))
+
+    def organisations(self) -> list[OrganisationView]:
+        return sorted(self._orgs.organisations.values(), key=lambda o: o.id)
+
+    def assets(self, org: str | None = None) -> list[AssetView]:
+        found = self.organisation(org).id
+        return sorted((a for (o, _), a in self._orgs.assets.items() if o == found), key=lambda a: a.id)
+
+    def asset(self, asset_id: str, org: str | None = None) -> AssetView:
+        found = self.organisation(org).id
+        asset = self._orgs.assets.get((found, asset_id))
+        if asset is None:
+            ids = sorted(a for (o, a) in self._orgs.assets if o == found)
+            raise NotFoundError("asset", asset_id, f"assets of {found}: {', '.join(ids[:20])}")
+        return asset
+
+    def facts(self, asset: AssetView) -> dict[str, list[str]]:
+        """Each fact that holds of the asset, with where it comes from ("" for the asset itself)."""
+        found: dict[str, list[str]] = {fact: [""] for fact in asset.facts}
+        seen = {asset.id}
+        stack = [(used, used) for used in asset.uses]
+        while stack:
+            current, path = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            other = self._orgs.assets.get((asset.org, current))
+            if other is None or other.kind == "vendor":
+                continue  # a vendor's facts describe what is sent to it, not what the asset takes in
+            for fact in other.facts:
+                if fact in PROPAGATING_FACTS:
+                    found.setdefault(fact, []).append(path)
+            stack.extend((used, f"{path} → {used}") for used in other.uses)
+        return found
+
+    # -- rules ---------------------------------------------------------------------------------------------
+    def _match(self, rule: RuleView, asset: AssetView, facts: dict[str, list[str]]) -> ReasonView | None:
+        when = _condition(rule.condition)
+        if when.kinds and asset.kind not in when.kinds:
+            return None
+        role = next((r for r in when.roles if r in asset.roles), None)
+        if when.roles and role is None:
+            return None
+        if any(f not in facts for f in when.facts) or (when.any_facts and not any(f in facts for f in when.any_facts)):
+            return None
+        if any(f in facts for f in when.not_facts):
+            return None
+        points = tuple(asset.annex_iii)
+        if when.annex_iii == "any" and not points:
+            return None
+        if when.annex_iii == "none" and points:
+            return None
+        if isinstance(when.annex_iii, list):
+            wanted = {annex_iii_ref(p) for p in when.annex_iii}
+            points = tuple(p for p in points if annex_iii_ref(p) in wanted)
+            if not points:
+                return None
+        if when.in_scope is not None and asset.in_scope != when.in_scope:
+            return None
+        named = [*when.facts, *(f for f in when.any_facts if f in facts)]
+        described = tuple(fact if via == "" else f"{fact} (through {via})" for fact in named for via in facts[fact][:1])
+        return ReasonView(
+            rule=rule.id,
+            framework=rule.framework,
+            reason=rule.reason,
+            role=role,
+            facts=described,
+            annex_iii=points if when.annex_iii is not None else (),
+        )
+
+    def _provisions(self, rule: RuleView) -> list[ProvisionView]:
+        by_iri = self._snapshot.catalog.by_iri
+        found = [by_iri[iri] for iri in rule.provisions if iri in by_iri]
+        if rule.kinds:
+            found += [v for v in self._snapshot.catalog.units(rule.framework) if v.kind in rule.kinds]
+        return found
+
+    # -- evidence ------------------------------------------------------------------------------------------
+    def _evidence(self, org: str) -> dict[str, list[EvidenceView]]:
+        by_provision: dict[str, list[EvidenceView]] = defaultdict(list)
+        for item in self._orgs.evidence.get(org, ()):
+            by_provision[item.provision].append(item)
+        return by_provision
+
+    def _matches(
+        self,
+        provision: ProvisionView,
+        asset: AssetView | None,
+        evidence: dict[str, list[EvidenceView]],
+        day: dt.date,
+    ) -> tuple[EvidenceMatch, ...]:
+        chain = [provision, *self._catalog.ancestors(provision)]
+        found: list[EvidenceMatch] = []
+        for part in chain:
+            candidates: list[tuple[EvidenceView, str | None]] = [(e, None) for e in evidence.get(part.iri, ())]
+            for mapping in self._snapshot.mappings.edges.get(part.iri, ()):
+                if mapping.relation in (Relation.EQUAL, Relation.SUBSET) and not mapping.harmonized:
+                    label = self._catalog.label(mapping.target)
+                    how = "equal to" if mapping.relation is Relation.EQUAL else "broader than"
+                    note = f"{label} ({how} {part.framework} {part.ref}; {mapping.provenance.mapping_set})"
+                    candidates += [(e, note) for e in evidence.get(mapping.target, ())]
+            for item, via in candidates:
+                if asset is None or not item.assets or asset.id in item.assets:
+                    found.append(EvidenceMatch(item, evidence_status(item, day), via))
+        found.sort(key=lambda m: (-_RANK[m.status], m.through is not None, m.evidence.id))
+        return tuple(found)
+
+    # -- the questions -------------------------------------------------------------------------------------
+    def obligations(
+        self,
+        asset_id: str,
+        *,
+        org: str | None = None,
+        frameworks: Sequence[str] = (),
+        as_of: dt.date | None = None,
+    ) -> AssetObligations:
+        """Every provision that applies to the asset, with addressee, reasons, evidence, status and dates."""
+        asset = self.asset(asset_id, org)
+        day = as_of or dt.date.today()
+        wanted = {self._catalog.framework(f).id for f in frameworks}
+        facts = self.facts(asset)
+        scope = "annex_i" if "annex_i" in facts else "annex_iii" if asset.annex_iii else "all"
+        evidence = self._evidence(asset.org)
+        gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool]] = {}
+        excluded: dict[str, ExclusionView] = {}
+        for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
+            if wanted and framework not in wanted:
+                continue
+            for rule in rules:
+                reason = self._match(rule, asset, facts)
+                if reason is None:
+                    continue
+                for provision in self._provisions(rule):
+                    decision = self._orgs.controls.get((asset.org, provision.iri))
+                    if decision is not None and decision.status == "excluded":
+                        excluded[provision.iri] = ExclusionView(provision, decision.justification or "")
+                        continue
+                    addressee = rule.addressee or reason.role or "organisation"
+                    if provision.iri not in gathered:
+                        org_wide = rule.addressee == "organisation"
+                        gathered[provision.iri] = (provision, addressee, [], rule.voluntary, org_wide)
+                    gathered[provision.iri][2].append(reason)
+        obligations = []
+        for provision, addressee, reasons, voluntary, org_wide in gathered.values():
+            matches = self._matches(provision, None if org_wide else asset, evidence, day)
+            obligations.append(
+                ObligationView(
+                    asset=asset,
+                    provision=provision,
+                    addressee=addressee,
+                    reasons=tuple(reasons),
+                    evidence=matches,
+                    status=best_status(matches),
+                    dates=self._catalog.dates(provision, scope=scope, as_of=day),
+                    voluntary=voluntary,
+                    organisation_wide=org_wide,
+                )
+            )
+        obligations.sort(key=lambda o: (o.provision.framework, o.provision.order))
+        return AssetObligations(
+            asset=asset,
+            obligations=tuple(obligations),
+            excluded=tuple(sorted(excluded.values(), key=lambda e: e.provision.order)),
+            as_of=day,
+        )
+
+    def gaps(self, org: str | None = None, as_of: dt.date | None = None) -> list[GapView]:
+        """Binding obligations without valid evidence, by owner; organisation-wide ones once.
+
+        Obligations not yet in force are included (their date says so): they are the gaps to close next.
+        """
+        found = self.organisation(org).id
+        day = as_of or dt.date.today()
+        per_provision: dict[tuple[str, str], GapView] = {}
+        for asset in self.assets(found):
+            for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
+                if obligation.voluntary or obligation.status in ("valid", "expiring"):
+                    continue
+                owner = "organisation" if obligation.organisation_wide else asset.owner
+                key = (owner, obligation.provision.iri)
+                earlier = per_provision.get(key)
+                assets = (*earlier.assets, asset.id) if earlier else (asset.id,)
+                per_provision[key] = GapView(
+                    owner=owner,
+                    assets=assets,
+                    provision=obligation.provision,
+                    status=obligation.status,
+                    applies_from=obligation.dates.applies_from,
+                    in_force=obligation.dates.in_force,
+                    evidence=obligation.evidence,
+                )
+        return sorted(per_provision.values(), key=lambda g: (g.owner, g.provision.framework, g.provision.order))
+
+    def statement_of_applicability(self, org: str | None = None, as_of: dt.date | None = None) -> list[SoaRow]:
+        """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""
+        found = self.organisation(org).id
+        day = as_of or dt.date.today()
+        evidence = self._evidence(found)
+        rows = []
+        for control in self._catalog.provisions("iso42001", kind="control"):
+            decision = self._orgs.controls.get((found, control.iri))
+            matches = self._matches(control, None, evidence, day)
+            status = best_status(matches)
+            rows.append(
+                SoaRow(
+                    control=control,
+                    included=decision is None or decision.status != "excluded",
+                    status=decision.status if decision else "undecided",
+                    justification=decision.justification if decision else None,
+                    evidence=matches,
+                    evidence_status=status,
+                    rests_on_expired=status == "expired",
+                )
+            )
+        return rows

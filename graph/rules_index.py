@@ -1,0 +1,50 @@
+"""The applicability rules in the graph, by framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.records import Node
+from graph.store import Store
+from graph.views import RuleView
+
+
+def _text(node: Node, name: str) -> str | None:
+    value = node.prop(name)
+    return value if isinstance(value, str) else None
+
+
+def _kinds(value: object) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return tuple(str(k) for k in value)
+    return (str(value),) if value else ()
+
+
+@dataclass(slots=True)
+class RulesIndex:
+    by_framework: dict[str, list[RuleView]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, store: Store, frameworks_by_iri: dict[str, str]) -> RulesIndex:
+        index = cls()
+        for node in sorted(store.nodes("ApplicabilityRule"), key=lambda n: n.id):
+            framework = frameworks_by_iri.get(node.link("IN_FRAMEWORK") or "")
+            if framework is None:
+                continue
+            kinds = node.prop("provision_kinds")
+            index.by_framework.setdefault(framework, []).append(
+                RuleView(
+                    iri=node.id,
+                    id=_text(node, "identifier") or node.id,
+                    framework=framework,
+                    reason=_text(node, "reason") or "",
+                    provisions=node.links.get("RULE_FOR", ()),
+                    kinds=tuple(str(k) for k in kinds)
+                    if isinstance(kinds, tuple)
+                    else ((str(kinds),) if kinds else ()),
+                    condition=_text(node, "condition") or "{}",
+                    addressee=_text(node, "addressee_role"),
+                    voluntary=node.prop("voluntary") is True,
+                )
+            )
+        return index

@@ -1,0 +1,101 @@
+"""The bundled demo organisation: the engine's answers are right and say why (facts, roles, rules, evidence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph.service import Service
+from graph.views import AssetObligations
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def refs(found: AssetObligations, framework: str) -> set[str]:
+    return {o.provision.ref for o in found.obligations if o.provision.framework == framework}
+
+
+def test_the_demo_organisation_is_loaded_with_its_assets(bundled: Service) -> None:
+    org = bundled.answers().organisation
+    assert org.organisation().name == "Northwind Credit"
+    kinds = {a.id: a.kind for a in org.assets()}
+    assert kinds["credit-model"] == "model" and kinds["support-chatbot"] == "ai_system" and len(kinds) == 17
+
+
+def test_the_credit_model_as_provider_gets_the_high_risk_duties_and_gdpr_22_and_35(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("credit-model", as_of=TODAY)
+    assert {f"Article {n}" for n in (9, 10, 11, 12, 13, 14, 15, 17)} <= refs(found, "eu-ai-act")
+    assert {"Article 22", "Article 35"} <= refs(found, "gdpr")
+    article_9 = next(o for o in found.obligations if o.provision.ref == "Article 9")
+    assert article_9.addressee == "provider"
+    (reason,) = article_9.reasons
+    assert reason.rule == "high-risk-provider-annex-iii" and reason.annex_iii == ("5(b)",)
+
+
+def test_a_fact_taken_on_through_uses_says_through_which_asset(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("credit-system", as_of=TODAY)
+    controller = next(
+        o for o in found.obligations if o.provision.ref == "Article 5" and o.provision.framework == "gdpr"
+    )
+    facts = [f for r in controller.reasons for f in r.facts]
+    assert any("personal_data" in f for f in facts)
+
+
+def test_the_chatbot_gets_the_transparency_duties_of_article_50(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("support-chatbot", as_of=TODAY)
+    assert {"Article 50(1)", "Article 50(2)"} <= refs(found, "eu-ai-act")
+    assert not {f"Article {n}" for n in range(8, 18)} & refs(found, "eu-ai-act")  # not high-risk
+
+
+def test_a_deployer_of_an_annex_iii_system_gets_article_26_but_not_16(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("cv-screening", as_of=TODAY)
+    assert "Article 26" in refs(found, "eu-ai-act") and "Article 16" not in refs(found, "eu-ai-act")
+    article_26 = next(o for o in found.obligations if o.provision.ref == "Article 26")
+    assert article_26.addressee == "deployer"
+
+
+def test_minimal_risk_gets_only_what_applies_to_all(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("code-assistant", as_of=TODAY, frameworks=["eu-ai-act"])
+    assert refs(found, "eu-ai-act") == {"Article 4", "Article 5"}
+
+
+def test_an_soa_exclusion_removes_the_control_and_shows_why(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("credit-system", as_of=TODAY, frameworks=["iso27001"])
+    excluded = {e.provision.ref: e.justification for e in found.excluded}
+    assert excluded.get("A.7.12")
+    assert "A.7.12" not in refs(found, "iso27001") and "A.8.24" in refs(found, "iso27001")
+
+
+def test_expired_evidence_shows_as_expired_and_makes_a_gap(bundled: Service) -> None:
+    org = bundled.answers().organisation
+    found = org.obligations("credit-model", as_of=TODAY, frameworks=["eu-ai-act"])
+    article_9 = next(o for o in found.obligations if o.provision.ref == "Article 9")
+    assert article_9.status == "expired" and [m.status for m in article_9.evidence] == ["expired"]
+    gap = next(g for g in org.gaps(as_of=TODAY) if g.provision.ref == "Article 9" and "credit-model" in g.assets)
+    assert gap.status == "expired" and gap.owner == org.asset("credit-model").owner
+    assert not gap.in_force  # as amended, Annex III duties apply from 2 Dec 2027: a gap to close in time
+
+
+def test_an_obligation_not_yet_in_force_says_from_when(bundled: Service) -> None:
+    org = bundled.answers().organisation
+    before = org.obligations("credit-model", as_of=dt.date(2026, 7, 1), frameworks=["eu-ai-act"])
+    now = org.obligations("credit-model", as_of=TODAY, frameworks=["eu-ai-act"])
+    dates_then = {o.provision.ref: o.dates.applies_from for o in before.obligations}
+    dates_now = {o.provision.ref: o.dates for o in now.obligations}
+    assert dates_then["Article 9"] == dt.date(2026, 8, 2)
+    assert dates_now["Article 9"].applies_from == dt.date(2027, 12, 2) and dates_now["Article 9"].amended
+
+
+def test_the_statement_of_applicability_lists_every_annex_a_control(bundled: Service) -> None:
+    rows = bundled.answers().organisation.statement_of_applicability(as_of=TODAY)
+    assert len(rows) == 38 and all(r.status != "undecided" for r in rows)
+    assert {r.evidence_status for r in rows} <= {"valid", "expiring", "expired", "missing"}
+
+
+@pytest.mark.parametrize("unknown", ["no-such-asset"])
+def test_an_unknown_asset_names_the_known_ones(bundled: Service, unknown: str) -> None:
+    from core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="credit-model"):
+        bundled.answers().organisation.obligations(unknown)
