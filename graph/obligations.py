@@ -98,6 +98,10 @@ class Obligations:
             raise NotFoundError("asset", asset_id, f"assets of {found}: {', '.join(ids[:20])}")
         return asset
 
+    def assets_by_key(self, keys: Sequence[tuple[str, str]]) -> list[AssetView | None]:
+        """Batch lookup for DataLoaders: (organisation, asset id) pairs, in the order asked."""
+        return [self._orgs.assets.get(key) for key in keys]
+
     def facts(self, asset: AssetView) -> dict[str, list[str]]:
         """Each fact that holds of the asset, with where it comes from ("" for the asset itself)."""
         found: dict[str, list[str]] = {fact: [""] for fact in asset.facts}

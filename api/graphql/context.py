@@ -7,6 +7,7 @@ service call, so a query over N provisions never costs N lookups.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,9 @@ from strawberry.dataloader import DataLoader
 
 from graph.service import Answers
 from graph.settings import Settings
-from graph.views import FrameworkView, MappingView, ProvisionView
+from graph.views import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
+
+ObligationsKey = tuple[str, str, tuple[str, ...], dt.date | None]  # organisation, asset, frameworks, as of
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Context:
     frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
     mappings: DataLoader[str, list[MappingView]] = field(init=False)
     inferred_mappings: DataLoader[str, list[MappingView]] = field(init=False)
+    assets: DataLoader[tuple[str, str], AssetView | None] = field(init=False)
+    obligations: DataLoader[ObligationsKey, AssetObligations] = field(init=False)
 
     def __post_init__(self) -> None:
         catalog, crosswalks = self.answers.catalog, self.answers.crosswalks
@@ -45,3 +50,16 @@ class Context:
         self.mappings = DataLoader(load_fn=load_mappings)
         self.inferred_mappings = DataLoader(load_fn=load_inferred_mappings)
         self.frameworks = DataLoader(load_fn=load_frameworks)
+        organisation = self.answers.organisation
+
+        async def load_assets(keys: Sequence[tuple[str, str]]) -> list[AssetView | None]:
+            return organisation.assets_by_key(keys)
+
+        async def load_obligations(keys: Sequence[ObligationsKey]) -> list[AssetObligations]:
+            return [
+                organisation.obligations(asset, org=org, frameworks=frameworks, as_of=as_of)
+                for org, asset, frameworks, as_of in keys
+            ]
+
+        self.assets = DataLoader(load_fn=load_assets)
+        self.obligations = DataLoader(load_fn=load_obligations)

@@ -23,7 +23,7 @@ from graphql import (
 )
 
 # Fields that return a page: their `edges` hold `first` objects (default in parentheses).
-PAGED = {"provisions": 100, "crosswalk": 100}
+PAGED = {"provisions": 100, "crosswalk": 100, "assets": 100}
 # Fields that return a plain list: `first` where they take it, else the size they reach in the bundled data.
 LISTS = {
     "search": 50,
@@ -37,6 +37,12 @@ LISTS = {
     "reusable": 150,
     "partial": 150,
     "uncovered": 150,
+    "obligations": 350,
+    "reasons": 3,
+    "evidence": 3,
+    "uses": 5,
+    "gaps": 500,
+    "statementOfApplicability": 38,
 }
 
 

@@ -6,6 +6,7 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -27,14 +28,18 @@ from api.graphql.cost import cost_rule
 from api.graphql.errors import ApiError, Deadline, TypedErrors, log_errors
 from api.graphql.types import (
     Act,
+    Asset,
     Connection,
     Coverage,
     Edge,
     Framework,
+    Gap,
     Mapping,
     MappingSet,
+    Obligation,
     PageInfo,
     Provision,
+    SoaEntry,
     decode_cursor,
     encode_cursor,
 )
@@ -112,6 +117,53 @@ class Query:
     @strawberry.field(description="A law as first published and the acts that amended it (eu-ai-act, gdpr).")
     def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
         return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
+
+    @strawberry.field(description="The organisations in the graph (ids).")
+    def organisations(self, info: Info[Context, None]) -> list[str]:
+        return [o.id for o in info.context.answers.organisation.organisations()]
+
+    @strawberry.field(description="One asset; `organisation` may be left out when the graph holds one.")
+    def asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> Asset:
+        return Asset(view=info.context.answers.organisation.asset(id, organisation))
+
+    @strawberry.field(description="An organisation's assets, a page at a time.")
+    def assets(
+        self,
+        info: Info[Context, None],
+        organisation: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Asset]:
+        page, limit = _default_page(info, first)
+        views = info.context.answers.organisation.assets(organisation)
+        return paginate(views, lambda v: Asset(view=v), page, after, limit)
+
+    @strawberry.field(description="What applies to an asset, why, from when, and with what evidence.")
+    def obligations(
+        self,
+        info: Info[Context, None],
+        asset_id: str,
+        organisation: str | None = None,
+        frameworks: list[str] | None = None,
+        as_of: dt.date | None = None,
+    ) -> list[Obligation]:
+        found = info.context.answers.organisation.obligations(
+            asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
+        )
+        return [Obligation(view=o) for o in found.obligations]
+
+    @strawberry.field(description="Binding obligations without valid evidence, by owner (owner is on each gap).")
+    def gaps(
+        self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
+    ) -> list[Gap]:
+        return [Gap(view=g) for g in info.context.answers.organisation.gaps(organisation, as_of)]
+
+    @strawberry.field(description="The ISO/IEC 42001 Statement of Applicability: every Annex A control.")
+    def statement_of_applicability(
+        self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
+    ) -> list[SoaEntry]:
+        rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
+        return [SoaEntry(view=r) for r in rows]
 
     @strawberry.field(description="The curated mapping sets, with their provenance.")
     def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:

@@ -12,12 +12,18 @@ from strawberry.types import Info
 from api.graphql.context import Context
 from graph.views import (
     ActView,
+    AssetView,
     CoverageView,
     DatesView,
+    EvidenceMatch,
     FrameworkView,
+    GapView,
     MappingSetView,
     MappingView,
+    ObligationView,
     ProvisionView,
+    ReasonView,
+    SoaRow,
     VerdictView,
 )
 
@@ -447,3 +453,213 @@ def decode_cursor(cursor: str) -> int:
     if kind != "offset" or offset < 0:
         raise ValueError(f"invalid cursor {cursor!r}")
     return offset
+
+
+@strawberry.type(description="An AI system, model, dataset, vendor or use case of an organisation.")
+class Asset:
+    view: strawberry.Private[AssetView]
+
+    @strawberry.field(description="The asset's id in its organisation's inventory.")
+    def id(self) -> str:
+        return self.view.id
+
+    @strawberry.field(description="The organisation it belongs to.")
+    def organisation(self) -> str:
+        return self.view.org
+
+    @strawberry.field(description="ai_system, model, dataset, vendor or use_case.")
+    def kind(self) -> str:
+        return self.view.kind
+
+    @strawberry.field(description="Its name.")
+    def name(self) -> str:
+        return self.view.name
+
+    @strawberry.field(description="The team or person answerable for it.")
+    def owner(self) -> str:
+        return self.view.owner
+
+    @strawberry.field(description="The organisation's roles for it: provider, deployer, controller ...")
+    def roles(self) -> list[str]:
+        return list(self.view.roles)
+
+    @strawberry.field(description="The facts the inventory states of it (personal_data, automated_decisions ...).")
+    def facts(self) -> list[str]:
+        return list(self.view.facts)
+
+    @strawberry.field(description="AI Act Annex III points its use falls under.")
+    def annex_iii(self) -> list[str]:
+        return list(self.view.annex_iii)
+
+    @strawberry.field(description="Inside the ISO management systems' scope.")
+    def in_scope(self) -> bool:
+        return self.view.in_scope
+
+    @strawberry.field(description="The assets it uses.")
+    async def uses(self, info: Info[Context, None]) -> list[Asset]:
+        found = await info.context.assets.load_many([(self.view.org, used) for used in self.view.uses])
+        return [Asset(view=a) for a in found if a is not None]
+
+    @strawberry.field(description="What applies to it, why, from when, and with what evidence.")
+    async def obligations(
+        self, info: Info[Context, None], frameworks: list[str] | None = None, as_of: dt.date | None = None
+    ) -> list[Obligation]:
+        found = await info.context.obligations.load((self.view.org, self.view.id, tuple(frameworks or ()), as_of))
+        return [Obligation(view=o) for o in found.obligations]
+
+
+@strawberry.type(description="Why a provision applies: the rule and the facts and role that met it.")
+class Reason:
+    view: strawberry.Private[ReasonView]
+
+    @strawberry.field(description="The applicability rule's id.")
+    def rule(self) -> str:
+        return self.view.rule
+
+    @strawberry.field(description="The rule's reason, in our words.")
+    def reason(self) -> str:
+        return self.view.reason
+
+    @strawberry.field(description="The role that matched, if the rule asks for one.")
+    def role(self) -> str | None:
+        return self.view.role
+
+    @strawberry.field(description="The facts that met the condition, with the asset each came through.")
+    def facts(self) -> list[str]:
+        return list(self.view.facts)
+
+    @strawberry.field(description="The Annex III points that met the condition.")
+    def annex_iii(self) -> list[str]:
+        return list(self.view.annex_iii)
+
+
+@strawberry.type(description="An evidence item counted for an obligation, with its status on the asked day.")
+class EvidenceItem:
+    view: strawberry.Private[EvidenceMatch]
+
+    @strawberry.field(description="The evidence id.")
+    def id(self) -> str:
+        return self.view.evidence.id
+
+    @strawberry.field(description="Its title.")
+    def title(self) -> str | None:
+        return self.view.evidence.title
+
+    @strawberry.field(description="Where it is.")
+    def uri(self) -> str:
+        return self.view.evidence.uri
+
+    @strawberry.field(description="Its SHA-256.")
+    def sha256(self) -> str:
+        return self.view.evidence.sha256
+
+    @strawberry.field(description="When it was collected.")
+    def collected(self) -> dt.date:
+        return self.view.evidence.collected
+
+    @strawberry.field(description="Until when it is valid.")
+    def valid_until(self) -> dt.date | None:
+        return self.view.evidence.valid_until
+
+    @strawberry.field(description="valid, expiring (within 30 days) or expired.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="The mapping that lets evidence for another provision count, if any.")
+    def through(self) -> str | None:
+        return self.view.through
+
+
+@strawberry.type(description="A provision that applies to an asset.")
+class Obligation:
+    view: strawberry.Private[ObligationView]
+
+    @strawberry.field(description="The provision.")
+    def provision(self) -> Provision:
+        return Provision(view=self.view.provision)
+
+    @strawberry.field(description="The role it binds: provider, deployer, controller, organisation ...")
+    def addressee(self) -> str:
+        return self.view.addressee
+
+    @strawberry.field(description="Why it applies.")
+    def reasons(self) -> list[Reason]:
+        return [Reason(view=r) for r in self.view.reasons]
+
+    @strawberry.field(description="The evidence that covers it.")
+    def evidence(self) -> list[EvidenceItem]:
+        return [EvidenceItem(view=m) for m in self.view.evidence]
+
+    @strawberry.field(description="The best evidence status: valid, expiring, expired or missing.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="When it applies to this asset, as the law stands on the asked day.")
+    def dates(self) -> Dates:
+        return Dates(view=self.view.dates)
+
+    @strawberry.field(description="Guidance rather than a duty (NIST AI RMF).")
+    def voluntary(self) -> bool:
+        return self.view.voluntary
+
+
+@strawberry.type(description="A binding obligation without valid evidence.")
+class Gap:
+    view: strawberry.Private[GapView]
+
+    @strawberry.field(description="Who must close it: the asset owner, or the organisation.")
+    def owner(self) -> str:
+        return self.view.owner
+
+    @strawberry.field(description="The assets it concerns.")
+    def assets(self) -> list[str]:
+        return list(self.view.assets)
+
+    @strawberry.field(description="The provision.")
+    def provision(self) -> Provision:
+        return Provision(view=self.view.provision)
+
+    @strawberry.field(description="missing or expired.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="When the obligation applies from.")
+    def applies_from(self) -> dt.date | None:
+        return self.view.applies_from
+
+    @strawberry.field(description="Whether it applies already.")
+    def in_force(self) -> bool:
+        return self.view.in_force
+
+
+@strawberry.type(description="One ISO/IEC 42001 Annex A control in the Statement of Applicability.")
+class SoaEntry:
+    view: strawberry.Private[SoaRow]
+
+    @strawberry.field(description="The control.")
+    def control(self) -> Provision:
+        return Provision(view=self.view.control)
+
+    @strawberry.field(description="Included, or excluded by the organisation.")
+    def included(self) -> bool:
+        return self.view.included
+
+    @strawberry.field(description="implemented, partial, planned, excluded or undecided.")
+    def status(self) -> str:
+        return self.view.status
+
+    @strawberry.field(description="Why it is excluded, where it is.")
+    def justification(self) -> str | None:
+        return self.view.justification
+
+    @strawberry.field(description="The evidence for it.")
+    def evidence(self) -> list[EvidenceItem]:
+        return [EvidenceItem(view=m) for m in self.view.evidence]
+
+    @strawberry.field(description="The best evidence status.")
+    def evidence_status(self) -> str:
+        return self.view.evidence_status
+
+    @strawberry.field(description="True when the entry rests on expired evidence.")
+    def rests_on_expired(self) -> bool:
+        return self.view.rests_on_expired

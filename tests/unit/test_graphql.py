@@ -255,3 +255,41 @@ def test_dates_follow_the_amendments_as_of_a_day(schema: strawberry.Schema, bund
     assert provision["dates"]["appliesFrom"] == "2027-12-02" and provision["dates"]["original"] == "2026-08-02"
     assert provision["dates"]["amended"] is True and provision["dates"]["act"]["id"] == "digital-omnibus-ai"
     assert [a["id"] for a in result.data["acts"]] == ["reg-2024-1689", "digital-omnibus-ai"]
+
+
+def test_an_assets_obligations_with_reasons_evidence_and_dates(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        '{ asset(id: "credit-model") { kind owner roles uses { id kind } '
+        '  obligations(frameworks: ["eu-ai-act"], asOf: "2026-11-29") { provision { ref } addressee status '
+        "    reasons { rule facts annexIii } evidence { id status } dates { appliesFrom original amended } } } "
+        "  assets(first: 5) { totalCount edges { node { id } } } organisations }",
+    )
+    assert result.errors is None and result.data is not None
+    asset = result.data["asset"]
+    assert asset["kind"] == "model" and "loan-history" in {u["id"] for u in asset["uses"]}
+    article_9 = next(o for o in asset["obligations"] if o["provision"]["ref"] == "Article 9")
+    assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
+    assert article_9["reasons"][0]["annexIii"] == ["5(b)"] and article_9["dates"]["amended"] is True
+    assert result.data["assets"]["totalCount"] == 17 and result.data["organisations"] == ["northwind"]
+
+
+def test_gaps_and_the_statement_of_applicability(schema: strawberry.Schema, bundled: Service) -> None:
+    result = run(
+        schema,
+        bundled,
+        '{ gaps(asOf: "2026-11-29") { owner status inForce provision { ref } assets } '
+        '  statementOfApplicability(asOf: "2026-11-29") { control { ref } included status evidenceStatus } '
+        '  obligations(assetId: "nope") { status } }',
+    )
+    assert result.errors is not None and result.errors[0].extensions == {"code": "NOT_FOUND"}
+    result = run(
+        schema,
+        bundled,
+        '{ gaps(asOf: "2026-11-29") { owner status inForce provision { ref } assets } '
+        '  statementOfApplicability(asOf: "2026-11-29") { control { ref } included status evidenceStatus } }',
+    )
+    assert result.errors is None and result.data is not None
+    assert any(g["provision"]["ref"] == "Article 9" and "credit-model" in g["assets"] for g in result.data["gaps"])
+    assert len(result.data["statementOfApplicability"]) == 38

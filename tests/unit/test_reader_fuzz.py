@@ -125,3 +125,26 @@ def test_an_sssom_round_trip_keeps_every_character_of_a_rationale(rationale: str
         _, again = read_sssom(path)
     assert again.mappings[0].rationale == original.mappings[0].rationale
     assert again.no_counterpart[0].rationale == original.no_counterpart[0].rationale
+
+
+@FUZZ
+@given(json_like, st.lists(json_like, max_size=4), st.lists(json_like, max_size=3), st.lists(json_like, max_size=3))
+def test_inventory_shaped_documents_give_a_model_or_a_data_error(
+    organisation: Any, assets: Any, controls: Any, evidence: Any
+) -> None:
+    read(
+        "inventory.yaml",
+        yaml.safe_dump({"organisation": organisation, "assets": assets, "controls": controls, "evidence": evidence}),
+    )
+
+
+@FUZZ
+@given(st.lists(st.dictionaries(st.sampled_from(["id", "uses", "kind", "name", "owner"]), json_like), max_size=5))
+def test_inventories_with_odd_asset_entries_give_a_model_or_a_data_error(assets: list[dict[str, Any]]) -> None:
+    read("inventory.yaml", yaml.safe_dump({"organisation": {"id": "o", "name": "O"}, "assets": assets}))
+
+
+@FUZZ
+@given(json_like, st.lists(json_like, max_size=3))
+def test_rule_shaped_documents_give_a_model_or_a_data_error(framework: Any, rules: Any) -> None:
+    read("rules.yaml", yaml.safe_dump({"framework": framework, "applicability": rules}))
