@@ -6,19 +6,21 @@ tools will trust must not carry content the product itself would refuse to load.
 
 from __future__ import annotations
 
-import rdflib
+from typing import TYPE_CHECKING
 
 from core.errors import IntegrityError, NotFoundError, UsageError
 from graph.catalog_queries import CatalogQueries
 from graph.read_model import Snapshot
 from graph.store import Store
 from loaders.mapping_set import MappingSetFile
-from loaders.sssom import write_sssom
 from mappings.relations import Relation
 from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples
 from ontology.terms import SKOS_MATCH
 from ontology.validate import to_rdflib, validate_graph
+
+if TYPE_CHECKING:
+    import rdflib
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld", "nt": "nt"}
 MAPPING_FORMATS = ("sssom", "skos")
@@ -115,12 +117,16 @@ class Exports:
             raise UsageError(f"unknown mapping export format {fmt!r}; choose sssom or skos")
         mapping_set = self.mapping_set_file(set_id)
         if fmt == "sssom":
+            from loaders.sssom import write_sssom
+
             labels = {(v.framework, v.ref): v.display_title for v in self._snapshot.catalog.by_iri.values()}
             return write_sssom(mapping_set, labels)
         index = self._snapshot.mappings
         found = index.sets[set_id]
         mappings = [m for m in index.mappings if m.provenance.mapping_set == set_id]
         nodes = self._store.get([found.iri, *(m.id for m in mappings)])
+        import rdflib
+
         graph = to_rdflib(nodes_to_triples(nodes.values()))
         for mapping in mappings:
             if mapping.relation in SKOS_MATCH:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rdflib
+if TYPE_CHECKING:
+    import rdflib
 
 
 def _package_path(*parts: str) -> Path:
@@ -38,9 +40,13 @@ def catalog_paths() -> list[Path]:
 
 @cache
 def vocabulary_graph() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(vocabulary_path(), format="turtle")
 
 
 @cache
 def shapes_graph() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(shapes_path(), format="turtle")

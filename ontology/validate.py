@@ -2,19 +2,22 @@
 
 pyshacl runs on an rdflib graph holding the data plus the vocabulary (for the class hierarchy). Each
 violation comes back with its focus node, so callers can point at the file and line that made it.
+
+rdflib and pyshacl are imported when first used: together they cost a reading command a third of a second
+of start-up, and most commands never validate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import rdflib
-from pyshacl import validate as shacl_validate
-from rdflib.namespace import SH
+from typing import TYPE_CHECKING
 
 from ontology.rdf import XSD_STRING, Lit, Obj, Triple
 from ontology.resources import shapes_graph, vocabulary_graph
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,8 @@ class Violation:
 
 
 def _rdflib_term(obj: Obj) -> rdflib.term.Node:
+    import rdflib
+
     if not isinstance(obj, Lit):
         return rdflib.URIRef(obj)
     if obj.datatype == XSD_STRING:  # rdflib tells "x" from "x"^^xsd:string; RDF 1.1 does not
@@ -33,6 +38,8 @@ def _rdflib_term(obj: Obj) -> rdflib.term.Node:
 
 
 def to_rdflib(triples: Iterable[Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    import rdflib
+
     target = graph if graph is not None else rdflib.Graph()
     for s, p, o in triples:
         target.add((rdflib.URIRef(s), rdflib.URIRef(p), _rdflib_term(o)))
@@ -48,6 +55,10 @@ def _short(term: object) -> str | None:
 
 def validate_graph(data: rdflib.Graph) -> list[Violation]:
     """Every SHACL violation in `data`; an empty list means the data conforms."""
+    import rdflib
+    from pyshacl import validate as shacl_validate
+    from rdflib.namespace import SH
+
     conforms, report, _ = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
