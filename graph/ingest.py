@@ -17,6 +17,7 @@ from graph.refs import candidate_keys, ref_key
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
 from loaders.inventory import Inventory
+from loaders.inventory_csv import AssetSheet
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
 from loaders.yaml_source import SourceDocument
@@ -35,6 +36,7 @@ class Ingest:
     timeline_ids: list[str] = field(default_factory=list)  # frameworks whose timeline is in the batch
     organisation_ids: list[str] = field(default_factory=list)
     rule_framework_ids: list[str] = field(default_factory=list)  # frameworks whose applicability rules are in it
+    asset_sheet_ids: list[str] = field(default_factory=list)  # organisations whose assets alone are in it
 
     def add(self, node: Node, file: str, line: int | None) -> None:
         self.batch.add(node)
@@ -315,8 +317,14 @@ def asset_iri(org: str, asset_id: str) -> str:
     return org_iri(org, "asset", asset_id)
 
 
-def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: RefResolver) -> None:
-    """Add an organisation, its assets, controls and evidence; unknown refs and Annex III points are problems."""
+def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDocument, refs: RefResolver) -> None:
+    """Add an organisation, its assets, controls and evidence; unknown refs and Annex III points are problems.
+
+    An asset sheet brings assets only: the organisation's controls and evidence in the store stay.
+    """
+    if isinstance(parsed, AssetSheet):
+        ingest.asset_sheet_ids.append(parsed.organisation.id)
+        parsed = Inventory(organisation=parsed.organisation, assets=parsed.assets)
     org = parsed.organisation
     organisation = org_iri(org.id)
     org_props: dict[str, Value] = {"identifier": org.id, "name": org.name}

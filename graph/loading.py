@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
@@ -34,6 +35,7 @@ from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
 from loaders.files import DataFile, read_data_file
 from loaders.inventory import Inventory
+from loaders.inventory_csv import AssetSheet
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
@@ -44,7 +46,16 @@ from ontology.rdf import nodes_to_triples
 from ontology.terms import LINK_TERMS, RELATIONS_BY_IRI
 from ontology.validate import to_rdflib, validate_graph
 
-_ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, MappingSetFile: 4}
+
+def _describe(iri: str) -> str:
+    """A record of an organisation in words ("evidence ev-1 of acme"), for messages."""
+    parts = iri.split("/org/", 1)[-1].split("/")
+    if len(parts) >= 3:
+        return f"{parts[1]} {unquote('/'.join(parts[2:]))} of {unquote(parts[0])}"
+    return iri.rsplit("/", 1)[-1]
+
+
+_ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, AssetSheet: 3, MappingSetFile: 4}
 """Catalogs first: every other kind of file names their provisions."""
 
 
@@ -56,7 +67,7 @@ def _key(parsed: DataFile) -> tuple[str, str]:
         return "timeline of", parsed.framework
     if isinstance(parsed, RuleFile):
         return "rules of", parsed.framework
-    if isinstance(parsed, Inventory):
+    if isinstance(parsed, Inventory | AssetSheet):
         return "organisation", parsed.organisation.id
     return "mapping set", parsed.mapping_set.id
 
@@ -69,7 +80,7 @@ def _add(ingest: Ingest, parsed: DataFile, doc: SourceDocument, refs: RefResolve
         add_timeline(ingest, parsed, doc, refs)
     elif isinstance(parsed, RuleFile):
         add_rules(ingest, parsed, doc, refs)
-    elif isinstance(parsed, Inventory):
+    elif isinstance(parsed, Inventory | AssetSheet):
         add_inventory(ingest, parsed, doc, refs)
     else:
         add_mapping_set(ingest, parsed, doc, refs)
@@ -344,6 +355,10 @@ class Loader:
             held[("timeline", fid)] = list(node_ids)
         for org, node_ids in snapshot.organisations.node_ids.items():
             held[("organisation", org)] = list(node_ids)
+        for (org, _), asset in snapshot.organisations.assets.items():
+            held[("assets of", org)].append(asset.iri)
+        for org, view in snapshot.organisations.organisations.items():
+            held[("assets of", org)].append(view.iri)
         for fid, rules in snapshot.rules.by_framework.items():
             held[("rules", fid)] = [rule.iri for rule in rules]
         return held
@@ -365,14 +380,21 @@ class Loader:
             elif "Mapping" in node.labels:
                 grouped[("set", sets_by_iri[node.link("IN_MAPPING_SET") or ""])][node.id] = node
             elif "Organisation" in node.labels:
-                grouped[("organisation", str(node.prop("identifier")))][node.id] = node
+                org = str(node.prop("identifier"))
+                grouped[(self._org_key(ingest, org), org)][node.id] = node
             elif node.link("IN_ORGANISATION"):
-                grouped[("organisation", orgs_by_iri.get(node.link("IN_ORGANISATION") or "", "?"))][node.id] = node
+                org = orgs_by_iri.get(node.link("IN_ORGANISATION") or "", "?")
+                grouped[(self._org_key(ingest, org), org)][node.id] = node
             elif "ApplicabilityRule" in node.labels:
                 grouped[("rules", framework_of.get(node.link("IN_FRAMEWORK") or "", "?"))][node.id] = node
             elif "LegalAct" in node.labels or "DateRule" in node.labels:
                 grouped[("timeline", framework_of.get(node.link("IN_FRAMEWORK") or "", "?"))][node.id] = node
         return grouped
+
+    @staticmethod
+    def _org_key(ingest: Ingest, org: str) -> str:
+        """An asset sheet replaces an organisation's assets; an inventory replaces all its facts."""
+        return "assets of" if org in ingest.asset_sheet_ids else "organisation"
 
     def _changes(self, ingest: Ingest, snapshot: Snapshot) -> dict[tuple[str, str], tuple[int, int, int]]:
         """For each framework or set already in the store: (added, removed, changed) nodes if loaded."""
@@ -397,7 +419,7 @@ class Loader:
     def _overwrite_problems(self, ingest: Ingest, snapshot: Snapshot) -> list[Problem]:
         problems = []
         for (what, item_id), (added, removed, changed) in sorted(self._changes(ingest, snapshot).items()):
-            if (added, removed, changed) == (0, 0, 0) or what == "organisation":
+            if (added, removed, changed) == (0, 0, 0) or what in ("organisation", "assets of"):
                 continue  # an organisation's own inventory replaces its facts without asking
             noun = {
                 "framework": "framework",
@@ -467,8 +489,10 @@ class Loader:
         dropped: list[str] = []
         for target, referrers in sorted(plan.dangling.items()):
             view = by_iri.get(target)
-            label = f"{view.framework} {view.ref}" if view else target
-            file, _ = ingest.origins.get(framework_iri(view.framework) if view else "", ("<data>", None))
+            label = f"{view.framework} {view.ref}" if view else _describe(target)
+            file = next(iter(ingest.origins.values()), ("<data>", None))[0]
+            if view is not None:
+                file = ingest.origins.get(framework_iri(view.framework), (file, None))[0]
             not_mappings = [r for r in referrers if r not in set_of]
             if drop and not not_mappings:
                 plan.deletes.extend(referrers)
@@ -478,14 +502,21 @@ class Loader:
                 continue
             counts: dict[str, int] = defaultdict(int)
             for referrer in referrers:
-                counts[set_of.get(referrer, "other records")] += 1
-            pointing = ", ".join(f"{n} in {name}" for name, n in sorted(counts.items()))
+                counts[set_of[referrer] if referrer in set_of else _describe(referrer)] += 1
+            pointing = ", ".join(
+                f"{n} in {where}" if where in set_of.values() else where for where, n in sorted(counts.items())
+            )
+            advice = (
+                "load those mapping sets' new versions in the same command, or load with --drop-dangling to remove "
+                "the mappings that point at removed provisions"
+                if not not_mappings
+                else "change or remove what still names it first"
+            )
             problems.append(
                 Problem(
                     file,
                     f"{label} would be removed, but {len(referrers)} record(s) still point at it ({pointing}); "
-                    "load those mapping sets' new versions in the same command, or load with --drop-dangling "
-                    "to remove the mappings that point at removed provisions",
+                    + advice,
                 )
             )
         if problems:

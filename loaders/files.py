@@ -8,16 +8,21 @@ from core.errors import DataError
 from loaders.applicability import RuleFile, parse_rules
 from loaders.catalog import Catalog, parse_catalog
 from loaders.inventory import Inventory, parse_inventory
+from loaders.inventory_csv import AssetSheet
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.timeline import Timeline, parse_timeline
 from loaders.yaml_source import SourceDocument, read_yaml
 
-DataFile = Catalog | MappingSetFile | Timeline | Inventory | RuleFile
+DataFile = Catalog | MappingSetFile | Timeline | Inventory | RuleFile | AssetSheet
 
 
 def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, DataFile]:
     """Read one file as whatever it is (a catalog, a timeline, a mapping set in YAML or SSSOM TSV)."""
+    if path.suffix.lower() == ".csv":
+        from loaders.inventory_csv import read_assets_csv
+
+        return read_assets_csv(path, limits)
     if path.suffix.lower() in (".tsv", ".sssom"):
         from loaders.sssom import read_sssom
 

@@ -134,8 +134,8 @@ def _items(data: object, key: str) -> list[dict[str, object]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def _reference_problems(doc: SourceDocument) -> None:
-    """Checks over the raw document, so they are reported together with any field error."""
+def check_assets(doc: SourceDocument) -> dict[str, list[str]]:
+    """Unique ids, `uses` naming known assets, no cycles; returns each asset's uses (raw document)."""
     assets = _items(doc.data, "assets")
     first: dict[str, int] = {}
     uses: dict[str, list[str]] = {}
@@ -160,6 +160,12 @@ def _reference_problems(doc: SourceDocument) -> None:
         if loop and len(loop) > 2 and frozenset(loop) not in reported:
             reported.add(frozenset(loop))
             doc.problems.append(doc.problem(("assets", index, "uses"), "uses form a cycle: " + " → ".join(loop)))
+    return uses
+
+
+def _reference_problems(doc: SourceDocument) -> None:
+    """Checks over the raw document, so they are reported together with any field error."""
+    uses = check_assets(doc)
     seen_controls: set[tuple[str, str]] = set()
     for index, control in enumerate(_items(doc.data, "controls")):
         key = (str(control.get("framework")), str(control.get("ref")))

@@ -20,7 +20,14 @@ M = TypeVar("M", bound=BaseModel)
 def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
     for item in error.errors():
         message = item["msg"]
-        if item["type"] in ("literal_error", "enum"):
+        if item["type"] in (
+            "literal_error",
+            "enum",
+            "bool_parsing",
+            "int_parsing",
+            "date_parsing",
+            "date_from_datetime_parsing",
+        ):
             message += f" (got {item.get('input')!r})"
         if item["type"] == "string_type" and isinstance(item.get("input"), int | float):
             message += ' (quote refs and numbers-as-names in YAML, e.g. ref: "4.1")'

@@ -105,4 +105,7 @@ def test_a_stray_record_with_a_dangling_link_is_named_on_reload(
     store.write(GraphBatch(nodes=[stray]))
     with pytest.raises(DataError) as caught:
         service.load([smaller_law(tmp_path)], overwrite=True, drop_dangling=True)
-    assert any("law Article 4 would be removed" in str(p) and "other records" in str(p) for p in caught.value.problems)
+    assert any(
+        "law Article 4 would be removed" in str(p) and "change or remove what still names it" in str(p)
+        for p in caught.value.problems
+    )

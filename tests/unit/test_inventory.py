@@ -141,3 +141,38 @@ def test_a_rule_file_with_an_unknown_field_is_refused(service: Service, tmp_path
     rules += "     when: {roles: [controller], colour: blue}}\n"
     text = "\n".join(problems(service, write(tmp_path, rules, "rules.yaml")))
     assert "colour" in text and ":4" in text
+
+
+SHEET = """\
+organisation,organisation_name,id,kind,name,owner,roles,annex_iii,uses,personal_data,automated_decisions
+acme,Acme Bank,scorer,ai_system,Scorer v2,risk,provider;controller,5(b),loans,,yes
+acme,Acme Bank,loans,dataset,Loan history,data,controller,,,true,
+"""
+
+
+def test_an_asset_sheet_replaces_the_assets_and_keeps_controls_and_evidence(service: Service, tmp_path: Path) -> None:
+    service.load([write(tmp_path, GOOD)])
+    sheet = tmp_path / "acme-assets.csv"
+    sheet.write_text(SHEET)
+    service.load([sheet])
+    org = service.answers().organisation
+    assert org.asset("scorer", "acme").name == "Scorer v2"
+    found = org.obligations("scorer", org="acme", as_of=TODAY)
+    assert [e.provision.ref for e in found.excluded] == ["A.10.4"]  # the SoA decision stayed
+    manage = next(o for o in found.obligations if o.provision.ref == "MANAGE 1.3")
+    assert manage.status == "valid"  # and so did the evidence
+
+
+def test_an_asset_sheet_that_drops_an_asset_evidence_names_is_refused(service: Service, tmp_path: Path) -> None:
+    service.load([write(tmp_path, GOOD)])
+    sheet = tmp_path / "acme-assets.csv"
+    sheet.write_text(SHEET.splitlines()[0] + "\nacme,Acme Bank,loans,dataset,Loan history,data,controller,,,true,\n")
+    text = "\n".join(problems(service, sheet))
+    assert "would be removed" in text and "scorer" in text  # evidence ev-1 still names it
+
+
+def test_a_bad_asset_sheet_names_the_row(service: Service, tmp_path: Path) -> None:
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(SHEET.replace("ai_system", "robot").replace(",yes\n", ",perhaps\n"))
+    text = "\n".join(problems(service, sheet))
+    assert "bad.csv:2" in text and "robot" in text and "perhaps" in text
