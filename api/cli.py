@@ -218,7 +218,17 @@ def load(
     if report.unchanged:
         err.print(Text(f"nothing to load: the store already holds these files' content (revision {report.revision})"))
         return
-    loaded = ", ".join([*report.frameworks, *report.mapping_sets]) or "nothing"
+    loaded = (
+        ", ".join(
+            [
+                *report.frameworks,
+                *(f"{t} timeline" for t in report.timelines),
+                *report.mapping_sets,
+                *(f"organisation {o}" for o in report.organisations),
+            ]
+        )
+        or "nothing"
+    )
     err.print(
         Text(
             f"loaded {report.nodes} nodes ({loaded}) from {len(report.files)} file(s) in {report.seconds:.2f} s; "

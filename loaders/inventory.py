@@ -113,19 +113,36 @@ class Inventory(BaseModel):
     evidence: list[EvidenceItem] = Field(default_factory=list)
 
 
-def _cycle(start: str, uses: dict[str, list[str]]) -> list[str] | None:
-    """A `uses` path from `start` back to itself, if there is one."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        node, path = stack.pop()
-        for used in uses.get(node, ()):
-            if used == start:
-                return [*path, start]
-            if used not in seen:
-                seen.add(used)
-                stack.append((used, [*path, used]))
-    return None
+def find_cycles(uses: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle of `uses` once, as a path that ends where it starts; one pass over the graph (O(V + E)).
+
+    Why iterative and in one pass: inventories reach 100,000 assets with ~20 links each; a search per asset
+    took minutes at 10,000.
+    """
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(uses, white)
+    cycles: list[list[str]] = []
+    for root, used in uses.items():
+        if colour[root] != white:
+            continue
+        colour[root] = grey
+        path = [root]
+        stack = [iter(used)]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                colour[path.pop()] = black
+                stack.pop()
+                continue
+            if nxt not in colour or nxt == path[-1]:
+                continue  # unknown assets and self-uses are reported on their own
+            if colour[nxt] == grey:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif colour[nxt] == white:
+                colour[nxt] = grey
+                path.append(nxt)
+                stack.append(iter(uses[nxt]))
+    return cycles
 
 
 def _items(data: object, key: str) -> list[dict[str, object]]:
@@ -148,7 +165,6 @@ def check_assets(doc: SourceDocument) -> dict[str, list[str]]:
         first.setdefault(asset_id, index)
         used = asset.get("uses")
         uses[asset_id] = [str(u) for u in used] if isinstance(used, list) else []
-    reported: set[frozenset[str]] = set()
     for index, asset in enumerate(assets):
         asset_id = str(asset.get("id"))
         for position, used in enumerate(uses.get(asset_id, ())):
@@ -156,10 +172,9 @@ def check_assets(doc: SourceDocument) -> dict[str, list[str]]:
                 doc.problems.append(doc.problem(("assets", index, "uses", position), f"unknown asset {used!r}"))
             elif used == asset_id:
                 doc.problems.append(doc.problem(("assets", index, "uses", position), f"{asset_id!r} uses itself"))
-        loop = _cycle(asset_id, uses)
-        if loop and len(loop) > 2 and frozenset(loop) not in reported:
-            reported.add(frozenset(loop))
-            doc.problems.append(doc.problem(("assets", index, "uses"), "uses form a cycle: " + " → ".join(loop)))
+    for loop in find_cycles(uses):
+        index = first[loop[0]]
+        doc.problems.append(doc.problem(("assets", index, "uses"), "uses form a cycle: " + " → ".join(loop)))
     return uses
 
 

@@ -176,3 +176,13 @@ def test_a_bad_asset_sheet_names_the_row(service: Service, tmp_path: Path) -> No
     sheet.write_text(SHEET.replace("ai_system", "robot").replace(",yes\n", ",perhaps\n"))
     text = "\n".join(problems(service, sheet))
     assert "bad.csv:2" in text and "robot" in text and "perhaps" in text
+
+
+def test_cycles_are_found_once_each_in_one_pass() -> None:
+    from loaders.inventory import find_cycles
+
+    uses = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["e"], "e": ["d"], "f": ["a"], "g": []}
+    found = sorted(tuple(sorted(set(c))) for c in find_cycles(uses))
+    assert found == [("a", "b", "c"), ("d", "e")]
+    chain = {f"n{i}": [f"n{i + 1}"] for i in range(50_000)} | {"n50000": []}
+    assert find_cycles(chain) == []  # a long chain: no recursion limit, no quadratic walk
