@@ -349,6 +349,8 @@ def provision(
         if dates.amended:
             line += f"; originally {_iso(dates.original)}"
         out.print(Text(line), highlight=False)
+    if view.used_in:
+        out.print(Text(f"used in: {', '.join(view.used_in)}"), highlight=False)
     if view.summary:
         out.print(Text(f"\n{view.summary}"), highlight=False)
     if children:
