@@ -506,6 +506,10 @@ def coverage(
         typer.Option("--have-file", help="Only these implemented refs of --have: one per line, # comments."),
     ] = None,
     inferred: Annotated[bool, typer.Option("--inferred", help="Count inferred mappings too.")] = False,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="What this organisation implements of --have (flags expired evidence)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """What of --want is covered, partial or uncovered by what you implement of --have — and why."""
@@ -518,7 +522,10 @@ def coverage(
             raise typer.Exit(1) from None
         refs = [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
     with _answers() as answers:
-        result = answers.crosswalks.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
+        if org is not None:
+            result = answers.organisation.coverage(want, have=have, org=org, include_inferred=inferred)
+        else:
+            result = answers.crosswalks.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
     if as_json:
         _print_json(
             {
@@ -531,6 +538,7 @@ def coverage(
                             "ref": v.unit.ref,
                             "title": v.unit.display_title,
                             "because": [_mapping_row(m) for m in v.because],
+                            "rests_on_expired": v.rests_on_expired,
                         }
                         for v in result.of(status)
                     ]

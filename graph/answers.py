@@ -22,4 +22,4 @@ class Answers:
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.exports = Exports(store, snapshot, self.catalog)
-        self.organisation = Obligations(snapshot, self.catalog)
+        self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)

@@ -18,16 +18,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from core.errors import NotFoundError, UsageError
 from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
 from graph.catalog_queries import CatalogQueries
+from graph.crosswalks import Crosswalks
 from graph.ingest import annex_iii_ref
 from graph.read_model import Snapshot
 from graph.views import (
     AssetObligations,
     AssetView,
+    CoverageView,
     EvidenceMatch,
     EvidenceView,
     ExclusionView,
@@ -38,9 +41,10 @@ from graph.views import (
     ReasonView,
     RuleView,
     SoaRow,
+    VerdictView,
 )
 from loaders.applicability import Condition
-from mappings.relations import Relation
+from mappings.relations import Relation, covers
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
 
@@ -65,10 +69,11 @@ def best_status(matches: Iterable[EvidenceMatch]) -> str:
 
 
 class Obligations:
-    def __init__(self, snapshot: Snapshot, catalog: CatalogQueries) -> None:
+    def __init__(self, snapshot: Snapshot, catalog: CatalogQueries, crosswalks: Crosswalks) -> None:
         self._snapshot = snapshot
         self._orgs = snapshot.organisations
         self._catalog = catalog
+        self._crosswalks = crosswalks
 
     # -- the organisation and its assets -------------------------------------------------------------------
     def organisation(self, org: str | None = None) -> OrganisationView:
@@ -278,6 +283,45 @@ class Obligations:
                     evidence=obligation.evidence,
                 )
         return sorted(per_provision.values(), key=lambda g: (g.owner, g.provision.framework, g.provision.order))
+
+    def coverage(
+        self,
+        want: str,
+        *,
+        have: str,
+        org: str | None = None,
+        include_inferred: bool = False,
+        as_of: dt.date | None = None,
+    ) -> CoverageView:
+        """Coverage of `want` by what the organisation implements of `have` (implemented or partial controls),
+        each verdict flagged when every implemented provision behind it rests on expired evidence."""
+        found = self.organisation(org).id
+        day = as_of or dt.date.today()
+        have_id = self._catalog.framework(have).id
+        implemented = [
+            self._snapshot.catalog.by_iri[c.provision]
+            for (o, _), c in sorted(self._orgs.controls.items())
+            if o == found and c.status in ("implemented", "partial") and c.provision in self._snapshot.catalog.by_iri
+        ]
+        refs = [p.ref for p in implemented if p.framework == have_id]
+        if not refs:
+            raise UsageError(f"{found} records no implemented {have_id} controls")
+        # Keeping control decisions for a management-system standard means running its clauses (the SoA is
+        # itself clause 6.1.3's output), so the clauses count as implemented with the controls.
+        refs += [v.ref for v in self._snapshot.catalog.units(have_id) if v.kind == "clause" and v.ref not in refs]
+        result = self._crosswalks.coverage(want, have=have_id, have_refs=refs, include_inferred=include_inferred)
+        evidence = self._evidence(found)
+        status_of = {p.iri: best_status(self._matches(p, None, evidence, day)) for p in implemented}
+
+        def expired(verdict: VerdictView) -> bool:
+            sources = [
+                m.source.iri for m in verdict.because if covers(Relation(m.relation)) or verdict.status != "covered"
+            ]
+            known = [status_of.get(iri) for iri in sources if iri in status_of]
+            return bool(known) and all(s == "expired" for s in known)
+
+        flagged = tuple(replace(v, rests_on_expired=expired(v)) for v in result.verdicts)
+        return replace(result, verdicts=flagged)
 
     def statement_of_applicability(self, org: str | None = None, as_of: dt.date | None = None) -> list[SoaRow]:
         """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""

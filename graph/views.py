@@ -144,6 +144,7 @@ class VerdictView:
     unit: ProvisionView
     status: str
     because: tuple[MappingView, ...]
+    rests_on_expired: bool = False  # with an organisation: every implemented source behind it has expired evidence
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,9 +195,16 @@ class Query:
         want: str,
         have_refs: list[str] | None = None,
         include_inferred: bool = False,
+        organisation: str | None = None,
     ) -> Coverage:
         if have_refs is not None and len(have_refs) > info.context.settings.max_page_size:
             raise ApiError(f"at most {info.context.settings.max_page_size} haveRefs")
+        if organisation is not None:
+            return Coverage(
+                view=info.context.answers.organisation.coverage(
+                    want, have=have, org=organisation, include_inferred=include_inferred
+                )
+            )
         return Coverage(
             view=info.context.answers.crosswalks.coverage(
                 want, have=have, have_refs=have_refs or (), include_inferred=include_inferred

@@ -370,6 +370,10 @@ class Verdict:
     def status(self) -> str:
         return self.view.status
 
+    @strawberry.field(description="With an organisation: every implemented source behind it has expired evidence.")
+    def rests_on_expired(self) -> bool:
+        return self.view.rests_on_expired
+
     @strawberry.field(description="The mappings from implemented provisions that reach it, strongest first.")
     def because(self) -> list[Mapping]:
         return [Mapping(view=m) for m in self.view.because]
