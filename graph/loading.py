@@ -47,6 +47,10 @@ from ontology.terms import LINK_TERMS, RELATIONS_BY_IRI
 from ontology.validate import to_rdflib, validate_graph
 
 
+def _organisation_record(node: Node) -> bool:
+    return "Organisation" in node.labels or node.link("IN_ORGANISATION") is not None
+
+
 def _describe(iri: str) -> str:
     """A record of an organisation in words ("evidence ev-1 of acme"), for messages."""
     parts = iri.split("/org/", 1)[-1].split("/")
@@ -132,7 +136,10 @@ class Loader:
             for framework, views in snapshot.catalog.by_framework.items():
                 refs.add_framework(framework, (v.ref for v in views))
         seen: dict[tuple[str, str], str] = {}
-        for doc, parsed in sorted(parsed_files, key=lambda item: _ORDER[type(item[1])]):
+        parsed_files.sort(key=lambda item: _ORDER[type(item[1])])
+        parsed_files.reverse()  # popped from the end: catalogs first, files of a kind in the order given
+        while parsed_files:  # popped as they are added: a 100,000-asset file's models are freed as soon as used
+            doc, parsed = parsed_files.pop()
             key = _key(parsed)
             if key in seen:
                 problems.append(doc.problem((), f"{key[0]} {key[1]!r} is also defined in {seen[key]}"))
@@ -140,6 +147,8 @@ class Loader:
             seen[key] = doc.file
             _add(ingest, parsed, doc, refs)
             problems.extend(doc.problems)
+            doc.data = None  # the raw document, which the records now replace
+            del parsed
         if not problems:
             problems.extend(self._contradictions(ingest, snapshot, replace))
         if problems:
@@ -201,10 +210,18 @@ class Loader:
         return problems
 
     def _shacl_problems(self, ingest: Ingest, progress: ProgressCallback) -> list[Problem]:
+        """SHACL over the batch's framework content (catalogs, timelines, rules, mapping sets).
+
+        An organisation's records are left to their models and reference checks: they are built only from
+        validated inventory models, pyshacl took 26 s for 10,000 assets (minutes for the 100,000 real
+        inventories reach), and a test runs the shapes over the demo organisation's records so the models and
+        the shapes cannot drift apart. Graph exports still check everything.
+        """
         progress("validating shapes", 0, 1)
-        data = to_rdflib(nodes_to_triples(ingest.batch))
-        in_batch = {node.id for node in ingest.batch}
-        linked = {t for node in ingest.batch for targets in node.links.values() for t in targets} - in_batch
+        checked = [node for node in ingest.batch if not _organisation_record(node)]
+        data = to_rdflib(nodes_to_triples(checked))
+        in_batch = {node.id for node in checked}
+        linked = {t for node in checked for targets in node.links.values() for t in targets} - in_batch
         context = self._store.get(linked) if linked else {}
         to_rdflib(nodes_to_triples(context.values()), data)
         problems = []

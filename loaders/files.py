@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from core.errors import DataError
@@ -9,7 +10,7 @@ from loaders.applicability import RuleFile, parse_rules
 from loaders.catalog import Catalog, parse_catalog
 from loaders.inventory import Inventory, parse_inventory
 from loaders.inventory_csv import AssetSheet
-from loaders.limits import DEFAULT_LIMITS, InputLimits
+from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.timeline import Timeline, parse_timeline
 from loaders.yaml_source import SourceDocument, read_yaml
@@ -27,7 +28,25 @@ def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[So
         from loaders.sssom import read_sssom
 
         return read_sssom(path, limits)
-    doc = read_yaml(path, limits)
+    if path.suffix.lower() == ".json":
+        fast = _read_json(path, limits)
+        if fast is not None:
+            try:
+                return _dispatch(fast)
+            except DataError:
+                pass  # read again as YAML (JSON is YAML): the same data, with line numbers for the message
+    return _dispatch(read_yaml(path, limits))
+
+
+def _read_json(path: Path, limits: InputLimits) -> SourceDocument | None:
+    """A JSON file parsed by the json module: 40 MB in under a second, where YAML takes a minute."""
+    try:
+        return SourceDocument(file=str(path), data=json.loads(read_text(path, limits)))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _dispatch(doc: SourceDocument) -> tuple[SourceDocument, DataFile]:
     if isinstance(doc.data, dict) and "applicability" in doc.data:
         return doc, parse_rules(doc)
     if isinstance(doc.data, dict) and "organisation" in doc.data:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.records import Node, Scalar, Value
 from ontology.namespaces import RDF
@@ -126,6 +127,15 @@ def ntriples_term(obj: Obj) -> str:
             return f'"{_escape(obj.lexical)}"'
         return f'"{_escape(obj.lexical)}"^^<{obj.datatype}>'
     return f"<{obj}>"
+
+
+class TextSink(Protocol):
+    def writelines(self, lines: Iterable[str], /) -> None: ...
+
+
+def write_ntriples(triples: Iterable[Triple], handle: TextSink) -> None:
+    """Stream N-Triples to a file, a line at a time, for writes too large to hold as one string."""
+    handle.writelines(f"<{s}> <{p}> {ntriples_term(o)} .\n" for s, p, o in triples)
 
 
 def to_ntriples(triples: Iterable[Triple]) -> str:

@@ -167,3 +167,21 @@ def test_the_neo4j_driver_is_not_imported_for_the_embedded_store() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_large_write_fed_to_the_bulk_loader_in_chunks_lands_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large writes are bulk-loaded a chunk at a time to bound memory; the generation still flips once."""
+    from graph.stores import embedded
+
+    monkeypatch.setattr(embedded, "_CHUNK_LINES", 500)
+    store = EmbeddedStore.open(tmp_path / "store")
+    store.write(GraphBatch([FRAMEWORK, *(article(n) for n in range(10))]), replace=True)
+    store.write(GraphBatch([article(n, title=f"New {n}") for n in range(6000)]))
+    assert store.revision == 2 and len(store.generations()) == 1
+    assert len(list(store.nodes("Article"))) == 6000
+    assert store.get([article(5999).id])[article(5999).id].props["title"] == "New 5999"
+    assert store.get([FRAMEWORK.id])[FRAMEWORK.id] == FRAMEWORK
+    assert not list((tmp_path / "store").glob("aimsgraph-scratch-*"))  # the scratch files are gone
+    store.close()
