@@ -110,3 +110,15 @@ def test_coverage_from_what_the_organisation_implements_flags_expired_evidence(b
     assert verdict.status == "partial" and verdict.because
     later = bundled.answers().organisation.coverage("iso42001", have="iso27001", as_of=dt.date(2025, 6, 1))
     assert not any(v.rests_on_expired for v in later.verdicts)  # before it expired, nothing is flagged
+
+
+def test_the_demo_organisations_records_conform_to_the_shapes(bundled: Service) -> None:
+    """Loads leave an organisation's records to their models; this keeps the models and the shapes in step."""
+    from core.errors import IntegrityError
+
+    try:
+        bundled.answers().exports.graph("nt")  # SHACL over the whole graph, organisation records included
+    except IntegrityError as error:  # pragma: no cover - the message is the point when it fails
+        raise AssertionError(f"the demo organisation breaks the shapes: {error}") from error
+    ontology = bundled.answers().exports.graph("nt")
+    assert "/org/northwind/asset/credit-model>" in ontology and "/org/northwind/evidence/" in ontology
