@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import concurrency
+import obligations
 import pyoxigraph as ox
 import rdflib
 
@@ -352,6 +353,7 @@ def main() -> int:
     ]
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     under_load = concurrency.run(args.quick)
+    organisation = obligations.run(args.quick)
     report(
         rows,
         {
@@ -361,9 +363,11 @@ def main() -> int:
             "quick": args.quick,
             "triples": len(fx.triples),
             "concurrency": under_load,
+            "obligations": organisation,
         },
     )
     concurrency.report(under_load)
+    obligations.report(organisation)
     return 0
 
 

@@ -110,21 +110,45 @@ class Obligations:
     def facts(self, asset: AssetView) -> dict[str, list[str]]:
         """Each fact that holds of the asset, with where it comes from ("" for the asset itself)."""
         found: dict[str, list[str]] = {fact: [""] for fact in asset.facts}
-        seen = {asset.id}
-        stack = [(used, used) for used in asset.uses]
-        while stack:
-            current, path = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            other = self._orgs.assets.get((asset.org, current))
-            if other is None or other.kind == "vendor":
-                continue  # a vendor's facts describe what is sent to it, not what the asset takes in
-            for fact in other.facts:
-                if fact in PROPAGATING_FACTS:
-                    found.setdefault(fact, []).append(path)
-            stack.extend((used, f"{path} → {used}") for used in other.uses)
+        for fact, path in self._taken_in(asset).items():
+            found.setdefault(fact, [path])
         return found
+
+    def _taken_in(self, asset: AssetView) -> dict[str, str]:
+        """The facts an asset takes on through `uses`, each with the path it came along.
+
+        Worked out once per snapshot for every asset it reaches (an iterative walk, memoised): a second
+        question about any of them costs a dictionary lookup, however large the inventory.
+        """
+        memo = self._snapshot.taken_in
+        stack = [asset]
+        opened: set[tuple[str, str]] = set()  # loads refuse cycles; this keeps a damaged store from looping
+        while stack:
+            current = stack[-1]
+            key = (current.org, current.id)
+            if key in memo:
+                stack.pop()
+                continue
+            used = [u for u in (self._orgs.assets.get((current.org, i)) for i in current.uses) if u is not None]
+            pending = [u for u in used if u.kind != "vendor" and (u.org, u.id) not in memo]
+            if pending and key not in opened:
+                opened.add(key)
+                stack.extend(pending)
+                continue
+            for other in pending:  # only left pending on a cycle
+                memo.setdefault((other.org, other.id), {})
+            found: dict[str, str] = {}
+            for other in used:
+                if other.kind == "vendor":
+                    continue  # a vendor's facts describe what is sent to it, not what the asset takes in
+                for fact in other.facts:
+                    if fact in PROPAGATING_FACTS:
+                        found.setdefault(fact, other.id)
+                for fact, path in memo[(other.org, other.id)].items():
+                    found.setdefault(fact, f"{other.id} → {path}")
+            memo[key] = found
+            stack.pop()
+        return memo[(asset.org, asset.id)]
 
     # -- rules ---------------------------------------------------------------------------------------------
     def _match(self, rule: RuleView, asset: AssetView, facts: dict[str, list[str]]) -> ReasonView | None:

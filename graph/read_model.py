@@ -31,6 +31,7 @@ class Snapshot:
     organisations: OrganisationIndex
     rules: RulesIndex
     inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
+    taken_in: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # facts taken in through uses
 
 
 class ReadModel:

@@ -1,0 +1,212 @@
+"""obligations(asset) over generated organisations, against a plain-dict floor and a naive rdflib baseline.
+
+- ours: `answers.organisation.obligations(asset)` on a warm snapshot (indexes built once per revision, facts
+  taken in through `uses` memoised), with evidence, reasons and dates;
+- floor: the same applicability (which provisions apply to the asset) computed over plain dicts prepared in
+  advance; the benchmark checks that both find the same provisions. It leaves out evidence and dates, so it is
+  a lower bound, not the same work;
+- baseline (smaller size only): what a first implementation would do — fetch the asset's kind, roles and the
+  facts of everything it reaches in up to three `uses` hops with one rdflib SPARQL query, then apply the rules.
+
+Run alone with `.venv/bin/python bench/obligations.py [--quick]`; `bench/run.py` calls it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from core.vocabulary import PROPAGATING_FACTS
+from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
+
+KINDS = ["ai_system", "model", "dataset", "vendor", "use_case"]
+
+
+def generate(size: int, seed: int = 7) -> dict[str, Any]:
+    """An organisation of `size` assets, each using up to 20 earlier ones (a realistic shallow fan-in)."""
+    rng = random.Random(seed)
+    assets = []
+    for i in range(size):
+        window = range(max(0, i - 200), i)
+        assets.append(
+            {
+                "id": f"a{i}",
+                "kind": rng.choice(KINDS),
+                "name": f"Asset {i}",
+                "owner": f"team{i % 50}",
+                "roles": rng.sample(["provider", "deployer", "controller"], 2),
+                "annex_iii": ["5(b)"] if i % 7 == 0 else [],
+                "personal_data": i % 3 == 0,
+                "automated_decisions": i % 5 == 0,
+                "uses": [f"a{j}" for j in rng.sample(window, min(len(window), 20))],
+            }
+        )
+    return {"organisation": {"id": f"gen{size}", "name": f"Generated {size}"}, "assets": assets}
+
+
+def _obligations(engine: Any, org: str, asset: str) -> object:
+    return engine.obligations(asset, org=org)
+
+
+def median_ms(fn: Any, items: list[str]) -> float:
+    samples = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1e3
+
+
+class Floor:
+    """Which provisions apply, from dicts prepared once: the least work the question can take."""
+
+    def __init__(self, service: Service, org: str) -> None:
+        answers = service.answers()
+        snapshot = answers.snapshot
+        self.assets = {a.id: a for a in answers.organisation.assets(org)}
+        self.rules = []
+        for framework, rules in snapshot.rules.by_framework.items():
+            for rule in rules:
+                provisions = set(rule.provisions)
+                if rule.kinds:
+                    provisions |= {v.iri for v in snapshot.catalog.units(framework) if v.kind in rule.kinds}
+                self.rules.append((json.loads(rule.condition), provisions))
+        self.facts: dict[str, set[str]] = {}
+        for asset_id in sorted(self.assets, key=lambda i: int(i[1:])):  # generated ids: dependency order
+            asset = self.assets[asset_id]
+            taken = set()
+            for used in asset.uses:
+                other = self.assets[used]
+                if other.kind != "vendor":
+                    taken |= (set(other.facts) & PROPAGATING_FACTS) | self.facts[used]
+            self.facts[asset_id] = taken
+
+    def applies(self, asset_id: str) -> set[str]:
+        asset = self.assets[asset_id]
+        facts = set(asset.facts) | self.facts[asset_id]
+        found: set[str] = set()
+        for when, provisions in self.rules:
+            if when.get("kinds") and asset.kind not in when["kinds"]:
+                continue
+            if when.get("roles") and not set(when["roles"]) & set(asset.roles):
+                continue
+            if not set(when.get("facts", ())) <= facts:
+                continue
+            if when.get("any_facts") and not set(when["any_facts"]) & facts:
+                continue
+            if set(when.get("not_facts", ())) & facts:
+                continue
+            points = when.get("annex_iii")
+            if (points == "any" and not asset.annex_iii) or (points == "none" and asset.annex_iii):
+                continue
+            if isinstance(points, list) and not set(points) & set(asset.annex_iii):
+                continue
+            if "in_scope" in when and asset.in_scope != when["in_scope"]:
+                continue
+            found |= provisions
+        return found
+
+
+def run(quick: bool) -> dict[str, Any]:
+    sizes = (1_000, 5_000) if quick else (10_000, 100_000)
+    results: dict[str, Any] = {"sizes": {}}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "org.json"
+            path.write_text(json.dumps(generate(size)))
+            service = Service(EmbeddedStore.open(None))
+            service.load(include_bundled=True, replace=True)
+            started = time.perf_counter()
+            service.load([path])
+            load_s = time.perf_counter() - started
+            started = time.perf_counter()
+            answers = service.answers()
+            index_s = time.perf_counter() - started
+            org = f"gen{size}"
+            sample = [f"a{i}" for i in random.Random(size).sample(range(size), 100)]
+            for asset in sample:  # warm the memo of facts taken in, as a server's first requests do
+                answers.organisation.obligations(asset, org=org)
+            ours = median_ms(partial(_obligations, answers.organisation, org), sample)
+            floor = Floor(service, org)
+            same = all(
+                {o.provision.iri for o in answers.organisation.obligations(a, org=org).obligations}
+                | {e.provision.iri for e in answers.organisation.obligations(a, org=org).excluded}
+                == floor.applies(a)
+                for a in sample[:20]
+            )
+            floor_ms = median_ms(floor.applies, sample)
+            point: dict[str, Any] = {
+                "load_s": load_s,
+                "index_s": index_s,
+                "ours_ms": ours,
+                "floor_ms": floor_ms,
+                "vs_floor": ours / floor_ms,
+                "same_provisions": same,
+            }
+            if size == sizes[0]:
+                point.update(sparql_baseline(service, org, sample[:10], floor))
+            results["sizes"][size] = point
+            service.close()
+    first, last = (results["sizes"][s]["ours_ms"] for s in sizes)
+    results["flatness"] = last / first
+    return results
+
+
+def sparql_baseline(service: Service, org: str, sample: list[str], floor: Floor) -> dict[str, Any]:
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=service.answers().exports.graph("nt"), format="nt")
+    query = """
+    PREFIX ag: <https://w3id.org/aimsgraph/ontology#>
+    SELECT ?fact ?role ?kind ?via WHERE {
+      ?a ag:inOrganisation/<http://purl.org/dc/terms/identifier> ?org ; <http://purl.org/dc/terms/identifier> ?id ;
+         a ?kind .
+      OPTIONAL { ?a ag:role ?role }
+      OPTIONAL { ?a ag:fact ?fact }
+      OPTIONAL { ?a (ag:uses/ag:uses?/ag:uses?) ?via . ?via ag:fact ?fact }
+    }"""
+
+    def ask(asset: str) -> object:
+        rows = graph.query(query, initBindings={"id": rdflib.Literal(asset), "org": rdflib.Literal(org)})
+        list(rows)
+        return floor.applies(asset)  # then the same rules as the floor
+
+    baseline = median_ms(ask, sample)
+    return {"sparql_baseline_ms": baseline}
+
+
+def report(results: dict[str, Any]) -> None:
+    print("\nobligations(asset) over generated organisations (median of 100 assets, warm)")
+    for size, p in results["sizes"].items():
+        line = (
+            f"{size:>7} assets: load {p['load_s']:.1f} s, first snapshot {p['index_s']:.1f} s, "
+            f"ours {p['ours_ms']:.2f} ms, dict floor {p['floor_ms']:.3f} ms (×{p['vs_floor']:.1f}), "
+            f"same provisions: {p['same_provisions']}"
+        )
+        if "sparql_baseline_ms" in p:
+            line += (
+                f", naive SPARQL {p['sparql_baseline_ms']:.1f} ms (ours ×{p['ours_ms'] / p['sparql_baseline_ms']:.3f})"
+            )
+        print(line)
+    print(f"flatness (largest / smallest, ours): {results['flatness']:.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    results = run(parser.parse_args().quick)
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
