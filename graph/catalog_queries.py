@@ -21,6 +21,7 @@ class CatalogQueries:
     def __init__(self, snapshot: Snapshot) -> None:
         self._index = snapshot.catalog
         self._timeline = snapshot.timeline
+        self._dates = snapshot.dates
 
     def frameworks(self) -> list[FrameworkView]:
         return sorted(self._index.frameworks.values(), key=lambda f: f.id)
@@ -74,6 +75,12 @@ class CatalogQueries:
         if scope not in SCOPES:
             raise UsageError(f"unknown scope {scope!r}; choose one of {', '.join(SCOPES)}")
         day = as_of or dt.date.today()
+        key = (view.iri, scope, day)
+        if key not in self._dates:
+            self._dates[key] = self._work_out_dates(view, scope, day)
+        return self._dates[key]
+
+    def _work_out_dates(self, view: ProvisionView, scope: str, day: dt.date) -> DatesView:
         chain = [view.iri, *(a.iri for a in self.ancestors(view))]
         rule = self._timeline.rule_for(chain, scope, day)
         first = self._timeline.rule_for(chain, scope, dt.date.min)

@@ -186,18 +186,46 @@ class Obligations:
         )
 
     def _provisions(self, rule: RuleView) -> list[ProvisionView]:
-        by_iri = self._snapshot.catalog.by_iri
-        found = [by_iri[iri] for iri in rule.provisions if iri in by_iri]
-        if rule.kinds:
-            found += [v for v in self._snapshot.catalog.units(rule.framework) if v.kind in rule.kinds]
-        return found
+        memo = self._snapshot.rule_provisions
+        if rule.iri not in memo:
+            by_iri = self._snapshot.catalog.by_iri
+            found = [by_iri[iri] for iri in rule.provisions if iri in by_iri]
+            if rule.kinds:
+                found += [v for v in self._snapshot.catalog.units(rule.framework) if v.kind in rule.kinds]
+            memo[rule.iri] = found
+        return memo[rule.iri]
 
     # -- evidence ------------------------------------------------------------------------------------------
     def _evidence(self, org: str) -> dict[str, list[EvidenceView]]:
-        by_provision: dict[str, list[EvidenceView]] = defaultdict(list)
-        for item in self._orgs.evidence.get(org, ()):
-            by_provision[item.provision].append(item)
-        return by_provision
+        if org not in self._snapshot.evidence:
+            by_provision: dict[str, list[EvidenceView]] = defaultdict(list)
+            for item in self._orgs.evidence.get(org, ()):
+                by_provision[item.provision].append(item)
+            self._snapshot.evidence[org] = dict(by_provision)
+        return self._snapshot.evidence[org]
+
+    def _candidates(
+        self, provision: ProvisionView, org: str, evidence: dict[str, list[EvidenceView]]
+    ) -> list[tuple[EvidenceView, str | None]]:
+        """Evidence that could count for the provision (before asset and date), worked out once per snapshot."""
+        key = (org, provision.iri)
+        memo = self._snapshot.candidates
+        if key in memo:
+            return memo[key]
+        found: list[tuple[EvidenceView, str | None]] = []
+        for part in [provision, *self._catalog.ancestors(provision)]:
+            found += [(e, None) for e in evidence.get(part.iri, ())]
+            for mapping in self._snapshot.mappings.edges.get(part.iri, ()):
+                if mapping.relation in (Relation.EQUAL, Relation.SUBSET) and not mapping.harmonized:
+                    items = evidence.get(mapping.target, ())
+                    if not items:
+                        continue
+                    label = self._catalog.label(mapping.target)
+                    how = "equal to" if mapping.relation is Relation.EQUAL else "broader than"
+                    note = f"{label} ({how} {part.framework} {part.ref}; {mapping.provenance.mapping_set})"
+                    found += [(e, note) for e in items]
+        memo[key] = found
+        return found
 
     def _matches(
         self,
@@ -205,20 +233,16 @@ class Obligations:
         asset: AssetView | None,
         evidence: dict[str, list[EvidenceView]],
         day: dt.date,
+        org: str,
     ) -> tuple[EvidenceMatch, ...]:
-        chain = [provision, *self._catalog.ancestors(provision)]
-        found: list[EvidenceMatch] = []
-        for part in chain:
-            candidates: list[tuple[EvidenceView, str | None]] = [(e, None) for e in evidence.get(part.iri, ())]
-            for mapping in self._snapshot.mappings.edges.get(part.iri, ()):
-                if mapping.relation in (Relation.EQUAL, Relation.SUBSET) and not mapping.harmonized:
-                    label = self._catalog.label(mapping.target)
-                    how = "equal to" if mapping.relation is Relation.EQUAL else "broader than"
-                    note = f"{label} ({how} {part.framework} {part.ref}; {mapping.provenance.mapping_set})"
-                    candidates += [(e, note) for e in evidence.get(mapping.target, ())]
-            for item, via in candidates:
-                if asset is None or not item.assets or asset.id in item.assets:
-                    found.append(EvidenceMatch(item, evidence_status(item, day), via))
+        candidates = self._candidates(provision, org, evidence)
+        if not candidates:
+            return ()
+        found = [
+            EvidenceMatch(item, evidence_status(item, day), via)
+            for item, via in candidates
+            if asset is None or not item.assets or asset.id in item.assets
+        ]
         found.sort(key=lambda m: (-_RANK[m.status], m.through is not None, m.evidence.id))
         return tuple(found)
 
@@ -259,7 +283,7 @@ class Obligations:
                     gathered[provision.iri][2].append(reason)
         obligations = []
         for provision, addressee, reasons, voluntary, org_wide in gathered.values():
-            matches = self._matches(provision, None if org_wide else asset, evidence, day)
+            matches = self._matches(provision, None if org_wide else asset, evidence, day, asset.org)
             obligations.append(
                 ObligationView(
                     asset=asset,
@@ -335,7 +359,7 @@ class Obligations:
         refs += [v.ref for v in self._snapshot.catalog.units(have_id) if v.kind == "clause" and v.ref not in refs]
         result = self._crosswalks.coverage(want, have=have_id, have_refs=refs, include_inferred=include_inferred)
         evidence = self._evidence(found)
-        status_of = {p.iri: best_status(self._matches(p, None, evidence, day)) for p in implemented}
+        status_of = {p.iri: best_status(self._matches(p, None, evidence, day, found)) for p in implemented}
 
         def expired(verdict: VerdictView) -> bool:
             sources = [
@@ -355,7 +379,7 @@ class Obligations:
         rows = []
         for control in self._catalog.provisions("iso42001", kind="control"):
             decision = self._orgs.controls.get((found, control.iri))
-            matches = self._matches(control, None, evidence, day)
+            matches = self._matches(control, None, evidence, day, found)
             status = best_status(matches)
             rows.append(
                 SoaRow(

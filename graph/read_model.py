@@ -8,6 +8,7 @@ consistent, even if a write lands in the middle of the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from graph.organisation_index import OrganisationIndex
 from graph.rules_index import RulesIndex
 from graph.store import Store
 from graph.timeline_index import TimelineIndex
+from graph.views import DatesView, EvidenceView, ProvisionView
 from mappings.model import Mapping
 
 
@@ -32,6 +34,11 @@ class Snapshot:
     rules: RulesIndex
     inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
     taken_in: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # facts taken in through uses
+    # Answers worked out once per snapshot, so an asset's hundreds of obligations cost lookups, not walks:
+    dates: dict[tuple[str, str, dt.date], DatesView] = field(default_factory=dict)
+    evidence: dict[str, dict[str, list[EvidenceView]]] = field(default_factory=dict)  # org → provision → items
+    candidates: dict[tuple[str, str], list[tuple[EvidenceView, str | None]]] = field(default_factory=dict)
+    rule_provisions: dict[str, list[ProvisionView]] = field(default_factory=dict)
 
 
 class ReadModel:
