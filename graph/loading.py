@@ -316,13 +316,15 @@ class Loader:
         batch = GraphBatch(nodes=list(ingest.batch))
         dropped: list[str] = []
         if not replace:
-            if self._unchanged(ingest, snapshot):
+            incoming, held = self._incoming(ingest), self._old_content(snapshot)
+            changes = self._changes(incoming, held)  # one read of what the load would replace
+            if len(changes) == len(incoming) and all(change == (0, 0, 0) for change in changes.values()):
                 return self._report(ingest, files, snapshot.revision, started, unchanged=True)
             if not overwrite:
-                refused = self._overwrite_problems(ingest, snapshot)
+                refused = self._overwrite_problems(ingest, changes)
                 if refused:
                     raise DataError(refused)
-            plan = self._plan(ingest, snapshot)
+            plan = self._plan(ingest, incoming, held)
             if plan.dangling:
                 dropped = self._resolve_dangling(ingest, snapshot, plan, drop_dangling)
             batch.deletes.extend(plan.deletes)
@@ -360,7 +362,8 @@ class Loader:
     # -- what an update replaces ---------------------------------------------------------------------------
     @staticmethod
     def _old_content(snapshot: Snapshot) -> dict[tuple[str, str], list[str]]:
-        """The node ids each framework and mapping set holds now, keyed ("framework"|"set", id)."""
+        """The node ids each thing a file can define holds now: keyed ("framework" | "set" | "timeline" |
+        "rules" | "organisation" | "assets of", id), as `_incoming` keys what a load brings."""
         held: dict[tuple[str, str], list[str]] = defaultdict(list)
         for fid, views in snapshot.catalog.by_framework.items():
             held[("framework", fid)] = [framework_iri(fid), *(v.iri for v in views)]
@@ -413,11 +416,13 @@ class Loader:
         """An asset sheet replaces an organisation's assets; an inventory replaces all its facts."""
         return "assets of" if org in ingest.asset_sheet_ids else "organisation"
 
-    def _changes(self, ingest: Ingest, snapshot: Snapshot) -> dict[tuple[str, str], tuple[int, int, int]]:
-        """For each framework or set already in the store: (added, removed, changed) nodes if loaded."""
-        held = self._old_content(snapshot)
+    def _changes(
+        self, incoming_by_key: dict[tuple[str, str], dict[str, Node]], held: dict[tuple[str, str], list[str]]
+    ) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """For each framework, set, timeline, rule file or organisation already in the store: (added, removed,
+        changed) nodes if loaded."""
         changes: dict[tuple[str, str], tuple[int, int, int]] = {}
-        for key, incoming in self._incoming(ingest).items():
+        for key, incoming in incoming_by_key.items():
             if key not in held:
                 continue
             old_ids = held[key]
@@ -428,14 +433,11 @@ class Loader:
             changes[key] = (added, removed, changed)
         return changes
 
-    def _unchanged(self, ingest: Ingest, snapshot: Snapshot) -> bool:
-        incoming = self._incoming(ingest)
-        changes = self._changes(ingest, snapshot)
-        return len(changes) == len(incoming) and all(change == (0, 0, 0) for change in changes.values())
-
-    def _overwrite_problems(self, ingest: Ingest, snapshot: Snapshot) -> list[Problem]:
+    def _overwrite_problems(
+        self, ingest: Ingest, changes: dict[tuple[str, str], tuple[int, int, int]]
+    ) -> list[Problem]:
         problems = []
-        for (what, item_id), (added, removed, changed) in sorted(self._changes(ingest, snapshot).items()):
+        for (what, item_id), (added, removed, changed) in sorted(changes.items()):
             if (added, removed, changed) == (0, 0, 0) or what in ("organisation", "assets of"):
                 continue  # an organisation's own inventory replaces its facts without asking
             noun = {
@@ -476,11 +478,15 @@ class Loader:
                 return ingest.origins.get(node.id, ("<data>", None))
         return "<data>", None
 
-    def _plan(self, ingest: Ingest, snapshot: Snapshot) -> _Plan:
-        held = self._old_content(snapshot)
+    def _plan(
+        self,
+        ingest: Ingest,
+        incoming: dict[tuple[str, str], dict[str, Node]],
+        held: dict[tuple[str, str], list[str]],
+    ) -> _Plan:
         incoming_ids = {node.id for node in ingest.batch}
         plan = _Plan()
-        for key in self._incoming(ingest):
+        for key in incoming:
             plan.deletes.extend(node_id for node_id in held.get(key, ()) if node_id not in incoming_ids)
         removed = set(plan.deletes)
         if not removed:
