@@ -6,14 +6,13 @@ The origin table lets a SHACL violation on a node be reported at the line that p
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from core.records import GraphBatch, Node, Value
 from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, Relation, Role
-from graph.refs import candidate_keys, ref_key
+from graph.refs import annex_iii_ref, candidate_keys, ref_key
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
 from loaders.inventory import Inventory
@@ -305,12 +304,6 @@ def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: Re
             doc.line_of(("rules", index)),
         )
     ingest.timeline_ids.append(fid)
-
-
-def annex_iii_ref(point: str) -> str:
-    """An Annex III point as an inventory writes it ("5(b)") as the catalog's ref ("Annex III(5)(b)")."""
-    match = re.fullmatch(r"\(?(\d+)\)?(.*)", point.strip())
-    return f"Annex III({match.group(1)}){match.group(2)}" if match else f"Annex III {point}"
 
 
 def asset_iri(org: str, asset_id: str) -> str:

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
+from graph.catalog_queries import CatalogQueries
 from graph.ingest import (
     Ingest,
     RefResolver,
@@ -188,7 +189,7 @@ class Loader:
                     origin_line,
                 )
             )
-        labels = snapshot.catalog.by_iri
+        label = CatalogQueries(snapshot).label
         for source, target, stated, where, file, line in statements:
             forward = source <= target
             key = (source, target) if forward else (target, source)
@@ -198,7 +199,7 @@ class Loader:
                 continue
             earlier, earlier_where, _, earlier_line = said[key]
             if earlier != reading:
-                a, b = (f"{labels[x].framework} {labels[x].ref}" if x in labels else x.rsplit("/", 1)[-1] for x in key)
+                a, b = (label(x) for x in key)
                 first = f"{earlier_where}" + (f":{earlier_line}" if earlier_line else "")
                 problems.append(
                     Problem(
@@ -503,16 +504,13 @@ class Loader:
         mapping_by_id = {m.id: m for m in snapshot.mappings.mappings}
         set_of = {m.id: m.provenance.mapping_set for m in snapshot.mappings.mappings}
         by_iri = snapshot.catalog.by_iri
-
-        def name(iri: str) -> str:
-            found = by_iri.get(iri)
-            return f"{found.framework} {found.ref}" if found else iri.rsplit("/", 1)[-1]
+        name = CatalogQueries(snapshot).label
 
         problems: list[Problem] = []
         dropped: list[str] = []
         for target, referrers in sorted(plan.dangling.items()):
             view = by_iri.get(target)
-            label = f"{view.framework} {view.ref}" if view else _describe(target)
+            label = name(target) if view else _describe(target)
             file = next(iter(ingest.origins.values()), ("<data>", None))[0]
             if view is not None:
                 file = ingest.origins.get(framework_iri(view.framework), (file, None))[0]

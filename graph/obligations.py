@@ -25,8 +25,8 @@ from core.errors import NotFoundError, UsageError
 from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
 from graph.catalog_queries import CatalogQueries
 from graph.crosswalks import Crosswalks
-from graph.ingest import annex_iii_ref
 from graph.read_model import Snapshot
+from graph.refs import annex_iii_ref
 from graph.views import (
     AssetObligations,
     AssetView,
@@ -204,14 +204,13 @@ class Obligations:
             self._snapshot.evidence[org] = dict(by_provision)
         return self._snapshot.evidence[org]
 
-    def _candidates(
-        self, provision: ProvisionView, org: str, evidence: dict[str, list[EvidenceView]]
-    ) -> list[tuple[EvidenceView, str | None]]:
+    def _candidates(self, provision: ProvisionView, org: str) -> list[tuple[EvidenceView, str | None]]:
         """Evidence that could count for the provision (before asset and date), worked out once per snapshot."""
         key = (org, provision.iri)
         memo = self._snapshot.candidates
         if key in memo:
             return memo[key]
+        evidence = self._evidence(org)
         found: list[tuple[EvidenceView, str | None]] = []
         for part in [provision, *self._catalog.ancestors(provision)]:
             found += [(e, None) for e in evidence.get(part.iri, ())]
@@ -228,14 +227,9 @@ class Obligations:
         return found
 
     def _matches(
-        self,
-        provision: ProvisionView,
-        asset: AssetView | None,
-        evidence: dict[str, list[EvidenceView]],
-        day: dt.date,
-        org: str,
+        self, provision: ProvisionView, asset: AssetView | None, day: dt.date, org: str
     ) -> tuple[EvidenceMatch, ...]:
-        candidates = self._candidates(provision, org, evidence)
+        candidates = self._candidates(provision, org)
         if not candidates:
             return ()
         found = [
@@ -261,7 +255,6 @@ class Obligations:
         wanted = {self._catalog.framework(f).id for f in frameworks}
         facts = self.facts(asset)
         scope = "annex_i" if "annex_i" in facts else "annex_iii" if asset.annex_iii else "all"
-        evidence = self._evidence(asset.org)
         gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool]] = {}
         excluded: dict[str, ExclusionView] = {}
         for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
@@ -283,7 +276,7 @@ class Obligations:
                     gathered[provision.iri][2].append(reason)
         obligations = []
         for provision, addressee, reasons, voluntary, org_wide in gathered.values():
-            matches = self._matches(provision, None if org_wide else asset, evidence, day, asset.org)
+            matches = self._matches(provision, None if org_wide else asset, day, asset.org)
             obligations.append(
                 ObligationView(
                     asset=asset,
@@ -358,8 +351,7 @@ class Obligations:
         # itself clause 6.1.3's output), so the clauses count as implemented with the controls.
         refs += [v.ref for v in self._snapshot.catalog.units(have_id) if v.kind == "clause" and v.ref not in refs]
         result = self._crosswalks.coverage(want, have=have_id, have_refs=refs, include_inferred=include_inferred)
-        evidence = self._evidence(found)
-        status_of = {p.iri: best_status(self._matches(p, None, evidence, day, found)) for p in implemented}
+        status_of = {p.iri: best_status(self._matches(p, None, day, found)) for p in implemented}
 
         def expired(verdict: VerdictView) -> bool:
             sources = [
@@ -375,11 +367,10 @@ class Obligations:
         """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""
         found = self.organisation(org).id
         day = as_of or dt.date.today()
-        evidence = self._evidence(found)
         rows = []
         for control in self._catalog.provisions("iso42001", kind="control"):
             decision = self._orgs.controls.get((found, control.iri))
-            matches = self._matches(control, None, evidence, day, found)
+            matches = self._matches(control, None, day, found)
             status = best_status(matches)
             rows.append(
                 SoaRow(

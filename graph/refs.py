@@ -33,3 +33,9 @@ def candidate_keys(ref: str) -> list[str]:
     if re.match(r"^\d+\(", key) or re.fullmatch(r"\d+", key):
         keys.append("article" + key)
     return keys
+
+
+def annex_iii_ref(point: str) -> str:
+    """An Annex III point as an inventory writes it ("5(b)") as the catalog's ref ("Annex III(5)(b)")."""
+    match = re.fullmatch(r"\(?(\d+)\)?(.*)", point.strip())
+    return f"Annex III({match.group(1)}){match.group(2)}" if match else f"Annex III {point}"
