@@ -523,7 +523,7 @@ def coverage(
         refs = [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
     with _answers() as answers:
         if org is not None:
-            result = answers.organisation.coverage(want, have=have, org=org, include_inferred=inferred)
+            result = answers.organisation.coverage(want, have=have, org=org, have_refs=refs, include_inferred=inferred)
         else:
             result = answers.crosswalks.coverage(want, have=have, have_refs=refs, include_inferred=inferred)
     if as_json:
@@ -555,9 +555,8 @@ def coverage(
     for verdict in result.verdicts:
         best = verdict.because[0] if verdict.because else None
         reason = f"{best.source.framework} {best.source.ref} {best.relation} ({best.strength})" if best else ""
-        rows.append(
-            [verdict.unit.ref, verdict.unit.display_title, Text(verdict.status, style=style[verdict.status]), reason]
-        )
+        status = verdict.status + (" (expired evidence)" if verdict.rests_on_expired else "")
+        rows.append([verdict.unit.ref, verdict.unit.display_title, Text(status, style=style[verdict.status]), reason])
     title = f"{result.want} as covered by {result.have}" + (f" ({len(refs)} refs)" if refs else "")
     out.print(_table(title, ["ref", "title", "verdict", "best reason"], rows))
     counts = ", ".join(f"{status} {len(result.of(status))}" for status in COVERAGE_STATUSES)

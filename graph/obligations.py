@@ -331,11 +331,14 @@ class Obligations:
         *,
         have: str,
         org: str | None = None,
+        have_refs: Sequence[str] = (),
         include_inferred: bool = False,
         as_of: dt.date | None = None,
     ) -> CoverageView:
         """Coverage of `want` by what the organisation implements of `have` (implemented or partial controls),
         each verdict flagged when every implemented provision behind it rests on expired evidence."""
+        if have_refs:
+            raise UsageError("name the implemented provisions or the organisation that implements them, not both")
         found = self.organisation(org).id
         day = as_of or dt.date.today()
         have_id = self._catalog.framework(have).id

@@ -202,7 +202,11 @@ class Query:
         if organisation is not None:
             return Coverage(
                 view=info.context.answers.organisation.coverage(
-                    want, have=have, org=organisation, include_inferred=include_inferred
+                    want,
+                    have=have,
+                    org=organisation,
+                    have_refs=have_refs or (),
+                    include_inferred=include_inferred,
                 )
             )
         return Coverage(

@@ -73,3 +73,14 @@ def test_the_committed_json_schema_matches_the_models(seeded_cli: Cli) -> None:
     assert generated == json.loads(SCHEMA.read_text()), (
         "regenerate: aimsgraph schema inventory > docs/inventory.schema.json"
     )
+
+
+def test_coverage_for_an_organisation_marks_verdicts_on_expired_evidence(seeded_cli: Cli) -> None:
+    result = seeded_cli.json("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind")
+    assert len(result["reusable"]) == 20
+    flagged = [
+        v["ref"] for status in ("covered", "reusable", "partial") for v in result[status] if v["rests_on_expired"]
+    ]
+    assert flagged  # whatever expired by today, the flag reaches the JSON and the table
+    table = seeded_cli.run("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind", check=True)
+    assert "(expired evidence)" in table.stdout

@@ -121,3 +121,10 @@ def test_the_demo_organisations_records_conform_to_the_shapes(bundled: Service) 
     except IntegrityError as error:  # the message is the point when it fails
         raise AssertionError(f"the demo organisation breaks the shapes: {error}") from error
     assert "/org/northwind/asset/credit-model>" in ontology and "/org/northwind/evidence/" in ontology
+
+
+def test_coverage_takes_implemented_refs_or_an_organisation_not_both(bundled: Service) -> None:
+    from core.errors import UsageError
+
+    with pytest.raises(UsageError, match="not both"):
+        bundled.answers().organisation.coverage("iso42001", have="iso27001", have_refs=["A.5.1"])
