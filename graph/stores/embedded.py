@@ -264,7 +264,7 @@ class EmbeddedStore:
         with tempfile.TemporaryDirectory(dir=self._path, prefix=_SCRATCH) as scratch:
             chunks = _Chunks(Path(scratch))
             if not replace:
-                self._copy_current_without({n.id for n in batch} | set(batch.deletes), chunks)
+                self._copy_current_without({n.id for n in batch} | set(batch.deletes), chunks, Path(scratch))
             write_ntriples(nodes_to_triples(batch), chunks)
             chunks.close()
             self._write_generation(chunks.paths)
@@ -293,12 +293,21 @@ class EmbeddedStore:
         if self._path is not None:
             self._ox.flush()
 
-    def _copy_current_without(self, subjects: set[str], handle: _Chunks) -> None:
-        """Write the current generation as N-Triples, less every triple whose subject is in `subjects`."""
+    def _copy_current_without(self, subjects: set[str], handle: _Chunks, scratch: Path) -> None:
+        """Write the current generation as N-Triples, less every triple whose subject is in `subjects`.
+
+        The dump goes to a file and is read back a line at a time, split on line feeds only: N-Triples ends
+        every triple with one, while a literal may hold U+2028 or U+0085, which `str.splitlines` would also
+        split on (that cut a triple in two and failed the write).
+        """
         assert self._generation is not None
-        dump = self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._generation)
-        text = dump.decode() if isinstance(dump, bytes) else str(dump)
-        handle.writelines(line for line in text.splitlines(keepends=True) if line[1 : line.find(">")] not in subjects)
+        dump = scratch / "current.nt"
+        self._ox.dump(str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=self._generation)
+        with dump.open("rb") as lines:
+            handle.writelines(
+                line.decode("utf-8") for line in lines if line[1 : line.find(b">")].decode("utf-8") not in subjects
+            )
+        dump.unlink()
 
     def _upsert(self, batch: GraphBatch, payload: str) -> None:
         """A small upsert: one SPARQL update, which Oxigraph applies in a single transaction."""

@@ -185,3 +185,19 @@ def test_a_large_write_fed_to_the_bulk_loader_in_chunks_lands_whole(
     assert store.get([FRAMEWORK.id])[FRAMEWORK.id] == FRAMEWORK
     assert not list((tmp_path / "store").glob("aimsgraph-scratch-*"))  # the scratch files are gone
     store.close()
+
+
+def test_a_large_upsert_keeps_literals_that_hold_unicode_line_separators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large-write path copies the current content line by line; U+2028 in a literal is not a line end."""
+    from graph.stores import embedded
+
+    monkeypatch.setattr(embedded, "_LARGE_WRITE", 3)
+    store = EmbeddedStore.open(tmp_path / "store")
+    store.write(GraphBatch([article(1, title="one\u2028two"), article(2, title="keep\u2028me\x85too")]), replace=True)
+    store.write(GraphBatch([article(1, title="new"), article(3), article(4), article(5)]))
+    found = store.get([article(n).id for n in range(1, 6)])
+    assert found[article(2).id].props["title"] == "keep\u2028me\x85too" and found[article(1).id].props["title"] == "new"
+    assert len(found) == 5
+    store.close()
