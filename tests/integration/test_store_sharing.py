@@ -3,13 +3,16 @@ store directory stays bounded however many commands run."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from core.records import GraphBatch, Node
 from graph.stores.embedded import EmbeddedStore
-from tests.conftest import Cli, ProcessCli, tiny_catalog
+from tests.conftest import AIMSGRAPH, Cli, ProcessCli, tiny_catalog
 
 pytestmark = pytest.mark.integration
 
@@ -30,14 +33,21 @@ def test_a_load_writes_while_a_reader_holds_the_store_and_the_reader_then_sees_i
         reader.close()
 
 
-def test_reading_commands_do_not_take_the_write_lock(seeded_cli: Cli) -> None:
-    writer = EmbeddedStore.open(seeded_cli.store)  # this process holds the store for writing
+def test_a_running_read_command_does_not_hold_the_write_lock(seeded_cli: Cli, tmp_path: Path) -> None:
+    """A long read (a graph export checks the shapes for seconds) leaves the store free for a writer."""
+    env = {**os.environ, "AIMSGRAPH_STORE": str(seeded_cli.store)}
+    reader = subprocess.Popen(
+        [AIMSGRAPH, "export", "graph", "-o", str(tmp_path / "graph.ttl")], env=env, stderr=subprocess.PIPE
+    )
     try:
-        assert len(seeded_cli.json("frameworks")) == 5  # a read works beside it
+        time.sleep(1.0)  # started and opened, still exporting
+        assert reader.poll() is None, "the export finished too early to prove anything"
+        writer = EmbeddedStore.open(seeded_cli.store, wait=0)  # raises StoreBusyError if the reader held it
         writer.write(GraphBatch([Node(id="https://example.org/extra", labels=("Asset",), props={"name": "e"})]))
-        assert len(seeded_cli.json("frameworks")) == 5
-    finally:
         writer.close()
+    finally:
+        assert reader.wait(timeout=60) == 0
+    assert (tmp_path / "graph.ttl").stat().st_size > 0
 
 
 @pytest.mark.slow
