@@ -69,20 +69,31 @@ def test_an_unknown_scope_is_refused(bundled: Service) -> None:
         catalog.dates(catalog.provision("eu-ai-act", "Article 9"), scope="annex_ii")
 
 
-def test_a_timeline_naming_an_unknown_ref_or_act_is_refused_with_its_line(bundled: Service, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("rule", "problem"),
+    [
+        (
+            "{act: nosuch, basis: Art. 1, refs: ['Article 1'], scope: all, applies_from: 2026-01-01}",
+            "unknown act 'nosuch'",
+        ),
+        (
+            "{act: original, basis: Art. 1, refs: ['Article 999'], scope: all, applies_from: 2026-01-01}",
+            "unknown eu-ai-act ref 'Article 999'",
+        ),
+    ],
+    ids=["unknown-act", "unknown-ref"],
+)
+def test_a_timeline_naming_an_unknown_act_or_ref_is_refused_with_its_line(
+    bundled: Service, tmp_path: Path, rule: str, problem: str
+) -> None:
     bad = tmp_path / "timeline.yaml"
     bad.write_text(
-        "framework: eu-ai-act\n"
-        "acts:\n"
-        "  - {id: original, title: The law, status: in_force}\n"
-        "rules:\n"
-        "  - {act: original, basis: Art. 1, refs: ['Article 999'], scope: all, applies_from: 2026-01-01}\n"
-        "  - {act: nosuch, basis: Art. 1, refs: ['Article 1'], scope: all, applies_from: 2026-01-01}\n"
+        f"framework: eu-ai-act\nacts:\n  - {{id: original, title: The law, status: in_force}}\nrules:\n  - {rule}\n"
     )
     with pytest.raises(DataError) as caught:
         bundled.load([bad])
     found = [str(p) for p in caught.value.problems]
-    assert any(":6" in p and "unknown act 'nosuch'" in p for p in found)
+    assert any(":5" in p and problem in p for p in found)
 
 
 def test_the_cli_shows_the_amended_date_beside_the_original(seeded_cli: Cli) -> None:

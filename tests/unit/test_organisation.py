@@ -33,13 +33,12 @@ def test_the_credit_model_as_provider_gets_the_high_risk_duties_and_gdpr_22_and_
     assert reason.rule == "high-risk-provider-annex-iii" and reason.annex_iii == ("5(b)",)
 
 
-def test_a_fact_taken_on_through_uses_says_through_which_asset(bundled: Service) -> None:
-    found = bundled.answers().organisation.obligations("credit-system", as_of=TODAY)
-    controller = next(
-        o for o in found.obligations if o.provision.ref == "Article 5" and o.provision.framework == "gdpr"
-    )
-    facts = [f for r in controller.reasons for f in r.facts]
-    assert any("personal_data" in f for f in facts)
+def test_a_reason_names_the_rule_role_and_facts_that_met_it(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("credit-system", as_of=TODAY, frameworks=["gdpr"])
+    article_22 = next(o for o in found.obligations if o.provision.ref == "Article 22")
+    (reason,) = article_22.reasons
+    assert (reason.rule, reason.role) == ("automated-decisions", "controller")
+    assert reason.facts == ("personal_data", "automated_decisions")
 
 
 def test_the_chatbot_gets_the_transparency_duties_of_article_50(bundled: Service) -> None:
