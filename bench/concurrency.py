@@ -8,7 +8,6 @@ Run alone with `.venv/bin/python bench/concurrency.py [--quick]`; `bench/run.py`
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import socket
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import standalone
 
 AIMSGRAPH = shutil.which("aimsgraph", path=str(Path(sys.executable).parent)) or "aimsgraph"
 MIX = [
@@ -185,13 +185,5 @@ def report(results: dict[str, Any]) -> None:
             print(f"{name}: server RSS over hostile rounds (MB): {memory['rss_mb_per_round']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    results = run(parser.parse_args().quick)
-    report(results)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(standalone.main(__doc__, run, report))

@@ -13,7 +13,6 @@ Run alone with `.venv/bin/python bench/obligations.py [--quick]`; `bench/run.py`
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -23,6 +22,8 @@ import time
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import standalone
 
 from core.vocabulary import PROPAGATING_FACTS
 from graph.service import Service
@@ -200,13 +201,5 @@ def report(results: dict[str, Any]) -> None:
     print(f"flatness (largest / smallest, ours): {results['flatness']:.2f}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    results = run(parser.parse_args().quick)
-    report(results)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(standalone.main(__doc__, run, report))
