@@ -19,7 +19,7 @@ from loaders.inventory import Inventory
 from loaders.inventory_csv import AssetSheet
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
-from loaders.yaml_source import SourceDocument
+from loaders.yaml_source import PathKey, SourceDocument
 from ontology.namespaces import AGID, framework_iri, org_iri, provision_iri, role_iri
 from ontology.terms import RELATION_IRIS
 
@@ -141,6 +141,21 @@ class RefResolver:
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
         return f"unknown {framework_id} ref {ref!r}{hint}"
 
+    def check(self, doc: SourceDocument, path: PathKey, framework_id: str, ref: str) -> bool:
+        """True when the ref exists; otherwise the problem goes on `doc` at `path`, so every bad ref in a
+        file is reported in one pass rather than the first one stopping the load."""
+        why = self.problem(framework_id, ref)
+        if why:
+            doc.problems.append(doc.problem(path, why))
+        return why is None
+
+    def check_framework(self, doc: SourceDocument, framework_id: str) -> bool:
+        """True when the catalog a file builds on is loaded; otherwise the problem goes on `doc`."""
+        if not self.has_framework(framework_id):
+            message = f"unknown framework {framework_id!r}: load its catalog first"
+            doc.problems.append(doc.problem(("framework",), message))
+        return self.has_framework(framework_id)
+
 
 def mapping_iri(set_id: str, source_ref: str, target_ref: str) -> str:
     digest = hashlib.sha1(f"{source_ref}\x1f{target_ref}".encode()).hexdigest()[:16]
@@ -191,16 +206,14 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
     )
     ingest.mapping_set_ids.append(header.id)
     for index, entry in enumerate(parsed.mappings):
-        bad = False
-        for side, framework, ref in (
-            ("source", header.source_framework, entry.source),
-            ("target", header.target_framework, entry.target),
-        ):
-            why = refs.problem(framework, ref)
-            if why:
-                doc.problems.append(doc.problem(("mappings", index, side), why))
-                bad = True
-        if bad:
+        known = [  # a list, not a generator: both sides are checked and reported
+            refs.check(doc, ("mappings", index, side), framework, ref)
+            for side, framework, ref in (
+                ("source", header.source_framework, entry.source),
+                ("target", header.target_framework, entry.target),
+            )
+        ]
+        if not all(known):
             continue
         mapping_props: dict[str, Value] = {
             "strength": entry.strength,
@@ -228,9 +241,7 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
             doc.line_of(("mappings", index)),
         )
     for index, record in enumerate(parsed.no_counterpart):
-        why = refs.problem(header.source_framework, record.source)
-        if why:
-            doc.problems.append(doc.problem(("no_counterpart", index, "source"), why))
+        if not refs.check(doc, ("no_counterpart", index, "source"), header.source_framework, record.source):
             continue
         ingest.add(
             Node(
@@ -256,8 +267,7 @@ def act_iri(framework_id: str, act_id: str) -> str:
 def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: RefResolver) -> None:
     """Add a law's acts and date rules; every unknown ref becomes a problem on `doc` with its line."""
     fid = parsed.framework
-    if not refs.has_framework(fid):
-        doc.problems.append(doc.problem(("framework",), f"unknown framework {fid!r}: load its catalog first"))
+    if not refs.check_framework(doc, fid):
         return
     fw_iri = framework_iri(fid)
     for index, act in enumerate(parsed.acts):
@@ -282,10 +292,7 @@ def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: Re
     for index, rule in enumerate(parsed.rules):
         dated: list[str] = []
         for position, ref in enumerate(rule.refs):
-            why = refs.problem(fid, ref)
-            if why:
-                doc.problems.append(doc.problem(("rules", index, "refs", position), why))
-            else:
+            if refs.check(doc, ("rules", index, "refs", position), fid, ref):
                 dated.append(provision_iri(fid, ref))
         key = "\x1f".join([rule.act, rule.scope, rule.basis, str(rule.applies_from), *sorted(rule.refs)])
         props = {"basis": rule.basis, "scope": rule.scope, "applies_from": rule.applies_from}
@@ -361,9 +368,7 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
             doc.line_of(("assets", index)),
         )
     for index, control in enumerate(parsed.controls):
-        why = refs.problem(control.framework, control.ref)
-        if why:
-            doc.problems.append(doc.problem(("controls", index, "ref"), why))
+        if not refs.check(doc, ("controls", index, "ref"), control.framework, control.ref):
             continue
         control_props: dict[str, Value] = {"status": control.status}
         if control.justification:
@@ -379,9 +384,7 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
             doc.line_of(("controls", index)),
         )
     for index, item in enumerate(parsed.evidence):
-        why = refs.problem(item.proves.framework, item.proves.ref)
-        if why:
-            doc.problems.append(doc.problem(("evidence", index, "proves"), why))
+        if not refs.check(doc, ("evidence", index, "proves"), item.proves.framework, item.proves.ref):
             continue
         evidence_props: dict[str, Value] = {
             "identifier": item.id,
@@ -414,16 +417,12 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
 def add_rules(ingest: Ingest, parsed: RuleFile, doc: SourceDocument, refs: RefResolver) -> None:
     """Add a framework's applicability rules; every unknown ref becomes a problem with its line."""
     fid = parsed.framework
-    if not refs.has_framework(fid):
-        doc.problems.append(doc.problem(("framework",), f"unknown framework {fid!r}: load its catalog first"))
+    if not refs.check_framework(doc, fid):
         return
     for index, rule in enumerate(parsed.applicability):
         targets = []
         for position, ref in enumerate(rule.provisions):
-            why = refs.problem(fid, ref)
-            if why:
-                doc.problems.append(doc.problem(("applicability", index, "provisions", position), why))
-            else:
+            if refs.check(doc, ("applicability", index, "provisions", position), fid, ref):
                 targets.append(provision_iri(fid, ref))
         props: dict[str, Value] = {
             "identifier": rule.id,
