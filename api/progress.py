@@ -7,17 +7,20 @@ start and end, and the user should see it running in between.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich's progress is imported only when a command runs long enough to show it
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 class DelayedProgress:
     """Usable as the service's ProgressCallback; quick commands print nothing at all."""
 
-    def __init__(self, console: Console, delay: float = 1.0) -> None:
-        self._console = console
+    def __init__(self, console: Callable[[], Console], delay: float = 1.0) -> None:
+        self._console = console  # made only if the display shows: rich's console costs start-up time
         self._lock = threading.Lock()
         self._phases: dict[str, tuple[int, int]] = {}
         self._tasks: dict[str, TaskID] = {}
@@ -44,12 +47,14 @@ class DelayedProgress:
         with self._lock:
             if self._closed:
                 return
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
             self._progress = Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
                 TimeElapsedColumn(),
-                console=self._console,
+                console=self._console(),
                 transient=True,
             )
             self._progress.start()

@@ -80,7 +80,7 @@ class Floor:
                 provisions = set(rule.provisions)
                 if rule.kinds:
                     provisions |= {v.iri for v in snapshot.catalog.units(framework) if v.kind in rule.kinds}
-                self.rules.append((json.loads(rule.condition), provisions))
+                self.rules.append((rule.condition, provisions))
         self.facts: dict[str, set[str]] = {}
         for asset_id in sorted(self.assets, key=lambda i: int(i[1:])):  # generated ids: dependency order
             asset = self.assets[asset_id]
@@ -96,22 +96,22 @@ class Floor:
         facts = set(asset.facts) | self.facts[asset_id]
         found: set[str] = set()
         for when, provisions in self.rules:
-            if when.get("kinds") and asset.kind not in when["kinds"]:
+            if when.kinds and asset.kind not in when.kinds:
                 continue
-            if when.get("roles") and not set(when["roles"]) & set(asset.roles):
+            if when.roles and not set(when.roles) & set(asset.roles):
                 continue
-            if not set(when.get("facts", ())) <= facts:
+            if not set(when.facts) <= facts:
                 continue
-            if when.get("any_facts") and not set(when["any_facts"]) & facts:
+            if when.any_facts and not set(when.any_facts) & facts:
                 continue
-            if set(when.get("not_facts", ())) & facts:
+            if set(when.not_facts) & facts:
                 continue
-            points = when.get("annex_iii")
+            points = when.annex_iii
             if (points == "any" and not asset.annex_iii) or (points == "none" and asset.annex_iii):
                 continue
-            if isinstance(points, list) and not set(points) & set(asset.annex_iii):
+            if isinstance(points, tuple) and not set(points) & set(asset.annex_iii):
                 continue
-            if "in_scope" in when and asset.in_scope != when["in_scope"]:
+            if when.in_scope is not None and asset.in_scope != when.in_scope:
                 continue
             found |= provisions
         return found

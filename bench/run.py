@@ -11,6 +11,7 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * crosswalk --inferred for every ordered pair of frameworks, against SPARQL property paths (1–3 mapping
   hops either way) in plain rdflib, which find the pairs without judging their relation; a check that both
   find the same pairs rides along;
+* the command line as whole processes (`bench/cli.py`), against `python -c pass`;
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
   to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes).
 
@@ -29,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import cli
 import concurrency
 import obligations
 import pyoxigraph as ox
@@ -354,6 +356,7 @@ def main() -> int:
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     under_load = concurrency.run(args.quick)
     organisation = obligations.run(args.quick)
+    command_line = cli.run(args.quick)
     report(
         rows,
         {
@@ -364,10 +367,12 @@ def main() -> int:
             "triples": len(fx.triples),
             "concurrency": under_load,
             "obligations": organisation,
+            "cli": command_line,
         },
     )
     concurrency.report(under_load)
     obligations.report(organisation)
+    cli.report(command_line)
     return 0
 
 

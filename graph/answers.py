@@ -7,12 +7,17 @@ the crosswalks, the exports — share that snapshot, so an answer never mixes tw
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from graph.catalog_queries import CatalogQueries
 from graph.crosswalks import Crosswalks
-from graph.exports import Exports
 from graph.obligations import Obligations
 from graph.read_model import Snapshot
 from graph.store import Store
+
+if TYPE_CHECKING:
+    from graph.exports import Exports
 
 
 class Answers:
@@ -21,5 +26,12 @@ class Answers:
         self.snapshot = snapshot  # the indexes themselves, for benchmarks and tests that look inside
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
-        self.exports = Exports(store, snapshot, self.catalog)
         self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)
+        self._store = store
+
+    @cached_property
+    def exports(self) -> Exports:
+        """Built on first use: exports need the SHACL validator and the file models, which reads do not."""
+        from graph.exports import Exports
+
+        return Exports(self._store, self.snapshot, self.catalog)

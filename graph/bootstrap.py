@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from graph.service import ProgressCallback, Service, no_progress
 from graph.settings import Settings
+from graph.snapshot_cache import SnapshotCache
 from graph.store import Store, open_store
 
 
@@ -46,7 +47,7 @@ def bootstrap(
         if fill_empty and not store.capabilities.writable and store.is_empty():
             store.close()
             store = open_configured_store(settings, write=True, on_wait=on_wait)
-    service = Service(store, settings.input_limits())
+    service = Service(store, settings.input_limits(), SnapshotCache.beside(store))
     if fill_empty and store.capabilities.writable:
         service.ensure_bootstrapped(progress)
     return service

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -30,7 +30,7 @@ from graph.ingest import (
 )
 from graph.read_model import ReadModel, Snapshot
 from graph.store import Store
-from graph.views import LoadReport
+from graph.views import LoadReport, ProgressCallback, no_progress
 from loaders.applicability import RuleFile
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
@@ -89,14 +89,6 @@ def _add(ingest: Ingest, parsed: DataFile, doc: SourceDocument, refs: RefResolve
         add_inventory(ingest, parsed, doc, refs)
     else:
         add_mapping_set(ingest, parsed, doc, refs)
-
-
-ProgressCallback = Callable[[str, int, int], None]
-"""Called as (phase, done, total) while a long command runs."""
-
-
-def no_progress(phase: str, done: int, total: int) -> None:
-    return None
 
 
 @dataclass(slots=True)

@@ -19,7 +19,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cache
 
 from core.errors import NotFoundError, UsageError
 from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
@@ -43,15 +42,9 @@ from graph.views import (
     SoaRow,
     VerdictView,
 )
-from loaders.applicability import Condition
 from mappings.relations import Relation, covers
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
-
-
-@cache
-def _condition(text: str) -> Condition:
-    return Condition.model_validate_json(text)
 
 
 def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
@@ -152,7 +145,7 @@ class Obligations:
 
     # -- rules ---------------------------------------------------------------------------------------------
     def _match(self, rule: RuleView, asset: AssetView, facts: dict[str, list[str]]) -> ReasonView | None:
-        when = _condition(rule.condition)
+        when = rule.condition
         if when.kinds and asset.kind not in when.kinds:
             return None
         role = next((r for r in when.roles if r in asset.roles), None)
@@ -167,7 +160,7 @@ class Obligations:
             return None
         if when.annex_iii == "none" and points:
             return None
-        if isinstance(when.annex_iii, list):
+        if isinstance(when.annex_iii, tuple):
             wanted = {annex_iii_ref(p) for p in when.annex_iii}
             points = tuple(p for p in points if annex_iii_ref(p) in wanted)
             if not points:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
@@ -41,11 +42,23 @@ class Snapshot:
     rule_provisions: dict[str, list[ProvisionView]] = field(default_factory=dict)
 
 
-class ReadModel:
-    """Holds the newest snapshot and rebuilds it when the store's revision has moved."""
+class SnapshotKeeper(Protocol):
+    """Somewhere built snapshots outlive the process (`graph.snapshot_cache`)."""
 
-    def __init__(self, store: Store) -> None:
+    def load(self, revision: int) -> Snapshot | None: ...
+
+    def save(self, snapshot: Snapshot) -> None: ...
+
+
+class ReadModel:
+    """Holds the newest snapshot and rebuilds it when the store's revision has moved.
+
+    With a keeper, a snapshot built once is saved and later processes load it instead of rebuilding.
+    """
+
+    def __init__(self, store: Store, keeper: SnapshotKeeper | None = None) -> None:
         self._store = store
+        self._keeper = keeper
         self._current: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -57,18 +70,25 @@ class ReadModel:
         with self._lock:
             current = self._current
             if current is None or current.revision != revision:
-                catalog = CatalogIndex.build(self._store, revision)
-                frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
-                current = Snapshot(
-                    revision,
-                    catalog,
-                    MappingIndex.build(self._store, catalog),
-                    TimelineIndex.build(self._store, frameworks),
-                    OrganisationIndex.build(self._store),
-                    RulesIndex.build(self._store, frameworks),
-                )
+                current = self._keeper.load(revision) if self._keeper is not None else None
+                if current is None:
+                    current = self._build(revision)
+                    if self._keeper is not None:
+                        self._keeper.save(current)
                 self._current = current
         return current
+
+    def _build(self, revision: int) -> Snapshot:
+        catalog = CatalogIndex.build(self._store, revision)
+        frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
+        return Snapshot(
+            revision,
+            catalog,
+            MappingIndex.build(self._store, catalog),
+            TimelineIndex.build(self._store, frameworks),
+            OrganisationIndex.build(self._store),
+            RulesIndex.build(self._store, frameworks),
+        )
 
     def invalidate(self) -> None:
         self._current = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from core.records import Node
 from graph.store import Store
-from graph.views import RuleView
+from graph.views import ConditionView, RuleView
 
 
 def _text(node: Node, name: str) -> str | None:
@@ -20,6 +21,21 @@ def _kinds(value: object) -> tuple[str, ...]:
     return (str(value),) if value else ()
 
 
+def _condition(text: str) -> ConditionView:
+    """The stored JSON was written from a validated `Condition` (and only its non-default parts)."""
+    data = json.loads(text)
+    annex_iii = data.get("annex_iii")
+    return ConditionView(
+        kinds=tuple(data.get("kinds", ())),
+        roles=tuple(data.get("roles", ())),
+        facts=tuple(data.get("facts", ())),
+        any_facts=tuple(data.get("any_facts", ())),
+        not_facts=tuple(data.get("not_facts", ())),
+        annex_iii=tuple(annex_iii) if isinstance(annex_iii, list) else annex_iii,
+        in_scope=data.get("in_scope"),
+    )
+
+
 @dataclass(slots=True)
 class RulesIndex:
     by_framework: dict[str, list[RuleView]] = field(default_factory=dict)
@@ -31,7 +47,6 @@ class RulesIndex:
             framework = frameworks_by_iri.get(node.link("IN_FRAMEWORK") or "")
             if framework is None:
                 continue
-            kinds = node.prop("provision_kinds")
             index.by_framework.setdefault(framework, []).append(
                 RuleView(
                     iri=node.id,
@@ -39,10 +54,8 @@ class RulesIndex:
                     framework=framework,
                     reason=_text(node, "reason") or "",
                     provisions=node.links.get("RULE_FOR", ()),
-                    kinds=tuple(str(k) for k in kinds)
-                    if isinstance(kinds, tuple)
-                    else ((str(kinds),) if kinds else ()),
-                    condition=_text(node, "condition") or "{}",
+                    kinds=_kinds(node.prop("provision_kinds")),
+                    condition=_condition(_text(node, "condition") or "{}"),
                     addressee=_text(node, "addressee_role"),
                     voluntary=node.prop("voluntary") is True,
                 )

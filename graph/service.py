@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import Problem
 from graph.answers import Answers
 from graph.catalog_queries import SEARCH_LIMIT
-from graph.loading import Loader, ProgressCallback, no_progress
-from graph.read_model import ReadModel
+from graph.read_model import ReadModel, SnapshotKeeper
 from graph.store import Store
-from graph.views import LoadReport
-from loaders.inventory import inventory_schema
+from graph.views import LoadReport, ProgressCallback, no_progress
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
+
+if TYPE_CHECKING:
+    from graph.loading import Loader
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -34,6 +37,13 @@ __all__ = [
     "inventory_schema",
     "no_progress",
 ]
+
+
+def inventory_schema() -> dict[str, object]:
+    """The JSON Schema of the inventory format, generated from its pydantic models."""
+    from loaders.inventory import inventory_schema as schema
+
+    return schema()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +60,19 @@ class Health:
 class Service:
     """The one object every interface calls."""
 
-    def __init__(self, store: Store, limits: InputLimits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, store: Store, limits: InputLimits = DEFAULT_LIMITS, snapshots: SnapshotKeeper | None = None
+    ) -> None:
         self._store = store
-        self._read_model = ReadModel(store)
-        self._loader = Loader(store, self._read_model, limits)
+        self._limits = limits
+        self._read_model = ReadModel(store, snapshots)
+
+    @cached_property
+    def _loader(self) -> Loader:
+        """The write side, built on first use: a reading command never imports the file readers."""
+        from graph.loading import Loader
+
+        return Loader(self._store, self._read_model, self._limits)
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:

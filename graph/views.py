@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from core.pickling import pickled_by_fields
 
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as (phase, done, total) while a long command runs."""
+
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FrameworkView:
     id: str
@@ -23,6 +34,7 @@ class FrameworkView:
     provision_count: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ProvisionView:
     iri: str
@@ -48,6 +60,7 @@ class ProvisionView:
         return self.title or self.ref
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ActView:
     """A law as first published or an act amending it, with its legal status and where that was read."""
@@ -65,6 +78,7 @@ class ActView:
     uncertainty: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DateRuleView:
     act: ActView
@@ -82,6 +96,7 @@ class DateRuleView:
         return self.holds_from is not None and self.holds_from <= day
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DatesView:
     """When a provision applies, for a scope, as of a day; and what the law as first published said."""
@@ -99,6 +114,7 @@ class DatesView:
         return self.rule is not None and self.rule.act_rank > 0 and self.applies_from != self.original
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MappingView:
     """A mapping with both ends resolved to provisions; `target` is None for a no-counterpart record."""
@@ -121,6 +137,7 @@ class MappingView:
     harmonized: bool = False
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MappingSetView:
     id: str
@@ -139,6 +156,7 @@ class MappingSetView:
     no_counterpart_count: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class VerdictView:
     unit: ProvisionView
@@ -147,6 +165,7 @@ class VerdictView:
     rests_on_expired: bool = False  # with an organisation: every implemented source behind it has expired evidence
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CoverageView:
     have: str
@@ -161,12 +180,14 @@ class CoverageView:
         return [v for v in self.verdicts if v.status == status]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
     count: int
     best: str | None  # the most informative relation in the cell
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CrosswalkMatrix:
     rows: tuple[str, ...]
@@ -174,6 +195,7 @@ class CrosswalkMatrix:
     cells: tuple[tuple[MatrixCell, ...], ...]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LoadReport:
     files: tuple[str, ...]
@@ -205,6 +227,7 @@ def to_jsonable(view: Any) -> dict[str, Any]:
     return data
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class OrganisationView:
     id: str
@@ -214,6 +237,7 @@ class OrganisationView:
     scope: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AssetView:
     org: str
@@ -230,6 +254,7 @@ class AssetView:
     description: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ControlView:
     org: str
@@ -238,6 +263,7 @@ class ControlView:
     justification: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EvidenceView:
     org: str
@@ -252,6 +278,22 @@ class EvidenceView:
     title: str | None
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class ConditionView:
+    """A rule's condition as the engine reads it; the file format (and its validation) is
+    `loaders.applicability.Condition`, which the store holds as JSON."""
+
+    kinds: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    any_facts: tuple[str, ...] = ()
+    not_facts: tuple[str, ...] = ()
+    annex_iii: str | tuple[str, ...] | None = None  # "any", "none", or the points
+    in_scope: bool | None = None
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RuleView:
     iri: str
@@ -260,11 +302,12 @@ class RuleView:
     reason: str
     provisions: tuple[str, ...]  # IRIs named by ref
     kinds: tuple[str, ...]  # or every coverage unit of these kinds
-    condition: str  # JSON, as stored
+    condition: ConditionView
     addressee: str | None
     voluntary: bool
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ReasonView:
     """Why a provision applies: the rule, its reason, and the facts and role that met its condition."""
@@ -277,6 +320,7 @@ class ReasonView:
     annex_iii: tuple[str, ...]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EvidenceMatch:
     evidence: EvidenceView
@@ -284,6 +328,7 @@ class EvidenceMatch:
     through: str | None  # the mapping that lets evidence for another provision count, if any
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ObligationView:
     asset: AssetView
@@ -297,12 +342,14 @@ class ObligationView:
     organisation_wide: bool  # a management-system obligation, met once for the whole scope
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ExclusionView:
     provision: ProvisionView
     justification: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AssetObligations:
     asset: AssetView
@@ -311,6 +358,7 @@ class AssetObligations:
     as_of: dt.date
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class GapView:
     owner: str
@@ -322,6 +370,7 @@ class GapView:
     evidence: tuple[EvidenceMatch, ...]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SoaRow:
     control: ProvisionView

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from core.pickling import pickled_by_fields
 from mappings.relations import Relation, invert
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Provenance:
     mapping_set: str
@@ -17,6 +19,7 @@ class Provenance:
     authority: str | None = None  # the published crosswalk a pair was taken from, if any
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mapping:
     """A directed statement `source relation target` between two provision IRIs.

@@ -175,6 +175,13 @@ class EmbeddedStore:
     def location(self) -> Path | None:
         return self._path
 
+    def content_key(self, revision: int) -> str | None:
+        """The committed content at `revision`, named by its generation and revision (both change only in
+        the transaction that changes the content); None once the store has moved past it."""
+        if self._generation is None or self._revision != revision:
+            return None
+        return f"{self._generation.value}#{revision}"
+
     # -- following another process's commits ---------------------------------------------------------------
     def _marker(self) -> tuple[int, int] | None:
         """The writer's revision marker file, as (modification time, size): a stat, no store access."""

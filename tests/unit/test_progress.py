@@ -17,14 +17,14 @@ def console() -> tuple[Console, io.StringIO]:
 
 def test_a_quick_command_prints_nothing() -> None:
     term, buffer = console()
-    with DelayedProgress(term, delay=5) as progress:
+    with DelayedProgress(lambda: term, delay=5) as progress:
         progress("reading", 1, 2)
     assert buffer.getvalue() == ""
 
 
 def test_a_long_phase_is_shown_while_it_runs() -> None:
     term, buffer = console()
-    with DelayedProgress(term, delay=0.05) as progress:
+    with DelayedProgress(lambda: term, delay=0.05) as progress:
         progress("validating shapes", 0, 1)  # no further call until the phase ends
         time.sleep(0.4)
         assert "validating shapes" in buffer.getvalue()

@@ -1,0 +1,138 @@
+"""Snapshots kept on disk beside the embedded store, so a new process does not rebuild the indexes.
+
+Why: every CLI command is a new process, and building the read model from the store costs ~0.3 s on the
+bundled data and far more on a large organisation, while unpickling the same indexes costs a few
+milliseconds per thousand records. A snapshot is saved once per content and reused by every later process
+until the store changes.
+
+Why it is safe:
+- The key is the store's content key (its current generation and revision, both committed atomically with
+  the content) plus a digest of the code that defines the pickled classes, so a snapshot is never read
+  against other content or by other code.
+- Files are written to a temporary name and renamed into place, so a reader sees a whole file or none; a
+  file that cannot be read for any reason is ignored and rebuilt.
+- The files live inside the store directory: whoever can write them can already write the store itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from graph.read_model import Snapshot
+
+log = logging.getLogger(__name__)
+
+_SUFFIX = ".snapshot"
+_KEEP = 2  # the current content and the one before it, for a reader still on the old revision
+_CODE_PACKAGES = ("core", "graph", "mappings")  # the modules whose classes a snapshot holds
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the installed code that defines a snapshot's classes: a change invalidates old files."""
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    root = Path(__file__).resolve().parent.parent
+    for package in _CODE_PACKAGES:
+        for source in sorted((root / package).rglob("*.py")):
+            digest.update(source.relative_to(root).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@runtime_checkable
+class KeyedStore(Protocol):
+    """A store that lives in a directory and can name its committed content (the embedded store on disk)."""
+
+    @property
+    def location(self) -> Path | None: ...
+
+    def content_key(self, revision: int) -> str | None:
+        """A name unique to the content at `revision`, or None when the store is no longer at it."""
+        ...
+
+
+class SnapshotCache:
+    """Pickled snapshots in one directory, named by the content key they were built from."""
+
+    def __init__(self, store: KeyedStore, directory: Path) -> None:
+        self._store = store
+        self._directory = directory
+
+    @classmethod
+    def beside(cls, store: object) -> SnapshotCache | None:
+        """A cache in the store's own directory, for a store on disk that can name its content."""
+        if isinstance(store, KeyedStore) and store.location is not None:
+            return cls(store, store.location / "snapshots")
+        return None
+
+    def _path(self, revision: int) -> Path | None:
+        key = self._store.content_key(revision)
+        if key is None:
+            return None
+        name = hashlib.sha256(f"{key}|{code_digest()}".encode()).hexdigest()[:32]
+        return self._directory / f"{name}{_SUFFIX}"
+
+    def load(self, revision: int) -> Snapshot | None:
+        path = self._path(revision)
+        if path is None or not path.exists():
+            return None
+        collecting = gc.isenabled()
+        gc.disable()  # every object unpickled lives on: collection passes while they are made are wasted
+        try:
+            with path.open("rb") as handle:
+                snapshot = pickle.load(handle)
+        except Exception as error:  # any unreadable file is only a missed cache: rebuild
+            log.warning("ignoring unreadable snapshot %s: %s", path.name, error)
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        if not isinstance(snapshot, Snapshot) or snapshot.revision != revision:
+            return None
+        return snapshot
+
+    def save(self, snapshot: Snapshot) -> None:
+        path = self._path(snapshot.revision)
+        if path is None:
+            return
+        partial: Path | None = None
+        try:
+            self._directory.mkdir(exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self._directory, prefix=".partial-", delete=False) as handle:
+                partial = Path(handle.name)
+                pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(path)
+        except OSError as error:  # a read-only directory or a full disk: the answer is right without it
+            log.warning("could not keep the snapshot in %s: %s", self._directory, error)
+            if partial is not None:
+                partial.unlink(missing_ok=True)
+            return
+        self._prune(keep=path)
+
+    def _prune(self, keep: Path) -> None:
+        """Keep the newest few files; another process may prune at the same time, so a vanished file is fine."""
+        try:
+            files = sorted(self._directory.glob(f"*{_SUFFIX}"), key=_age)
+            for old in [f for f in files if f != keep][_KEEP - 1 :]:
+                old.unlink(missing_ok=True)
+            for partial in self._directory.glob(".partial-*"):  # left by a process killed mid-save
+                if _age(partial) > _age(keep) + 3600 * 10**9:
+                    partial.unlink(missing_ok=True)
+        except OSError as error:
+            log.debug("pruning snapshots: %s", error)
+
+
+def _age(path: Path) -> int:
+    """Nanoseconds since the file was written, relative to other files (newest first when sorted)."""
+    try:
+        return -path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
