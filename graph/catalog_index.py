@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from core.records import Node
 from core.vocabulary import LABEL_KINDS
+from graph.node_source import NodeSource
 from graph.refs import candidate_keys, ref_key
-from graph.store import Store
 from graph.views import FrameworkView, ProvisionView
 from ontology.namespaces import AGID, provision_iri
 
@@ -41,12 +41,12 @@ class CatalogIndex:
     by_key: dict[str, dict[str, ProvisionView]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, store: Store, revision: int) -> CatalogIndex:
+    def build(cls, source: NodeSource, revision: int) -> CatalogIndex:
         """The index of the store's content, which the caller read at `revision`."""
         index = cls(revision=revision)
-        framework_nodes = {node.id: node for node in store.nodes("Framework")}
+        framework_nodes = {node.id: node for node in source.nodes("Framework")}
         ids_by_framework_iri = {iri: str(node.prop("framework_id")) for iri, node in framework_nodes.items()}
-        provision_nodes = list(store.nodes("Provision"))
+        provision_nodes = list(source.nodes("Provision"))
         ref_by_iri = {node.id: str(node.prop("ref")) for node in provision_nodes}
         children: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for node in provision_nodes:

@@ -324,7 +324,7 @@ class Loader:
         progress("writing", 0, 1)
         self._store.write(batch, replace=replace)
         progress("writing", 1, 1)
-        self._read_model.invalidate()
+        self._read_model.after_write(batch, replace_all=replace, revision=self._store.revision)
         return self._report(ingest, files, self._store.revision, started, replaced=replace, dropped=dropped)
 
     @staticmethod

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.records import Node
 from graph.catalog_index import CatalogIndex
-from graph.store import Store
+from graph.node_source import NodeSource
 from graph.views import MappingSetView
 from mappings.inference import adjacency
 from mappings.model import Mapping, Provenance
@@ -39,10 +39,10 @@ class MappingIndex:
         return framework in self.absent_in.get(provision, ())
 
     @classmethod
-    def build(cls, store: Store, catalog: CatalogIndex) -> MappingIndex:
+    def build(cls, source: NodeSource, catalog: CatalogIndex) -> MappingIndex:
         index = cls(revision=catalog.revision)
         frameworks_by_iri = {f.iri: f.id for f in catalog.frameworks.values()}
-        set_nodes = {node.id: node for node in store.nodes("MappingSet")}
+        set_nodes = {node.id: node for node in source.nodes("MappingSet")}
         provenance: dict[str, Provenance] = {}
         for iri, node in set_nodes.items():
             created = node.prop("created")
@@ -54,17 +54,17 @@ class MappingIndex:
                 authority=_text(node, "source"),
             )
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for node in store.nodes("Mapping"):
+        for node in source.nodes("Mapping"):
             set_iri = node.link("IN_MAPPING_SET") or ""
             base = provenance.get(set_iri)
-            source, target, relation = node.link("SOURCE"), node.link("TARGET"), node.link("RELATION")
-            if base is None or source is None or target is None or relation not in RELATIONS_BY_IRI:
+            source_iri, target, relation = node.link("SOURCE"), node.link("TARGET"), node.link("RELATION")
+            if base is None or source_iri is None or target is None or relation not in RELATIONS_BY_IRI:
                 continue
             strength = node.prop("strength")
             rationale_type = _text(node, "rationale_type")
             mapping = Mapping(
                 id=node.id,
-                source=source,
+                source=source_iri,
                 target=target,
                 relation=RELATIONS_BY_IRI[relation],
                 strength=strength if isinstance(strength, int) else None,

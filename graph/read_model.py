@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from core.records import GraphBatch
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
-from graph.organisation_index import OrganisationIndex
+from graph.node_source import BatchSource, NodeSource, SortedById
+from graph.organisation_index import ORGANISATION_LABELS, OrganisationIndex
 from graph.rules_index import RulesIndex
 from graph.store import Store
 from graph.timeline_index import TimelineIndex
@@ -79,15 +81,65 @@ class ReadModel:
         return current
 
     def _build(self, revision: int) -> Snapshot:
-        catalog = CatalogIndex.build(self._store, revision)
+        return self._framework_part(SortedById(self._store), revision, OrganisationIndex.build(SortedById(self._store)))
+
+    @staticmethod
+    def _framework_part(source: NodeSource, revision: int, organisations: OrganisationIndex) -> Snapshot:
+        """The catalog, mapping, timeline and rule indexes from `source` (a few thousand nodes), around the
+        organisation index given."""
+        catalog = CatalogIndex.build(source, revision)
         frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
         return Snapshot(
             revision,
             catalog,
-            MappingIndex.build(self._store, catalog),
-            TimelineIndex.build(self._store, frameworks),
-            OrganisationIndex.build(self._store),
-            RulesIndex.build(self._store, frameworks),
+            MappingIndex.build(source, catalog),
+            TimelineIndex.build(source, frameworks),
+            organisations,
+            RulesIndex.build(source, frameworks),
+        )
+
+    def after_write(self, batch: GraphBatch, *, replace_all: bool, revision: int) -> None:
+        """The writer's own write committed at `revision`: make its snapshot from what it wrote.
+
+        Why: reading back what was just written is the slow part of a large write (100,000 assets: ~25 s
+        from disk). A replacing write is indexed straight from the batch; an upsert patches the organisation
+        index of the snapshot before it and rebuilds only the small framework indexes, and only if the batch
+        touched them. When the revision moved by more than this write (another writer on a shared
+        database), or a patch cannot be sure of its result, the next read builds afresh as before.
+        """
+        with self._lock:
+            before = self._current
+            if replace_all:
+                source = SortedById(BatchSource.of(batch))
+                fresh: Snapshot | None = self._framework_part(source, revision, OrganisationIndex.build(source))
+            elif before is not None and revision == before.revision + 1:
+                fresh = self._patched(before, batch, revision)
+            else:
+                fresh = None
+            self._current = fresh
+            if fresh is not None and self._keeper is not None:
+                self._keeper.save(fresh)
+
+    def _patched(self, before: Snapshot, batch: GraphBatch, revision: int) -> Snapshot | None:
+        organisations = before.organisations.patched(batch.nodes, batch.deletes)
+        if organisations is None:
+            return None
+        framework_ids = set(before.catalog.by_iri) | {f.iri for f in before.catalog.frameworks.values()}
+        framework_ids |= {m.id for m in before.mappings.mappings} | {s.iri for s in before.mappings.sets.values()}
+        framework_ids |= {iri for ids in before.timeline.node_ids.values() for iri in ids}
+        framework_ids |= {rule.iri for rules in before.rules.by_framework.values() for rule in rules}
+        touches_frameworks = any(not ORGANISATION_LABELS.intersection(n.labels) for n in batch.nodes) or any(
+            iri in framework_ids for iri in batch.deletes
+        )
+        if touches_frameworks:
+            return self._framework_part(SortedById(self._store), revision, organisations)
+        return Snapshot(
+            revision,
+            replace(before.catalog, revision=revision),
+            replace(before.mappings, revision=revision),
+            before.timeline,
+            organisations,
+            before.rules,
         )
 
     def invalidate(self) -> None:

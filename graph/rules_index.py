@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from core.records import Node
-from graph.store import Store
+from graph.node_source import NodeSource
 from graph.views import ConditionView, RuleView
 
 
@@ -41,9 +41,9 @@ class RulesIndex:
     by_framework: dict[str, list[RuleView]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, store: Store, frameworks_by_iri: dict[str, str]) -> RulesIndex:
+    def build(cls, source: NodeSource, frameworks_by_iri: dict[str, str]) -> RulesIndex:
         index = cls()
-        for node in sorted(store.nodes("ApplicabilityRule"), key=lambda n: n.id):
+        for node in sorted(source.nodes("ApplicabilityRule"), key=lambda n: n.id):
             framework = frameworks_by_iri.get(node.link("IN_FRAMEWORK") or "")
             if framework is None:
                 continue

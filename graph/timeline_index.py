@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.records import Node
-from graph.store import Store
+from graph.node_source import NodeSource
 from graph.views import ActView, DateRuleView
 
 
@@ -35,10 +35,10 @@ class TimelineIndex:
     act_order: dict[str, int] = field(default_factory=dict)  # act IRI → position in its timeline
 
     @classmethod
-    def build(cls, store: Store, frameworks_by_iri: dict[str, str]) -> TimelineIndex:
+    def build(cls, source: NodeSource, frameworks_by_iri: dict[str, str]) -> TimelineIndex:
         index = cls()
         ids: dict[str, list[str]] = defaultdict(list)
-        act_nodes = sorted(store.nodes("LegalAct"), key=lambda n: (_date(n, "in_force") or dt.date.max, n.id))
+        act_nodes = sorted(source.nodes("LegalAct"), key=lambda n: (_date(n, "in_force") or dt.date.max, n.id))
         for node in act_nodes:
             framework = frameworks_by_iri.get(node.link("IN_FRAMEWORK") or "", "")
             ids[framework].append(node.id)
@@ -56,7 +56,7 @@ class TimelineIndex:
                 uncertainty=_text(node, "uncertainty"),
             )
         index.act_order = {iri: position for position, iri in enumerate(index.acts)}
-        for node in store.nodes("DateRule"):
+        for node in source.nodes("DateRule"):
             act = index.acts.get(node.link("UNDER_ACT") or "")
             applies_from = _date(node, "applies_from")
             if act is None or applies_from is None:
