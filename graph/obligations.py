@@ -57,8 +57,10 @@ def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
     return "valid"
 
 
-def best_status(matches: Iterable[EvidenceMatch]) -> str:
-    return max((m.status for m in matches), key=_RANK.__getitem__, default="missing")
+def best_status(matches: Sequence[EvidenceMatch]) -> str:
+    if not matches:  # most obligations of a large organisation: no evidence at all
+        return "missing"
+    return max((m.status for m in matches), key=_RANK.__getitem__)
 
 
 class Obligations:
