@@ -115,7 +115,7 @@ class OrganisationIndex:
     # -- applying records ----------------------------------------------------------------------------------
     def _apply(self, changed: list[Node], removed: set[str]) -> None:
         """Remove the old versions of `changed` and `removed`, then index `changed` (sorted by id)."""
-        touched: set[str] = set()
+        touched: dict[str, set[str]] = defaultdict(set)  # organisation → the node IRIs (re)claimed in it
         re_added = {n.id for n in changed}
         dropped_assets = self._remove(removed | (re_added & self.records.keys()), re_added, touched)
         org_by_iri = {view.iri: view.id for view in self.organisations.values()}
@@ -178,18 +178,18 @@ class OrganisationIndex:
                 self._add_control(node, org_by_iri, touched)
             elif what == "evidence":
                 self._add_evidence(node, org_by_iri, asset_ids, touched)
-        self._reorder(touched)
+        self._reorder(touched, removed | re_added)
 
-    def _claim(self, node: Node, record: Record, touched: set[str]) -> None:
+    def _claim(self, node: Node, record: Record, touched: dict[str, set[str]]) -> None:
         """Record which view a node became; a key claimed twice makes later patches unsafe."""
         what, org, key = record
         if what == "asset" and (org, key) in self.assets:
             self.patchable = False
         self.records[node.id] = record
         self.digests[node.id] = record_digest(node)
-        touched.add(org)
+        touched[org].add(node.id)
 
-    def _add_control(self, node: Node, org_by_iri: dict[str, str], touched: set[str]) -> None:
+    def _add_control(self, node: Node, org_by_iri: dict[str, str], touched: dict[str, set[str]]) -> None:
         org_iri = node.link("IN_ORGANISATION") or ""
         org = org_by_iri.get(org_iri)
         provision = node.link("IMPLEMENTS")
@@ -207,7 +207,7 @@ class OrganisationIndex:
         )
 
     def _add_evidence(
-        self, node: Node, org_by_iri: dict[str, str], asset_ids: dict[str, str], touched: set[str]
+        self, node: Node, org_by_iri: dict[str, str], asset_ids: dict[str, str], touched: dict[str, set[str]]
     ) -> None:
         org_iri = node.link("IN_ORGANISATION") or ""
         org = org_by_iri.get(org_iri)
@@ -240,13 +240,13 @@ class OrganisationIndex:
         )
 
     # -- removing records ----------------------------------------------------------------------------------
-    def _remove(self, iris: set[str], re_added: set[str], touched: set[str]) -> dict[str, tuple[str, str]]:
+    def _remove(self, iris: set[str], re_added: set[str], touched: dict[str, set[str]]) -> dict[str, tuple[str, str]]:
         """Drop the views of these nodes; returns the removed assets (IRI → (org, asset id))."""
         dropped: dict[str, tuple[str, str]] = {}
         for iri in iris:
             what, org, key = self.records.pop(iri)
             self.digests.pop(iri, None)
-            touched.add(org)
+            touched.setdefault(org, set())
             if what == "organisation":
                 if iri not in re_added:
                     raise _UnsafePatchError  # its records may stay in the store without it: a fresh build decides
@@ -286,17 +286,13 @@ class OrganisationIndex:
                 kept.append(replace(item, assets=tuple(sorted(iri_of.get((org, a), a) for a in item.assets))))
             self.evidence[org] = kept
 
-    def _reorder(self, touched: set[str]) -> None:
-        """Evidence by id and node ids sorted, for the organisations this change touched."""
-        if not touched:
-            return
-        owned: dict[str, list[str]] = defaultdict(list)
-        for iri, (_, org, _) in self.records.items():
-            if org in touched:
-                owned[org].append(iri)
-        for org in touched:
-            if owned.get(org):
-                self.node_ids[org] = sorted(owned[org])
+    def _reorder(self, touched: dict[str, set[str]], dropped: set[str]) -> None:
+        """Node ids and evidence sorted again for the organisations this change touched: the kept ids are
+        already in order, so sorting them with the few new ones is close to linear."""
+        for org, claimed in touched.items():
+            ids = sorted([iri for iri in self.node_ids.get(org, ()) if iri not in dropped] + list(claimed))
+            if ids:
+                self.node_ids[org] = ids
             else:
                 self.node_ids.pop(org, None)
             items = sorted(self.evidence.get(org, ()), key=lambda e: e.id)

@@ -51,6 +51,10 @@ class SnapshotKeeper(Protocol):
 
     def save(self, snapshot: Snapshot) -> None: ...
 
+    def flush(self) -> None:
+        """Wait for saves still under way (before the process ends)."""
+        ...
+
 
 class ReadModel:
     """Holds the newest snapshot and rebuilds it when the store's revision has moved.
@@ -142,5 +146,6 @@ class ReadModel:
             before.rules,
         )
 
-    def invalidate(self) -> None:
-        self._current = None
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.flush()

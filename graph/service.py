@@ -124,4 +124,5 @@ class Service:
         return self._store.capabilities.writable
 
     def close(self) -> None:
+        self._read_model.close()  # snapshots still being kept for the next process
         self._store.close()

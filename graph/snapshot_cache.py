@@ -22,6 +22,8 @@ import logging
 import pickle
 import sys
 import tempfile
+import threading
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -65,6 +67,10 @@ class SnapshotCache:
     def __init__(self, store: KeyedStore, directory: Path) -> None:
         self._store = store
         self._directory = directory
+        self._changed = threading.Condition()
+        self._pending: tuple[Path, Snapshot] | None = None
+        self._writing = False
+        self._worker: threading.Thread | None = None
 
     @classmethod
     def beside(cls, store: object) -> SnapshotCache | None:
@@ -100,9 +106,43 @@ class SnapshotCache:
         return snapshot
 
     def save(self, snapshot: Snapshot) -> None:
-        path = self._path(snapshot.revision)
+        """Keep the snapshot, in the background: pickling 100,000 assets takes seconds, which a write (or a
+        request that waited for it) should not. Only the newest pending snapshot is written; `flush` waits."""
+        path = self._path(snapshot.revision)  # named now, while the store is at this revision
         if path is None:
             return
+        bare = replace(snapshot, inferred={}, taken_in={}, dates={}, evidence={}, candidates={}, rule_provisions={})
+        with self._changed:
+            self._pending = (path, bare)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._write_pending, name="snapshot-cache", daemon=True)
+                self._worker.start()
+            self._changed.notify_all()
+
+    def flush(self) -> None:
+        """Wait until every snapshot handed to `save` is on disk (or has failed)."""
+        with self._changed:
+            while self._pending is not None or self._writing:
+                self._changed.wait()
+
+    def _write_pending(self) -> None:
+        while True:
+            with self._changed:
+                if self._pending is None:
+                    self._worker = None
+                    self._changed.notify_all()
+                    return
+                path, snapshot = self._pending
+                self._pending = None
+                self._writing = True
+            try:
+                self._write(path, snapshot)
+            finally:
+                with self._changed:
+                    self._writing = False
+                    self._changed.notify_all()
+
+    def _write(self, path: Path, snapshot: Snapshot) -> None:
         partial: Path | None = None
         try:
             self._directory.mkdir(exist_ok=True)
@@ -110,7 +150,7 @@ class SnapshotCache:
                 partial = Path(handle.name)
                 pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
             partial.replace(path)
-        except OSError as error:  # a read-only directory or a full disk: the answer is right without it
+        except Exception as error:  # a read-only directory, a full disk: the answers are right without it
             log.warning("could not keep the snapshot in %s: %s", self._directory, error)
             if partial is not None:
                 partial.unlink(missing_ok=True)
