@@ -23,8 +23,8 @@ from core.vocabulary import LABEL_ASSET_KINDS
 from graph.node_source import NodeSource
 from graph.views import AssetView, ControlView, EvidenceView, OrganisationView
 
-ORGANISATION_LABELS = frozenset({"Organisation", "Asset", "ImplementedControl", "Evidence"})
-"""The labels of an organisation's records: a write touching none of them leaves this index as it is."""
+ORGANISATION_LABELS = ("Organisation", "Asset", "ImplementedControl", "Evidence")
+"""The labels of an organisation's records, the only nodes this index reads."""
 
 Record = tuple[str, str, str]  # (what, organisation, key): what is organisation | asset | control | evidence
 
@@ -80,7 +80,7 @@ class OrganisationIndex:
     @classmethod
     def build(cls, source: NodeSource) -> OrganisationIndex:
         nodes: dict[str, Node] = {}
-        for label in ("Organisation", "Asset", "ImplementedControl", "Evidence"):
+        for label in ORGANISATION_LABELS:
             for node in source.nodes(label):
                 nodes[node.id] = node
         index = cls()

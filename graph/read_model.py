@@ -17,12 +17,18 @@ from core.records import GraphBatch
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
 from graph.node_source import BatchSource, NodeSource, SortedById
-from graph.organisation_index import ORGANISATION_LABELS, OrganisationIndex
+from graph.organisation_index import OrganisationIndex
 from graph.rules_index import RulesIndex
 from graph.store import Store
 from graph.timeline_index import TimelineIndex
 from graph.views import DatesView, EvidenceView, ProvisionView
 from mappings.model import Mapping
+
+FRAMEWORK_LABELS = frozenset(
+    {"Framework", "Provision", "MappingSet", "Mapping", "LegalAct", "DateRule", "ApplicabilityRule"}
+)
+"""What the catalog, mapping, timeline and rule indexes read: a write with none of these (an organisation's
+records, an audit entry) leaves them as they are."""
 
 
 @dataclass(slots=True)
@@ -132,9 +138,9 @@ class ReadModel:
         framework_ids |= {m.id for m in before.mappings.mappings} | {s.iri for s in before.mappings.sets.values()}
         framework_ids |= {iri for ids in before.timeline.node_ids.values() for iri in ids}
         framework_ids |= {rule.iri for rules in before.rules.by_framework.values() for rule in rules}
-        touches_frameworks = any(not ORGANISATION_LABELS.intersection(n.labels) for n in batch.nodes) or any(
-            iri in framework_ids for iri in batch.deletes
-        )
+        touches_frameworks = any(
+            FRAMEWORK_LABELS.intersection(n.labels) or n.id in framework_ids for n in batch.nodes
+        ) or any(iri in framework_ids for iri in batch.deletes)
         if touches_frameworks:
             return self._framework_part(SortedById(self._store), revision, organisations)
         return Snapshot(

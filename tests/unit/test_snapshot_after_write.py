@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from core.records import GraphBatch, Node
 from graph.read_model import ReadModel, Snapshot
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
@@ -111,3 +112,16 @@ def test_a_change_to_framework_content_rebuilds_those_indexes_and_keeps_the_orga
     after = service.answers().snapshot
     assert after.organisations is before  # untouched: shared, not copied
     assert "extra" in after.catalog.frameworks
+
+
+def test_a_write_of_records_no_index_reads_shares_every_index(service: Service) -> None:
+    """Audit entries and keys (issue 9) are written beside the content: the next snapshot reuses the indexes."""
+    before = service.answers().snapshot
+    store = service._store
+    batch = GraphBatch([Node(id="https://example.org/audit/1", labels=("AuditEntry",), props={"note": "x"})])
+    store.write(batch)
+    service._read_model.after_write(batch, replace_all=False, revision=store.revision)
+    after = service.answers().snapshot
+    assert after.revision == before.revision + 1
+    assert after.organisations is before.organisations and after.rules is before.rules
+    assert after.mappings.mappings is before.mappings.mappings and after.catalog.by_iri is before.catalog.by_iri
