@@ -859,6 +859,11 @@ def serve(
     )
 
 
+from api import neo4j_commands  # noqa: E402 - registers `neo4j sync` and `report`, which use the helpers above
+
+neo4j_commands.register(app)
+
+
 def main() -> None:
     """Console-script entry point."""
     command: Callable[[], Any] = app

@@ -39,6 +39,7 @@ from neo4j import exceptions as neo4j_errors
 
 from core.errors import StoreUnavailableError
 from core.records import GraphBatch, Node, Scalar, Value
+from graph.failpoints import failpoint
 from graph.store import Capabilities
 from graph.stores.cypher_dialect import Dialect, detect
 from ontology.rdf import UnknownTermError
@@ -282,6 +283,19 @@ class _Plan:
     replace: bool
 
 
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    """What one write did, for the sync's report."""
+
+    revision: int
+    created: int
+    updated: int
+    removed: int
+    unchanged: int
+    links: int
+    derived: dict[str, int]
+
+
 @dataclass(slots=True)
 class _Diff:
     """How a write changes the stored graph (see `Neo4jStore._diff`)."""
@@ -402,11 +416,43 @@ class Neo4jStore:
 
         Every record is checked before the transaction opens, so a bad one changes nothing.
         """
+        self._commit(batch, replace=replace, derived={}, progress=progress)
+
+    def sync(
+        self, batch: GraphBatch, derived: dict[str, list[dict[str, Any]]], progress: ProgressCallback = _no_progress
+    ) -> WriteStats:
+        """Make the batch the whole content and replace the derived relationships of each kind in `derived`
+        (see `DERIVED`), all in one transaction: a sync is atomic, and one killed midway left nothing."""
+        unknown = set(derived) - set(DERIVED)
+        if unknown:
+            raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
+        return self._commit(batch, replace=True, derived=derived, progress=progress)
+
+    def _commit(
+        self,
+        batch: GraphBatch,
+        *,
+        replace: bool,
+        derived: dict[str, list[dict[str, Any]]],
+        progress: ProgressCallback,
+    ) -> WriteStats:
         rows: dict[str, _Row] = {}
         for node in batch:
             rows[node.id] = _encode(node)
         plan = _Plan(rows, set() if replace else set(batch.deletes), replace)
-        self._write(lambda tx: self._apply(tx, plan, progress))
+
+        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
+            stats = self._apply(tx, plan, progress)
+            for kind, items in sorted(derived.items()):
+                tx.run(_DROP_DERIVED[kind]).consume()
+                for start in range(0, len(items), self.dialect.batch_rows):
+                    tx.run(DERIVED[kind], rows=items[start : start + self.dialect.batch_rows]).consume()
+                    progress(f"writing {kind}", min(start + self.dialect.batch_rows, len(items)), len(items))
+                stats.derived[kind] = len(items)
+            failpoint("neo4j:before-commit")
+            return stats
+
+        return self._write(work)
 
     def _diff(self, tx: neo4j.ManagedTransaction, plan: _Plan) -> _Diff:
         """Compare the plan with what the database holds (ids, content hashes, labels), inside the write's
@@ -430,7 +476,7 @@ class Neo4jStore:
             removed=sorted(key for key in doomed if PLACEHOLDER_LABEL not in existing[key][1]),
         )
 
-    def _apply(self, tx: neo4j.ManagedTransaction, plan: _Plan, progress: ProgressCallback) -> int:
+    def _apply(self, tx: neo4j.ManagedTransaction, plan: _Plan, progress: ProgressCallback) -> WriteStats:
         """The whole write inside one transaction (the driver may run it again on a transient error).
 
         A node whose labels change is deleted and created again with its incoming relationships: labels are
@@ -480,16 +526,25 @@ class Neo4jStore:
         ends |= {r["source"] for r in carried} | {r["target"] for r in carried}
         present = (diff.existing - set(gone)) | {row.id for row in created}
         run(_NEW_PLACEHOLDERS, "ids", sorted(ends - present))
-        self._link(run, written, carried, progress)
+        failpoint("neo4j:nodes-written")
+        links = self._link(run, written, carried, progress)
         # 6. Derived crosswalk edges, then placeholders nothing links to any more.
         run(_CREATE_MAPS_TO, "rows", [row.maps_to for row in written if row.maps_to is not None])
         tx.run(_SWEEP_PLACEHOLDERS, types=LINK_TYPES).consume()
-        return int(record["revision"])
+        return WriteStats(
+            revision=int(record["revision"]),
+            created=len(diff.fresh),
+            updated=len(diff.kept) + len(diff.relabelled),
+            removed=len(diff.removed),
+            unchanged=len(plan.rows) - len(diff.fresh) - len(diff.kept) - len(diff.relabelled),
+            links=links,
+            derived={"MAPS_TO": sum(1 for row in written if row.maps_to is not None)},
+        )
 
     @staticmethod
     def _link(
         run: Callable[..., None], written: list[_Row], carried: list[dict[str, Any]], progress: ProgressCallback
-    ) -> None:
+    ) -> int:
         """The written nodes' links, by type, and the relationships carried over from recreated nodes."""
         pairs: dict[str, list[list[str]]] = defaultdict(list)
         for row in written:
@@ -506,6 +561,7 @@ class Neo4jStore:
             by_type[relationship["type"]].append(relationship)
         for kind, relationships in sorted(by_type.items()):
             run(_recreate(kind), "rows", relationships)
+        return total
 
     # -- reads ---------------------------------------------------------------------------------------------
     def _records(self, statement: str, **params: Any) -> list[Node]:
@@ -569,23 +625,6 @@ class Neo4jStore:
             return [{key: _plain(r[key]) for key in keys} for r in result]
 
         return self._read(read)
-
-    def replace_derived(
-        self, kind: str, rows: Sequence[dict[str, Any]], progress: ProgressCallback = _no_progress
-    ) -> None:
-        """Replace every derived relationship of one kind (see `DERIVED`) with `rows`, in one transaction that
-        also raises the revision. The sync writes the engine's answers this way; records never see them."""
-        statement = DERIVED[kind]
-
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(_BUMP).consume()
-            tx.run(_DROP_DERIVED[kind]).consume()
-            size = self.dialect.batch_rows
-            for start in range(0, len(rows), size):
-                tx.run(statement, rows=list(rows[start : start + size])).consume()
-                progress(f"writing {kind}", min(start + size, len(rows)), len(rows))
-
-        self._write(work)
 
     def close(self) -> None:
         self._driver.close()
