@@ -292,8 +292,8 @@ def convert(name: str, kind: str, raw: str) -> Any:
         if kind == "date":
             return dt.date.fromisoformat(raw)
     except ValueError:
-        example = {"int": "30", "float": "0.5", "bool": "true", "date": "2026-12-31"}[kind]
-        raise UsageError(f"parameter {name} must be a {kind} (e.g. {name}={example}), not {raw!r}") from None
+        expected = {"int": "an integer", "float": "a number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"}
+        raise UsageError(f"parameter {name} must be {expected[kind]}, not {raw!r}") from None
     return raw
 
 

@@ -128,6 +128,15 @@ _ALL_LINKS = (
 _ANY_NODE = f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.id AS id LIMIT 1"
 
 
+def _derived_hash(kind: str) -> str:
+    """The content hash of the derived edges of one kind, kept on the meta node (`kind` is a key of DERIVED)."""
+    return f"MATCH (m:{META_LABEL} {{key: 'store'}}) RETURN m.derived_{kind} AS hash"
+
+
+def _set_derived_hash(kind: str) -> str:
+    return f"MATCH (m:{META_LABEL} {{key: 'store'}}) SET m.derived_{kind} = $hash"
+
+
 def _label(name: str) -> str:
     """A label or relationship type, backtick-quoted; only plain identifiers are accepted."""
     if not _LABEL.match(name):
@@ -444,11 +453,16 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
             stats = self._apply(tx, plan, progress)
             for kind, items in sorted(derived.items()):
+                stats.derived[kind] = len(items)
+                digest = hashlib.blake2b(repr(items).encode(), digest_size=16).hexdigest()
+                stored = tx.run(_derived_hash(kind)).single()
+                if stored is not None and stored["hash"] == digest:
+                    continue  # the same derived edges as the last sync: nothing to rewrite
                 tx.run(_DROP_DERIVED[kind]).consume()
                 for start in range(0, len(items), self.dialect.batch_rows):
                     tx.run(DERIVED[kind], rows=items[start : start + self.dialect.batch_rows]).consume()
                     progress(f"writing {kind}", min(start + self.dialect.batch_rows, len(items)), len(items))
-                stats.derived[kind] = len(items)
+                tx.run(_set_derived_hash(kind), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
 

@@ -116,16 +116,25 @@ class ArcadeDB:
 
 
 def start_arcadedb(
-    root: Path, *, database: str = DEFAULT_DATABASE, timeout: float = 90.0, heap: str = "1g"
+    root: Path,
+    *,
+    database: str = DEFAULT_DATABASE,
+    timeout: float = 90.0,
+    heap: str = "1g",
+    password: str | None = None,
 ) -> ArcadeDB:
-    """Start a server rooted at `root` (a fresh directory) and wait until Bolt accepts a connection."""
+    """Start a server rooted at `root` and wait until Bolt accepts a connection.
+
+    A fresh `root` gets a new root password; restarting over an existing `root` (its databases survive) must
+    pass the password it was created with.
+    """
     home = package_dir()
     java = home / "jre" / "bin" / "java"
     if not java.exists():
         raise ArcadeDBUnavailableError(f"no Java runtime in the arcadedb-embedded wheel at {java}")
     root.mkdir(parents=True, exist_ok=True)
     bolt_port, http_port = free_port(), free_port()
-    password = secrets.token_hex(12)
+    password = password or secrets.token_hex(12)
     command = [
         str(java),
         f"-Xmx{heap}",

@@ -8,12 +8,17 @@ except in CI (`AIMSGRAPH_REQUIRE_ARCADEDB=1`), where that is a failure.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
+from core.records import Node
+from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
 from tests.support.arcadedb import ArcadeDB, ArcadeDBUnavailableError, start_arcadedb
 
@@ -64,3 +69,40 @@ def store_env(server: ArcadeDB, database: str) -> dict[str, str]:
         "AIMSGRAPH_NEO4J_PASSWORD": server.password,
         "AIMSGRAPH_NEO4J_DATABASE": database,
     }
+
+
+@pytest.fixture(scope="session")
+def bundled_records() -> list[Node]:
+    """Every record of the bundled data (with the demo organisation), as the embedded store holds them."""
+    store = EmbeddedStore.open(None)
+    service = Service(store)
+    service.load(include_bundled=True, replace=True)
+    records = list(store.all_nodes())
+    service.close()
+    return records
+
+
+DEMO_DAY = dt.date(2026, 11, 29)  # the day loaders/demo/EXPECTED.md is written for
+
+
+@dataclass(frozen=True)
+class DemoDatabase:
+    """A database on the session's server holding the bundled data and the demo organisation, synced once."""
+
+    server: ArcadeDB
+    database: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        return store_env(self.server, self.database)
+
+    def open(self) -> Neo4jStore:
+        return open_neo4j(self.server, self.database)
+
+
+@pytest.fixture(scope="session")
+def neo4j_demo(arcadedb: ArcadeDB, bundled: Service) -> DemoDatabase:
+    """Read-only by convention: tests that write use a database of their own."""
+    name = arcadedb.create_database(f"demo{os.getpid()}")
+    bundled.sync_to_neo4j(arcadedb.uri, user=arcadedb.user, password=arcadedb.password, database=name, as_of=DEMO_DAY)
+    return DemoDatabase(arcadedb, name)
