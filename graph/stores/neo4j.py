@@ -350,7 +350,7 @@ class Neo4jStore:
         secret = password
         try:
             driver = neo4j.GraphDatabase.driver(
-                clean, auth=(user, password), connection_timeout=timeout, max_transaction_retry_time=30.0
+                clean, auth=(user, password), connection_timeout=timeout, max_transaction_retry_time=15.0
             )
         except (ValueError, neo4j_errors.ConfigurationError) as error:
             raise StoreUnavailableError(f"cannot use the Neo4j URI {clean}: {error}") from None

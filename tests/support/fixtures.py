@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,3 +107,17 @@ def neo4j_demo(arcadedb: ArcadeDB, bundled: Service) -> DemoDatabase:
     name = arcadedb.create_database(f"demo{os.getpid()}")
     bundled.sync_to_neo4j(arcadedb.uri, user=arcadedb.user, password=arcadedb.password, database=name, as_of=DEMO_DAY)
     return DemoDatabase(arcadedb, name)
+
+
+def graph_dump(store: Neo4jStore) -> tuple[list[str], list[str]]:
+    """Everything in the database but the revision, as sorted lines: for comparing two syncs."""
+    nodes = store.query(
+        "MATCH (n) WHERE NOT n:AimsgraphMeta RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+    edges = store.query("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
+    for node in nodes:
+        node["labels"] = sorted(node["labels"])
+    return (
+        sorted(json.dumps(n, sort_keys=True, default=str) for n in nodes),
+        sorted(json.dumps(e, sort_keys=True, default=str) for e in edges),
+    )
