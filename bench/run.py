@@ -12,7 +12,8 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   hops either way) in plain rdflib, which find the pairs without judging their relation; a check that both
   find the same pairs rides along;
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
-  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes).
+  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
+* the Neo4j store and sync on an ArcadeDB server started for the run (bench/neo4j_bench.py).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import concurrency
+import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
@@ -354,6 +356,7 @@ def main() -> int:
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     under_load = concurrency.run(args.quick)
     organisation = obligations.run(args.quick)
+    neo4j_store = neo4j_bench.run(args.quick)
     report(
         rows,
         {
@@ -364,10 +367,12 @@ def main() -> int:
             "triples": len(fx.triples),
             "concurrency": under_load,
             "obligations": organisation,
+            "neo4j": neo4j_store,
         },
     )
     concurrency.report(under_load)
     obligations.report(organisation)
+    neo4j_bench.report(neo4j_store)
     return 0
 
 
