@@ -8,6 +8,7 @@ host and port only. Registered on the main app by `api.cli` (`register`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -19,7 +20,10 @@ from api.progress import DelayedProgress
 from core.errors import AimsgraphError
 from graph.bootstrap import bootstrap
 from graph.service import Service
-from graph.settings import Settings
+from graph.settings import Settings, is_store_uri
+
+# The driver logs each retried transaction as a warning; a command's user gets one line when it finally fails.
+logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 neo4j_app = typer.Typer(help="Work with a Neo4j database: sync the graph into it.", no_args_is_help=True)
 
@@ -58,6 +62,7 @@ def sync(
     as_json: base.JsonOption = False,
 ) -> None:
     """Copy the embedded store into a Neo4j database in one transaction: idempotent, removes what is gone."""
+    _require_uri(uri)
     with base._service() as service:
         try:
             with DelayedProgress(base.err) as progress:
@@ -140,15 +145,19 @@ def _cell(value: Any) -> str:
 
 def _open_uri(uri: str, user: str | None, password: str | None, database: str | None) -> Service:
     """A service over the Neo4j database at `uri` (never filled from the bundled data)."""
+    _require_uri(uri)
     settings = Settings(store=uri, neo4j_user=user, neo4j_password=password, neo4j_database=database)
-    if settings.store_uri is None:
-        base._error("--uri takes a Neo4j server's bolt:// or neo4j:// URI")
-        raise typer.Exit(1)
     try:
         return bootstrap(settings, fill_empty=False)
     except AimsgraphError as error:
         base._error(str(error))
         raise typer.Exit(1) from None
+
+
+def _require_uri(uri: str) -> None:
+    if not is_store_uri(uri):
+        base._error("--uri takes a Neo4j server's bolt:// or neo4j:// URI")
+        raise typer.Exit(1)
 
 
 def _list(as_json: bool) -> None:

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from core.errors import StoreUnavailableError
+from core.errors import StoreUnavailableError, UsageError
 from core.records import GraphBatch, Node, Scalar, Value
 from graph.failpoints import failpoint
 from graph.store import Capabilities
@@ -343,7 +343,7 @@ class Neo4jStore:
         """
         parts = urlsplit(uri)
         if parts.scheme not in URI_SCHEMES:
-            raise ValueError(f"not a Bolt URI: {redacted(uri)} (expected one of {', '.join(URI_SCHEMES)})")
+            raise UsageError(f"not a Bolt URI: {redacted(uri)} (expected one of {', '.join(URI_SCHEMES)})")
         user = user or parts.username or "neo4j"
         password = password if password is not None else (parts.password or "")
         clean = redacted(uri)
@@ -355,9 +355,13 @@ class Neo4jStore:
         except (ValueError, neo4j_errors.ConfigurationError) as error:
             raise StoreUnavailableError(f"cannot use the Neo4j URI {clean}: {error}") from None
         store = cls(driver, uri=clean, database=database, dialect=detect(""), secret=secret)
-        with store._guard("connect to"):
-            store.dialect = detect(driver.get_server_info().agent)
-            store.ensure_schema()  # also proves the database exists and the user may use it
+        try:
+            with store._guard("connect to"):
+                store.dialect = detect(driver.get_server_info().agent)
+                store.ensure_schema()  # also proves the database exists and the user may use it
+        except BaseException:
+            driver.close()
+            raise
         return store
 
     @contextmanager
@@ -366,7 +370,6 @@ class Neo4jStore:
         try:
             yield
         except neo4j_errors.AuthError:
-            self._driver.close()
             raise StoreUnavailableError(
                 f"the Neo4j server at {self._uri} refused the credentials (check AIMSGRAPH_NEO4J_USER and "
                 "AIMSGRAPH_NEO4J_PASSWORD, or --user and --password)"

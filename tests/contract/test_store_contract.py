@@ -173,6 +173,12 @@ def test_the_neo4j_driver_is_not_imported_for_the_embedded_store() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_the_cli_does_not_load_the_neo4j_driver_until_a_command_needs_it() -> None:
+    code = "import api.cli, sys; print('neo4j' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_a_large_write_fed_to_the_bulk_loader_in_chunks_lands_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

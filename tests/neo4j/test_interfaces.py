@@ -136,6 +136,15 @@ def test_wrong_credentials_are_one_line_that_never_shows_the_password(
     assert open_neo4j(arcadedb, neo4j_database).is_empty()  # nothing was written
 
 
+def test_a_missing_database_or_a_uri_that_is_not_bolt_is_one_line(arcadedb: ArcadeDB, seeded_cli: Cli) -> None:
+    login = {"AIMSGRAPH_NEO4J_USER": arcadedb.user, "AIMSGRAPH_NEO4J_PASSWORD": arcadedb.password}
+    missing = seeded_cli.run("neo4j", "sync", "--uri", arcadedb.uri, "--database", "nosuchdb", env=login)
+    assert "has no usable database 'nosuchdb'" in one_line_error(missing)
+    for args in (["neo4j", "sync"], ["report", "gaps-by-owner"]):
+        wrong = seeded_cli.run(*args, "--uri", f"http://127.0.0.1:{arcadedb.http_port}", env=login)
+        assert "--uri takes a Neo4j server's bolt:// or neo4j:// URI" in one_line_error(wrong)
+
+
 def test_the_store_raises_its_own_error_for_a_server_that_is_not_there() -> None:
     with pytest.raises(StoreUnavailableError, match=r"could not connect to the Neo4j server at bolt://127\.0\.0\.1:"):
         Neo4jStore.open(f"bolt://127.0.0.1:{free_port()}", user="neo4j", password="secret-pw", timeout=2)
