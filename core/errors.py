@@ -84,3 +84,9 @@ class StoreUnavailableError(AimsgraphError):
     """
 
     code = "STORE_UNAVAILABLE"
+
+
+class StoreQueryError(AimsgraphError):
+    """A store server refused a statement (a report's Cypher it cannot run, a write it rejects)."""
+
+    code = "STORE_QUERY"

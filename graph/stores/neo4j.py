@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from core.errors import StoreUnavailableError, UsageError
+from core.errors import StoreQueryError, StoreUnavailableError, UsageError
 from core.records import GraphBatch, Node, Scalar, Value
 from graph.failpoints import failpoint
 from graph.store import Capabilities
@@ -378,12 +378,14 @@ class Neo4jStore:
             raise StoreUnavailableError(
                 f"could not {doing} the Neo4j server at {self._uri}: {self._scrub(error)}"
             ) from None
-        except neo4j_errors.ClientError as error:
-            if error.code and "Database" in error.code:
+        except neo4j_errors.Neo4jError as error:
+            if error.code and ".Database." in error.code:
                 raise StoreUnavailableError(
                     f"the Neo4j server at {self._uri} has no usable database {self._database!r}: {self._scrub(error)}"
                 ) from None
-            raise
+            raise StoreQueryError(
+                f"the Neo4j server at {self._uri} refused the statement ({error.code}): {self._scrub(error)}"
+            ) from None
 
     def _scrub(self, error: BaseException) -> str:
         text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]

@@ -226,6 +226,13 @@ def test_a_read_only_report_file_runs(analyst: Cli, neo4j_demo: DemoDatabase, tm
     assert [r["id"] for r in rows] == ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf"]
 
 
+def test_a_report_the_server_cannot_run_is_one_line(analyst: Cli, neo4j_demo: DemoDatabase, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.cypher"
+    broken.write_text("// Which frameworks are there?\nMATCH (f:Framework RETURN f\n")
+    result = analyst.run("report", str(broken), "--uri", neo4j_demo.server.uri)
+    assert "refused the statement" in one_line_error(result)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

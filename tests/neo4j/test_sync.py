@@ -26,7 +26,7 @@ def credentials(server: ArcadeDB) -> dict[str, str]:
     return {"AIMSGRAPH_NEO4J_USER": server.user, "AIMSGRAPH_NEO4J_PASSWORD": server.password}
 
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # each sync of the bundled data takes seconds
 
 OLD = Node("https://example.org/old", ("Framework",), {"framework_id": "old"})
 
@@ -116,7 +116,6 @@ def sync_args(server: ArcadeDB, database: str) -> list[str]:
     return ["neo4j", "sync", "--uri", server.uri, "--database", database]
 
 
-@pytest.mark.slow
 def test_a_sync_killed_before_it_commits_changes_nothing_and_a_rerun_ends_as_a_clean_sync(
     arcadedb: ArcadeDB, neo4j_database: str, seeded_store: Path
 ) -> None:
@@ -139,7 +138,6 @@ def test_a_sync_killed_before_it_commits_changes_nothing_and_a_rerun_ends_as_a_c
     target.close()
 
 
-@pytest.mark.slow
 def test_a_server_that_dies_mid_sync_fails_it_in_one_line_and_a_rerun_after_restart_ends_as_a_clean_sync(
     tmp_path: Path, seeded_store: Path
 ) -> None:
