@@ -118,9 +118,11 @@ def sync(
     progress("reading the store", 0, 1)
     batch = GraphBatch(list(source.all_nodes()))
     progress("reading the store", 1, 1)
-    derived = {"inferred_mappings": inferred_edges(answers)}
-    if obligations:
-        derived["obligations"] = obligation_edges(answers, day, progress)
+    derived = {
+        "inferred_mappings": inferred_edges(answers),
+        # without obligations, none: the database then holds what a clean sync without them would
+        "obligations": obligation_edges(answers, day, progress) if obligations else [],
+    }
     stats = target.sync(batch, derived, progress)
     return SyncReport(
         target=target.location,

@@ -457,6 +457,11 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
             stats = self._apply(tx, plan, progress)
+            if not derived:
+                # A plain write may remove nodes and with them derived edges: the next sync rewrites them all
+                # rather than trust a hash that no longer describes the database.
+                for kind in DERIVED:
+                    tx.run(_set_derived_hash(kind), hash=None).consume()
             for kind, items in sorted(derived.items()):
                 stats.derived[kind] = len(items)
                 digest = hashlib.blake2b(repr(items).encode(), digest_size=16).hexdigest()

@@ -108,6 +108,11 @@ def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
     assert synced.query(f"MATCH (n {{id: '{asset}'}}) RETURN labels(n) AS labels") == [
         {"labels": ["Placeholder", "Record"]}
     ]
+    # a write straight into the database between syncs (it takes an asset's SUBJECT_TO edges with it) is
+    # undone by the next sync, derived edges included
+    synced.write(GraphBatch([], deletes=["https://w3id.org/aimsgraph/id/org/northwind/asset/credit-system"]))
+    sync(service, arcadedb, neo4j_database)
+    assert graph_dump(synced) == graph_dump(fresh)
     synced.close()
     fresh.close()
 
