@@ -1,6 +1,7 @@
 // Which assets does a provision apply to, and why? By default GDPR Article 22 (automated individual
 // decision-making): the assets the engine found subject to the provision or any of its parts at the last
-// sync, with the reasons and the evidence status.
+// sync, with the reasons and the evidence status. An organisation-wide obligation (a management-system
+// clause or control) shows once, on the organisation.
 // Rows: asset, kind, owner, the provision (or part) that applies, addressee, evidence status, reasons.
 // param: framework string = "gdpr"  the framework id
 // param: ref string = "Article 22"  the provision ref; its paragraphs and points count too

@@ -53,11 +53,20 @@ def test_the_demo_sync_holds_every_record_and_the_engines_obligations(
     store = neo4j_demo.open()
     assert sorted(store.all_nodes(), key=lambda n: n.id) == sorted(bundled_records, key=lambda n: n.id)
     answers = bundled.answers()
-    expected = sum(
-        len(answers.organisation.obligations(a.id, as_of=DEMO_DAY).obligations) for a in answers.organisation.assets()
+    found = [
+        o
+        for a in answers.organisation.assets()
+        for o in answers.organisation.obligations(a.id, as_of=DEMO_DAY).obligations
+    ]
+    own = sum(1 for o in found if not o.organisation_wide)
+    shared = {o.provision.iri for o in found if o.organisation_wide}  # once, from the organisation
+    [count] = store.query("MATCH (a:Asset)-[o:SUBJECT_TO]->(:Provision) WHERE NOT a:Organisation RETURN count(o) AS n")
+    assert count["n"] == own > 100
+    [org] = store.query(
+        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(:Provision) "
+        "RETURN count(o) AS n, collect(DISTINCT o.organisation_wide) AS wide"
     )
-    [count] = store.query("MATCH (:Asset)-[o:SUBJECT_TO]->(:Provision) RETURN count(o) AS n")
-    assert count["n"] == expected > 1000
+    assert org == {"n": len(shared), "wide": [True]}
     [credit] = store.query(
         "MATCH (:Asset {identifier: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 22'}) "
         "WHERE o.framework = 'gdpr' "
