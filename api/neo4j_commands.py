@@ -105,24 +105,24 @@ def report(
         return
     if name is None:
         base._error("name a report, or pass --list")
-        raise typer.Exit(1)
+        raise typer.Exit(2)
     try:
         chosen, params = Service.prepare_report(name, param or [])
     except AimsgraphError as error:
         base._error(str(error))
         raise typer.Exit(1) from None
-    if uri is not None:
-        service = _open_uri(uri, user, password, database)
-        try:
-            result = service.run_report(chosen, params)
-        except AimsgraphError as error:
-            base._error(str(error))
-            raise typer.Exit(1) from None
-        finally:
-            service.close()
-    else:
-        with base._service(fill_empty=False) as service:
-            result = service.run_report(chosen, params)
+    target = uri or base._settings().store_uri  # --uri, else the --store / $AIMSGRAPH_STORE if it is Neo4j
+    if target is None:
+        base._error("reports run on a Neo4j store: pass --uri bolt://… (or --store bolt://…)")
+        raise typer.Exit(1)
+    service = _open_uri(target, user, password, database)
+    try:
+        result = service.run_report(chosen, params)
+    except AimsgraphError as error:
+        base._error(str(error))
+        raise typer.Exit(1) from None
+    finally:
+        service.close()
     rows = [_jsonable(row) for row in result.rows]
     if as_json:
         base._print_json(rows)

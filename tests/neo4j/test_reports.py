@@ -250,6 +250,11 @@ def test_bad_report_requests_fail_in_one_line(
     assert message in one_line_error(analyst.run("report", *args, "--uri", neo4j_demo.server.uri))
 
 
+def test_a_report_runs_on_the_configured_neo4j_store_without_uri(analyst: Cli, neo4j_demo: DemoDatabase) -> None:
+    result = analyst.run("report", "excluded-controls", "--json", env={"AIMSGRAPH_STORE": neo4j_demo.server.uri})
+    assert result.returncode == 0 and '"control": "A.7.12"' in result.stdout
+
+
 def test_a_report_needs_a_neo4j_store(cli: Cli) -> None:
     result = cli.run("report", "gaps-by-owner")
     assert "reports run on a Neo4j store" in one_line_error(result)
