@@ -97,15 +97,18 @@ _SWEEP_PLACEHOLDERS = (
     "WITH p, count(r) AS incoming WHERE incoming = 0 DETACH DELETE p"
 )
 # Derived relationships the sync computes with the engine (docs/neo4j.md): inferred crosswalk edges and the
-# obligations of each asset. Each row: {source, target, props}; both ends must exist as records.
+# obligations of each asset. The sync hands rows {source, target, props} (both ends must exist as records);
+# they are written grouped by source.
 DERIVED = {
     "inferred_mappings": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
-        "CREATE (s)-[r:MAPS_TO]->(t) SET r = row.props, r.inferred = true, r.derived = true"
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
+        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
+        "CREATE (s)-[r:MAPS_TO]->(t) SET r = edge.props, r.inferred = true, r.derived = true"
     ),
     "obligations": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
-        "CREATE (s)-[r:SUBJECT_TO]->(t) SET r = row.props, r.derived = true"
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
+        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
+        "CREATE (s)-[r:SUBJECT_TO]->(t) SET r = edge.props, r.derived = true"
     ),
 }
 _DROP_DERIVED = {
@@ -163,9 +166,11 @@ def _recreate(kind: str) -> str:
 
 
 def _create_links(link: str) -> str:
+    """Links grouped by their source: one lookup per source node, not per link (measured: 20 USES per asset
+    wrote about twice as fast)."""
     return (
-        f"UNWIND $pairs AS pair MATCH (s:{BASE_LABEL} {{id: pair[0]}}) MATCH (t:{BASE_LABEL} {{id: pair[1]}}) "
-        f"CREATE (s)-[:{_label(link)}]->(t)"
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
+        f"UNWIND row.targets AS target MATCH (t:{BASE_LABEL} {{id: target}}) CREATE (s)-[:{_label(link)}]->(t)"
     )
 
 
@@ -268,6 +273,20 @@ def _decode(node_id: str, labels: Iterable[str], props: dict[str, Any], links: I
         props=values,
         links={name: tuple(targets) for name, targets in grouped.items()},
     )
+
+
+def _weighted_chunks(rows: Iterable[_T], weight: Callable[[_T], int], size: int = 1000) -> Iterator[list[_T]]:
+    """Rows in chunks of about `size` by weight (the relationships a row stands for), for grouped UNWINDs."""
+    chunk: list[_T] = []
+    load = 0
+    for row in rows:
+        chunk.append(row)
+        load += weight(row)
+        if load >= size:
+            yield chunk
+            chunk, load = [], 0
+    if chunk:
+        yield chunk
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
@@ -469,9 +488,15 @@ class Neo4jStore:
                 if stored is not None and stored["hash"] == digest:
                     continue  # the same derived edges as the last sync: nothing to rewrite
                 tx.run(_DROP_DERIVED[kind]).consume()
-                for start in range(0, len(items), self.dialect.batch_rows):
-                    tx.run(DERIVED[kind], rows=items[start : start + self.dialect.batch_rows]).consume()
-                    progress(f"writing {kind}", min(start + self.dialect.batch_rows, len(items)), len(items))
+                by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                for item in items:
+                    by_source[item["source"]].append({"target": item["target"], "props": item["props"]})
+                rows = [{"source": source, "edges": edges} for source, edges in by_source.items()]
+                done = 0
+                for chunk in _weighted_chunks(rows, lambda r: len(r["edges"])):
+                    tx.run(DERIVED[kind], rows=chunk).consume()
+                    done += sum(len(r["edges"]) for r in chunk)
+                    progress(f"writing {kind}", done, len(items))
                 tx.run(_set_derived_hash(kind), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
@@ -570,16 +595,17 @@ class Neo4jStore:
         run: Callable[..., None], written: list[_Row], carried: list[dict[str, Any]], progress: ProgressCallback
     ) -> int:
         """The written nodes' links, by type, and the relationships carried over from recreated nodes."""
-        pairs: dict[str, list[list[str]]] = defaultdict(list)
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in written:
             for link, values in row.links.items():
-                pairs[link].extend([row.id, t] for t in values)
-        total = sum(len(p) for p in pairs.values())
+                grouped[link].append({"source": row.id, "targets": list(values)})
+        total = sum(len(r["targets"]) for rows in grouped.values() for r in rows)
         done = 0
-        for link, items in sorted(pairs.items()):
-            run(_create_links(link), "pairs", items)
-            done += len(items)
-            progress("writing links", done, total)
+        for link, rows in sorted(grouped.items()):
+            for chunk in _weighted_chunks(rows, lambda r: len(r["targets"])):
+                run(_create_links(link), "rows", chunk)
+                done += sum(len(r["targets"]) for r in chunk)
+                progress("writing links", done, total)
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for relationship in carried:
             by_type[relationship["type"]].append(relationship)
