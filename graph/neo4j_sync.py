@@ -101,8 +101,7 @@ def obligation_edges(answers: Answers, as_of: dt.date, progress: ProgressCallbac
                 )
                 merged = row["props"]
                 merged["assets"] += 1
-                for key in ("reasons", "rules"):
-                    merged[key] = sorted(set(merged[key]) | set(props[key]))
+                merged["rules"] = sorted(set(merged["rules"]) | set(props["rules"]))
             if done % 100 == 0 or done == len(assets):
                 progress(f"working out obligations ({org.id})", done, len(assets))
         rows.extend(shared[key] for key in sorted(shared))
@@ -113,14 +112,12 @@ def _obligation_props(obligation: ObligationView, as_of: dt.date) -> dict[str, A
     provision = obligation.provision
     props: dict[str, Any] = {
         "framework": provision.framework,
-        "ref": provision.ref,
         "addressee": obligation.addressee,
         "status": obligation.status,
         "voluntary": obligation.voluntary,
         "organisation_wide": obligation.organisation_wide,
         "in_force": obligation.dates.in_force,
-        "reasons": [reason.reason for reason in obligation.reasons],
-        "rules": [reason.rule for reason in obligation.reasons],
+        "rules": sorted({reason.rule for reason in obligation.reasons}),  # the reasons: ApplicabilityRule nodes
         "evidence": [match.evidence.id for match in obligation.evidence],
         "as_of": as_of,
     }
