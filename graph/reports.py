@@ -39,7 +39,7 @@ WRITE_KEYWORDS = frozenset(
     {
         "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "TRANSACTIONS",
         "PERIODIC", "GRANT", "DENY", "REVOKE", "ALTER", "RENAME", "START", "STOP", "TERMINATE", "USE",
-        "IMPORT", "INSERT", "FINISH", "SHOW",
+        "IMPORT", "INSERT", "SHOW",
     }
 )  # fmt: skip
 # Namespaced functions a report may call: the temporal constructors and helpers, which only compute values.
@@ -189,13 +189,8 @@ def check_read_only(cypher: str) -> None:
             continue
         if before is not None and before.kind == "punct" and before.text in ".:":
             continue  # a property key, label or relationship type
-        if (
-            after is not None
-            and after.kind == "punct"
-            and after.text == ":"
-            and before is not None
-            and before.text in "{,"
-        ):
+        map_key = before is not None and before.kind == "punct" and before.text in ("{", ",")
+        if map_key and after is not None and after.kind == "punct" and after.text == ":":
             continue  # a map key
         word = token.text.upper()
         if word in WRITE_KEYWORDS:

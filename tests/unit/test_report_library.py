@@ -45,6 +45,8 @@ def test_the_library_holds_at_least_twelve_reports_each_with_a_question_and_type
         "MATCH (n) WHERE n.note = 'ends here' SET n.x = 1",
         "MATCH (n) RETURN n // trailing\nCREATE (m)",
         "USE system SHOW USERS",
+        "MATCH (n) WITH n, $ SET n.x = 1",  # an empty parameter name is not a map's opening brace
+        "INSERT (n:X)",  # GQL's CREATE
         "MATCH (n:`Provision`) WITH n SET n.`weird name` = 1",
     ],
 )
