@@ -1,5 +1,5 @@
 """The Neo4j store: the graph in a Neo4j 5 database (or any Bolt server the dialect module knows), through the
-official driver.
+official driver. The statements live in `neo4j_cypher`, the records ⇄ rows mapping in `neo4j_rows`.
 
 The model is the one DESIGN.md promises analysts (docs/neo4j.md has the details):
 - every record is a node labelled `Record` plus its own labels (`Provision:Article`, `Asset:AISystem`, …),
@@ -24,13 +24,11 @@ only what changed, so a repeated sync costs a read of the ids, not a rewrite of 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -38,241 +36,21 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from core.errors import StoreQueryError, StoreUnavailableError, UsageError
-from core.records import GraphBatch, Node, Scalar, Value
+from core.records import GraphBatch, Node
 from graph.failpoints import failpoint
 from graph.store import Capabilities
+from graph.stores import neo4j_cypher as cypher
+from graph.stores import neo4j_rows as encoding
 from graph.stores.cypher_dialect import Dialect, detect
 from ontology.rdf import UnknownTermError
-from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME, RELATIONS_BY_IRI
+from ontology.terms import LINK_BY_NAME
 
-BASE_LABEL = "Record"
-PLACEHOLDER_LABEL = "Placeholder"
-META_LABEL = "AimsgraphMeta"
-RESERVED_LABELS = frozenset({BASE_LABEL, PLACEHOLDER_LABEL, META_LABEL})
-LINK_TYPES = sorted(LINK_BY_NAME)
-HASH_PROPERTY = "_hash"
-URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _T = TypeVar("_T")
 ProgressCallback = Callable[[str, int, int], None]
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
     return None
-
-
-# -- Cypher (every statement the store runs) ------------------------------------------------------------------
-_BUMP = (
-    f"MERGE (m:{META_LABEL} {{key: 'store'}}) ON CREATE SET m.revision = 0 "
-    "SET m.revision = m.revision + 1 RETURN m.revision AS revision"
-)
-_REVISION = f"MATCH (m:{META_LABEL} {{key: 'store'}}) RETURN m.revision AS revision"
-_ALL_IDS = f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
-_SOME_IDS = (
-    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) "
-    f"RETURN n.id AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
-)
-_DROP_MAPS_TO = (
-    f"UNWIND $ids AS id MATCH (m:{BASE_LABEL} {{id: id}})-[:SOURCE]->(:{BASE_LABEL})-[r:MAPS_TO]->() "
-    "WHERE r.mapping = id DELETE r"
-)
-_DROP_LINKS = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}})-[r]->() WHERE type(r) IN $types DELETE r"
-_INCOMING = (
-    f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[r]->(n:{BASE_LABEL} {{id: id}}) "
-    "RETURN s.id AS source, id AS target, type(r) AS type, properties(r) AS props"
-)
-_OUTGOING_DERIVED = (
-    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}})-[r]->(t:{BASE_LABEL}) WHERE NOT type(r) IN $types "
-    "RETURN id AS source, t.id AS target, type(r) AS type, properties(r) AS props"
-)
-_DELETE = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) DETACH DELETE n"
-_SET_PROPS = f"UNWIND $rows AS row MATCH (n:{BASE_LABEL} {{id: row.id}}) SET n = row.props"
-_NEW_PLACEHOLDERS = f"UNWIND $ids AS id CREATE (n:{BASE_LABEL}:{PLACEHOLDER_LABEL} {{id: id}})"
-_CREATE_MAPS_TO = (
-    f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
-    "CREATE (s)-[r:MAPS_TO]->(t) SET r = row.props"
-)
-_SWEEP_PLACEHOLDERS = (
-    f"MATCH (p:{BASE_LABEL}:{PLACEHOLDER_LABEL}) OPTIONAL MATCH ()-[r]->(p) WHERE type(r) IN $types "
-    "WITH p, count(r) AS incoming WHERE incoming = 0 DETACH DELETE p"
-)
-# Derived relationships the sync computes with the engine (docs/neo4j.md): inferred crosswalk edges and the
-# obligations of each asset. The sync hands rows {source, target, props} (both ends must exist as records);
-# they are written grouped by source.
-DERIVED = {
-    "inferred_mappings": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
-        "CREATE (s)-[r:MAPS_TO]->(t) SET r = edge.props, r.inferred = true, r.derived = true"
-    ),
-    "obligations": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
-        "CREATE (s)-[r:SUBJECT_TO]->(t) SET r = edge.props, r.derived = true"
-    ),
-}
-_DROP_DERIVED = {
-    "inferred_mappings": "MATCH ()-[r:MAPS_TO]->() WHERE r.derived = true DELETE r",
-    "obligations": "MATCH ()-[r:SUBJECT_TO]->() DELETE r",
-}
-_READ_TAIL = (
-    "OPTIONAL MATCH (n)-[r]->(t) WHERE type(r) IN $types "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, collect([type(r), t.id]) AS links"
-)
-_GET = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) WHERE NOT n:{PLACEHOLDER_LABEL} " + _READ_TAIL
-_ALL_NODES = (
-    f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
-)
-_ALL_LINKS = (
-    f"MATCH (n:{BASE_LABEL})-[r]->(t:{BASE_LABEL}) WHERE type(r) IN $types "
-    "RETURN n.id AS id, type(r) AS type, t.id AS target"
-)
-_ANY_NODE = f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.id AS id LIMIT 1"
-
-
-def _derived_hash(kind: str) -> str:
-    """The content hash of the derived edges of one kind, kept on the meta node (`kind` is a key of DERIVED)."""
-    return f"MATCH (m:{META_LABEL} {{key: 'store'}}) RETURN m.derived_{kind} AS hash"
-
-
-def _set_derived_hash(kind: str) -> str:
-    return f"MATCH (m:{META_LABEL} {{key: 'store'}}) SET m.derived_{kind} = $hash"
-
-
-def _label(name: str) -> str:
-    """A label or relationship type, backtick-quoted; only plain identifiers are accepted."""
-    if not _LABEL.match(name):
-        raise ValueError(f"{name!r} is not a usable label or relationship type")
-    return f"`{name}`"
-
-
-def _nodes_with_label(label: str) -> str:
-    return f"MATCH (n:{BASE_LABEL}:{_label(label)}) WHERE NOT n:{PLACEHOLDER_LABEL} " + _READ_TAIL
-
-
-def _create_nodes(labels: Sequence[str]) -> str:
-    return (
-        f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}{''.join(':' + _label(x) for x in labels)} {{id: row.id}}) "
-        "SET n += row.props"
-    )
-
-
-def _recreate(kind: str) -> str:
-    return (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
-        f"CREATE (s)-[r:{_label(kind)}]->(t) SET r = row.props"
-    )
-
-
-def _create_links(link: str) -> str:
-    """Links grouped by their source: one lookup per source node, not per link (measured: 20 USES per asset
-    wrote about twice as fast)."""
-    return (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.targets AS target MATCH (t:{BASE_LABEL} {{id: target}}) CREATE (s)-[:{_label(link)}]->(t)"
-    )
-
-
-def _referrers(link: str) -> str:
-    return (
-        f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[:{_label(link)}]->(:{BASE_LABEL} {{id: id}}) "
-        f"WHERE NOT s:{PLACEHOLDER_LABEL} RETURN id, s.id AS referrer"
-    )
-
-
-# -- records ⇄ rows -----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One record as the store writes it."""
-
-    id: str
-    labels: tuple[str, ...]
-    props: dict[str, Any]  # with `id` and `_hash`
-    links: dict[str, tuple[str, ...]]
-    maps_to: dict[str, Any] | None = field(default=None)
-
-    @property
-    def hash(self) -> str:
-        value: str = self.props[HASH_PROPERTY]
-        return value
-
-
-def _to_cypher(value: Value) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _encode(node: Node) -> _Row:
-    """Check a record against the term table (as the embedded store does) and turn it into a row."""
-    for label in node.labels:
-        if label in RESERVED_LABELS:
-            raise ValueError(f"label {label!r} of {node.id} is reserved by the Neo4j store")
-        _label(label)
-    props: dict[str, Any] = {}
-    for name, value in node.props.items():
-        if name not in PROPERTY_BY_NAME:
-            raise UnknownTermError(f"property {name!r} of {node.id} has no term in ontology/terms.py")
-        if value == ():
-            continue  # no values: the embedded store stores nothing either
-        props[name] = _to_cypher(value)
-    for name in node.links:
-        if name not in LINK_BY_NAME:
-            raise UnknownTermError(f"link {name!r} of {node.id} has no term in ontology/terms.py")
-    digest = hashlib.blake2b(
-        repr((node.labels, sorted(node.props.items()), sorted(node.links.items()))).encode(), digest_size=16
-    )
-    props["id"] = node.id
-    props[HASH_PROPERTY] = digest.hexdigest()
-    return _Row(node.id, node.labels, props, dict(node.links), _maps_to(node))
-
-
-def _maps_to(node: Node) -> dict[str, Any] | None:
-    """The derived crosswalk relationship of a reified mapping between two provisions, or None."""
-    if "Mapping" not in node.labels:
-        return None
-    source, target, relation_iri = node.link("SOURCE"), node.link("TARGET"), node.link("RELATION")
-    relation = RELATIONS_BY_IRI.get(relation_iri or "")
-    if source is None or target is None or relation is None or relation.value == "no_relationship":
-        return None  # a "no counterpart" record points at a framework, not a provision
-    props: dict[str, Any] = {"mapping": node.id, "relation": relation.value, "inferred": False}
-    for name in ("strength", "rationale", "rationale_type", "review_status", "from_authority"):
-        if name in node.props:
-            props[name] = node.props[name]
-    mapping_set = node.link("IN_MAPPING_SET")
-    if mapping_set:
-        props["mapping_set"] = mapping_set
-    return {"source": source, "target": target, "props": props}
-
-
-def _python(value: Any) -> Scalar:
-    if isinstance(value, neo4j.time.Date):
-        native: dt.date = value.to_native()
-        return native
-    scalar: Scalar = value
-    return scalar
-
-
-def _decode(node_id: str, labels: Iterable[str], props: dict[str, Any], links: Iterable[Sequence[Any]]) -> Node:
-    values: dict[str, Value] = {}
-    for name, value in props.items():
-        term = PROPERTY_BY_NAME.get(name)
-        if term is None:
-            continue  # `id`, `_hash`: the store's own
-        if isinstance(value, list):
-            items = tuple(_python(v) for v in value)
-            values[name] = items if term.many else items[0]
-        else:
-            values[name] = (_python(value),) if term.many else _python(value)
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for link, target in links:
-        if link is not None and target is not None:
-            grouped[link].append(target)
-    return Node(
-        id=node_id,
-        labels=tuple(x for x in labels if x not in RESERVED_LABELS),
-        props=values,
-        links={name: tuple(targets) for name, targets in grouped.items()},
-    )
 
 
 def _weighted_chunks(rows: Iterable[_T], weight: Callable[[_T], int], size: int = 1000) -> Iterator[list[_T]]:
@@ -306,7 +84,7 @@ class _Plan:
     """A write, worked out in Python before the transaction: the rows, the ids to delete, and whether the batch
     becomes the whole content."""
 
-    rows: dict[str, _Row]
+    rows: dict[str, encoding.Row]
     deletes: set[str]
     replace: bool
 
@@ -329,9 +107,9 @@ class _Diff:
     """How a write changes the stored graph (see `Neo4jStore._diff`)."""
 
     existing: set[str]  # ids stored before the write, placeholders included
-    fresh: list[_Row]  # not stored yet
-    kept: list[_Row]  # changed, same labels: rewritten in place
-    relabelled: list[_Row]  # changed labels (a placeholder becoming a record, too): deleted and created again
+    fresh: list[encoding.Row]  # not stored yet
+    kept: list[encoding.Row]  # changed, same labels: rewritten in place
+    relabelled: list[encoding.Row]  # changed labels (a placeholder becoming a record, too): deleted and created again
     removed: list[str]  # records that go
 
 
@@ -361,8 +139,8 @@ class Neo4jStore:
         Credentials may also come inside the URI (`bolt://user:password@host:7687`); messages never show them.
         """
         parts = urlsplit(uri)
-        if parts.scheme not in URI_SCHEMES:
-            raise UsageError(f"not a Bolt URI: {redacted(uri)} (expected one of {', '.join(URI_SCHEMES)})")
+        if parts.scheme not in cypher.URI_SCHEMES:
+            raise UsageError(f"not a Bolt URI: {redacted(uri)} (expected one of {', '.join(cypher.URI_SCHEMES)})")
         user = user or parts.username or "neo4j"
         password = password if password is not None else (parts.password or "")
         clean = redacted(uri)
@@ -438,7 +216,7 @@ class Neo4jStore:
         """The revision stored in the database: one indexed read, so other processes' writes are seen."""
 
         def read(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(_REVISION).single()
+            record = tx.run(cypher.REVISION).single()
             return int(record["revision"]) if record is not None else 0
 
         return self._read(read)
@@ -455,8 +233,8 @@ class Neo4jStore:
         self, batch: GraphBatch, derived: dict[str, list[dict[str, Any]]], progress: ProgressCallback = _no_progress
     ) -> WriteStats:
         """Make the batch the whole content and replace the derived relationships of each kind in `derived`
-        (see `DERIVED`), all in one transaction: a sync is atomic, and one killed midway left nothing."""
-        unknown = set(derived) - set(DERIVED)
+        (see `cypher.DERIVED`), all in one transaction: a sync is atomic, and one killed midway left nothing."""
+        unknown = set(derived) - set(cypher.DERIVED)
         if unknown:
             raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
         return self._commit(batch, replace=True, derived=derived, progress=progress)
@@ -469,9 +247,9 @@ class Neo4jStore:
         derived: dict[str, list[dict[str, Any]]],
         progress: ProgressCallback,
     ) -> WriteStats:
-        rows: dict[str, _Row] = {}
+        rows: dict[str, encoding.Row] = {}
         for node in batch:
-            rows[node.id] = _encode(node)
+            rows[node.id] = encoding.encode(node)
         plan = _Plan(rows, set() if replace else set(batch.deletes), replace)
 
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
@@ -479,25 +257,25 @@ class Neo4jStore:
             if not derived:
                 # A plain write may remove nodes and with them derived edges: the next sync rewrites them all
                 # rather than trust a hash that no longer describes the database.
-                for kind in DERIVED:
-                    tx.run(_set_derived_hash(kind), hash=None).consume()
+                for kind in cypher.DERIVED:
+                    tx.run(cypher.set_derived_hash(kind), hash=None).consume()
             for kind, items in sorted(derived.items()):
                 stats.derived[kind] = len(items)
                 digest = hashlib.blake2b(repr(items).encode(), digest_size=16).hexdigest()
-                stored = tx.run(_derived_hash(kind)).single()
+                stored = tx.run(cypher.derived_hash(kind)).single()
                 if stored is not None and stored["hash"] == digest:
                     continue  # the same derived edges as the last sync: nothing to rewrite
-                tx.run(_DROP_DERIVED[kind]).consume()
+                tx.run(cypher.DROP_DERIVED[kind]).consume()
                 by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for item in items:
                     by_source[item["source"]].append({"target": item["target"], "props": item["props"]})
                 rows = [{"source": source, "edges": edges} for source, edges in by_source.items()]
                 done = 0
                 for chunk in _weighted_chunks(rows, lambda r: len(r["edges"])):
-                    tx.run(DERIVED[kind], rows=chunk).consume()
+                    tx.run(cypher.DERIVED[kind], rows=chunk).consume()
                     done += sum(len(r["edges"]) for r in chunk)
                     progress(f"writing {kind}", done, len(items))
-                tx.run(_set_derived_hash(kind), hash=digest).consume()
+                tx.run(cypher.set_derived_hash(kind), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
 
@@ -508,21 +286,21 @@ class Neo4jStore:
         transaction, and sort the rows into what to create, rewrite in place, recreate, or remove."""
         existing: dict[str, tuple[str | None, frozenset[str]]] = {}
         if plan.replace:
-            existing = {r["id"]: (r["hash"], frozenset(r["labels"])) for r in tx.run(_ALL_IDS)}
+            existing = {r["id"]: (r["hash"], frozenset(r["labels"])) for r in tx.run(cypher.ALL_IDS)}
         else:
             wanted = set(plan.rows) | plan.deletes
             wanted |= {t for row in plan.rows.values() for targets in row.links.values() for t in targets}
             for chunk in _chunks(sorted(wanted), self.dialect.batch_rows):
-                for r in tx.run(_SOME_IDS, ids=list(chunk)):
+                for r in tx.run(cypher.SOME_IDS, ids=list(chunk)):
                     existing[r["id"]] = (r["hash"], frozenset(r["labels"]))
         changed = [row for key, row in plan.rows.items() if key in existing and existing[key][0] != row.hash]
         doomed = (set(existing) if plan.replace else plan.deletes & set(existing)) - set(plan.rows)
         return _Diff(
             existing=set(existing),
             fresh=[row for key, row in plan.rows.items() if key not in existing],
-            kept=[row for row in changed if existing[row.id][1] == {BASE_LABEL, *row.labels}],
-            relabelled=[row for row in changed if existing[row.id][1] != {BASE_LABEL, *row.labels}],
-            removed=sorted(key for key in doomed if PLACEHOLDER_LABEL not in existing[key][1]),
+            kept=[row for row in changed if existing[row.id][1] == {cypher.BASE_LABEL, *row.labels}],
+            relabelled=[row for row in changed if existing[row.id][1] != {cypher.BASE_LABEL, *row.labels}],
+            removed=sorted(key for key in doomed if cypher.PLACEHOLDER_LABEL not in existing[key][1]),
         )
 
     def _apply(self, tx: neo4j.ManagedTransaction, plan: _Plan, progress: ProgressCallback) -> WriteStats:
@@ -533,7 +311,7 @@ class Neo4jStore:
         Cypher has no portable dynamic label).
         """
         size = self.dialect.batch_rows
-        record = tx.run(_BUMP).single()
+        record = tx.run(cypher.BUMP).single()
         assert record is not None
 
         def run(statement: str, key: str, items: Sequence[Any], **extra: Any) -> None:
@@ -546,18 +324,18 @@ class Neo4jStore:
         progress("writing nodes", 0, total)
         # 1. Nodes rewritten or removed lose their outgoing links and the crosswalk edges derived from them.
         touched = [row.id for row in diff.kept + diff.relabelled] + diff.removed
-        run(_DROP_MAPS_TO, "ids", touched)
-        run(_DROP_LINKS, "ids", touched, types=LINK_TYPES)
+        run(cypher.DROP_MAPS_TO, "ids", touched)
+        run(cypher.DROP_LINKS, "ids", touched, types=cypher.LINK_TYPES)
         # 2. Nodes removed or relabelled go, keeping what other nodes said about them to attach again below.
         gone = diff.removed + [row.id for row in diff.relabelled]
         carried: list[dict[str, Any]] = []
         for chunk in _chunks(gone, size):
-            carried += [dict(r) for r in tx.run(_INCOMING, ids=list(chunk))]
+            carried += [dict(r) for r in tx.run(cypher.INCOMING, ids=list(chunk))]
         for chunk in _chunks([row.id for row in diff.relabelled], size):
-            carried += [dict(r) for r in tx.run(_OUTGOING_DERIVED, ids=list(chunk), types=LINK_TYPES)]
-        run(_DELETE, "ids", gone)
+            carried += [dict(r) for r in tx.run(cypher.OUTGOING_DERIVED, ids=list(chunk), types=cypher.LINK_TYPES)]
+        run(cypher.DELETE, "ids", gone)
         # 3. Nodes whose labels stay get their new properties in place.
-        run(_SET_PROPS, "rows", [{"id": row.id, "props": row.props} for row in diff.kept])
+        run(cypher.SET_PROPS, "rows", [{"id": row.id, "props": row.props} for row in diff.kept])
         done = len(diff.removed) + len(diff.kept)
         progress("writing nodes", done, total)
         # 4. New and relabelled nodes, created with all their labels at once (grouped by label set).
@@ -566,7 +344,7 @@ class Neo4jStore:
             by_labels[row.labels].append({"id": row.id, "props": row.props})
         for labels, group in by_labels.items():
             for part in _chunks(group, size):
-                tx.run(_create_nodes(labels), rows=list(part)).consume()
+                tx.run(cypher.create_nodes(labels), rows=list(part)).consume()
                 done += len(part)
                 progress("writing nodes", done, total)
         # 5. Placeholders for link ends not in the graph, then the links and the carried relationships.
@@ -574,12 +352,12 @@ class Neo4jStore:
         ends = {t for row in written for values in row.links.values() for t in values}
         ends |= {r["source"] for r in carried} | {r["target"] for r in carried}
         present = (diff.existing - set(gone)) | {row.id for row in created}
-        run(_NEW_PLACEHOLDERS, "ids", sorted(ends - present))
+        run(cypher.NEW_PLACEHOLDERS, "ids", sorted(ends - present))
         failpoint("neo4j:nodes-written")
         links = self._link(run, written, carried, progress)
         # 6. Derived crosswalk edges, then placeholders nothing links to any more.
-        run(_CREATE_MAPS_TO, "rows", [row.maps_to for row in written if row.maps_to is not None])
-        tx.run(_SWEEP_PLACEHOLDERS, types=LINK_TYPES).consume()
+        run(cypher.CREATE_MAPS_TO, "rows", [row.maps_to for row in written if row.maps_to is not None])
+        tx.run(cypher.SWEEP_PLACEHOLDERS, types=cypher.LINK_TYPES).consume()
         return WriteStats(
             revision=int(record["revision"]),
             created=len(diff.fresh),
@@ -592,7 +370,7 @@ class Neo4jStore:
 
     @staticmethod
     def _link(
-        run: Callable[..., None], written: list[_Row], carried: list[dict[str, Any]], progress: ProgressCallback
+        run: Callable[..., None], written: list[encoding.Row], carried: list[dict[str, Any]], progress: ProgressCallback
     ) -> int:
         """The written nodes' links, by type, and the relationships carried over from recreated nodes."""
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -603,22 +381,22 @@ class Neo4jStore:
         done = 0
         for link, rows in sorted(grouped.items()):
             for chunk in _weighted_chunks(rows, lambda r: len(r["targets"])):
-                run(_create_links(link), "rows", chunk)
+                run(cypher.create_links(link), "rows", chunk)
                 done += sum(len(r["targets"]) for r in chunk)
                 progress("writing links", done, total)
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for relationship in carried:
             by_type[relationship["type"]].append(relationship)
         for kind, relationships in sorted(by_type.items()):
-            run(_recreate(kind), "rows", relationships)
+            run(cypher.recreate(kind), "rows", relationships)
         return total
 
     # -- reads ---------------------------------------------------------------------------------------------
     def _records(self, statement: str, **params: Any) -> list[Node]:
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
             return [
-                _decode(r["id"], r["labels"], r["props"], r["links"])
-                for r in tx.run(statement, {**params, "types": LINK_TYPES})
+                encoding.decode(r["id"], r["labels"], r["props"], r["links"])
+                for r in tx.run(statement, {**params, "types": cypher.LINK_TYPES})
             ]
 
         return self._read(read)
@@ -627,27 +405,30 @@ class Neo4jStore:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Node] = {}
         for chunk in _chunks(wanted, self.dialect.batch_rows):
-            found.update((node.id, node) for node in self._records(_GET, ids=list(chunk)))
+            found.update((node.id, node) for node in self._records(cypher.GET, ids=list(chunk)))
         return found
 
     def nodes(self, label: str) -> Iterator[Node]:
-        if label in RESERVED_LABELS:
+        if label in cypher.RESERVED_LABELS:
             return iter(())
-        return iter(sorted(self._records(_nodes_with_label(label)), key=lambda n: n.id))
+        return iter(sorted(self._records(cypher.nodes_with_label(label)), key=lambda n: n.id))
 
     def all_nodes(self) -> Iterator[Node]:
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
             links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for r in tx.run(_ALL_LINKS, types=LINK_TYPES):
+            for r in tx.run(cypher.ALL_LINKS, types=cypher.LINK_TYPES):
                 links[r["id"]].append((r["type"], r["target"]))
-            return [_decode(r["id"], r["labels"], r["props"], links.get(r["id"], ())) for r in tx.run(_ALL_NODES)]
+            return [
+                encoding.decode(r["id"], r["labels"], r["props"], links.get(r["id"], ()))
+                for r in tx.run(cypher.ALL_NODES)
+            ]
 
         return iter(self._read(read))
 
     def referrers(self, ids: Iterable[str], link: str) -> dict[str, list[str]]:
         if link not in LINK_BY_NAME:
             raise UnknownTermError(f"link {link!r} has no term in ontology/terms.py")
-        statement = _referrers(link)
+        statement = cypher.referrers(link)
         wanted = list(dict.fromkeys(ids))
 
         def read(tx: neo4j.ManagedTransaction) -> dict[str, list[str]]:
@@ -660,7 +441,7 @@ class Neo4jStore:
         return self._read(read)
 
     def is_empty(self) -> bool:
-        return self._read(lambda tx: tx.run(_ANY_NODE).single() is None)
+        return self._read(lambda tx: tx.run(cypher.ANY_NODE).single() is None)
 
     # -- queries for the sync and the reports ----------------------------------------------------------------
     def query(self, statement: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -672,24 +453,9 @@ class Neo4jStore:
         def read(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             result = tx.run(statement, parameters or {})
             keys = result.keys()
-            return [{key: _plain(r[key]) for key in keys} for r in result]
+            return [{key: encoding.plain(r[key]) for key in keys} for r in result]
 
         return self._read(read)
 
     def close(self) -> None:
         self._driver.close()
-
-
-def _plain(value: Any) -> Any:
-    """Driver values as JSON-friendly Python: temporal values become `datetime` ones, graph objects dicts."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
-        return value.to_native()
-    if isinstance(value, neo4j.graph.Node):
-        return {"labels": sorted(value.labels), **{k: _plain(v) for k, v in value.items()}}
-    if isinstance(value, neo4j.graph.Relationship):
-        return {"type": value.type, **{k: _plain(v) for k, v in value.items()}}
-    return value
