@@ -853,7 +853,8 @@ def serve(
         pass
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
-    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} read-only workers following {settings.store_label})"))
+    followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
+    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
         "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
     )
