@@ -213,13 +213,14 @@ class Neo4jStore:
 
     @property
     def revision(self) -> int:
-        """The revision stored in the database: one indexed read, so other processes' writes are seen."""
+        """The revision stored in the database: one indexed read, so other processes' writes are seen.
 
-        def read(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(cypher.REVISION).single()
-            return int(record["revision"]) if record is not None else 0
-
-        return self._read(read)
+        An auto-commit read (one round trip; a managed transaction costs a second one for its commit): every
+        API request asks this first. Measured on ArcadeDB: 0.3 ms against 0.5 ms.
+        """
+        with self._guard("read from"), self._driver.session(database=self._database) as session:
+            record = session.run(cypher.REVISION).single()
+        return int(record["revision"]) if record is not None else 0
 
     # -- writes --------------------------------------------------------------------------------------------
     def write(self, batch: GraphBatch, *, replace: bool = False, progress: ProgressCallback = _no_progress) -> None:
