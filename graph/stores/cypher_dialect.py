@@ -21,7 +21,6 @@ class Dialect:
 
     name: str  # "neo4j" or "arcadedb"
     version: str
-    enforces_read_access: bool  # does a READ session refuse writes? (ArcadeDB: no; the product checks reports itself)
     batch_rows: int  # rows per UNWIND statement
 
     @property
@@ -45,9 +44,10 @@ def detect(agent: str) -> Dialect:
     26.10.2)"). An unknown agent is treated as Neo4j, the reference."""
     arcade = _ARCADEDB.search(agent)
     if arcade:
-        # ArcadeDB accepts writes in READ sessions, so nothing but the product's own check keeps reports
-        # read-only there. (Also seen, and avoided by the store on every server: a MERGE that changes a node's
-        # labels in the same UNWIND fails with a uniqueness error once the batch holds a few hundred rows.)
-        return Dialect("arcadedb", arcade.group(1), enforces_read_access=False, batch_rows=1000)
+        # ArcadeDB accepts writes in READ sessions, so nothing but the product's own check (graph.reports, run on
+        # every server) keeps reports read-only there. Also seen there, and avoided by the store on every server
+        # rather than switched here: changing a node's labels twice in one transaction, or in a large MERGE
+        # batch, fails with a uniqueness error (the store recreates relabelled nodes instead).
+        return Dialect("arcadedb", arcade.group(1), batch_rows=1000)
     neo4j = _NEO4J.search(agent)
-    return Dialect("neo4j", neo4j.group(1) if neo4j else "unknown", enforces_read_access=True, batch_rows=1000)
+    return Dialect("neo4j", neo4j.group(1) if neo4j else "unknown", batch_rows=1000)
