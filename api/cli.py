@@ -79,14 +79,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on std
 
 
 class State:
-    store: Path | None = None
+    store: str | None = None
 
 
 @app.callback()
 def main_options(
     store: Annotated[
-        Path | None,
-        typer.Option("--store", help="Store directory (default: $AIMSGRAPH_STORE, else a per-user data directory)."),
+        str | None,
+        typer.Option(
+            "--store",
+            help="Store directory, or a Neo4j server's bolt:// or neo4j:// URI "
+            "(default: $AIMSGRAPH_STORE, else a per-user data directory).",
+        ),
     ] = None,
 ) -> None:
     global out, err  # a fresh pair per command: in-process runs each read their own COLUMNS
@@ -867,7 +871,7 @@ def serve(
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
     if workers == 1:
         with _service(write=True) as service:
-            err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store}, held for writing)"))
+            err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store_label}, held for writing)"))
             uvicorn.run(
                 create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
             )
@@ -876,10 +880,16 @@ def serve(
         pass
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
-    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} read-only workers following {settings.store})"))
+    followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
+    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
         "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
     )
+
+
+from api import neo4j_commands  # noqa: E402 - registers `neo4j sync` and `report`, which use the helpers above
+
+neo4j_commands.register(app)
 
 
 def main() -> None:

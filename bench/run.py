@@ -13,7 +13,8 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   find the same pairs rides along;
 * the command line as whole processes (`bench/cli.py`), against `python -c pass`;
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
-  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes).
+  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
+* the Neo4j store and sync on an ArcadeDB server started for the run (bench/neo4j_bench.py).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import cli
 import concurrency
+import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
@@ -357,6 +359,7 @@ def main() -> int:
     under_load = concurrency.run(args.quick)
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
+    neo4j_store = neo4j_bench.run(args.quick)
     report(
         rows,
         {
@@ -368,11 +371,13 @@ def main() -> int:
             "concurrency": under_load,
             "obligations": organisation,
             "cli": command_line,
+            "neo4j": neo4j_store,
         },
     )
     concurrency.report(under_load)
     obligations.report(organisation)
     cli.report(command_line)
+    neo4j_bench.report(neo4j_store)
     return 0
 
 

@@ -75,3 +75,18 @@ class ReadOnlyStoreError(AimsgraphError):
     """A write was attempted on a store opened read-only."""
 
     code = "READ_ONLY"
+
+
+class StoreUnavailableError(AimsgraphError):
+    """A store server could not be reached, refused the credentials, or went away mid-operation.
+
+    The message names the server by scheme, host and port only: never a password or a user:password URI.
+    """
+
+    code = "STORE_UNAVAILABLE"
+
+
+class StoreQueryError(AimsgraphError):
+    """A store server refused a statement (a report's Cypher it cannot run, a write it rejects)."""
+
+    code = "STORE_QUERY"

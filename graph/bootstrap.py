@@ -22,12 +22,21 @@ def _nothing(message: str) -> None:
 
 def open_configured_store(settings: Settings, *, write: bool, on_wait: Callable[[str], None] = _nothing) -> Store:
     """The store the settings name: read-only for a reader when the store exists, writable otherwise."""
+    if settings.store_uri is not None:  # a Neo4j server: every process reads and writes, the server arbitrates
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+        return open_store(
+            "neo4j",
+            uri=settings.store_uri,
+            user=settings.neo4j_user,
+            password=password,
+            database=settings.neo4j_database,
+        )
     if settings.store_kind != "embedded":
         return open_store(settings.store_kind)
-    exists = (settings.store / "CURRENT").exists()
+    exists = (settings.store_path / "CURRENT").exists()
     if not write and exists:
-        return open_store("embedded", path=settings.store, read_only=True)
-    return open_store("embedded", path=settings.store, wait=settings.lock_wait, on_wait=on_wait)
+        return open_store("embedded", path=settings.store_path, read_only=True)
+    return open_store("embedded", path=settings.store_path, wait=settings.lock_wait, on_wait=on_wait)
 
 
 def bootstrap(

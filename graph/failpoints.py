@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import time
 
 _ARMED = os.environ.get("AIMSGRAPH_FAILPOINT", "")
+# `pause` instead of the default `kill`: say so on stderr and sleep, so a test can kill something else (a
+# database server) while this process is at the point, then see how it copes when it wakes.
+_ACTION = os.environ.get("AIMSGRAPH_FAILPOINT_ACTION", "kill")
+_PAUSE = float(os.environ.get("AIMSGRAPH_FAILPOINT_PAUSE", "5"))
 
 POINTS = (
     "generation:filled",  # the new generation is bulk-loaded, not yet current
@@ -19,10 +25,18 @@ POINTS = (
     "generation:old-dropped",  # the old generation is removed, nothing flushed yet
     "upsert:before",  # a small upsert is about to run its one SPARQL update
     "upsert:applied",  # the update ran, nothing flushed yet
+    "neo4j:nodes-written",  # a Neo4j write has created its nodes inside the open transaction, no links yet
+    "neo4j:before-commit",  # a Neo4j write (or sync) has run every statement; the commit is next
 )
 
 
 def failpoint(name: str) -> None:
     """Die here, as a power cut or kill -9 would, when the environment arms this point."""
-    if name == _ARMED:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if name != _ARMED:
+        return
+    if _ACTION == "pause":
+        sys.stderr.write(f"failpoint {name}: pausing {_PAUSE:g} s\n")
+        sys.stderr.flush()
+        time.sleep(_PAUSE)
+        return
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -8,11 +8,12 @@ request; writes (`load`) go through the loader part. Each concern is a small par
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.errors import Problem
 from graph.answers import Answers
@@ -23,8 +24,10 @@ from graph.views import LoadReport, ProgressCallback, no_progress
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the loader and the Neo4j parts import what only their commands need
     from graph.loading import Loader
+    from graph.neo4j_sync import SyncReport
+    from graph.reports import Report, ReportResult
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -117,6 +120,54 @@ class Service:
     def ensure_bootstrapped(self, progress: ProgressCallback = no_progress) -> LoadReport | None:
         """Fill an empty store from the bundled data; a store with content is left alone."""
         return self._loader.ensure_bootstrapped(progress)
+
+    # -- Neo4j: the sync and the Cypher reports (imported on use: they load the driver) ------------------------
+    def sync_to_neo4j(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        obligations: bool = True,
+        as_of: dt.date | None = None,
+        progress: ProgressCallback = no_progress,
+    ) -> SyncReport:
+        """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction)."""
+        from graph.neo4j_sync import sync_to
+
+        return sync_to(
+            self._store,
+            self.answers(),
+            uri,
+            user=user,
+            password=password,
+            database=database,
+            obligations=obligations,
+            as_of=as_of,
+            progress=progress,
+        )
+
+    @staticmethod
+    def report_library() -> list[Report]:
+        from graph.reports import library
+
+        return list(library().values())
+
+    @staticmethod
+    def prepare_report(name: str, assignments: Sequence[str]) -> tuple[Report, dict[str, Any]]:
+        """The report (bundled name or .cypher path), checked read-only, with its parameters typed: every
+        mistake is found before any server is contacted."""
+        from graph.reports import bind, find, parse_assignments
+
+        report = find(name)
+        return report, bind(report, parse_assignments(list(assignments)))
+
+    def run_report(self, report: Report, params: dict[str, Any]) -> ReportResult:
+        """Run a prepared report on this service's store (a Neo4j one)."""
+        from graph.reports import run
+
+        return run(self._store, report, params)
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     @property

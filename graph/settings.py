@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from loaders.limits import InputLimits
@@ -16,10 +17,23 @@ def default_store_path() -> Path:
     return user_data_path("aimsgraph", appauthor=False) / "store"
 
 
+URI_PREFIXES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def is_store_uri(value: str) -> bool:
+    return value.lower().startswith(URI_PREFIXES)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AIMSGRAPH_", extra="ignore")
 
-    store: Path = Field(default_factory=default_store_path, description="Directory of the embedded store")
+    store: Path | str = Field(
+        default_factory=default_store_path,
+        description="Directory of the embedded store, or a Bolt URI (bolt://host:7687, neo4j://…) of a Neo4j one",
+    )
+    neo4j_user: str | None = Field(default=None, description="Neo4j user (default: neo4j, or the URI's)")
+    neo4j_password: SecretStr | None = Field(default=None, description="Neo4j password; never logged or echoed")
+    neo4j_database: str | None = Field(default=None, description="Neo4j database (default: the server's default)")
     store_kind: Literal["embedded", "memory"] = Field(default="embedded", description="Which store: embedded or memory")
     lock_wait: float = Field(
         default=5.0, ge=0, le=600, description="Seconds a writer waits for another process's write lock"
@@ -40,6 +54,33 @@ class Settings(BaseSettings):
     max_input_nodes: int = Field(
         default=2_000_000, ge=1000, description="Most values in a YAML data file, aliases counted at full size"
     )
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _path_or_uri(cls, value: object) -> object:
+        """A Bolt URI stays a string (a Path would fold its `//`); anything else is a directory."""
+        if isinstance(value, str) and is_store_uri(value):
+            return value
+        return Path(value) if isinstance(value, str) else value
+
+    @property
+    def store_uri(self) -> str | None:
+        """The Neo4j store's URI, or None for the embedded store."""
+        return self.store if isinstance(self.store, str) else None
+
+    @property
+    def store_label(self) -> str:
+        """The store as messages name it: a URI loses any user:password it holds."""
+        uri = self.store_uri
+        if uri is None:
+            return str(self.store)
+        parts = urlsplit(uri)
+        return f"{parts.scheme}://{parts.hostname or '?'}" + (f":{parts.port}" if parts.port else "")
+
+    @property
+    def store_path(self) -> Path:
+        """The embedded store's directory (only meaningful when `store_uri` is None)."""
+        return self.store if isinstance(self.store, Path) else Path(self.store)
 
     def input_limits(self) -> InputLimits:
         return InputLimits(

@@ -61,6 +61,7 @@ class Store(Protocol):
 _STORES: dict[str, str] = {
     "embedded": "graph.stores.embedded:EmbeddedStore",
     "memory": "graph.stores.embedded:EmbeddedStore",
+    "neo4j": "graph.stores.neo4j:Neo4jStore",
 }
 
 

@@ -21,6 +21,8 @@ from api.cli import app
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 
+pytest_plugins = ["tests.support.fixtures"]  # the ArcadeDB server and databases for the Neo4j store's tests
+
 AIMSGRAPH = shutil.which("aimsgraph", path=str(Path(sys.executable).parent)) or "aimsgraph"
 
 

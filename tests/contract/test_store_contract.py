@@ -18,17 +18,21 @@ from core.records import GraphBatch, Node
 from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
 
-StoreFactory = Callable[[Path], Store]
+StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
 
 STORES: dict[str, StoreFactory] = {
-    "memory": lambda tmp: open_store("memory"),
-    "embedded-disk": lambda tmp: open_store("embedded", path=tmp / "store"),
+    "memory": lambda request, tmp: open_store("memory"),
+    "embedded-disk": lambda request, tmp: open_store("embedded", path=tmp / "store"),
+    # a fresh database on the session's ArcadeDB server (Bolt), through the Neo4j store
+    "neo4j": lambda request, tmp: request.getfixturevalue("neo4j_store"),
 }
 
 
-@pytest.fixture(params=sorted(STORES))
+@pytest.fixture(
+    params=[pytest.param(name, marks=[pytest.mark.integration] if name == "neo4j" else []) for name in sorted(STORES)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = STORES[request.param](tmp_path)
+    opened = STORES[request.param](request, tmp_path)
     yield opened
     opened.close()
 
@@ -165,6 +169,12 @@ def test_the_neo4j_driver_is_not_imported_for_the_embedded_store() -> None:
         "import graph.bootstrap, graph.store; graph.store.open_store('memory'); "
         "import sys; print('neo4j' in sys.modules)"
     )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_the_cli_does_not_load_the_neo4j_driver_until_a_command_needs_it() -> None:
+    code = "import api.cli, sys; print('neo4j' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -1,0 +1,132 @@
+"""Records ⇄ what the Neo4j store writes and reads: rows of properties and links, and driver values back
+as plain Python.
+
+A record is checked against the term table here, before any transaction opens, so a bad one changes nothing
+(the same promise, and the same `UnknownTermError`, as the embedded store). Reading back keeps only the term
+table's properties and links: the store's own bookkeeping (`id`, `_hash`) and derived relationships never
+reach a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+
+from core.records import Node, Scalar, Value
+from graph.stores import neo4j_cypher as cypher
+from ontology.rdf import UnknownTermError
+from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME, RELATIONS_BY_IRI
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record as the store writes it."""
+
+    id: str
+    labels: tuple[str, ...]
+    props: dict[str, Any]  # with `id` and `_hash`
+    links: dict[str, tuple[str, ...]]
+    maps_to: dict[str, Any] | None = field(default=None)
+
+    @property
+    def hash(self) -> str:
+        value: str = self.props[cypher.HASH_PROPERTY]
+        return value
+
+
+def to_cypher(value: Value) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def encode(node: Node) -> Row:
+    """Check a record against the term table (as the embedded store does) and turn it into a row."""
+    for label in node.labels:
+        if label in cypher.RESERVED_LABELS:
+            raise ValueError(f"label {label!r} of {node.id} is reserved by the Neo4j store")
+        cypher.label(label)
+    props: dict[str, Any] = {}
+    for name, value in node.props.items():
+        if name not in PROPERTY_BY_NAME:
+            raise UnknownTermError(f"property {name!r} of {node.id} has no term in ontology/terms.py")
+        if value == ():
+            continue  # no values: the embedded store stores nothing either
+        props[name] = to_cypher(value)
+    for name in node.links:
+        if name not in LINK_BY_NAME:
+            raise UnknownTermError(f"link {name!r} of {node.id} has no term in ontology/terms.py")
+    digest = hashlib.blake2b(
+        repr((node.labels, sorted(node.props.items()), sorted(node.links.items()))).encode(), digest_size=16
+    )
+    props["id"] = node.id
+    props[cypher.HASH_PROPERTY] = digest.hexdigest()
+    return Row(node.id, node.labels, props, dict(node.links), maps_to(node))
+
+
+def maps_to(node: Node) -> dict[str, Any] | None:
+    """The derived crosswalk relationship of a reified mapping between two provisions, or None."""
+    if "Mapping" not in node.labels:
+        return None
+    source, target, relation_iri = node.link("SOURCE"), node.link("TARGET"), node.link("RELATION")
+    relation = RELATIONS_BY_IRI.get(relation_iri or "")
+    if source is None or target is None or relation is None or relation.value == "no_relationship":
+        return None  # a "no counterpart" record points at a framework, not a provision
+    props: dict[str, Any] = {"mapping": node.id, "relation": relation.value, "inferred": False}
+    for name in ("strength", "rationale", "rationale_type", "review_status", "from_authority"):
+        if name in node.props:
+            props[name] = node.props[name]
+    mapping_set = node.link("IN_MAPPING_SET")
+    if mapping_set:
+        props["mapping_set"] = mapping_set
+    return {"source": source, "target": target, "props": props}
+
+
+def python(value: Any) -> Scalar:
+    if isinstance(value, neo4j.time.Date):
+        native: dt.date = value.to_native()
+        return native
+    scalar: Scalar = value
+    return scalar
+
+
+def decode(node_id: str, labels: Iterable[str], props: dict[str, Any], links: Iterable[Sequence[Any]]) -> Node:
+    values: dict[str, Value] = {}
+    for name, value in props.items():
+        term = PROPERTY_BY_NAME.get(name)
+        if term is None:
+            continue  # `id`, `_hash`: the store's own
+        if isinstance(value, list):
+            items = tuple(python(v) for v in value)
+            values[name] = items if term.many else items[0]
+        else:
+            values[name] = (python(value),) if term.many else python(value)
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for link, target in links:
+        if link is not None and target is not None:
+            grouped[link].append(target)
+    return Node(
+        id=node_id,
+        labels=tuple(x for x in labels if x not in cypher.RESERVED_LABELS),
+        props=values,
+        links={name: tuple(targets) for name, targets in grouped.items()},
+    )
+
+
+def plain(value: Any) -> Any:
+    """Driver values as JSON-friendly Python: temporal values become `datetime` ones, graph objects dicts."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
+        return value.to_native()
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
+    return value

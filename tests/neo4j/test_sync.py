@@ -1,0 +1,206 @@
+"""`aimsgraph neo4j sync` against a real ArcadeDB server: complete, idempotent, convergent after a deletion, and
+atomic — a sync killed midway (the process, or the server) leaves the database as it was, and a rerun ends
+identical to a clean sync."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.records import GraphBatch, Node
+from graph.neo4j_sync import SyncReport
+from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
+from tests.conftest import AIMSGRAPH, Cli, ProcessCli
+from tests.support.arcadedb import ArcadeDB, start_arcadedb
+from tests.support.fixtures import DEMO_DAY, DemoDatabase, fresh_database, graph_dump, open_neo4j, store_env
+
+
+def credentials(server: ArcadeDB) -> dict[str, str]:
+    """The environment that lets a sync log in, leaving AIMSGRAPH_STORE (the source) alone."""
+    return {"AIMSGRAPH_NEO4J_USER": server.user, "AIMSGRAPH_NEO4J_PASSWORD": server.password}
+
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # each sync of the bundled data takes seconds
+
+OLD = Node("https://example.org/old", ("Framework",), {"framework_id": "old"})
+
+
+@pytest.fixture
+def source() -> Iterator[tuple[Service, EmbeddedStore]]:
+    """A writable in-memory embedded store with the bundled data, for tests that change the source."""
+    store = EmbeddedStore.open(None)
+    service = Service(store)
+    service.load(include_bundled=True, replace=True)
+    yield service, store
+    service.close()
+
+
+def sync(service: Service, server: ArcadeDB, database: str) -> SyncReport:
+    return service.sync_to_neo4j(
+        server.uri, user=server.user, password=server.password, database=database, as_of=DEMO_DAY
+    )
+
+
+def test_the_demo_sync_holds_every_record_and_the_engines_obligations(
+    neo4j_demo: DemoDatabase, bundled: Service, bundled_records: list[Node]
+) -> None:
+    store = neo4j_demo.open()
+    assert sorted(store.all_nodes(), key=lambda n: n.id) == sorted(bundled_records, key=lambda n: n.id)
+    answers = bundled.answers()
+    found = [
+        o
+        for a in answers.organisation.assets()
+        for o in answers.organisation.obligations(a.id, as_of=DEMO_DAY).obligations
+    ]
+    own = sum(1 for o in found if not o.organisation_wide)
+    shared = {o.provision.iri for o in found if o.organisation_wide}  # once, from the organisation
+    [count] = store.query("MATCH (a:Asset)-[o:SUBJECT_TO]->(:Provision) WHERE NOT a:Organisation RETURN count(o) AS n")
+    assert count["n"] == own > 100
+    [org] = store.query(
+        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(:Provision) "
+        "RETURN count(o) AS n, collect(DISTINCT o.organisation_wide) AS wide"
+    )
+    assert org == {"n": len(shared), "wide": [True]}
+    [credit] = store.query(
+        "MATCH (:Asset {identifier: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 22'}) "
+        "WHERE o.framework = 'gdpr' "
+        "RETURN o.status AS status, o.addressee AS addressee, o.evidence AS evidence, o.as_of AS as_of"
+    )
+    assert credit == {
+        "status": "valid",
+        "addressee": "controller",
+        "evidence": ["ev-credit-contest"],
+        "as_of": DEMO_DAY,
+    }
+    [inferred] = store.query("MATCH ()-[r:MAPS_TO {inferred: true}]->() RETURN count(r) AS n")
+    assert inferred["n"] > 0
+    store.close()
+
+
+def test_a_second_sync_finds_nothing_to_change(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled: Service, bundled_records: list[Node]
+) -> None:
+    first = sync(bundled, arcadedb, neo4j_database)
+    store = open_neo4j(arcadedb, neo4j_database)
+    before = graph_dump(store)
+    second = sync(bundled, arcadedb, neo4j_database)
+    assert first.created == len(bundled_records) and first.removed == 0
+    assert (second.created, second.updated, second.removed, second.links) == (0, 0, 0, 0)
+    assert second.unchanged == len(bundled_records)
+    assert graph_dump(store) == before
+    store.close()
+
+
+def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
+    arcadedb: ArcadeDB, neo4j_database: str, source: tuple[Service, EmbeddedStore]
+) -> None:
+    service, store = source
+    sync(service, arcadedb, neo4j_database)
+    asset = "https://w3id.org/aimsgraph/id/org/northwind/asset/code-assistant"
+    evidence = "https://w3id.org/aimsgraph/id/org/northwind/evidence/ev-code-assistant-aup"
+    assert sorted(store.get([asset, evidence])) == [asset, evidence]
+    store.write(GraphBatch([], deletes=[asset, evidence]))
+    report = sync(service, arcadedb, neo4j_database)
+    assert report.removed == 2
+    clean = fresh_database(arcadedb)
+    sync(service, arcadedb, clean)
+    synced, fresh = open_neo4j(arcadedb, neo4j_database), open_neo4j(arcadedb, clean)
+    assert graph_dump(synced) == graph_dump(fresh)
+    assert synced.get([asset, evidence]) == {}
+    # other evidence still names the asset in its scope, as in the source: the link ends at a placeholder
+    assert synced.query(f"MATCH (n {{id: '{asset}'}}) RETURN labels(n) AS labels") == [
+        {"labels": ["Placeholder", "Record"]}
+    ]
+    # a write straight into the database between syncs (it takes an asset's SUBJECT_TO edges with it) is
+    # undone by the next sync, derived edges included
+    synced.write(GraphBatch([], deletes=["https://w3id.org/aimsgraph/id/org/northwind/asset/credit-system"]))
+    sync(service, arcadedb, neo4j_database)
+    assert graph_dump(synced) == graph_dump(fresh)
+    synced.close()
+    fresh.close()
+
+
+def sync_args(server: ArcadeDB, database: str) -> list[str]:
+    return ["neo4j", "sync", "--uri", server.uri, "--database", database]
+
+
+def test_a_sync_killed_before_it_commits_changes_nothing_and_a_rerun_ends_as_a_clean_sync(
+    arcadedb: ArcadeDB, neo4j_database: str, seeded_store: Path
+) -> None:
+    target = open_neo4j(arcadedb, neo4j_database)
+    target.write(GraphBatch([OLD]), replace=True)
+    before, revision = graph_dump(target), target.revision
+    cli = ProcessCli(seeded_store)
+    login = credentials(arcadedb)
+    killed = cli.run(*sync_args(arcadedb, neo4j_database), env={**login, "AIMSGRAPH_FAILPOINT": "neo4j:before-commit"})
+    assert killed.returncode == -9  # killed at the named point: every statement ran, the commit did not
+    deadline = time.monotonic() + 20
+    while graph_dump(target) != before and time.monotonic() < deadline:  # the server rolls the session back
+        time.sleep(0.5)
+    assert graph_dump(target) == before and target.revision == revision
+    cli.run(*sync_args(arcadedb, neo4j_database), env=login, check=True)
+    clean = fresh_database(arcadedb)
+    cli.run(*sync_args(arcadedb, clean), env=login, check=True)
+    assert graph_dump(target) == graph_dump(open_neo4j(arcadedb, clean))
+    assert target.get([OLD.id]) == {}  # what the source does not hold is gone
+    target.close()
+
+
+def test_a_server_that_dies_mid_sync_fails_it_in_one_line_and_a_rerun_after_restart_ends_as_a_clean_sync(
+    tmp_path: Path, seeded_store: Path
+) -> None:
+    root = tmp_path / "arcadedb"
+    server = start_arcadedb(root, heap="512m")
+    try:
+        database = server.create_database("victim")
+        store = open_neo4j(server, database)
+        store.write(GraphBatch([OLD]), replace=True)
+        store.close()
+        env = {
+            **os.environ,
+            **store_env(server, database),
+            "AIMSGRAPH_STORE": str(seeded_store),
+            "AIMSGRAPH_FAILPOINT": "neo4j:nodes-written",
+            "AIMSGRAPH_FAILPOINT_ACTION": "pause",
+            "AIMSGRAPH_FAILPOINT_PAUSE": "3",
+        }
+        process = subprocess.Popen(
+            [AIMSGRAPH, *sync_args(server, database)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        seen: list[str] = []
+        while not seen or not seen[-1].startswith("failpoint neo4j:nodes-written"):
+            line = process.stderr.readline()  # wait until the sync is inside its transaction, nodes written
+            assert line, f"the sync ended before the failpoint: {seen}"
+            seen.append(line)
+        server.kill()
+        _, rest = process.communicate(timeout=120)
+        assert process.returncode == 1
+        errors = [x for x in rest.splitlines() if x.strip()]
+        assert errors[-1].startswith("error: could not write to the Neo4j server at bolt://127.0.0.1:"), errors
+        assert server.password not in rest
+        assert not any(x.startswith("Traceback") for x in errors)
+    finally:
+        server.stop()
+    server = start_arcadedb(root, heap="512m", password=server.password)  # the same databases, new ports
+    try:
+        store = open_neo4j(server, "victim")
+        assert [n.id for n in store.all_nodes()] == [OLD.id]  # the killed sync left nothing behind
+        cli = Cli(seeded_store)
+        cli.run(*sync_args(server, "victim"), env=credentials(server), check=True)
+        clean = server.create_database("clean")
+        cli.run(*sync_args(server, clean), env=credentials(server), check=True)
+        assert graph_dump(store) == graph_dump(open_neo4j(server, clean))
+        store.close()
+    finally:
+        server.stop()
