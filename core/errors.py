@@ -75,3 +75,21 @@ class ReadOnlyStoreError(AimsgraphError):
     """A write was attempted on a store opened read-only."""
 
     code = "READ_ONLY"
+
+
+class ConflictError(AimsgraphError):
+    """A change that the graph's current content forbids (removing an asset that others still use)."""
+
+    code = "CONFLICT"
+
+
+class UnauthenticatedError(AimsgraphError):
+    """A request named an API key that does not exist or was revoked, or named none where one is required."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ForbiddenError(AimsgraphError):
+    """The caller's key does not carry the role the operation needs."""
+
+    code = "FORBIDDEN"

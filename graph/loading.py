@@ -60,6 +60,9 @@ def _describe(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
+KEPT_ON_REPLACE = ("ApiKey", "AuditEntry")
+"""Records no data file defines: a replacing load keeps them."""
+
 _ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, AssetSheet: 3, MappingSetFile: 4}
 """Catalogs first: every other kind of file names their provisions."""
 
@@ -329,6 +332,8 @@ class Loader:
             if plan.dangling:
                 dropped = self._resolve_dangling(ingest, snapshot, plan, drop_dangling)
             batch.deletes.extend(plan.deletes)
+        if replace:  # the whole content is replaced, but not who may write nor the record of what was written
+            batch.nodes.extend(node for label in KEPT_ON_REPLACE for node in self._store.nodes(label))
         progress("writing", 0, 1)
         self._store.write(batch, replace=replace)
         progress("writing", 1, 1)

@@ -48,6 +48,10 @@ class ReadModel:
         self._store = store
         self._current: Snapshot | None = None
         self._lock = threading.Lock()
+        # After writes that touched only organisations (API writes): the framework-side indexes still hold
+        # at revision `_framework_valid_at`, so the next snapshot rebuilds the organisations alone.
+        self._framework_side: Snapshot | None = None
+        self._framework_valid_at = -1
 
     def snapshot(self) -> Snapshot:
         revision = self._store.revision
@@ -57,6 +61,21 @@ class ReadModel:
         with self._lock:
             current = self._current
             if current is None or current.revision != revision:
+                side = self._framework_side
+                if side is not None and self._framework_valid_at == revision:
+                    current = Snapshot(
+                        revision,
+                        side.catalog,
+                        side.mappings,
+                        side.timeline,
+                        OrganisationIndex.build(self._store),
+                        side.rules,
+                        inferred=side.inferred,
+                        dates=side.dates,
+                        rule_provisions=side.rule_provisions,
+                    )
+                    self._current = current
+                    return current
                 catalog = CatalogIndex.build(self._store, revision)
                 frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
                 current = Snapshot(
@@ -72,3 +91,19 @@ class ReadModel:
 
     def invalidate(self) -> None:
         self._current = None
+        self._framework_side = None
+
+    def organisations_changed(self, before: int, after: int) -> None:
+        """A write from revision `before` to `after` changed organisation records only (assets, controls,
+        evidence, and the audit trail and keys, which no index holds): keep the framework-side indexes.
+
+        Why: rebuilding the catalog, crosswalk, timeline and rule indexes costs ~100 ms, and a GRC tool sends
+        mutations in streams; the organisation index alone costs a few milliseconds for the demo.
+        """
+        with self._lock:
+            current = self._current
+            if current is not None and current.revision == before:
+                self._framework_side = current
+            elif self._framework_side is None or self._framework_valid_at != before:
+                self._framework_side = None
+            self._framework_valid_at = after
