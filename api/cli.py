@@ -807,11 +807,24 @@ def soa(
 
 @app.command()
 def schema(
-    what: Annotated[str, typer.Argument(help="Which format: inventory.")] = "inventory",
+    what: Annotated[
+        str, typer.Argument(help="inventory (JSON Schema), graphql (SDL) or settings (Markdown).")
+    ] = "inventory",
 ) -> None:
-    """The JSON Schema of an input format, for tools that write it (docs/inventory.schema.json)."""
+    """A contract other tools build against: the inventory's JSON Schema (docs/inventory.schema.json), the GraphQL
+    schema (schema.graphql) or the settings table (README)."""
+    if what == "graphql":
+        from api.graphql.schema import sdl
+
+        sys.stdout.write(sdl())
+        return
+    if what == "settings":
+        from graph.settings import settings_markdown
+
+        sys.stdout.write(settings_markdown())
+        return
     if what != "inventory":
-        _error(f"unknown format {what!r}; known: inventory")
+        _error(f"unknown format {what!r}; known: inventory, graphql, settings")
         raise typer.Exit(2)
     _print_json(inventory_schema())
 
@@ -842,17 +855,27 @@ def serve(
         with _service(write=True) as service:
             err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store}, held for writing)"))
             uvicorn.run(
-                create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
+                create_app(service, settings),
+                host=host or settings.host,
+                port=port or settings.port,
+                log_level="info",
+                access_log=False,  # the app logs each request as JSON, with its request id
             )
         return
     with _service(write=True):  # create and fill the store once, then let it go
         pass
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
+    os.environ["AIMSGRAPH_WORKERS"] = str(workers)
     err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} read-only workers following {settings.store})"))
     serve_workers(
         "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
     )
+
+
+from api.keys_commands import keys_app  # noqa: E402 — registered last; its commands import this module lazily
+
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

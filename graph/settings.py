@@ -24,8 +24,25 @@ class Settings(BaseSettings):
     lock_wait: float = Field(
         default=5.0, ge=0, le=600, description="Seconds a writer waits for another process's write lock"
     )
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    host: str = Field(default="127.0.0.1", description="Interface `aimsgraph serve` binds")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `aimsgraph serve` binds")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes; more than 1 open the embedded store read-only and refuse writes",
+    )
+    anonymous_read: bool = Field(
+        default=True, description="Requests without an API key may query (as viewer); false requires a key"
+    )
+    production: bool = Field(
+        default=False, description="Production mode: internal errors masked (code kept), no GraphiQL page"
+    )
+    introspection: bool = Field(default=True, description="Answer GraphQL introspection (__schema, __type) queries")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Browser origins allowed to call the API (JSON list, e.g. ["https://grc.example"])',
+    )
     max_query_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection accepted")
     max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document")
     max_tokens: int = Field(default=4000, ge=100, description="Largest GraphQL document accepted, in tokens")
@@ -45,3 +62,16 @@ class Settings(BaseSettings):
         return InputLimits(
             max_bytes=self.max_input_bytes, max_depth=self.max_input_depth, max_nodes=self.max_input_nodes
         )
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table (environment variable, default, meaning), for the README."""
+    rows = ["| setting | default | what it does |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        if name == "store":
+            default = "a per-user data directory"
+        else:
+            value = field.get_default(call_default_factory=True)
+            default = f"`{str(value).lower() if isinstance(value, bool) else value}`"
+        rows.append(f"| `AIMSGRAPH_{name.upper()}` | {default} | {field.description or ''} |")
+    return "\n".join(rows) + "\n"

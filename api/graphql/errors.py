@@ -90,6 +90,12 @@ class Deadline(SchemaExtension):
 
 
 class TypedErrors(SchemaExtension):
+    """Every error gets `extensions.code`. An internal error's message is replaced ("internal error") in
+    production (`mask`), and in development shows its exception's type and message — never a traceback."""
+
+    def __init__(self, mask: bool = True) -> None:
+        self.mask = mask
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
@@ -103,7 +109,10 @@ class TypedErrors(SchemaExtension):
         typed: list[GraphQLError] = []
         for error in result.errors or []:
             code = code_of(error)
-            message = "internal error" if code == INTERNAL else error.message
+            message = error.message
+            if code == INTERNAL:
+                original = error.original_error
+                message = "internal error" if self.mask or original is None else f"internal error: {original!r}"
             typed.append(
                 GraphQLError(
                     message,

@@ -10,6 +10,19 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
+from api.graphql.enums import (
+    AddresseeRole,
+    AssetFact,
+    AssetKind,
+    CoverageStatus,
+    DateScope,
+    EvidenceStatus,
+    ProvisionKind,
+    RationaleType,
+    Relation,
+    ReviewStatus,
+    SoaStatus,
+)
 from graph.views import (
     ActView,
     AssetView,
@@ -34,15 +47,15 @@ T = TypeVar("T")
 class Framework:
     view: strawberry.Private[FrameworkView]
 
-    @strawberry.field
+    @strawberry.field(description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
     def id(self) -> str:
         return self.view.id
 
-    @strawberry.field
+    @strawberry.field(description="Its stable IRI in the graph.")
     def iri(self) -> str:
         return self.view.iri
 
-    @strawberry.field
+    @strawberry.field(description="Its short name, e.g. ISO/IEC 42001.")
     def name(self) -> str:
         return self.view.name
 
@@ -50,15 +63,15 @@ class Framework:
     def title(self) -> str:
         return self.view.title
 
-    @strawberry.field
+    @strawberry.field(description="The edition or version the catalog follows.")
     def version(self) -> str:
         return self.view.version
 
-    @strawberry.field
+    @strawberry.field(description="When that edition was issued.")
     def issued(self) -> dt.date:
         return self.view.issued
 
-    @strawberry.field
+    @strawberry.field(description="Who publishes it (ISO/IEC, the EU, NIST).")
     def publisher(self) -> str:
         return self.view.publisher
 
@@ -66,7 +79,7 @@ class Framework:
     def source(self) -> str:
         return self.view.source
 
-    @strawberry.field
+    @strawberry.field(description="Where to read it.")
     def url(self) -> str | None:
         return self.view.url
 
@@ -74,11 +87,11 @@ class Framework:
     def binding(self) -> bool:
         return self.view.binding
 
-    @strawberry.field
-    def default_addressees(self) -> list[str]:
-        return list(self.view.default_addressees)
+    @strawberry.field(description="The roles its provisions bind unless a provision names its own.")
+    def default_addressees(self) -> list[AddresseeRole]:
+        return [AddresseeRole(r) for r in self.view.default_addressees]
 
-    @strawberry.field
+    @strawberry.field(description="How many provisions its catalog holds.")
     def provision_count(self) -> int:
         return self.view.provision_count
 
@@ -87,7 +100,7 @@ class Framework:
 class Provision:
     view: strawberry.Private[ProvisionView]
 
-    @strawberry.field
+    @strawberry.field(description="Its stable IRI in the graph.")
     def iri(self) -> str:
         return self.view.iri
 
@@ -95,9 +108,9 @@ class Provision:
     def ref(self) -> str:
         return self.view.ref
 
-    @strawberry.field
-    def kind(self) -> str:
-        return self.view.kind
+    @strawberry.field(description="What kind of provision it is (article, paragraph, control ...).")
+    def kind(self) -> ProvisionKind:
+        return ProvisionKind(self.view.kind)
 
     @strawberry.field(description="Official heading; null for paragraphs and points, which have none.")
     def title(self) -> str | None:
@@ -112,45 +125,45 @@ class Provision:
         return self.view.order
 
     @strawberry.field(description="Roles the provision binds, e.g. provider, deployer, controller.")
-    def addressees(self) -> list[str]:
-        return list(self.view.addressees)
+    def addressees(self) -> list[AddresseeRole]:
+        return [AddresseeRole(r) for r in self.view.addressees]
 
     @strawberry.field(
         description="The day the provision applies from, for a scope (all, annex_i, annex_iii), as the law stands "
         "on `asOf` (today by default): amendments included."
     )
     def applies_from(
-        self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all"
+        self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all
     ) -> dt.date | None:
-        return info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of).applies_from
+        return info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of).applies_from
 
     @strawberry.field(description="When the provision applies, why (the act and its basis), and the original date.")
-    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all") -> Dates:
-        return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of))
+    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all) -> Dates:
+        return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of))
 
     @strawberry.field(description="For a defined term: the provisions whose reading turns on it.")
     async def used_in(self, info: Info[Context, None]) -> list[Provision]:
         views = await info.context.provisions.load_many(list(self.view.used_in_iris))
         return [Provision(view=v) for v in views if v is not None]
 
-    @strawberry.field
+    @strawberry.field(description="True for guidance the framework marks informative rather than required.")
     def informative(self) -> bool:
         return self.view.informative
 
-    @strawberry.field
+    @strawberry.field(description="The framework it belongs to.")
     async def framework(self, info: Info[Context, None]) -> Framework:
         view = await info.context.frameworks.load(self.view.framework)
         assert view is not None
         return Framework(view=view)
 
-    @strawberry.field
+    @strawberry.field(description="The provision it is part of; null at the top.")
     async def parent(self, info: Info[Context, None]) -> Provision | None:
         if self.view.parent_iri is None:
             return None
         view = await info.context.provisions.load(self.view.parent_iri)
         return Provision(view=view) if view else None
 
-    @strawberry.field
+    @strawberry.field(description="Its direct parts, in document order.")
     async def children(self, info: Info[Context, None]) -> list[Provision]:
         views = await info.context.provisions.load_many(list(self.view.child_iris))
         return [Provision(view=v) for v in views if v is not None]
@@ -208,8 +221,8 @@ class Dates:
     view: strawberry.Private[DatesView]
 
     @strawberry.field(description="all, annex_i or annex_iii.")
-    def scope(self) -> str:
-        return self.view.scope
+    def scope(self) -> DateScope:
+        return DateScope(self.view.scope)
 
     @strawberry.field(description="The day the question was asked for.")
     def as_of(self) -> dt.date:
@@ -242,18 +255,18 @@ class Dates:
 
 @strawberry.type(description="Who asserted a mapping, when, in which set, and on what authority.")
 class Provenance:
-    mapping_set: str
-    creators: list[str]
-    created: dt.date | None
-    review_status: str
-    authority: str | None
+    mapping_set: str = strawberry.field(description="The mapping set it belongs to ('inferred' for inferences).")
+    creators: list[str] = strawberry.field(description="Who curated the set.")
+    created: dt.date | None = strawberry.field(description="When the set was made.")
+    review_status: ReviewStatus = strawberry.field(description="Where the mapping's review stands.")
+    authority: str | None = strawberry.field(description="The published crosswalk it was taken from, if any.")
 
 
 @strawberry.type(description="How a source provision relates to a target (NIST IR 8477 set-theory relationship).")
 class Mapping:
     view: strawberry.Private[MappingView]
 
-    @strawberry.field
+    @strawberry.field(description="The provision mapped from.")
     def source(self) -> Provision:
         return Provision(view=self.view.source)
 
@@ -261,34 +274,34 @@ class Mapping:
     def target(self) -> Provision | None:
         return Provision(view=self.view.target) if self.view.target else None
 
-    @strawberry.field
+    @strawberry.field(description="The framework mapped to.")
     def target_framework(self) -> str:
         return self.view.target_framework
 
     @strawberry.field(description="equal, subset, superset, intersects, no_relationship, or related (inferred only).")
-    def relation(self) -> str:
-        return self.view.relation
+    def relation(self) -> Relation:
+        return Relation(self.view.relation)
 
     @strawberry.field(description="1–10; null for no_relationship.")
     def strength(self) -> int | None:
         return self.view.strength
 
-    @strawberry.field
-    def rationale_type(self) -> str | None:
-        return self.view.rationale_type
+    @strawberry.field(description="syntactic, semantic or functional; null for no_relationship.")
+    def rationale_type(self) -> RationaleType | None:
+        return RationaleType(self.view.rationale_type) if self.view.rationale_type else None
 
-    @strawberry.field
+    @strawberry.field(description="Why the relation holds, in the curator's words.")
     def rationale(self) -> str:
         return self.view.rationale
 
-    @strawberry.field
+    @strawberry.field(description="Who asserted it, when, in which set, with what review.")
     def provenance(self) -> Provenance:
         v = self.view
         return Provenance(
             mapping_set=v.mapping_set,
             creators=list(v.creators),
             created=v.created,
-            review_status=v.review_status,
+            review_status=ReviewStatus(v.review_status),
             authority=v.authority,
         )
 
@@ -309,35 +322,35 @@ class Mapping:
         return [Provision(view=p) for p in self.view.path]
 
 
-@strawberry.type
+@strawberry.type(description="A curated collection of mappings between two frameworks, with one provenance.")
 class MappingSet:
     view: strawberry.Private[MappingSetView]
 
-    @strawberry.field
+    @strawberry.field(description="The set's id.")
     def id(self) -> str:
         return self.view.id
 
-    @strawberry.field
+    @strawberry.field(description="Its title.")
     def title(self) -> str:
         return self.view.title
 
-    @strawberry.field
+    @strawberry.field(description="The framework its mappings start from.")
     def source_framework(self) -> str:
         return self.view.source_framework
 
-    @strawberry.field
+    @strawberry.field(description="The framework its mappings lead to.")
     def target_framework(self) -> str:
         return self.view.target_framework
 
-    @strawberry.field
+    @strawberry.field(description="Who curated it.")
     def creators(self) -> list[str]:
         return list(self.view.creators)
 
-    @strawberry.field
+    @strawberry.field(description="When it was made.")
     def created(self) -> dt.date:
         return self.view.created
 
-    @strawberry.field
+    @strawberry.field(description="What it covers and how it was made.")
     def description(self) -> str:
         return self.view.description
 
@@ -345,20 +358,20 @@ class MappingSet:
     def authority(self) -> str | None:
         return self.view.authority
 
-    @strawberry.field
+    @strawberry.field(description="Where the published crosswalk is.")
     def authority_url(self) -> str | None:
         return self.view.authority_url
 
-    @strawberry.field
+    @strawberry.field(description="How many mappings it holds.")
     def mapping_count(self) -> int:
         return self.view.mapping_count
 
-    @strawberry.field
+    @strawberry.field(description="How many source provisions it records as having no counterpart.")
     def no_counterpart_count(self) -> int:
         return self.view.no_counterpart_count
 
 
-@strawberry.type
+@strawberry.type(description="How well one target provision is covered, and why.")
 class Verdict:
     view: strawberry.Private[VerdictView]
 
@@ -367,8 +380,8 @@ class Verdict:
         return Provision(view=self.view.unit)
 
     @strawberry.field(description="covered, reusable, partial or uncovered.")
-    def status(self) -> str:
-        return self.view.status
+    def status(self) -> CoverageStatus:
+        return CoverageStatus(self.view.status)
 
     @strawberry.field(description="With an organisation: every implemented source behind it has expired evidence.")
     def rests_on_expired(self) -> bool:
@@ -379,15 +392,15 @@ class Verdict:
         return [Mapping(view=m) for m in self.view.because]
 
 
-@strawberry.type
+@strawberry.type(description="What of one framework the implemented provisions of another cover.")
 class Coverage:
     view: strawberry.Private[CoverageView]
 
-    @strawberry.field
+    @strawberry.field(description="The framework whose provisions are implemented.")
     def have(self) -> str:
         return self.view.have
 
-    @strawberry.field
+    @strawberry.field(description="The framework assessed.")
     def want(self) -> str:
         return self.view.want
 
@@ -403,7 +416,7 @@ class Coverage:
     def reached_ratio(self) -> float:
         return self.view.reached_ratio
 
-    @strawberry.field
+    @strawberry.field(description="Units fully covered.")
     def covered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("covered")]
 
@@ -413,34 +426,34 @@ class Coverage:
     def reusable(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("reusable")]
 
-    @strawberry.field
+    @strawberry.field(description="Units partly covered.")
     def partial(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("partial")]
 
-    @strawberry.field
+    @strawberry.field(description="Units nothing reaches.")
     def uncovered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("uncovered")]
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in the whole list (Relay).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item: pass it as `after`.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor (Relay).")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of results, Relay style.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the whole list.")
+    total_count: int = strawberry.field(description="How many items the whole list holds.")
 
 
 def encode_cursor(offset: int) -> str:
@@ -472,8 +485,8 @@ class Asset:
         return self.view.org
 
     @strawberry.field(description="ai_system, model, dataset, vendor or use_case.")
-    def kind(self) -> str:
-        return self.view.kind
+    def kind(self) -> AssetKind:
+        return AssetKind(self.view.kind)
 
     @strawberry.field(description="Its name.")
     def name(self) -> str:
@@ -484,12 +497,12 @@ class Asset:
         return self.view.owner
 
     @strawberry.field(description="The organisation's roles for it: provider, deployer, controller ...")
-    def roles(self) -> list[str]:
-        return list(self.view.roles)
+    def roles(self) -> list[AddresseeRole]:
+        return [AddresseeRole(r) for r in self.view.roles]
 
     @strawberry.field(description="The facts the inventory states of it (personal_data, automated_decisions ...).")
-    def facts(self) -> list[str]:
-        return list(self.view.facts)
+    def facts(self) -> list[AssetFact]:
+        return [AssetFact(f) for f in self.view.facts]
 
     @strawberry.field(description="AI Act Annex III points its use falls under.")
     def annex_iii(self) -> list[str]:
@@ -525,8 +538,8 @@ class Reason:
         return self.view.reason
 
     @strawberry.field(description="The role that matched, if the rule asks for one.")
-    def role(self) -> str | None:
-        return self.view.role
+    def role(self) -> AddresseeRole | None:
+        return AddresseeRole(self.view.role) if self.view.role else None
 
     @strawberry.field(description="The facts that met the condition, with the asset each came through.")
     def facts(self) -> list[str]:
@@ -566,8 +579,8 @@ class EvidenceItem:
         return self.view.evidence.valid_until
 
     @strawberry.field(description="valid, expiring (within 30 days) or expired.")
-    def status(self) -> str:
-        return self.view.status
+    def status(self) -> EvidenceStatus:
+        return EvidenceStatus(self.view.status)
 
     @strawberry.field(description="The mapping that lets evidence for another provision count, if any.")
     def through(self) -> str | None:
@@ -583,8 +596,8 @@ class Obligation:
         return Provision(view=self.view.provision)
 
     @strawberry.field(description="The role it binds: provider, deployer, controller, organisation ...")
-    def addressee(self) -> str:
-        return self.view.addressee
+    def addressee(self) -> AddresseeRole:
+        return AddresseeRole(self.view.addressee)
 
     @strawberry.field(description="Why it applies.")
     def reasons(self) -> list[Reason]:
@@ -595,8 +608,8 @@ class Obligation:
         return [EvidenceItem(view=m) for m in self.view.evidence]
 
     @strawberry.field(description="The best evidence status: valid, expiring, expired or missing.")
-    def status(self) -> str:
-        return self.view.status
+    def status(self) -> EvidenceStatus:
+        return EvidenceStatus(self.view.status)
 
     @strawberry.field(description="When it applies to this asset, as the law stands on the asked day.")
     def dates(self) -> Dates:
@@ -624,8 +637,8 @@ class Gap:
         return Provision(view=self.view.provision)
 
     @strawberry.field(description="missing or expired.")
-    def status(self) -> str:
-        return self.view.status
+    def status(self) -> EvidenceStatus:
+        return EvidenceStatus(self.view.status)
 
     @strawberry.field(description="When the obligation applies from.")
     def applies_from(self) -> dt.date | None:
@@ -649,8 +662,8 @@ class SoaEntry:
         return self.view.included
 
     @strawberry.field(description="implemented, partial, planned, excluded or undecided.")
-    def status(self) -> str:
-        return self.view.status
+    def status(self) -> SoaStatus:
+        return SoaStatus(self.view.status)
 
     @strawberry.field(description="Why it is excluded, where it is.")
     def justification(self) -> str | None:
@@ -661,8 +674,8 @@ class SoaEntry:
         return [EvidenceItem(view=m) for m in self.view.evidence]
 
     @strawberry.field(description="The best evidence status.")
-    def evidence_status(self) -> str:
-        return self.view.evidence_status
+    def evidence_status(self) -> EvidenceStatus:
+        return EvidenceStatus(self.view.evidence_status)
 
     @strawberry.field(description="True when the entry rests on expired evidence.")
     def rests_on_expired(self) -> bool:
