@@ -192,31 +192,52 @@ class InventoryWrites:
         return nodes, problems
 
     def _cycle(self, org: str, asset_id: str, uses: list[str]) -> list[str] | None:
-        """The path by which `asset_id` would come to use itself through `uses`, if any (reads only the
-        assets reachable from `uses`)."""
+        """The path by which `asset_id` would come to use itself through `uses`, if any.
+
+        A search from both ends — forward from `uses` along `uses` links, backward from the asset along the
+        assets that use it — always widening the smaller side, so the check reads only the nodes near the
+        change: a dataset uses little and a top-level system is used by little, and one side ends at once.
+        """
         start = asset_iri(org, asset_id)
-        parent: dict[str, str | None] = dict.fromkeys((asset_iri(org, u) for u in uses), None)
-        frontier = list(parent)
-        while frontier:
-            if start in parent:
-                break
-            found = self._writer.get(frontier)
-            nxt = []
-            for iri in frontier:
-                node = found.get(iri)
-                for used in node.links.get("USES", ()) if node else ():
-                    if used not in parent:
-                        parent[used] = iri
-                        nxt.append(used)
-            frontier = nxt
-        if start not in parent:
+        forward: dict[str, str | None] = dict.fromkeys((asset_iri(org, u) for u in uses), None)  # node → came from
+        backward: dict[str, str | None] = {start: None}  # node → leads to
+        ahead, behind = list(forward), [start]
+        meet = next((n for n in ahead if n in backward), None)
+        while meet is None and ahead and behind:
+            if len(ahead) <= len(behind):
+                found = self._writer.get(ahead)
+                grown = []
+                for iri in ahead:
+                    node = found.get(iri)
+                    for used in node.links.get("USES", ()) if node else ():
+                        if used not in forward:
+                            forward[used] = iri
+                            grown.append(used)
+                ahead = grown
+                meet = next((n for n in grown if n in backward), None)
+            else:
+                users = self._writer.referrers(behind, "USES")
+                grown = []
+                for iri in behind:
+                    for user in users.get(iri, ()):
+                        if user not in backward:
+                            backward[user] = iri
+                            grown.append(user)
+                behind = grown
+                meet = next((n for n in grown if n in forward), None)
+        if meet is None:
             return None
-        path = [start]
-        step = parent[start]
+        head: list[str] = []
+        step: str | None = meet
         while step is not None:
-            path.append(step)
-            step = parent[step]
-        return [asset_id, *(_id_of(iri) for iri in reversed(path))]
+            head.append(step)
+            step = forward[step]
+        tail: list[str] = []
+        step = backward[meet]
+        while step is not None:
+            tail.append(step)
+            step = backward[step]
+        return [asset_id, *(_id_of(iri) for iri in [*reversed(head), *tail])]
 
     def _check_asset(self, org: str, asset: Asset) -> None:
         problems: list[Problem] = []

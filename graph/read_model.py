@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.records import Node
 from graph.catalog_index import CatalogIndex
 from graph.mapping_index import MappingIndex
 from graph.organisation_index import OrganisationIndex
+from graph.organisation_patch import can_patch, patched
 from graph.rules_index import RulesIndex
 from graph.store import Store
 from graph.timeline_index import TimelineIndex
@@ -52,6 +55,7 @@ class ReadModel:
         # at revision `_framework_valid_at`, so the next snapshot rebuilds the organisations alone.
         self._framework_side: Snapshot | None = None
         self._framework_valid_at = -1
+        self._org_changes: list[tuple[Sequence[Node] | None, Sequence[str]]] = []  # since the framework side's snapshot
 
     def snapshot(self) -> Snapshot:
         revision = self._store.revision
@@ -68,13 +72,14 @@ class ReadModel:
                         side.catalog,
                         side.mappings,
                         side.timeline,
-                        OrganisationIndex.build(self._store),
+                        self._organisations_after(side),
                         side.rules,
                         inferred=side.inferred,
                         dates=side.dates,
                         rule_provisions=side.rule_provisions,
                     )
                     self._current = current
+                    self._framework_side, self._org_changes = current, []
                     return current
                 catalog = CatalogIndex.build(self._store, revision)
                 frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
@@ -91,9 +96,20 @@ class ReadModel:
 
     def invalidate(self) -> None:
         self._current = None
-        self._framework_side = None
+        self._framework_side, self._org_changes = None, []
 
-    def organisations_changed(self, before: int, after: int) -> None:
+    def _organisations_after(self, side: Snapshot) -> OrganisationIndex:
+        """The organisation index after the changes since `side`: patched when it can be, else rebuilt."""
+        if not can_patch() or any(changed is None for changed, _ in self._org_changes):
+            return OrganisationIndex.build(self._store)
+        index = side.organisations
+        for changed, deleted in self._org_changes:
+            index = patched(index, self._store, changed or (), deleted)
+        return index
+
+    def organisations_changed(
+        self, before: int, after: int, changed: Sequence[Node] | None = None, deleted: Sequence[str] = ()
+    ) -> None:
         """A write from revision `before` to `after` changed organisation records only (assets, controls,
         evidence, and the audit trail and keys, which no index holds): keep the framework-side indexes.
 
@@ -103,7 +119,8 @@ class ReadModel:
         with self._lock:
             current = self._current
             if current is not None and current.revision == before:
-                self._framework_side = current
+                self._framework_side, self._org_changes = current, []
             elif self._framework_side is None or self._framework_valid_at != before:
-                self._framework_side = None
+                self._framework_side, self._org_changes = None, []
+            self._org_changes.append((changed, deleted))  # None: not known, the next snapshot rebuilds
             self._framework_valid_at = after

@@ -90,7 +90,7 @@ class Writer:
         self._store.write(batch)
         after_revision = self._store.revision
         if organisations_only:
-            self._read_model.organisations_changed(revision, after_revision)
+            self._read_model.organisations_changed(revision, after_revision, batch.nodes, batch.deletes)
         else:
             self._read_model.invalidate()
         self._audit.added(entry, revision, after_revision)

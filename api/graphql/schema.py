@@ -27,7 +27,7 @@ from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
-from api.graphql.errors import ApiError, Deadline, TypedErrors, log_errors
+from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.mutations import Mutation
 from api.graphql.types import (
     Act,
@@ -317,7 +317,19 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.insert(0, lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     schema_extensions: list[Any] = extensions
+    guard_growing_fields(_object_types(), roots=(Query, Mutation))
     return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
+
+
+def _object_types() -> list[type]:
+    from api.graphql import types, write_types
+
+    return [
+        value
+        for module in (types, write_types)
+        for value in vars(module).values()
+        if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
+    ]
 
 
 def sdl() -> str:
