@@ -6,7 +6,7 @@ same run:
   layer and HTTP cost per request (target ≤ 10 ms). The in-process schema execution is shown between them.
 * mixed load: 32 clients (30 s; a few seconds with --quick) sending queries and mutations (one in four a
   write, with an editor key) to one server: throughput, p50/p95/p99, errors (must be 0), and the server's
-  RSS at the start and the end (must stay flat).
+  RSS at the start and the end (must stay flat), measured after a warm-up under the same load.
 * large organisation: one asset upserted through the service into an on-disk store holding a generated
   organisation of 10,000 assets (2,000 with --quick), against the same upsert into the demo organisation;
   and the index refresh the next read pays.
@@ -106,14 +106,15 @@ def layer_cost(store: Path, quick: bool) -> dict[str, Any]:
     }
 
 
-def _mix(token: str) -> list[tuple[str, dict[str, Any]]]:
-    del token
-    return [
-        ('{ asset(id: "credit-model") { obligations(frameworks: ["eu-ai-act"]) { provision { ref } status } } }', {}),
-        (PAGE, {}),
-        ("{ gaps(first: 50) { totalCount edges { node { owner provision { ref } status } } } }", {}),
-        ("{ auditLog(first: 20) { totalCount edges { node { operation targetId recordedAt } } } }", {}),
-    ]
+READS = [
+    '{ asset(id: "credit-model") { obligations(frameworks: ["eu-ai-act"]) { provision { ref } status } } }',
+    PAGE,
+    "{ assets(first: 20) { totalCount edges { node { id kind owner uses { id } } } } }",
+    "{ auditLog(first: 20) { totalCount edges { node { operation targetId recordedAt } } } }",
+    "{ gaps(first: 50) { totalCount edges { node { owner provision { ref } status } } } }",
+    '{ asset(id: "support-chatbot") { obligations { provision { framework { id } ref } addressee status } } }',
+]
+"""What a GRC tool reads: an asset's obligations, a page of provisions, the inventory, the trail, the gaps."""
 
 
 UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) { asset { id owner } errors { code } } }"""
@@ -144,68 +145,49 @@ def _write_body(client: int, turn: int) -> dict[str, Any]:
     return {"query": EVIDENCE, "variables": {"input": evidence}}
 
 
-def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
-    seconds, clients = (4.0, 32) if quick else (30.0, 32)
-    made = subprocess.run(
-        [AIMSGRAPH, "--store", str(store), "keys", "create", "--role", "editor", "--name", "bench", "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    token = json.loads(made.stdout)["token"]
-    reads = _mix(token)
+def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
+    """`clients` threads sending the mix (one request in four a write) for `seconds`."""
+    reads = READS
     latencies: list[float] = []
     errors: list[str] = []
     writes = 0
     lock = threading.Lock()
-    with server(store, 1) as (base, pid):
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-            for query, variables in reads * 5:
-                http.post("/graphql", json={"query": query, "variables": variables})
-        rss_start = rss_mb(pid)
-        stop_at = time.monotonic() + seconds
+    stop_at = time.monotonic() + seconds
 
-        def client(number: int) -> None:
-            nonlocal writes
-            mine: list[float] = []
-            failed: list[str] = []
-            wrote = 0
-            with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-                turn = number
-                while time.monotonic() < stop_at:
-                    if turn % 4 == 3:  # a write: an asset or an evidence item of this client, changed each time
-                        body = _write_body(number, turn)
-                        wrote += 1
-                    else:
-                        query, variables = reads[turn % len(reads)]
-                        body = {"query": query, "variables": variables}
-                    started = time.perf_counter()
-                    response = http.post("/graphql", json=body)
-                    mine.append(time.perf_counter() - started)
-                    answer = response.json() if response.status_code == 200 else {}
-                    payload = next(iter((answer.get("data") or {}).values()), None)
-                    if (
-                        response.status_code != 200
-                        or "errors" in answer
-                        or (isinstance(payload, dict) and payload.get("errors"))
-                    ):
-                        failed.append(response.text[:200])
-                    turn += 1
-            with lock:
-                latencies.extend(mine)
-                errors.extend(failed)
-                writes += wrote
+    def client(number: int) -> None:
+        nonlocal writes
+        mine: list[float] = []
+        failed: list[str] = []
+        wrote = 0
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+            turn = number
+            while time.monotonic() < stop_at:
+                if turn % 4 == 3:  # a write: an asset or an evidence item of this client, changed each time
+                    body = _write_body(number, turn)
+                    wrote += 1
+                else:
+                    body = {"query": reads[turn % len(reads)]}
+                started = time.perf_counter()
+                response = http.post("/graphql", json=body)
+                mine.append(time.perf_counter() - started)
+                answer = response.json() if response.status_code == 200 else {}
+                payload = next(iter((answer.get("data") or {}).values()), None)
+                refused = isinstance(payload, dict) and payload.get("errors")
+                if response.status_code != 200 or "errors" in answer or refused:
+                    failed.append(response.text[:200])
+                turn += 1
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+            writes += wrote
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        rss_end = rss_mb(pid)
-        healthy = httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -222,10 +204,42 @@ def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
-        "rss_start_mb": round(rss_start, 1),
-        "rss_end_mb": round(rss_end, 1),
-        "healthy_after": healthy,
     }
+
+
+def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
+    """The mixed load against one server, after a warm-up under the same load; RSS sampled every second."""
+    seconds, warm_up, clients = (4.0, 2.0, 32) if quick else (30.0, 8.0, 32)
+    made = subprocess.run(
+        [AIMSGRAPH, "--store", str(store), "keys", "create", "--role", "editor", "--name", "bench", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    headers = {"Authorization": f"Bearer {json.loads(made.stdout)['token']}"}
+    with server(store, 1) as (base, pid):
+        _clients(base, headers, clients, warm_up)  # caches, thread pools and allocator arenas reach their size
+        samples = [rss_mb(pid)]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(1.0):
+                samples.append(rss_mb(pid))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        result = _clients(base, headers, clients, seconds)
+        done.set()
+        sampler.join()
+        samples.append(rss_mb(pid))
+        result["healthy_after"] = httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    result.update(
+        rss_start_mb=round(samples[0], 1),
+        rss_end_mb=round(samples[-1], 1),
+        rss_max_mb=round(max(samples), 1),
+        warm_up_s=warm_up,
+    )
+    return result
 
 
 def _upserts(service: Service, org: str, asset: dict[str, Any], repeat: int) -> tuple[float, float]:
@@ -288,7 +302,8 @@ def report(results: dict[str, Any]) -> None:
         f"mixed load: {load['clients']} clients, {load['seconds']:g} s, {load['requests']} requests "
         f"({load['writes']} writes): {load['throughput_rps']:.1f} req/s, p50 {load['p50_ms']:.1f} ms, "
         f"p95 {load['p95_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, errors {load['errors']}, "
-        f"RSS {load['rss_start_mb']} → {load['rss_end_mb']} MB"
+        f"server RSS {load['rss_start_mb']} → {load['rss_end_mb']} MB (max {load['rss_max_mb']}; after "
+        f"{load['warm_up_s']:g} s of warm-up)"
     )
     for error in load["first_errors"]:
         print(f"  error: {error}")

@@ -12,7 +12,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   hops either way) in plain rdflib, which find the pairs without judging their relation; a check that both
   find the same pairs rides along;
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
-  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes).
+  to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
+* the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
+  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -30,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import concurrency
+import graphql_layer
 import obligations
 import pyoxigraph as ox
 import rdflib
@@ -353,6 +356,7 @@ def main() -> int:
     ]
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     under_load = concurrency.run(args.quick)
+    api_layer = graphql_layer.run(args.quick)
     organisation = obligations.run(args.quick)
     report(
         rows,
@@ -363,10 +367,12 @@ def main() -> int:
             "quick": args.quick,
             "triples": len(fx.triples),
             "concurrency": under_load,
+            "graphql": api_layer,
             "obligations": organisation,
         },
     )
     concurrency.report(under_load)
+    graphql_layer.report(api_layer)
     obligations.report(organisation)
     return 0
 

@@ -109,12 +109,15 @@ class AuditLog:
                 self._revision = revision_after
 
     def entries(self, revision: int) -> list[AuditEntryView]:
+        """The trail as of `revision`: a request that started before the newest commits does not see them,
+        and does not make the cache re-read the trail either (an entry's sequence is its commit's revision)."""
         with self._lock:
-            if self._revision != revision:
+            if self._revision < revision:
                 views = [entry_view(node) for node in self._store.nodes("AuditEntry")]
                 views.sort(key=lambda e: (e.sequence, e.recorded_at, e.id), reverse=True)
                 self._entries, self._revision = views, revision
-            return self._entries
+            entries, newest = self._entries, self._revision
+        return entries if newest == revision else [e for e in entries if e.sequence <= revision]
 
     def query(
         self,

@@ -50,7 +50,7 @@ class ReadModel:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._current: Snapshot | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         # After writes that touched only organisations (API writes): the framework-side indexes still hold
         # at revision `_framework_valid_at`, so the next snapshot rebuilds the organisations alone.
         self._framework_side: Snapshot | None = None
@@ -93,6 +93,12 @@ class ReadModel:
                 )
                 self._current = current
         return current
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by a writer from its commit until it has said what changed, so that no reader builds a
+        snapshot of the new revision without knowing (which would rebuild every index)."""
+        return self._lock
 
     def invalidate(self) -> None:
         self._current = None

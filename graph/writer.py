@@ -87,11 +87,12 @@ class Writer:
             organisation=organisation,
         )
         batch = GraphBatch(nodes=[*nodes, entry], deletes=list(deletes))
-        self._store.write(batch)
-        after_revision = self._store.revision
-        if organisations_only:
-            self._read_model.organisations_changed(revision, after_revision, batch.nodes, batch.deletes)
-        else:
-            self._read_model.invalidate()
+        with self._read_model.lock:  # a reader that sees the new revision waits to learn what changed
+            self._store.write(batch)
+            after_revision = self._store.revision
+            if organisations_only:
+                self._read_model.organisations_changed(revision, after_revision, batch.nodes, batch.deletes)
+            else:
+                self._read_model.invalidate()
         self._audit.added(entry, revision, after_revision)
         return entry_view(entry)

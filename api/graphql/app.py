@@ -40,9 +40,15 @@ class _GraphQL(GraphQL[Context, None]):
         self._settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        answers = self._service.answers()  # first: a follower catches up with the writer, keys included
-        context = Context(answers=answers, settings=self._settings, service=self._service, request_id=REQUEST_ID.get())
+        """The request's snapshot and caller, worked out in a thread: a snapshot may wait for a commit to
+        finish (or be built), and the event loop must keep answering meanwhile."""
         header = request.headers.get("authorization")
+        request_id = REQUEST_ID.get()
+        return await anyio.to_thread.run_sync(self._context, header, request_id)
+
+    def _context(self, header: str | None, request_id: str | None) -> Context:
+        answers = self._service.answers()  # first: a follower catches up with the writer, keys included
+        context = Context(answers=answers, settings=self._settings, service=self._service, request_id=request_id)
         if header is not None:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():

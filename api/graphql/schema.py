@@ -303,19 +303,24 @@ class AimsgraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: strawberry builds fresh extensions per request; the parser and validation caches live at
-    # module level inside strawberry, so they are shared all the same.
+    # module level inside strawberry, so they are shared all the same. The validation rules are classes made
+    # here, once: the validation cache is keyed by them, and the limiters' own constructors make a new class
+    # each time (per request, that missed the cache on every request and kept 256 sets of classes alive).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        cost_rule(settings.max_query_cost, settings.max_page_size),
+    ]
+    if not settings.introspection:
+        rules.insert(0, NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: AddValidationRules([cost_rule(settings.max_query_cost, settings.max_page_size)]),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=256),
         lambda: Deadline(settings.request_timeout),
         lambda: TypedErrors(mask=settings.production),
     ]
-    if not settings.introspection:
-        extensions.insert(0, lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     schema_extensions: list[Any] = extensions
     guard_growing_fields(_object_types(), roots=(Query, Mutation))
     return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
