@@ -834,14 +834,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=1,
             max=64,
-            help="Worker processes. 1 holds the store for writing; more open it read-only and follow the "
-            "commits of CLI loads.",
+            help="Worker processes (default $AIMSGRAPH_WORKERS, else 1). 1 holds the store for writing and takes "
+            "mutations; more open it read-only, follow the commits of CLI loads and refuse mutations.",
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Serve the GraphQL API at /graphql, with /healthz and /readyz."""
     import uvicorn
@@ -850,6 +850,7 @@ def serve(
     from api.workers import serve_workers
 
     settings = _settings()
+    workers = workers or settings.workers
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
     if workers == 1:
         with _service(write=True) as service:
