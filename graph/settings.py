@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         default=50_000, ge=100, description="Most objects one GraphQL operation may ask for, estimated up front"
     )
     max_request_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest GraphQL request body")
+    max_concurrent_operations: int = Field(
+        default=4, ge=1, le=256, description="GraphQL operations one server process runs at once; the rest queue"
+    )
     request_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds one GraphQL operation may run")
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
