@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test test-fast lint typecheck bench install clean
+.PHONY: serve test test-fast lint typecheck bench install clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install lint typecheck
 
 test-fast: install
 	$(BIN)/pytest -n auto -m "not slow and not integration"
+
+# The GraphQL schema is a contract: regenerate schema.graphql after changing the API, and review the diff.
+schema: install
+	$(BIN)/aimsgraph schema graphql > schema.graphql
 
 bench: install
 	$(BIN)/python bench/run.py

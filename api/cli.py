@@ -838,11 +838,24 @@ def soa(
 
 @app.command()
 def schema(
-    what: Annotated[str, typer.Argument(help="Which format: inventory.")] = "inventory",
+    what: Annotated[
+        str, typer.Argument(help="inventory (JSON Schema), graphql (SDL) or settings (Markdown).")
+    ] = "inventory",
 ) -> None:
-    """The JSON Schema of an input format, for tools that write it (docs/inventory.schema.json)."""
+    """A contract other tools build against: the inventory's JSON Schema (docs/inventory.schema.json), the GraphQL
+    schema (schema.graphql) or the settings table (README)."""
+    if what == "graphql":
+        from api.graphql.schema import sdl
+
+        sys.stdout.write(sdl())
+        return
+    if what == "settings":
+        from graph.settings import settings_markdown
+
+        sys.stdout.write(settings_markdown())
+        return
     if what != "inventory":
-        _error(f"unknown format {what!r}; known: inventory")
+        _error(f"unknown format {what!r}; known: inventory, graphql, settings")
         raise typer.Exit(2)
     _print_json(inventory_schema())
 
@@ -852,14 +865,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=1,
             max=64,
-            help="Worker processes. 1 holds the store for writing; more open it read-only and follow the "
-            "commits of CLI loads.",
+            help="Worker processes (default $AIMSGRAPH_WORKERS, else 1). 1 holds the store for writing and takes "
+            "mutations; more open it read-only, follow the commits of CLI loads and refuse mutations.",
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Serve the GraphQL API at /graphql, with /healthz and /readyz."""
     import uvicorn
@@ -868,18 +881,24 @@ def serve(
     from api.workers import serve_workers
 
     settings = _settings()
+    workers = workers or settings.workers
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
     if workers == 1:
         with _service(write=True) as service:
             err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store_label}, held for writing)"))
             uvicorn.run(
-                create_app(service, settings), host=host or settings.host, port=port or settings.port, log_level="info"
+                create_app(service, settings),
+                host=host or settings.host,
+                port=port or settings.port,
+                log_level="info",
+                access_log=False,  # the app logs each request as JSON, with its request id
             )
         return
     with _service(write=True):  # create and fill the store once, then let it go
         pass
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
+    os.environ["AIMSGRAPH_WORKERS"] = str(workers)
     followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
     err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
@@ -890,6 +909,10 @@ def serve(
 from api import neo4j_commands  # noqa: E402 - registers `neo4j sync` and `report`, which use the helpers above
 
 neo4j_commands.register(app)
+
+from api.keys_commands import keys_app  # noqa: E402 — registered last; its commands import this module lazily
+
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

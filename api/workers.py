@@ -16,7 +16,9 @@ from uvicorn.supervisors import Multiprocess
 
 def serve_workers(app: str, *, host: str, port: int, workers: int) -> None:
     """Run `workers` processes of the ASGI app factory named by `app` ("module:function") on host:port."""
-    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers, log_level="info")
+    config = uvicorn.Config(
+        app, factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False
+    )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -14,7 +14,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * the command line as whole processes (`bench/cli.py`), against `python -c pass`;
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
   to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
-* the Neo4j store and sync on an ArcadeDB server started for the run (bench/neo4j_bench.py).
+* the Neo4j store and sync on an ArcadeDB server started for the run (`neo4j_bench.py`);
+* the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
+  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import cli
 import concurrency
+import graphql_layer
 import neo4j_bench
 import obligations
 import pyoxigraph as ox
@@ -357,6 +360,7 @@ def main() -> int:
     ]
     rows += bench_coverage(data, slow_repeat if args.quick else 3, coverage_pairs[:2] if args.quick else coverage_pairs)
     under_load = concurrency.run(args.quick)
+    api_layer = graphql_layer.run(args.quick)
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
@@ -369,12 +373,14 @@ def main() -> int:
             "quick": args.quick,
             "triples": len(fx.triples),
             "concurrency": under_load,
+            "graphql": api_layer,
             "obligations": organisation,
             "cli": command_line,
             "neo4j": neo4j_store,
         },
     )
     concurrency.report(under_load)
+    graphql_layer.report(api_layer)
     obligations.report(organisation)
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)

@@ -90,3 +90,21 @@ class StoreQueryError(AimsgraphError):
     """A store server refused a statement (a report's Cypher it cannot run, a write it rejects)."""
 
     code = "STORE_QUERY"
+
+
+class ConflictError(AimsgraphError):
+    """A change that the graph's current content forbids (removing an asset that others still use)."""
+
+    code = "CONFLICT"
+
+
+class UnauthenticatedError(AimsgraphError):
+    """A request named an API key that does not exist or was revoked, or named none where one is required."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ForbiddenError(AimsgraphError):
+    """The caller's key does not carry the role the operation needs."""
+
+    code = "FORBIDDEN"

@@ -122,5 +122,17 @@ SCOPES: tuple[str, ...] = get_args(Scope)
 ActStatus = Literal["proposed", "adopted", "published", "in_force"]
 
 AssertedRelation = Literal["equal", "subset", "superset", "intersects"]
-ReviewStatus = Literal["asserted", "reviewed", "proposed"]
+ReviewStatus = Literal["asserted", "reviewed", "proposed", "rejected"]
+REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
+"""A mapping's review: a curator asserted it, a reviewer confirmed it, someone proposed it (not yet reviewed),
+or a reviewer rejected it (kept for the record, never used in a crosswalk)."""
+ReviewDecision = Literal["reviewed", "rejected"]
+REVIEW_DECISIONS: tuple[str, ...] = get_args(ReviewDecision)
 RationaleType = Literal["syntactic", "semantic", "functional"]
+RATIONALE_TYPES: tuple[str, ...] = get_args(RationaleType)
+ASSERTED_RELATIONS: tuple[str, ...] = get_args(AssertedRelation)
+
+KeyRole = Literal["viewer", "editor", "admin"]
+KEY_ROLES: tuple[str, ...] = get_args(KeyRole)
+"""What an API key may do, each role including the ones before it: viewer reads; editor also writes the
+inventory and evidence; admin also reviews mappings and manages keys."""

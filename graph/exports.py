@@ -6,9 +6,11 @@ tools will trust must not carry content the product itself would refuse to load.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from core.errors import IntegrityError, NotFoundError, UsageError
+from core.records import Node
 from graph.catalog_queries import CatalogQueries
 from graph.read_model import Snapshot
 from graph.store import Store
@@ -16,7 +18,7 @@ from loaders.mapping_set import MappingSetFile
 from mappings.relations import Relation
 from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples
-from ontology.terms import SKOS_MATCH
+from ontology.terms import SECRET_PROPERTIES, SKOS_MATCH
 from ontology.validate import to_rdflib, validate_graph
 
 if TYPE_CHECKING:
@@ -24,6 +26,16 @@ if TYPE_CHECKING:
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld", "nt": "nt"}
 MAPPING_FORMATS = ("sssom", "skos")
+
+
+def _without_secrets(nodes: Iterable[Node]) -> Iterator[Node]:
+    """The nodes less their secret properties (API key hashes): they never leave the store."""
+    for node in nodes:
+        if any(name in SECRET_PROPERTIES for name in node.props):
+            props = {k: v for k, v in node.props.items() if k not in SECRET_PROPERTIES}
+            yield Node(id=node.id, labels=node.labels, props=props, links=node.links)
+        else:
+            yield node
 
 
 def _serialise(graph: rdflib.Graph, rdf_format: str) -> str:
@@ -43,7 +55,7 @@ class Exports:
         """The whole graph as RDF (turtle, json-ld or nt); IntegrityError if it breaks the shapes."""
         if rdf_format not in RDF_FORMATS:
             raise UsageError(f"unknown export format {rdf_format!r}; choose one of turtle, json-ld, nt")
-        graph = to_rdflib(nodes_to_triples(self._store.all_nodes()))
+        graph = to_rdflib(nodes_to_triples(_without_secrets(self._store.all_nodes())))
         violations = validate_graph(graph)
         if violations:
             listed = "\n".join(f"  {v.focus} {v.path or ''}: {v.message}" for v in violations[:20])

@@ -6,7 +6,7 @@ The origin table lets a SHACL violation on a node be reported at the line that p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -15,7 +15,8 @@ from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, Relation, Rol
 from graph.refs import annex_iii_ref, candidate_keys, ref_key
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
-from loaders.inventory import Inventory
+from loaders.inventory import Asset as InventoryAsset
+from loaders.inventory import ControlDecision, EvidenceItem, Inventory
 from loaders.inventory_csv import AssetSheet
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
@@ -317,6 +318,80 @@ def asset_iri(org: str, asset_id: str) -> str:
     return org_iri(org, "asset", asset_id)
 
 
+def _asset_iris(org_id: str, ids: Iterable[str], known: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The IRIs of assets named by id, from `known` (worked out once per inventory) where it has them."""
+    found = known or {}
+    return tuple(found.get(asset_id) or asset_iri(org_id, asset_id) for asset_id in ids)
+
+
+def asset_node(org_id: str, asset: InventoryAsset, iris: Mapping[str, str] | None = None) -> Node:
+    """The record of one asset; file loads and API writes build it here, so both write the same thing."""
+    facts = tuple(name for name in FACTS if getattr(asset, name))
+    props: dict[str, Value] = {"identifier": asset.id, "name": asset.name, "owner": asset.owner}
+    if asset.roles:
+        props["roles"] = tuple(asset.roles)
+    if asset.annex_iii:
+        props["annex_iii"] = tuple(asset.annex_iii)
+    if facts:
+        props["facts"] = facts
+    if not asset.in_scope:
+        props["in_scope"] = False
+    if asset.description:
+        props["summary"] = asset.description
+    return Node(
+        id=asset_iri(org_id, asset.id),
+        labels=("Asset", ASSET_KIND_LABELS[asset.kind]),
+        props=props,
+        links={"IN_ORGANISATION": (org_iri(org_id),), "USES": _asset_iris(org_id, asset.uses, iris)},
+    )
+
+
+def control_iri(org_id: str, framework: str, ref: str) -> str:
+    return org_iri(org_id, "control", f"{framework}/{ref}")
+
+
+def control_node(org_id: str, control: ControlDecision) -> Node:
+    """The record of an implemented control or SoA decision."""
+    props: dict[str, Value] = {"status": control.status}
+    if control.justification:
+        props["justification"] = control.justification
+    return Node(
+        id=control_iri(org_id, control.framework, control.ref),
+        labels=("ImplementedControl",),
+        props=props,
+        links={"IN_ORGANISATION": (org_iri(org_id),), "IMPLEMENTS": (provision_iri(control.framework, control.ref),)},
+    )
+
+
+def evidence_iri(org_id: str, evidence_id: str) -> str:
+    return org_iri(org_id, "evidence", evidence_id)
+
+
+def evidence_node(org_id: str, item: EvidenceItem, iris: Mapping[str, str] | None = None) -> Node:
+    """The record of one evidence item."""
+    props: dict[str, Value] = {
+        "identifier": item.id,
+        "location": item.uri,
+        "content_hash": item.sha256.lower(),
+        "collected_on": item.collected,
+        "owner": item.owner,
+    }
+    if item.valid_until is not None:
+        props["valid_until"] = item.valid_until
+    if item.title:
+        props["title"] = item.title
+    return Node(
+        id=evidence_iri(org_id, item.id),
+        labels=("Evidence",),
+        props=props,
+        links={
+            "IN_ORGANISATION": (org_iri(org_id),),
+            "EVIDENCES": (provision_iri(item.proves.framework, item.proves.ref),),
+            "SCOPE": _asset_iris(org_id, item.assets, iris),
+        },
+    )
+
+
 def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDocument, refs: RefResolver) -> None:
     """Add an organisation, its assets, controls and evidence; unknown refs and Annex III points are problems.
 
@@ -337,7 +412,6 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
         doc.file,
         doc.line_of(("organisation",)),
     )
-    in_org = {"IN_ORGANISATION": (organisation,)}
     # Each asset's IRI once: `uses` names ~20 assets each, and quoting them again took 10 s for 100,000 assets.
     iris = {asset.id: asset_iri(org.id, asset.id) for asset in parsed.assets}
     for index, asset in enumerate(parsed.assets):
@@ -347,72 +421,15 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
                 doc.problems.append(
                     doc.problem(("assets", index, "annex_iii", position), f"unknown Annex III point {point!r}")
                 )
-        facts = tuple(name for name in FACTS if getattr(asset, name))
-        props: dict[str, Value] = {"identifier": asset.id, "name": asset.name, "owner": asset.owner}
-        if asset.roles:
-            props["roles"] = tuple(asset.roles)
-        if asset.annex_iii:
-            props["annex_iii"] = tuple(asset.annex_iii)
-        if facts:
-            props["facts"] = facts
-        if not asset.in_scope:
-            props["in_scope"] = False
-        if asset.description:
-            props["summary"] = asset.description
-        ingest.add(
-            Node(
-                id=iris[asset.id],
-                labels=("Asset", ASSET_KIND_LABELS[asset.kind]),
-                props=props,
-                links={**in_org, "USES": tuple(iris.get(used) or asset_iri(org.id, used) for used in asset.uses)},
-            ),
-            doc.file,
-            doc.line_of(("assets", index)),
-        )
+        ingest.add(asset_node(org.id, asset, iris), doc.file, doc.line_of(("assets", index)))
     for index, control in enumerate(parsed.controls):
         if not refs.check(doc, ("controls", index, "ref"), control.framework, control.ref):
             continue
-        control_props: dict[str, Value] = {"status": control.status}
-        if control.justification:
-            control_props["justification"] = control.justification
-        ingest.add(
-            Node(
-                id=org_iri(org.id, "control", f"{control.framework}/{control.ref}"),
-                labels=("ImplementedControl",),
-                props=control_props,
-                links={**in_org, "IMPLEMENTS": (provision_iri(control.framework, control.ref),)},
-            ),
-            doc.file,
-            doc.line_of(("controls", index)),
-        )
+        ingest.add(control_node(org.id, control), doc.file, doc.line_of(("controls", index)))
     for index, item in enumerate(parsed.evidence):
         if not refs.check(doc, ("evidence", index, "proves"), item.proves.framework, item.proves.ref):
             continue
-        evidence_props: dict[str, Value] = {
-            "identifier": item.id,
-            "location": item.uri,
-            "content_hash": item.sha256.lower(),
-            "collected_on": item.collected,
-            "owner": item.owner,
-        }
-        if item.valid_until is not None:
-            evidence_props["valid_until"] = item.valid_until
-        if item.title:
-            evidence_props["title"] = item.title
-        ingest.add(
-            Node(
-                id=org_iri(org.id, "evidence", item.id),
-                labels=("Evidence",),
-                props=evidence_props,
-                links={
-                    **in_org,
-                    "EVIDENCES": (provision_iri(item.proves.framework, item.proves.ref),),
-                    "SCOPE": tuple(iris.get(asset_id) or asset_iri(org.id, asset_id) for asset_id in item.assets),
-                },
-            ),
-            doc.file,
-            doc.line_of(("evidence", index)),
-        )
+        ingest.add(evidence_node(org.id, item, iris), doc.file, doc.line_of(("evidence", index)))
     ingest.organisation_ids.append(org.id)
 
 

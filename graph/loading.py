@@ -63,6 +63,9 @@ def _describe(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
+KEPT_ON_REPLACE = ("ApiKey", "AuditEntry")
+"""Records no data file defines: a replacing load keeps them."""
+
 _ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, AssetSheet: 3, MappingSetFile: 4}
 """Catalogs first: every other kind of file names their provisions."""
 
@@ -328,6 +331,8 @@ class Loader:
             batch.deletes.extend(plan.deletes)
             unchanged = {iri for iri, digest in digests.items() if known.get(iri) == digest}
             batch.nodes = [node for node in batch.nodes if node.id not in unchanged]
+        if replace:  # the whole content is replaced, but not who may write nor the record of what was written
+            batch.nodes.extend(node for label in KEPT_ON_REPLACE for node in self._store.nodes(label))
         progress("writing", 0, 1)
         self._store.write(batch, replace=replace)
         progress("writing", 1, 1)

@@ -60,6 +60,8 @@ class MappingIndex:
             source_iri, target, relation = node.link("SOURCE"), node.link("TARGET"), node.link("RELATION")
             if base is None or source_iri is None or target is None or relation not in RELATIONS_BY_IRI:
                 continue
+            if node.prop("review_status") == "rejected":  # kept for the record; no crosswalk uses it
+                continue
             strength = node.prop("strength")
             rationale_type = _text(node, "rationale_type")
             mapping = Mapping(

@@ -72,7 +72,7 @@ class ReadModel:
         self._store = store
         self._keeper = keeper
         self._current: Snapshot | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def snapshot(self) -> Snapshot:
         revision = self._store.revision
@@ -150,7 +150,17 @@ class ReadModel:
             before.timeline,
             organisations,
             before.rules,
+            # what was worked out from the framework content alone still holds; the rest is the organisations'
+            inferred=before.inferred,
+            dates=before.dates,
+            rule_provisions=before.rule_provisions,
         )
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by a writer from its commit until `after_write`, so that no reader builds a snapshot of the
+        new revision from the store in between (which would rebuild every index)."""
+        return self._lock
 
     def close(self) -> None:
         if self._keeper is not None:

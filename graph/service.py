@@ -2,8 +2,10 @@
 
 The GraphQL API, the CLI and the reports all call `Service`; none of them holds logic of its own, and none
 touches the store. Reads go through `answers()`, which pins one snapshot of the graph for a whole command or
-request; writes (`load`) go through the loader part. Each concern is a small part in its own module:
-`read_model` (snapshots), `catalog_queries`, `crosswalks`, `exports`, `loading`.
+request; writes go through the loader part (`load`: whole files) or the write parts (`inventory`, `mappings`,
+`keys`: one thing at a time, each with its audit entry, under one writer lock). Each concern is a small part
+in its own module: `read_model` (snapshots), `catalog_queries`, `crosswalks`, `exports`, `loading`,
+`writer`, `org_writes`, `mapping_writes`, `keys`, `audit`.
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ from graph.catalog_queries import SEARCH_LIMIT
 from graph.read_model import ReadModel, SnapshotKeeper
 from graph.store import Store
 from graph.views import LoadReport, ProgressCallback, no_progress
+from graph.write_views import AuditEntryView, Written
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
-if TYPE_CHECKING:  # the loader and the Neo4j parts import what only their commands need
+if TYPE_CHECKING:  # the loader, the write side and the Neo4j parts import what only their commands need
+    from graph.audit import AuditLog
+    from graph.keys import ApiKeys
     from graph.loading import Loader
+    from graph.mapping_writes import MappingWrites
     from graph.neo4j_sync import SyncReport
+    from graph.org_writes import InventoryWrites
     from graph.reports import Report, ReportResult
+    from graph.writer import Writer
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -37,6 +45,7 @@ __all__ = [
     "Health",
     "ProgressCallback",
     "Service",
+    "Written",
     "inventory_schema",
     "no_progress",
 ]
@@ -70,12 +79,45 @@ class Service:
         self._limits = limits
         self._read_model = ReadModel(store, snapshots)
 
+    # The parts are built on first use: a reading command never imports the file readers or the write side.
     @cached_property
     def _loader(self) -> Loader:
-        """The write side, built on first use: a reading command never imports the file readers."""
         from graph.loading import Loader
 
         return Loader(self._store, self._read_model, self._limits)
+
+    @cached_property
+    def _audit(self) -> AuditLog:
+        from graph.audit import AuditLog
+
+        return AuditLog(self._store)
+
+    @cached_property
+    def _writer(self) -> Writer:
+        from graph.writer import Writer
+
+        return Writer(self._store, self._read_model, self._audit)
+
+    @cached_property
+    def inventory(self) -> InventoryWrites:
+        """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
+        from graph.org_writes import InventoryWrites
+
+        return InventoryWrites(self._writer, self._read_model)
+
+    @cached_property
+    def mappings(self) -> MappingWrites:
+        """Proposing and reviewing crosswalk mappings."""
+        from graph.mapping_writes import MappingWrites
+
+        return MappingWrites(self._writer, self._read_model)
+
+    @cached_property
+    def keys(self) -> ApiKeys:
+        """API keys: create, list, revoke, authenticate."""
+        from graph.keys import ApiKeys
+
+        return ApiKeys(self._writer)
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -92,7 +134,22 @@ class Service:
             frameworks=len(answers.catalog.frameworks()),
         )
 
+    def audit_log(
+        self, revision: int, *, organisation: str | None = None, target: str | None = None, kind: str | None = None
+    ) -> list[AuditEntryView]:
+        """The audit trail as of `revision` (a request's snapshot), newest first, filtered where asked."""
+        return self._audit.query(revision, organisation=organisation, target=target, kind=kind)
+
     # -- writes --------------------------------------------------------------------------------------------
+    @property
+    def read_only_reason(self) -> str:
+        """What a write on this (read-only) service is told."""
+        return self._writer.read_only_reason
+
+    @read_only_reason.setter
+    def read_only_reason(self, reason: str) -> None:
+        self._writer.read_only_reason = reason
+
     def load(
         self,
         paths: Iterable[Path] = (),
@@ -103,15 +160,16 @@ class Service:
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
     ) -> LoadReport:
-        """Load data files in one transaction (see `graph.loading`)."""
-        return self._loader.load(
-            paths,
-            replace=replace,
-            include_bundled=include_bundled,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            progress=progress,
-        )
+        """Load data files in one transaction (see `graph.loading`), never interleaved with an API write."""
+        with self._writer.lock:
+            return self._loader.load(
+                paths,
+                replace=replace,
+                include_bundled=include_bundled,
+                overwrite=overwrite,
+                drop_dangling=drop_dangling,
+                progress=progress,
+            )
 
     def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:
         """Every problem in the files (default: the bundled data), without writing."""

@@ -38,8 +38,25 @@ class Settings(BaseSettings):
     lock_wait: float = Field(
         default=5.0, ge=0, le=600, description="Seconds a writer waits for another process's write lock"
     )
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    host: str = Field(default="127.0.0.1", description="Interface `aimsgraph serve` binds")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `aimsgraph serve` binds")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes; more than 1 open the embedded store read-only and refuse writes",
+    )
+    anonymous_read: bool = Field(
+        default=True, description="Requests without an API key may query (as viewer); false requires a key"
+    )
+    production: bool = Field(
+        default=False, description="Production mode: internal errors masked (code kept), no GraphiQL page"
+    )
+    introspection: bool = Field(default=True, description="Answer GraphQL introspection (__schema, __type) queries")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Browser origins allowed to call the API (JSON list, e.g. ["https://grc.example"])',
+    )
     max_query_depth: int = Field(default=12, ge=2, description="Deepest GraphQL selection accepted")
     max_aliases: int = Field(default=30, ge=1, description="Most aliases in one GraphQL document")
     max_tokens: int = Field(default=4000, ge=100, description="Largest GraphQL document accepted, in tokens")
@@ -48,6 +65,9 @@ class Settings(BaseSettings):
         default=50_000, ge=100, description="Most objects one GraphQL operation may ask for, estimated up front"
     )
     max_request_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest GraphQL request body")
+    max_concurrent_operations: int = Field(
+        default=4, ge=1, le=256, description="GraphQL operations one server process runs at once; the rest queue"
+    )
     request_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds one GraphQL operation may run")
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
@@ -86,3 +106,16 @@ class Settings(BaseSettings):
         return InputLimits(
             max_bytes=self.max_input_bytes, max_depth=self.max_input_depth, max_nodes=self.max_input_nodes
         )
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table (environment variable, default, meaning), for the README."""
+    rows = ["| setting | default | what it does |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        if name == "store":
+            default = "a per-user data directory"
+        else:
+            value = field.get_default(call_default_factory=True)
+            default = f"`{str(value).lower() if isinstance(value, bool) else value}`"
+        rows.append(f"| `AIMSGRAPH_{name.upper()}` | {default} | {field.description or ''} |")
+    return "\n".join(rows) + "\n"

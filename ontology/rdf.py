@@ -80,6 +80,8 @@ def _python_value(literal: Lit, datatype: str) -> Scalar:
         return text in ("true", "1")
     if datatype == "date":
         return dt.date.fromisoformat(text)
+    if datatype == "dateTime":
+        return dt.datetime.fromisoformat(text)
     if datatype == "decimal":
         return float(text)
     return text

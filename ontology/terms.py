@@ -13,7 +13,7 @@ from typing import Literal
 from core.vocabulary import Relation
 from ontology.namespaces import AG, DCTERMS, SKOS, XSD
 
-Datatype = Literal["string", "integer", "boolean", "date", "decimal", "anyURI"]
+Datatype = Literal["string", "integer", "boolean", "date", "dateTime", "decimal", "anyURI"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,25 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("content_hash", AG + "contentHash"),
     PropertyTerm("collected_on", AG + "collectedOn", "date"),
     PropertyTerm("valid_until", AG + "validUntil", "date"),
+    # the audit trail and API keys
+    PropertyTerm("recorded_at", AG + "recordedAt", "dateTime"),
+    PropertyTerm("sequence", AG + "sequence", "integer"),
+    PropertyTerm("actor", AG + "actor"),
+    PropertyTerm("actor_key", AG + "actorKey"),
+    PropertyTerm("operation", AG + "operation"),
+    PropertyTerm("audited_organisation", AG + "auditedOrganisation"),
+    PropertyTerm("audited_kind", AG + "auditedKind"),
+    PropertyTerm("audited_id", AG + "auditedId"),
+    PropertyTerm("before", AG + "before"),
+    PropertyTerm("after", AG + "after"),
+    PropertyTerm("request_id", AG + "requestId"),
+    PropertyTerm("key_role", AG + "keyRole"),
+    PropertyTerm("key_hash", AG + "keyHash"),
+    PropertyTerm("created_at", AG + "createdAt", "dateTime"),
+    PropertyTerm("revoked_at", AG + "revokedAt", "dateTime"),
 )
+SECRET_PROPERTIES: frozenset[str] = frozenset({"key_hash"})
+"""Properties that stay in the store and never leave it: no export carries them."""
 
 LINK_TERMS: tuple[LinkTerm, ...] = (
     LinkTerm("PART_OF", AG + "partOf"),
@@ -116,6 +134,7 @@ XSD_DATATYPES: dict[Datatype, str] = {
     "integer": XSD + "integer",
     "boolean": XSD + "boolean",
     "date": XSD + "date",
+    "dateTime": XSD + "dateTime",
     "decimal": XSD + "decimal",
     "anyURI": XSD + "anyURI",
 }

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import anyio.to_thread
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -23,7 +25,9 @@ from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
 from api.graphql.context import Context
+from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema
+from core.errors import UnauthenticatedError
 from graph.bootstrap import bootstrap
 from graph.service import Service
 from graph.settings import Settings
@@ -31,12 +35,34 @@ from graph.settings import Settings
 
 class _GraphQL(GraphQL[Context, None]):
     def __init__(self, service: Service, settings: Settings) -> None:
-        super().__init__(build_schema(settings))
+        super().__init__(build_schema(settings), graphql_ide=None if settings.production else "graphiql")
         self._service = service
         self._settings = settings
+        # Operations hold the interpreter: more of them at once than a few only share it thinner, and a write
+        # holding the store's lock then waits its turn behind every reader (measured: writes queued for
+        # seconds under 32 clients). The rest wait here, in arrival order, at no cost.
+        self._running = anyio.CapacityLimiter(settings.max_concurrent_operations)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(answers=self._service.answers(), settings=self._settings)
+        """The request's snapshot and caller, worked out in a thread: a snapshot may wait for a commit to
+        finish (or be built), and the event loop must keep answering meanwhile."""
+        header = request.headers.get("authorization")
+        request_id = REQUEST_ID.get()
+        return await anyio.to_thread.run_sync(self._context, header, request_id)
+
+    def _context(self, header: str | None, request_id: str | None) -> Context:
+        answers = self._service.answers()  # first: a follower catches up with the writer, keys included
+        context = Context(answers=answers, settings=self._settings, service=self._service, request_id=request_id)
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                context.auth_error = "send the API key as `Authorization: Bearer <token>`"
+            else:
+                try:
+                    context.key = self._service.keys.authenticate(token)
+                except UnauthenticatedError as error:
+                    context.auth_error = str(error)
+        return context
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body must be a JSON object (or a batch of them) in UTF-8, of bounded size: else 400."""
@@ -64,11 +90,16 @@ class _GraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: Any,
     ) -> ExecutionResult:
+        if context.auth_error is not None:  # a key was sent and is not good: refuse the whole request
+            sub_response.status_code = 401
+            sub_response.headers["WWW-Authenticate"] = 'Bearer realm="aimsgraph"'
+            error = GraphQLError(context.auth_error, extensions={"code": "UNAUTHENTICATED"})
+            return ExecutionResult(data=None, errors=[error])
         timeout = self._settings.request_timeout
         execute = super().execute_single
 
         async def run() -> ExecutionResult:
-            fresh = Context(answers=context.answers, settings=context.settings)  # loaders bound to this loop
+            fresh = replace(context)  # a new context: its loaders are bound to this thread's event loop
             return await asyncio.wait_for(
                 execute(request, request_adapter, sub_response, fresh, root_value, request_data), timeout
             )
@@ -83,7 +114,7 @@ class _GraphQL(GraphQL[Context, None]):
                 )
                 return ExecutionResult(data=None, errors=[error])
 
-        return await anyio.to_thread.run_sync(in_thread)
+        return await anyio.to_thread.run_sync(in_thread, limiter=self._running)
 
 
 def create_app(service: Service, settings: Settings | None = None) -> Starlette:
@@ -101,17 +132,37 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
         ready = health.frameworks > 0
         return JSONResponse({"ready": ready, **asdict(health)}, status_code=200 if ready else 503)
 
+    configure_json_logs()
+    middleware = [Middleware(RequestIds)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+                max_age=600,
+            )
+        )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-        ]
+        ],
+        middleware=middleware,
     )
 
 
 def follower_app() -> Starlette:
     """The app of one of several worker processes (`aimsgraph serve --workers N`): each opens the store
-    read-only and follows the writer's commits, so CLI loads are seen on the next request."""
+    read-only and follows the writer's commits, so CLI loads are seen on the next request; writes are refused
+    with READ_ONLY, saying why."""
     settings = Settings()
-    return create_app(bootstrap(settings, write=False, fill_empty=False), settings)
+    service = bootstrap(settings, write=False, fill_empty=False)
+    service.read_only_reason = (
+        f"this server runs {settings.workers} read-only worker processes over the embedded store, which admits "
+        "one writing process; run `aimsgraph serve` with one worker to write, or use a Neo4j store"
+    )
+    return create_app(service, settings)

@@ -13,23 +13,54 @@ from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
-from graph.service import Answers
+from graph.service import Answers, Service
 from graph.settings import Settings
 from graph.views import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
+from graph.write_views import Actor, ApiKeyView
 
 ObligationsKey = tuple[str, str, tuple[str, ...], dt.date | None]  # organisation, asset, frameworks, as of
 
 
 @dataclass
 class Context:
+    """One request: its snapshot, its settings, who asks (the key, or nobody) and the service to write through.
+
+    `refresh()` after a write moves the request to the new revision, so a mutation's answer shows its effect.
+    """
+
     answers: Answers
     settings: Settings
+    service: Service | None = None
+    key: ApiKeyView | None = None
+    request_id: str | None = None
+    auth_error: str | None = None  # a key was sent and refused: the request is answered UNAUTHENTICATED
+    deadline: float = float("inf")  # set when the operation starts (api.graphql.errors.Deadline)
+    deadline_seconds: float = 0.0
     provisions: DataLoader[str, ProvisionView | None] = field(init=False)
     frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
     mappings: DataLoader[str, list[MappingView]] = field(init=False)
     inferred_mappings: DataLoader[str, list[MappingView]] = field(init=False)
     assets: DataLoader[tuple[str, str], AssetView | None] = field(init=False)
     obligations: DataLoader[ObligationsKey, AssetObligations] = field(init=False)
+
+    @property
+    def role(self) -> str | None:
+        """The caller's role: the key's, or viewer for an anonymous caller where anonymous reads are allowed."""
+        if self.key is not None:
+            return self.key.role
+        return "viewer" if self.settings.anonymous_read else None
+
+    @property
+    def actor(self) -> Actor:
+        if self.key is None:
+            return Actor("anonymous", request_id=self.request_id)
+        return Actor("key", key_id=self.key.id, name=self.key.name or None, request_id=self.request_id)
+
+    def refresh(self) -> None:
+        """Answer the rest of the request from the store's newest revision (after this request wrote)."""
+        if self.service is not None:
+            self.answers = self.service.answers()
+            self.__post_init__()
 
     def __post_init__(self) -> None:
         catalog, crosswalks = self.answers.catalog, self.answers.crosswalks

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -23,9 +23,12 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, Info
 
+from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
-from api.graphql.errors import ApiError, Deadline, TypedErrors, log_errors
+from api.graphql.enums import KeyRole, ProvisionKind
+from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
+from api.graphql.mutations import Mutation
 from api.graphql.types import (
     Act,
     Asset,
@@ -43,6 +46,7 @@ from api.graphql.types import (
     decode_cursor,
     encode_cursor,
 )
+from api.graphql.write_types import ApiKey, AuditEntry, Caller
 from graph.service import DEFAULT_DEPTH
 from graph.settings import Settings
 
@@ -80,53 +84,67 @@ def _default_page(info: Info[Context, None], first: int | None) -> tuple[int, in
     return (min(100, limit) if first is None else first), limit
 
 
-@strawberry.type
+@strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
 class Query:
-    @strawberry.field(description="Every framework in the graph.")
+    @strawberry.field(permission_classes=[CanRead], description="Every framework in the graph.")
     def frameworks(self, info: Info[Context, None]) -> list[Framework]:
         return [Framework(view=v) for v in info.context.answers.catalog.frameworks()]
 
-    @strawberry.field(description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).")
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).",
+    )
     def framework(self, info: Info[Context, None], id: str) -> Framework:
         return Framework(view=info.context.answers.catalog.framework(id))
 
-    @strawberry.field(description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1').")
+    @strawberry.field(
+        permission_classes=[CanRead], description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1')."
+    )
     def provision(self, info: Info[Context, None], framework: str, ref: str) -> Provision:
         return Provision(view=info.context.answers.catalog.provision(framework, ref))
 
-    @strawberry.field(description="A framework's provisions in document order, a page at a time.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="A framework's provisions in document order, a page at a time."
+    )
     def provisions(
         self,
         info: Info[Context, None],
         framework: str,
-        kind: str | None = None,
+        kind: ProvisionKind | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Provision]:
         page, limit = _default_page(info, first)
-        views = info.context.answers.catalog.provisions(framework, kind)
+        views = info.context.answers.catalog.provisions(framework, kind.value if kind else None)
         return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
-    @strawberry.field(description="Provisions matching a ref or words in titles and summaries.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="Provisions matching a ref or words in titles and summaries."
+    )
     def search(
         self, info: Info[Context, None], text: str, framework: str | None = None, first: int = 50
     ) -> list[Provision]:
         _check_first(first, info.context.settings.max_page_size)
         return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
 
-    @strawberry.field(description="A law as first published and the acts that amended it (eu-ai-act, gdpr).")
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="A law as first published and the acts that amended it (eu-ai-act, gdpr).",
+    )
     def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
         return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
 
-    @strawberry.field(description="The organisations in the graph (ids).")
+    @strawberry.field(permission_classes=[CanRead], description="The organisations in the graph (ids).")
     def organisations(self, info: Info[Context, None]) -> list[str]:
         return [o.id for o in info.context.answers.organisation.organisations()]
 
-    @strawberry.field(description="One asset; `organisation` may be left out when the graph holds one.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
+    )
     def asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> Asset:
         return Asset(view=info.context.answers.organisation.asset(id, organisation))
 
-    @strawberry.field(description="An organisation's assets, a page at a time.")
+    @strawberry.field(permission_classes=[CanRead], description="An organisation's assets, a page at a time.")
     def assets(
         self,
         info: Info[Context, None],
@@ -138,7 +156,9 @@ class Query:
         views = info.context.answers.organisation.assets(organisation)
         return paginate(views, lambda v: Asset(view=v), page, after, limit)
 
-    @strawberry.field(description="What applies to an asset, why, from when, and with what evidence.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="What applies to an asset, why, from when, and with what evidence."
+    )
     def obligations(
         self,
         info: Info[Context, None],
@@ -152,28 +172,44 @@ class Query:
         )
         return [Obligation(view=o) for o in found.obligations]
 
-    @strawberry.field(description="Binding obligations without valid evidence, by owner (owner is on each gap).")
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Binding obligations without valid evidence, by owner (owner is on each gap).",
+    )
     def gaps(
-        self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
-    ) -> list[Gap]:
-        return [Gap(view=g) for g in info.context.answers.organisation.gaps(organisation, as_of)]
+        self,
+        info: Info[Context, None],
+        organisation: str | None = None,
+        as_of: dt.date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Gap]:
+        page, limit = _default_page(info, first)
+        views = info.context.answers.organisation.gaps(organisation, as_of)
+        return paginate(views, lambda g: Gap(view=g), page, after, limit)
 
-    @strawberry.field(description="The ISO/IEC 42001 Statement of Applicability: every Annex A control.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
+    )
     def statement_of_applicability(
         self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
     ) -> list[SoaEntry]:
         rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
         return [SoaEntry(view=r) for r in rows]
 
-    @strawberry.field(description="The curated mapping sets, with their provenance.")
+    @strawberry.field(permission_classes=[CanRead], description="The curated mapping sets, with their provenance.")
     def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:
         return [MappingSet(view=v) for v in info.context.answers.crosswalks.mapping_sets()]
 
-    @strawberry.field(description="How the provisions of `source` relate to those of `target`, a page at a time.")
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="How the provisions of `source` relate to those of `target`, a page at a time.",
+    )
     def crosswalk(
         self,
         info: Info[Context, None],
-        source: str,
+        # named apart in Python: strawberry's permission check takes a parameter called `source` itself
+        source_framework: Annotated[str, strawberry.argument(name="source", description="The framework mapped from.")],
         target: str,
         include_inferred: bool = False,
         min_strength: int | None = None,
@@ -183,11 +219,13 @@ class Query:
     ) -> Connection[Mapping]:
         page, limit = _default_page(info, first)
         views = info.context.answers.crosswalks.crosswalk(
-            source, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
+            source_framework, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
         )
         return paginate(views, lambda v: Mapping(view=v), page, after, limit)
 
-    @strawberry.field(description="What of `want` the implemented provisions of `have` cover — and why.")
+    @strawberry.field(
+        permission_classes=[CanRead], description="What of `want` the implemented provisions of `have` cover — and why."
+    )
     def coverage(
         self,
         info: Info[Context, None],
@@ -215,6 +253,46 @@ class Query:
             )
         )
 
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="The audit trail, newest first: every change made through the API or the CLI, with who, "
+        "when, and the value before and after. `assetId` narrows it to one asset (in `organisation`).",
+    )
+    def audit_log(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        asset_id: str | None = None,
+        organisation: str | None = None,
+    ) -> Connection[AuditEntry]:
+        page, limit = _default_page(info, first)
+        service = info.context.service
+        if service is None:
+            entries = []
+        else:
+            entries = service.audit_log(
+                info.context.answers.revision,
+                organisation=organisation,
+                target=asset_id,
+                kind="asset" if asset_id is not None else None,
+            )
+        return paginate(entries, lambda e: AuditEntry(view=e), page, after, limit)
+
+    @strawberry.field(permission_classes=[CanAdmin], description="The API keys, active and revoked; no secrets.")
+    def api_keys(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[ApiKey]:
+        page, limit = _default_page(info, first)
+        keys = info.context.service.keys.list() if info.context.service else []
+        return paginate(keys, lambda k: ApiKey(view=k), page, after, limit)
+
+    @strawberry.field(description="Who is asking: the role this request runs with, and its key (no role needed).")
+    def caller(self, info: Info[Context, None]) -> Caller:
+        role = info.context.role
+        key = info.context.key
+        return Caller(role=KeyRole(role) if role else None, key=ApiKey(view=key) if key else None)
+
 
 class AimsgraphSchema(strawberry.Schema):
     """The schema, logging expected errors as one line and internal ones with their traceback."""
@@ -225,16 +303,40 @@ class AimsgraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: strawberry builds fresh extensions per request; the parser and validation caches live at
-    # module level inside strawberry, so they are shared all the same.
+    # module level inside strawberry, so they are shared all the same. The validation rules are classes made
+    # here, once: the validation cache is keyed by them, and the limiters' own constructors make a new class
+    # each time (per request, that missed the cache on every request and kept 256 sets of classes alive).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        cost_rule(settings.max_query_cost, settings.max_page_size),
+    ]
+    if not settings.introspection:
+        rules.insert(0, NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: AddValidationRules([cost_rule(settings.max_query_cost, settings.max_page_size)]),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=256),
         lambda: Deadline(settings.request_timeout),
-        TypedErrors,
+        lambda: TypedErrors(mask=settings.production),
     ]
     schema_extensions: list[Any] = extensions
-    return AimsgraphSchema(query=Query, extensions=schema_extensions)
+    guard_growing_fields(_object_types(), roots=(Query, Mutation))
+    return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
+
+
+def _object_types() -> list[type]:
+    from api.graphql import types, write_types
+
+    return [
+        value
+        for module in (types, write_types)
+        for value in vars(module).values()
+        if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
+    ]
+
+
+def sdl() -> str:
+    """The schema in GraphQL SDL, as committed in schema.graphql (the contract clients build against)."""
+    return build_schema(Settings()).as_str() + "\n"

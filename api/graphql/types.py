@@ -10,6 +10,19 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
+from api.graphql.enums import (
+    AddresseeRole,
+    AssetFact,
+    AssetKind,
+    CoverageStatus,
+    DateScope,
+    EvidenceStatus,
+    ProvisionKind,
+    RationaleType,
+    Relation,
+    ReviewStatus,
+    SoaStatus,
+)
 from graph.views import (
     ActView,
     AssetView,
@@ -34,123 +47,125 @@ T = TypeVar("T")
 class Framework:
     view: strawberry.Private[FrameworkView]
 
-    @strawberry.field
-    def id(self) -> str:
-        return self.view.id
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.id
+        self.iri = self.view.iri
+        self.name = self.view.name
+        self.title = self.view.title
+        self.version = self.view.version
+        self.issued = self.view.issued
+        self.publisher = self.view.publisher
+        self.source = self.view.source
+        self.url = self.view.url
+        self.binding = self.view.binding
+        self.default_addressees = [AddresseeRole(r) for r in self.view.default_addressees]
+        self.provision_count = self.view.provision_count
 
-    @strawberry.field
-    def iri(self) -> str:
-        return self.view.iri
+    id: str = strawberry.field(default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.view.name
+    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
 
-    @strawberry.field(description="Official title.")
-    def title(self) -> str:
-        return self.view.title
+    name: str = strawberry.field(default=None, description="Its short name, e.g. ISO/IEC 42001.")
 
-    @strawberry.field
-    def version(self) -> str:
-        return self.view.version
+    title: str = strawberry.field(default=None, description="Official title.")
 
-    @strawberry.field
-    def issued(self) -> dt.date:
-        return self.view.issued
+    version: str = strawberry.field(default=None, description="The edition or version the catalog follows.")
 
-    @strawberry.field
-    def publisher(self) -> str:
-        return self.view.publisher
+    issued: dt.date = strawberry.field(default=None, description="When that edition was issued.")
 
-    @strawberry.field(description="The document the catalog's structure was taken from.")
-    def source(self) -> str:
-        return self.view.source
+    publisher: str = strawberry.field(default=None, description="Who publishes it (ISO/IEC, the EU, NIST).")
 
-    @strawberry.field
-    def url(self) -> str | None:
-        return self.view.url
+    source: str = strawberry.field(default=None, description="The document the catalog's structure was taken from.")
 
-    @strawberry.field(description="True for law, false for voluntary or certifiable standards.")
-    def binding(self) -> bool:
-        return self.view.binding
+    url: str | None = strawberry.field(default=None, description="Where to read it.")
 
-    @strawberry.field
-    def default_addressees(self) -> list[str]:
-        return list(self.view.default_addressees)
+    binding: bool = strawberry.field(
+        default=None, description="True for law, false for voluntary or certifiable standards."
+    )
 
-    @strawberry.field
-    def provision_count(self) -> int:
-        return self.view.provision_count
+    default_addressees: list[AddresseeRole] = strawberry.field(
+        default_factory=list, description="The roles its provisions bind unless a provision names its own."
+    )
+
+    provision_count: int = strawberry.field(default=None, description="How many provisions its catalog holds.")
 
 
 @strawberry.type(description="A provision: clause, control, article, paragraph, point, annex, subcategory ...")
 class Provision:
     view: strawberry.Private[ProvisionView]
 
-    @strawberry.field
-    def iri(self) -> str:
-        return self.view.iri
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = self.view.iri
+        self.ref = self.view.ref
+        self.kind = ProvisionKind(self.view.kind)
+        self.title = self.view.title
+        self.summary = self.view.summary
+        self.order = self.view.order
+        self.addressees = [AddresseeRole(r) for r in self.view.addressees]
+        self.informative = self.view.informative
 
-    @strawberry.field(description="The ref as the source writes it, e.g. 'Article 9(2)' or 'A.6.2.4'.")
-    def ref(self) -> str:
-        return self.view.ref
+    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
 
-    @strawberry.field
-    def kind(self) -> str:
-        return self.view.kind
+    ref: str = strawberry.field(
+        default=None, description="The ref as the source writes it, e.g. 'Article 9(2)' or 'A.6.2.4'."
+    )
 
-    @strawberry.field(description="Official heading; null for paragraphs and points, which have none.")
-    def title(self) -> str | None:
-        return self.view.title
+    kind: ProvisionKind = strawberry.field(
+        default=None, description="What kind of provision it is (article, paragraph, control ...)."
+    )
 
-    @strawberry.field(description="Our own short summary of what the provision asks.")
-    def summary(self) -> str | None:
-        return self.view.summary
+    title: str | None = strawberry.field(
+        default=None, description="Official heading; null for paragraphs and points, which have none."
+    )
 
-    @strawberry.field(description="Position in the source document.")
-    def order(self) -> int:
-        return self.view.order
+    summary: str | None = strawberry.field(
+        default=None, description="Our own short summary of what the provision asks."
+    )
 
-    @strawberry.field(description="Roles the provision binds, e.g. provider, deployer, controller.")
-    def addressees(self) -> list[str]:
-        return list(self.view.addressees)
+    order: int = strawberry.field(default=None, description="Position in the source document.")
+
+    addressees: list[AddresseeRole] = strawberry.field(
+        default_factory=list, description="Roles the provision binds, e.g. provider, deployer, controller."
+    )
 
     @strawberry.field(
         description="The day the provision applies from, for a scope (all, annex_i, annex_iii), as the law stands "
         "on `asOf` (today by default): amendments included."
     )
     def applies_from(
-        self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all"
+        self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all
     ) -> dt.date | None:
-        return info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of).applies_from
+        return info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of).applies_from
 
     @strawberry.field(description="When the provision applies, why (the act and its basis), and the original date.")
-    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: str = "all") -> Dates:
-        return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope, as_of=as_of))
+    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all) -> Dates:
+        return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of))
 
     @strawberry.field(description="For a defined term: the provisions whose reading turns on it.")
     async def used_in(self, info: Info[Context, None]) -> list[Provision]:
         views = await info.context.provisions.load_many(list(self.view.used_in_iris))
         return [Provision(view=v) for v in views if v is not None]
 
-    @strawberry.field
-    def informative(self) -> bool:
-        return self.view.informative
+    informative: bool = strawberry.field(
+        default=None, description="True for guidance the framework marks informative rather than required."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The framework it belongs to.")
     async def framework(self, info: Info[Context, None]) -> Framework:
         view = await info.context.frameworks.load(self.view.framework)
         assert view is not None
         return Framework(view=view)
 
-    @strawberry.field
+    @strawberry.field(description="The provision it is part of; null at the top.")
     async def parent(self, info: Info[Context, None]) -> Provision | None:
         if self.view.parent_iri is None:
             return None
         view = await info.context.provisions.load(self.view.parent_iri)
         return Provision(view=view) if view else None
 
-    @strawberry.field
+    @strawberry.field(description="Its direct parts, in document order.")
     async def children(self, info: Info[Context, None]) -> list[Provision]:
         views = await info.context.provisions.load_many(list(self.view.child_iris))
         return [Provision(view=v) for v in views if v is not None]
@@ -170,70 +185,69 @@ class Provision:
 class Act:
     view: strawberry.Private[ActView]
 
-    @strawberry.field(description="Our id for the act, e.g. reg-2024-1689.")
-    def id(self) -> str:
-        return self.view.id
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.id
+        self.title = self.view.title
+        self.status = self.view.status
+        self.in_force = self.view.in_force
+        self.oj_reference = self.view.oj_reference
+        self.url = self.view.url
+        self.sources = list(self.view.sources)
+        self.uncertainty = self.view.uncertainty
 
-    @strawberry.field(description="The act's official title.")
-    def title(self) -> str:
-        return self.view.title
+    id: str = strawberry.field(default=None, description="Our id for the act, e.g. reg-2024-1689.")
 
-    @strawberry.field(description="proposed, adopted, published or in_force.")
-    def status(self) -> str:
-        return self.view.status
+    title: str = strawberry.field(default=None, description="The act's official title.")
 
-    @strawberry.field(description="The day it entered into force, if it has.")
-    def in_force(self) -> dt.date | None:
-        return self.view.in_force
+    status: str = strawberry.field(default=None, description="proposed, adopted, published or in_force.")
 
-    @strawberry.field(description="Its Official Journal reference, where established; never guessed.")
-    def oj_reference(self) -> str | None:
-        return self.view.oj_reference
+    in_force: dt.date | None = strawberry.field(default=None, description="The day it entered into force, if it has.")
 
-    @strawberry.field(description="Its ELI or EUR-Lex address.")
-    def url(self) -> str | None:
-        return self.view.url
+    oj_reference: str | None = strawberry.field(
+        default=None, description="Its Official Journal reference, where established; never guessed."
+    )
 
-    @strawberry.field(description="Where its status and content were read.")
-    def sources(self) -> list[str]:
-        return list(self.view.sources)
+    url: str | None = strawberry.field(default=None, description="Its ELI or EUR-Lex address.")
 
-    @strawberry.field(description="What about the act is not established, and why.")
-    def uncertainty(self) -> str | None:
-        return self.view.uncertainty
+    sources: list[str] = strawberry.field(default_factory=list, description="Where its status and content were read.")
+
+    uncertainty: str | None = strawberry.field(
+        default=None, description="What about the act is not established, and why."
+    )
 
 
 @strawberry.type(description="When a provision applies, for a scope, as the law stood on a day.")
 class Dates:
     view: strawberry.Private[DatesView]
 
-    @strawberry.field(description="all, annex_i or annex_iii.")
-    def scope(self) -> str:
-        return self.view.scope
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.scope = DateScope(self.view.scope)
+        self.as_of = self.view.as_of
+        self.applies_from = self.view.applies_from
+        self.original = self.view.original
+        self.amended = self.view.amended
+        self.in_force = self.view.in_force
+        self.basis = self.view.rule.basis if self.view.rule else None
 
-    @strawberry.field(description="The day the question was asked for.")
-    def as_of(self) -> dt.date:
-        return self.view.as_of
+    scope: DateScope = strawberry.field(default=None, description="all, annex_i or annex_iii.")
 
-    @strawberry.field(description="The day the provision applies from, amendments included.")
-    def applies_from(self) -> dt.date | None:
-        return self.view.applies_from
+    as_of: dt.date = strawberry.field(default=None, description="The day the question was asked for.")
 
-    @strawberry.field(description="The day the law as first published gave.")
-    def original(self) -> dt.date | None:
-        return self.view.original
+    applies_from: dt.date | None = strawberry.field(
+        default=None, description="The day the provision applies from, amendments included."
+    )
 
-    @strawberry.field(description="Whether an amending act moved the date.")
-    def amended(self) -> bool:
-        return self.view.amended
+    original: dt.date | None = strawberry.field(default=None, description="The day the law as first published gave.")
 
-    @strawberry.field(description="Whether the provision applies on the asked day.")
-    def in_force(self) -> bool:
-        return self.view.in_force
+    amended: bool = strawberry.field(default=None, description="Whether an amending act moved the date.")
 
-    @strawberry.field(description="The provision that sets the date, e.g. Article 113(c).")
-    def basis(self) -> str | None:
-        return self.view.rule.basis if self.view.rule else None
+    in_force: bool = strawberry.field(default=None, description="Whether the provision applies on the asked day.")
+
+    basis: str | None = strawberry.field(
+        default=None, description="The provision that sets the date, e.g. Article 113(c)."
+    )
 
     @strawberry.field(description="The act the date comes from.")
     def act(self) -> Act | None:
@@ -242,18 +256,29 @@ class Dates:
 
 @strawberry.type(description="Who asserted a mapping, when, in which set, and on what authority.")
 class Provenance:
-    mapping_set: str
-    creators: list[str]
-    created: dt.date | None
-    review_status: str
-    authority: str | None
+    mapping_set: str = strawberry.field(description="The mapping set it belongs to ('inferred' for inferences).")
+    creators: list[str] = strawberry.field(description="Who curated the set.")
+    created: dt.date | None = strawberry.field(description="When the set was made.")
+    review_status: ReviewStatus = strawberry.field(description="Where the mapping's review stands.")
+    authority: str | None = strawberry.field(description="The published crosswalk it was taken from, if any.")
 
 
 @strawberry.type(description="How a source provision relates to a target (NIST IR 8477 set-theory relationship).")
 class Mapping:
     view: strawberry.Private[MappingView]
 
-    @strawberry.field
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.target_framework = self.view.target_framework
+        self.relation = Relation(self.view.relation)
+        self.strength = self.view.strength
+        self.rationale_type = RationaleType(self.view.rationale_type) if self.view.rationale_type else None
+        self.rationale = self.view.rationale
+        self.inferred = self.view.inferred
+        self.inverted = self.view.inverted
+        self.harmonized_structure = self.view.harmonized
+
+    @strawberry.field(description="The provision mapped from.")
     def source(self) -> Provision:
         return Provision(view=self.view.source)
 
@@ -261,149 +286,142 @@ class Mapping:
     def target(self) -> Provision | None:
         return Provision(view=self.view.target) if self.view.target else None
 
-    @strawberry.field
-    def target_framework(self) -> str:
-        return self.view.target_framework
+    target_framework: str = strawberry.field(default=None, description="The framework mapped to.")
 
-    @strawberry.field(description="equal, subset, superset, intersects, no_relationship, or related (inferred only).")
-    def relation(self) -> str:
-        return self.view.relation
+    relation: Relation = strawberry.field(
+        default=None, description="equal, subset, superset, intersects, no_relationship, or related (inferred only)."
+    )
 
-    @strawberry.field(description="1–10; null for no_relationship.")
-    def strength(self) -> int | None:
-        return self.view.strength
+    strength: int | None = strawberry.field(default=None, description="1–10; null for no_relationship.")
 
-    @strawberry.field
-    def rationale_type(self) -> str | None:
-        return self.view.rationale_type
+    rationale_type: RationaleType | None = strawberry.field(
+        default=None, description="syntactic, semantic or functional; null for no_relationship."
+    )
 
-    @strawberry.field
-    def rationale(self) -> str:
-        return self.view.rationale
+    rationale: str = strawberry.field(default=None, description="Why the relation holds, in the curator's words.")
 
-    @strawberry.field
+    @strawberry.field(description="Who asserted it, when, in which set, with what review.")
     def provenance(self) -> Provenance:
         v = self.view
         return Provenance(
             mapping_set=v.mapping_set,
             creators=list(v.creators),
             created=v.created,
-            review_status=v.review_status,
+            review_status=ReviewStatus(v.review_status),
             authority=v.authority,
         )
 
-    @strawberry.field(description="Composed along a path of mappings rather than asserted.")
-    def inferred(self) -> bool:
-        return self.view.inferred
+    inferred: bool = strawberry.field(
+        default=None, description="Composed along a path of mappings rather than asserted."
+    )
 
-    @strawberry.field(description="Asserted the other way round and read backwards.")
-    def inverted(self) -> bool:
-        return self.view.inverted
+    inverted: bool = strawberry.field(default=None, description="Asserted the other way round and read backwards.")
 
-    @strawberry.field(description="One ISO harmonized-structure clause: the same requirement for two systems.")
-    def harmonized_structure(self) -> bool:
-        return self.view.harmonized
+    harmonized_structure: bool = strawberry.field(
+        default=None, description="One ISO harmonized-structure clause: the same requirement for two systems."
+    )
 
     @strawberry.field(description="For an inferred mapping, the provisions along its path, source first.")
     def path(self) -> list[Provision]:
         return [Provision(view=p) for p in self.view.path]
 
 
-@strawberry.type
+@strawberry.type(description="A curated collection of mappings between two frameworks, with one provenance.")
 class MappingSet:
     view: strawberry.Private[MappingSetView]
 
-    @strawberry.field
-    def id(self) -> str:
-        return self.view.id
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.id
+        self.title = self.view.title
+        self.source_framework = self.view.source_framework
+        self.target_framework = self.view.target_framework
+        self.creators = list(self.view.creators)
+        self.created = self.view.created
+        self.description = self.view.description
+        self.authority = self.view.authority
+        self.authority_url = self.view.authority_url
+        self.mapping_count = self.view.mapping_count
+        self.no_counterpart_count = self.view.no_counterpart_count
 
-    @strawberry.field
-    def title(self) -> str:
-        return self.view.title
+    id: str = strawberry.field(default=None, description="The set's id.")
 
-    @strawberry.field
-    def source_framework(self) -> str:
-        return self.view.source_framework
+    title: str = strawberry.field(default=None, description="Its title.")
 
-    @strawberry.field
-    def target_framework(self) -> str:
-        return self.view.target_framework
+    source_framework: str = strawberry.field(default=None, description="The framework its mappings start from.")
 
-    @strawberry.field
-    def creators(self) -> list[str]:
-        return list(self.view.creators)
+    target_framework: str = strawberry.field(default=None, description="The framework its mappings lead to.")
 
-    @strawberry.field
-    def created(self) -> dt.date:
-        return self.view.created
+    creators: list[str] = strawberry.field(default_factory=list, description="Who curated it.")
 
-    @strawberry.field
-    def description(self) -> str:
-        return self.view.description
+    created: dt.date = strawberry.field(default=None, description="When it was made.")
 
-    @strawberry.field(description="The published crosswalk the set's pairs were taken from, if any.")
-    def authority(self) -> str | None:
-        return self.view.authority
+    description: str = strawberry.field(default=None, description="What it covers and how it was made.")
 
-    @strawberry.field
-    def authority_url(self) -> str | None:
-        return self.view.authority_url
+    authority: str | None = strawberry.field(
+        default=None, description="The published crosswalk the set's pairs were taken from, if any."
+    )
 
-    @strawberry.field
-    def mapping_count(self) -> int:
-        return self.view.mapping_count
+    authority_url: str | None = strawberry.field(default=None, description="Where the published crosswalk is.")
 
-    @strawberry.field
-    def no_counterpart_count(self) -> int:
-        return self.view.no_counterpart_count
+    mapping_count: int = strawberry.field(default=None, description="How many mappings it holds.")
+
+    no_counterpart_count: int = strawberry.field(
+        default=None, description="How many source provisions it records as having no counterpart."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="How well one target provision is covered, and why.")
 class Verdict:
     view: strawberry.Private[VerdictView]
+
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.status = CoverageStatus(self.view.status)
+        self.rests_on_expired = self.view.rests_on_expired
 
     @strawberry.field(description="The target provision assessed (a coverage unit).")
     def provision(self) -> Provision:
         return Provision(view=self.view.unit)
 
-    @strawberry.field(description="covered, reusable, partial or uncovered.")
-    def status(self) -> str:
-        return self.view.status
+    status: CoverageStatus = strawberry.field(default=None, description="covered, reusable, partial or uncovered.")
 
-    @strawberry.field(description="With an organisation: every implemented source behind it has expired evidence.")
-    def rests_on_expired(self) -> bool:
-        return self.view.rests_on_expired
+    rests_on_expired: bool = strawberry.field(
+        default=None, description="With an organisation: every implemented source behind it has expired evidence."
+    )
 
     @strawberry.field(description="The mappings from implemented provisions that reach it, strongest first.")
     def because(self) -> list[Mapping]:
         return [Mapping(view=m) for m in self.view.because]
 
 
-@strawberry.type
+@strawberry.type(description="What of one framework the implemented provisions of another cover.")
 class Coverage:
     view: strawberry.Private[CoverageView]
 
-    @strawberry.field
-    def have(self) -> str:
-        return self.view.have
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.have = self.view.have
+        self.want = self.view.want
+        self.ratio = self.view.ratio
+        self.reuse_ratio = self.view.reuse_ratio
+        self.reached_ratio = self.view.reached_ratio
 
-    @strawberry.field
-    def want(self) -> str:
-        return self.view.want
+    have: str = strawberry.field(default=None, description="The framework whose provisions are implemented.")
 
-    @strawberry.field(description="Share of the target's units fully covered.")
-    def ratio(self) -> float:
-        return self.view.ratio
+    want: str = strawberry.field(default=None, description="The framework assessed.")
 
-    @strawberry.field(description="Share of the target's units covered, or reusable from another management system.")
-    def reuse_ratio(self) -> float:
-        return self.view.reuse_ratio
+    ratio: float = strawberry.field(default=None, description="Share of the target's units fully covered.")
 
-    @strawberry.field(description="Share of the target's units covered or partly covered.")
-    def reached_ratio(self) -> float:
-        return self.view.reached_ratio
+    reuse_ratio: float = strawberry.field(
+        default=None, description="Share of the target's units covered, or reusable from another management system."
+    )
 
-    @strawberry.field
+    reached_ratio: float = strawberry.field(
+        default=None, description="Share of the target's units covered or partly covered."
+    )
+
+    @strawberry.field(description="Units fully covered.")
     def covered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("covered")]
 
@@ -413,34 +431,34 @@ class Coverage:
     def reusable(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("reusable")]
 
-    @strawberry.field
+    @strawberry.field(description="Units partly covered.")
     def partial(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("partial")]
 
-    @strawberry.field
+    @strawberry.field(description="Units nothing reaches.")
     def uncovered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("uncovered")]
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in the whole list (Relay).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item: pass it as `after`.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor (Relay).")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of results, Relay style.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the whole list.")
+    total_count: int = strawberry.field(description="How many items the whole list holds.")
 
 
 def encode_cursor(offset: int) -> str:
@@ -463,41 +481,42 @@ def decode_cursor(cursor: str) -> int:
 class Asset:
     view: strawberry.Private[AssetView]
 
-    @strawberry.field(description="The asset's id in its organisation's inventory.")
-    def id(self) -> str:
-        return self.view.id
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.id
+        self.organisation = self.view.org
+        self.kind = AssetKind(self.view.kind)
+        self.name = self.view.name
+        self.owner = self.view.owner
+        self.roles = [AddresseeRole(r) for r in self.view.roles]
+        self.facts = [AssetFact(f) for f in self.view.facts]
+        self.annex_iii = list(self.view.annex_iii)
+        self.in_scope = self.view.in_scope
 
-    @strawberry.field(description="The organisation it belongs to.")
-    def organisation(self) -> str:
-        return self.view.org
+    id: str = strawberry.field(default=None, description="The asset's id in its organisation's inventory.")
 
-    @strawberry.field(description="ai_system, model, dataset, vendor or use_case.")
-    def kind(self) -> str:
-        return self.view.kind
+    organisation: str = strawberry.field(default=None, description="The organisation it belongs to.")
 
-    @strawberry.field(description="Its name.")
-    def name(self) -> str:
-        return self.view.name
+    kind: AssetKind = strawberry.field(default=None, description="ai_system, model, dataset, vendor or use_case.")
 
-    @strawberry.field(description="The team or person answerable for it.")
-    def owner(self) -> str:
-        return self.view.owner
+    name: str = strawberry.field(default=None, description="Its name.")
 
-    @strawberry.field(description="The organisation's roles for it: provider, deployer, controller ...")
-    def roles(self) -> list[str]:
-        return list(self.view.roles)
+    owner: str = strawberry.field(default=None, description="The team or person answerable for it.")
 
-    @strawberry.field(description="The facts the inventory states of it (personal_data, automated_decisions ...).")
-    def facts(self) -> list[str]:
-        return list(self.view.facts)
+    roles: list[AddresseeRole] = strawberry.field(
+        default_factory=list, description="The organisation's roles for it: provider, deployer, controller ..."
+    )
 
-    @strawberry.field(description="AI Act Annex III points its use falls under.")
-    def annex_iii(self) -> list[str]:
-        return list(self.view.annex_iii)
+    facts: list[AssetFact] = strawberry.field(
+        default_factory=list,
+        description="The facts the inventory states of it (personal_data, automated_decisions ...).",
+    )
 
-    @strawberry.field(description="Inside the ISO management systems' scope.")
-    def in_scope(self) -> bool:
-        return self.view.in_scope
+    annex_iii: list[str] = strawberry.field(
+        default_factory=list, description="AI Act Annex III points its use falls under."
+    )
+
+    in_scope: bool = strawberry.field(default=None, description="Inside the ISO management systems' scope.")
 
     @strawberry.field(description="The assets it uses.")
     async def uses(self, info: Info[Context, None]) -> list[Asset]:
@@ -516,75 +535,82 @@ class Asset:
 class Reason:
     view: strawberry.Private[ReasonView]
 
-    @strawberry.field(description="The applicability rule's id.")
-    def rule(self) -> str:
-        return self.view.rule
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.rule = self.view.rule
+        self.reason = self.view.reason
+        self.role = AddresseeRole(self.view.role) if self.view.role else None
+        self.facts = list(self.view.facts)
+        self.annex_iii = list(self.view.annex_iii)
 
-    @strawberry.field(description="The rule's reason, in our words.")
-    def reason(self) -> str:
-        return self.view.reason
+    rule: str = strawberry.field(default=None, description="The applicability rule's id.")
 
-    @strawberry.field(description="The role that matched, if the rule asks for one.")
-    def role(self) -> str | None:
-        return self.view.role
+    reason: str = strawberry.field(default=None, description="The rule's reason, in our words.")
 
-    @strawberry.field(description="The facts that met the condition, with the asset each came through.")
-    def facts(self) -> list[str]:
-        return list(self.view.facts)
+    role: AddresseeRole | None = strawberry.field(
+        default=None, description="The role that matched, if the rule asks for one."
+    )
 
-    @strawberry.field(description="The Annex III points that met the condition.")
-    def annex_iii(self) -> list[str]:
-        return list(self.view.annex_iii)
+    facts: list[str] = strawberry.field(
+        default_factory=list, description="The facts that met the condition, with the asset each came through."
+    )
+
+    annex_iii: list[str] = strawberry.field(
+        default_factory=list, description="The Annex III points that met the condition."
+    )
 
 
 @strawberry.type(description="An evidence item counted for an obligation, with its status on the asked day.")
 class EvidenceItem:
     view: strawberry.Private[EvidenceMatch]
 
-    @strawberry.field(description="The evidence id.")
-    def id(self) -> str:
-        return self.view.evidence.id
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.evidence.id
+        self.title = self.view.evidence.title
+        self.uri = self.view.evidence.uri
+        self.sha256 = self.view.evidence.sha256
+        self.collected = self.view.evidence.collected
+        self.valid_until = self.view.evidence.valid_until
+        self.status = EvidenceStatus(self.view.status)
+        self.through = self.view.through
 
-    @strawberry.field(description="Its title.")
-    def title(self) -> str | None:
-        return self.view.evidence.title
+    id: str = strawberry.field(default=None, description="The evidence id.")
 
-    @strawberry.field(description="Where it is.")
-    def uri(self) -> str:
-        return self.view.evidence.uri
+    title: str | None = strawberry.field(default=None, description="Its title.")
 
-    @strawberry.field(description="Its SHA-256.")
-    def sha256(self) -> str:
-        return self.view.evidence.sha256
+    uri: str = strawberry.field(default=None, description="Where it is.")
 
-    @strawberry.field(description="When it was collected.")
-    def collected(self) -> dt.date:
-        return self.view.evidence.collected
+    sha256: str = strawberry.field(default=None, description="Its SHA-256.")
 
-    @strawberry.field(description="Until when it is valid.")
-    def valid_until(self) -> dt.date | None:
-        return self.view.evidence.valid_until
+    collected: dt.date = strawberry.field(default=None, description="When it was collected.")
 
-    @strawberry.field(description="valid, expiring (within 30 days) or expired.")
-    def status(self) -> str:
-        return self.view.status
+    valid_until: dt.date | None = strawberry.field(default=None, description="Until when it is valid.")
 
-    @strawberry.field(description="The mapping that lets evidence for another provision count, if any.")
-    def through(self) -> str | None:
-        return self.view.through
+    status: EvidenceStatus = strawberry.field(default=None, description="valid, expiring (within 30 days) or expired.")
+
+    through: str | None = strawberry.field(
+        default=None, description="The mapping that lets evidence for another provision count, if any."
+    )
 
 
 @strawberry.type(description="A provision that applies to an asset.")
 class Obligation:
     view: strawberry.Private[ObligationView]
 
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.addressee = AddresseeRole(self.view.addressee)
+        self.status = EvidenceStatus(self.view.status)
+        self.voluntary = self.view.voluntary
+
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
 
-    @strawberry.field(description="The role it binds: provider, deployer, controller, organisation ...")
-    def addressee(self) -> str:
-        return self.view.addressee
+    addressee: AddresseeRole = strawberry.field(
+        default=None, description="The role it binds: provider, deployer, controller, organisation ..."
+    )
 
     @strawberry.field(description="Why it applies.")
     def reasons(self) -> list[Reason]:
@@ -594,76 +620,74 @@ class Obligation:
     def evidence(self) -> list[EvidenceItem]:
         return [EvidenceItem(view=m) for m in self.view.evidence]
 
-    @strawberry.field(description="The best evidence status: valid, expiring, expired or missing.")
-    def status(self) -> str:
-        return self.view.status
+    status: EvidenceStatus = strawberry.field(
+        default=None, description="The best evidence status: valid, expiring, expired or missing."
+    )
 
     @strawberry.field(description="When it applies to this asset, as the law stands on the asked day.")
     def dates(self) -> Dates:
         return Dates(view=self.view.dates)
 
-    @strawberry.field(description="Guidance rather than a duty (NIST AI RMF).")
-    def voluntary(self) -> bool:
-        return self.view.voluntary
+    voluntary: bool = strawberry.field(default=None, description="Guidance rather than a duty (NIST AI RMF).")
 
 
 @strawberry.type(description="A binding obligation without valid evidence.")
 class Gap:
     view: strawberry.Private[GapView]
 
-    @strawberry.field(description="Who must close it: the asset owner, or the organisation.")
-    def owner(self) -> str:
-        return self.view.owner
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.owner = self.view.owner
+        self.assets = list(self.view.assets)
+        self.status = EvidenceStatus(self.view.status)
+        self.applies_from = self.view.applies_from
+        self.in_force = self.view.in_force
 
-    @strawberry.field(description="The assets it concerns.")
-    def assets(self) -> list[str]:
-        return list(self.view.assets)
+    owner: str = strawberry.field(default=None, description="Who must close it: the asset owner, or the organisation.")
+
+    assets: list[str] = strawberry.field(default_factory=list, description="The assets it concerns.")
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
 
-    @strawberry.field(description="missing or expired.")
-    def status(self) -> str:
-        return self.view.status
+    status: EvidenceStatus = strawberry.field(default=None, description="missing or expired.")
 
-    @strawberry.field(description="When the obligation applies from.")
-    def applies_from(self) -> dt.date | None:
-        return self.view.applies_from
+    applies_from: dt.date | None = strawberry.field(default=None, description="When the obligation applies from.")
 
-    @strawberry.field(description="Whether it applies already.")
-    def in_force(self) -> bool:
-        return self.view.in_force
+    in_force: bool = strawberry.field(default=None, description="Whether it applies already.")
 
 
 @strawberry.type(description="One ISO/IEC 42001 Annex A control in the Statement of Applicability.")
 class SoaEntry:
     view: strawberry.Private[SoaRow]
 
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.included = self.view.included
+        self.status = SoaStatus(self.view.status)
+        self.justification = self.view.justification
+        self.evidence_status = EvidenceStatus(self.view.evidence_status)
+        self.rests_on_expired = self.view.rests_on_expired
+
     @strawberry.field(description="The control.")
     def control(self) -> Provision:
         return Provision(view=self.view.control)
 
-    @strawberry.field(description="Included, or excluded by the organisation.")
-    def included(self) -> bool:
-        return self.view.included
+    included: bool = strawberry.field(default=None, description="Included, or excluded by the organisation.")
 
-    @strawberry.field(description="implemented, partial, planned, excluded or undecided.")
-    def status(self) -> str:
-        return self.view.status
+    status: SoaStatus = strawberry.field(
+        default=None, description="implemented, partial, planned, excluded or undecided."
+    )
 
-    @strawberry.field(description="Why it is excluded, where it is.")
-    def justification(self) -> str | None:
-        return self.view.justification
+    justification: str | None = strawberry.field(default=None, description="Why it is excluded, where it is.")
 
     @strawberry.field(description="The evidence for it.")
     def evidence(self) -> list[EvidenceItem]:
         return [EvidenceItem(view=m) for m in self.view.evidence]
 
-    @strawberry.field(description="The best evidence status.")
-    def evidence_status(self) -> str:
-        return self.view.evidence_status
+    evidence_status: EvidenceStatus = strawberry.field(default=None, description="The best evidence status.")
 
-    @strawberry.field(description="True when the entry rests on expired evidence.")
-    def rests_on_expired(self) -> bool:
-        return self.view.rests_on_expired
+    rests_on_expired: bool = strawberry.field(
+        default=None, description="True when the entry rests on expired evidence."
+    )

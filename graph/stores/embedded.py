@@ -22,7 +22,10 @@ writer's commits through a marker file the writer rewrites after each commit (se
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -53,6 +56,43 @@ _LARGE_WRITE = 5_000
 _REVISION_MARKER = "aimsgraph-revision"
 _KEEP_LOGS = 3
 _SCRATCH = "aimsgraph-scratch-"
+_WRITER = "aimsgraph-writer"  # who holds the write lock: {"pid": …, "command": …}, for the refusal message
+
+
+def _this_command() -> str:
+    """`aimsgraph serve`, `aimsgraph load` …: what this process is, in the words a user typed."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    args = sys.argv[1:]
+    command = "serve" if "serve" in args else next((arg for arg in args if not arg.startswith("-")), "")
+    return f"{program} {command}".strip()
+
+
+def _holder(location: Path) -> tuple[int, str] | None:
+    """The live process that holds the store for writing, as its writer file says; None if unknown or gone."""
+    try:
+        said = json.loads((location / _WRITER).read_text())
+        pid, command = int(said["pid"]), str(said["command"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return pid, command
+
+
+def _busy_message(location: Path, holder: tuple[int, str] | None) -> str:
+    if holder is None:
+        return (
+            f"the store at {location} is held for writing by another process (a running `aimsgraph serve` or "
+            "load); stop it or wait for it, or use another --store"
+        )
+    pid, command = holder
+    if command.endswith(" serve"):
+        return (
+            f"the store at {location} is held for writing by another process, `aimsgraph serve` (pid {pid}): "
+            "stop it, or send the change through its GraphQL API (mutations, `createApiKey`)"
+        )
+    return f"the store at {location} is held for writing by another process, `{command}` (pid {pid}); wait for it"
+
+
 _CHUNK_LINES = 300_000  # triples per bulk load: bounds the bulk loader's memory
 
 
@@ -160,11 +200,11 @@ class EmbeddedStore:
             except OSError as error:
                 if "lock" not in str(error).lower():
                     raise
+                holder = _holder(location)
+                if holder is not None and holder[1].endswith(" serve"):  # a server does not let go: say so now
+                    raise StoreBusyError(_busy_message(location, holder)) from error
                 if time.monotonic() >= deadline:
-                    raise StoreBusyError(
-                        f"the store at {location} is held for writing by another process (a running "
-                        "`aimsgraph serve` or load); stop it or wait for it, or use another --store"
-                    ) from error
+                    raise StoreBusyError(_busy_message(location, holder)) from error
                 if on_wait is not None and not told:
                     on_wait(f"waiting up to {wait:g} s for the store at {location}, held for writing elsewhere")
                     told = True
@@ -173,6 +213,7 @@ class EmbeddedStore:
             _prune_logs(location)
             for leftover in location.glob(f"{_SCRATCH}*"):  # a killed write's scratch file
                 shutil.rmtree(leftover, ignore_errors=True)
+            (location / _WRITER).write_text(json.dumps({"pid": os.getpid(), "command": _this_command()}))
             return store
 
     @property
@@ -412,4 +453,5 @@ class EmbeddedStore:
     def close(self) -> None:
         if self._path is not None and self._writable:
             self._ox.flush()
+            (self._path / _WRITER).unlink(missing_ok=True)
         del self._ox

@@ -91,7 +91,7 @@ def test_graphql_answers_over_http(server: tuple[str, Path]) -> None:
         "title": "AI system verification and validation",
         "framework": {"id": "iso42001"},
     }
-    page = graphql(base, '{ provisions(framework: "nist-ai-rmf", kind: "subcategory", first: 100) { totalCount } }')
+    page = graphql(base, '{ provisions(framework: "nist-ai-rmf", kind: subcategory, first: 100) { totalCount } }')
     assert page["data"]["provisions"]["totalCount"] == 72
 
 
@@ -115,7 +115,8 @@ def test_the_cli_reads_while_the_server_holds_the_store(server: tuple[str, Path]
     started = time.monotonic()
     result = cli.run("load", str(extra), env={"AIMSGRAPH_LOCK_WAIT": "0.5"})
     assert result.returncode == 1 and "aimsgraph serve" in result.stderr and "Traceback" not in result.stderr
-    assert "waiting up to 0.5 s" in result.stderr and time.monotonic() - started < 5  # a bounded wait, said aloud
+    assert "waiting" not in result.stderr and time.monotonic() - started < 5  # a server does not let go: no wait
+    assert "GraphQL API" in result.stderr  # says what to do instead
 
 
 def test_graphiql_is_served_to_browsers(server: tuple[str, Path]) -> None:

@@ -1,0 +1,186 @@
+"""GraphQL enums, one per fixed list of the vocabulary (`core.vocabulary`); a test keeps them equal.
+
+Member names are the vocabulary's own values (lower case), so answers read exactly as the CLI's JSON does.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="The kind of a provision in its source document.")
+class ProvisionKind(Enum):
+    chapter = "chapter"
+    section = "section"
+    article = "article"
+    paragraph = "paragraph"
+    point = "point"
+    annex = "annex"
+    clause = "clause"
+    control_objective = "control_objective"
+    control = "control"
+    theme = "theme"
+    function = "function"
+    category = "category"
+    subcategory = "subcategory"
+    definition = "definition"
+
+
+@strawberry.enum(description="A role a provision binds, or the organisation's role for an asset (AI Act, GDPR).")
+class AddresseeRole(Enum):
+    organisation = "organisation"
+    provider = "provider"
+    deployer = "deployer"
+    importer = "importer"
+    distributor = "distributor"
+    authorised_representative = "authorised_representative"
+    product_manufacturer = "product_manufacturer"
+    gpai_provider = "gpai_provider"
+    gpai_provider_systemic_risk = "gpai_provider_systemic_risk"
+    notified_body = "notified_body"
+    member_state = "member_state"
+    commission = "commission"
+    ai_office = "ai_office"
+    market_surveillance_authority = "market_surveillance_authority"
+    controller = "controller"
+    processor = "processor"
+    joint_controller = "joint_controller"
+    supervisory_authority = "supervisory_authority"
+    data_subject = "data_subject"
+    recipient = "recipient"
+
+
+@strawberry.enum(
+    description="How a source provision relates to a target (NIST IR 8477); `related` is only ever inferred."
+)
+class Relation(Enum):
+    equal = "equal"
+    subset = "subset"
+    superset = "superset"
+    intersects = "intersects"
+    no_relationship = "no_relationship"
+    related = "related"
+
+
+@strawberry.enum(description="A relation a person may assert between two provisions.")
+class AssertedRelation(Enum):
+    equal = "equal"
+    subset = "subset"
+    superset = "superset"
+    intersects = "intersects"
+
+
+@strawberry.enum(description="How well a target provision is covered, best first.")
+class CoverageStatus(Enum):
+    covered = "covered"
+    reusable = "reusable"
+    partial = "partial"
+    uncovered = "uncovered"
+
+
+@strawberry.enum(description="The kind of an organisation's asset.")
+class AssetKind(Enum):
+    ai_system = "ai_system"
+    model = "model"
+    dataset = "dataset"
+    vendor = "vendor"
+    use_case = "use_case"
+
+
+@strawberry.enum(description="A yes/no fact an inventory states about an asset.")
+class AssetFact(Enum):
+    personal_data = "personal_data"
+    special_category_data = "special_category_data"
+    automated_decisions = "automated_decisions"
+    interacts_with_people = "interacts_with_people"
+    generates_synthetic_content = "generates_synthetic_content"
+    emotion_recognition = "emotion_recognition"
+    biometric_categorisation = "biometric_categorisation"
+    deep_fake = "deep_fake"
+    gpai = "gpai"
+    gpai_systemic_risk = "gpai_systemic_risk"
+    transfers_outside_eea = "transfers_outside_eea"
+    annex_i = "annex_i"
+
+
+@strawberry.enum(description="An implemented control's status, or an SoA exclusion.")
+class ControlStatus(Enum):
+    implemented = "implemented"
+    partial = "partial"
+    planned = "planned"
+    excluded = "excluded"
+
+
+@strawberry.enum(
+    description="A control's standing in the Statement of Applicability (`undecided`: no decision recorded)."
+)
+class SoaStatus(Enum):
+    implemented = "implemented"
+    partial = "partial"
+    planned = "planned"
+    excluded = "excluded"
+    undecided = "undecided"
+
+
+@strawberry.enum(description="Evidence on the asked day: valid, expiring (within 30 days), expired, or missing.")
+class EvidenceStatus(Enum):
+    valid = "valid"
+    expiring = "expiring"
+    expired = "expired"
+    missing = "missing"
+
+
+@strawberry.enum(description="Where a mapping's review stands.")
+class ReviewStatus(Enum):
+    asserted = "asserted"
+    reviewed = "reviewed"
+    proposed = "proposed"
+    rejected = "rejected"
+
+
+@strawberry.enum(description="A reviewer's decision on a mapping.")
+class ReviewDecision(Enum):
+    reviewed = "reviewed"
+    rejected = "rejected"
+
+
+@strawberry.enum(description="The kind of reasoning behind a mapping (NIST IR 8477).")
+class RationaleType(Enum):
+    syntactic = "syntactic"
+    semantic = "semantic"
+    functional = "functional"
+
+
+@strawberry.enum(description="For which systems a date applies: all, or high-risk through Annex I or Annex III.")
+class DateScope(Enum):
+    all = "all"
+    annex_i = "annex_i"
+    annex_iii = "annex_iii"
+
+
+@strawberry.enum(description="What an API key may do; each role includes the ones before it.")
+class KeyRole(Enum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+
+VOCABULARY_ENUMS: dict[str, type[Enum]] = {
+    "ProvisionKind": ProvisionKind,
+    "AddresseeRole": AddresseeRole,
+    "Relation": Relation,
+    "AssertedRelation": AssertedRelation,
+    "CoverageStatus": CoverageStatus,
+    "AssetKind": AssetKind,
+    "AssetFact": AssetFact,
+    "ControlStatus": ControlStatus,
+    "SoaStatus": SoaStatus,
+    "EvidenceStatus": EvidenceStatus,
+    "ReviewStatus": ReviewStatus,
+    "ReviewDecision": ReviewDecision,
+    "RationaleType": RationaleType,
+    "DateScope": DateScope,
+    "KeyRole": KeyRole,
+}

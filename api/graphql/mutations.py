@@ -1,0 +1,233 @@
+"""The mutations: a few lines each over the service's write parts, guarded per field by role.
+
+Each resolver hands the input to the service as plain data (validated there by the inventory's own models),
+turns a refusal into payload errors, and moves the request to the new revision so that the payload — an
+asset's obligations, say — already shows the change. A read-only server (follower workers) refuses every
+mutation with READ_ONLY before anything is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.auth import CanAdmin, CanEdit
+from api.graphql.context import Context
+from api.graphql.enums import KeyRole, ReviewDecision
+from api.graphql.errors import ApiError
+from api.graphql.types import Asset
+from api.graphql.write_types import (
+    ApiKey,
+    ApiKeyPayload,
+    AssetInput,
+    AssetPayload,
+    AuditEntry,
+    ControlDecision,
+    ControlInput,
+    ControlPayload,
+    EvidenceInput,
+    EvidencePayload,
+    EvidenceRecord,
+    MappingPayload,
+    MappingProposalInput,
+    MappingRecord,
+    RemovePayload,
+    mutation_errors,
+    plain,
+)
+from core.errors import (
+    AimsgraphError,
+    ConflictError,
+    DataError,
+    NotFoundError,
+    ReadOnlyStoreError,
+    StoreBusyError,
+    UsageError,
+)
+from graph.service import Service, Written
+
+R = TypeVar("R")
+REFUSALS = (DataError, NotFoundError, ConflictError, UsageError)
+ORG = "The organisation; may be left out when the graph holds one."
+
+
+def _service(info: Info[Context, None]) -> Service:
+    service = info.context.service
+    if service is None:
+        raise ApiError("this schema runs without a service to write through", "READ_ONLY")
+    if not service.writable:
+        raise ApiError(service.read_only_reason, "READ_ONLY")
+    return service
+
+
+def _write(info: Info[Context, None], work: Callable[[Service], Written]) -> Written | list[AimsgraphError]:
+    """Run one write; a refusal comes back as the error, anything about the server is raised (top level)."""
+    service = _service(info)
+    try:
+        written = work(service)
+    except REFUSALS as error:
+        return [error]
+    except (ReadOnlyStoreError, StoreBusyError) as error:
+        raise ApiError(str(error), "READ_ONLY") from error
+    if written.audit is not None:
+        info.context.refresh()
+    return written
+
+
+def _audit(written: Written) -> AuditEntry | None:
+    return AuditEntry(view=written.audit) if written.audit else None
+
+
+def _asset_payload(info: Info[Context, None], outcome: Written | list[AimsgraphError]) -> AssetPayload:
+    if isinstance(outcome, list):
+        return AssetPayload(errors=[e for error in outcome for e in mutation_errors(error)])
+    return AssetPayload(asset=Asset(view=outcome.after), audit_entry=_audit(outcome))
+
+
+def _removed(outcome: Written | list[AimsgraphError], removed_id: str) -> RemovePayload:
+    if isinstance(outcome, list):
+        return RemovePayload(errors=[e for error in outcome for e in mutation_errors(error)])
+    return RemovePayload(removed_id=removed_id, audit_entry=_audit(outcome))
+
+
+@strawberry.type(description="Writes: the inventory and evidence (editor), mappings and API keys (admin).")
+class Mutation:
+    @strawberry.mutation(
+        description="Create or replace an asset, checked as an inventory file's asset is.", permission_classes=[CanEdit]
+    )
+    def upsert_asset(
+        self, info: Info[Context, None], input: AssetInput, organisation: str | None = None
+    ) -> AssetPayload:
+        data = plain(input)
+        return _asset_payload(
+            info, _write(info, lambda s: s.inventory.upsert_asset(info.context.actor, organisation, data))
+        )
+
+    @strawberry.mutation(
+        description="Remove an asset that no other asset uses and no evidence names.", permission_classes=[CanEdit]
+    )
+    def delete_asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> RemovePayload:
+        return _removed(_write(info, lambda s: s.inventory.delete_asset(info.context.actor, organisation, id)), id)
+
+    @strawberry.mutation(description="Record that `assetId` uses `uses` (no cycles).", permission_classes=[CanEdit])
+    def link_assets(
+        self, info: Info[Context, None], asset_id: str, uses: str, organisation: str | None = None
+    ) -> AssetPayload:
+        return _asset_payload(
+            info,
+            _write(info, lambda s: s.inventory.link(info.context.actor, organisation, asset_id, uses, present=True)),
+        )
+
+    @strawberry.mutation(description="Record that `assetId` no longer uses `uses`.", permission_classes=[CanEdit])
+    def unlink_assets(
+        self, info: Info[Context, None], asset_id: str, uses: str, organisation: str | None = None
+    ) -> AssetPayload:
+        return _asset_payload(
+            info,
+            _write(info, lambda s: s.inventory.link(info.context.actor, organisation, asset_id, uses, present=False)),
+        )
+
+    @strawberry.mutation(
+        description="Record an implemented control or a Statement of Applicability decision.",
+        permission_classes=[CanEdit],
+    )
+    def record_control(
+        self, info: Info[Context, None], input: ControlInput, organisation: str | None = None
+    ) -> ControlPayload:
+        data = plain(input)
+        outcome = _write(info, lambda s: s.inventory.record_control(info.context.actor, organisation, data))
+        if isinstance(outcome, list):
+            return ControlPayload(errors=[e for error in outcome for e in mutation_errors(error)])
+        c = outcome.after
+        return ControlPayload(
+            control=ControlDecision(
+                framework=c.framework, ref=c.ref, status=input.status, justification=c.justification
+            ),
+            audit_entry=_audit(outcome),
+        )
+
+    @strawberry.mutation(
+        description="Attach an evidence item to a provision and some assets (replaces one with the same id).",
+        permission_classes=[CanEdit],
+    )
+    def attach_evidence(
+        self, info: Info[Context, None], input: EvidenceInput, organisation: str | None = None
+    ) -> EvidencePayload:
+        data = plain(input)
+        outcome = _write(info, lambda s: s.inventory.attach_evidence(info.context.actor, organisation, data))
+        if isinstance(outcome, list):
+            return EvidencePayload(errors=[e for error in outcome for e in mutation_errors(error)])
+        item = outcome.after
+        record = EvidenceRecord(
+            id=item.id,
+            framework=item.proves.framework,
+            ref=item.proves.ref,
+            assets=list(item.assets),
+            uri=item.uri,
+            sha256=item.sha256,
+            collected=item.collected,
+            valid_until=item.valid_until,
+            owner=item.owner,
+            title=item.title,
+        )
+        return EvidencePayload(evidence=record, audit_entry=_audit(outcome))
+
+    @strawberry.mutation(
+        description="Withdraw an evidence item; what it covered becomes a gap again.", permission_classes=[CanEdit]
+    )
+    def revoke_evidence(self, info: Info[Context, None], id: str, organisation: str | None = None) -> RemovePayload:
+        return _removed(_write(info, lambda s: s.inventory.revoke_evidence(info.context.actor, organisation, id)), id)
+
+    @strawberry.mutation(
+        description="Propose a mapping between two provisions; it awaits review.", permission_classes=[CanAdmin]
+    )
+    def propose_mapping(self, info: Info[Context, None], input: MappingProposalInput) -> MappingPayload:
+        data = plain(input)
+        source_framework, target_framework = data.pop("source_framework"), data.pop("target_framework")
+        outcome = _write(
+            info, lambda s: s.mappings.propose(info.context.actor, source_framework, target_framework, data)
+        )
+        return _mapping_payload(outcome)
+
+    @strawberry.mutation(
+        description="Review a mapping, named by its set and its two refs: reviewed, or rejected (no crosswalk "
+        "uses a rejected mapping).",
+        permission_classes=[CanAdmin],
+    )
+    def review_mapping(
+        self, info: Info[Context, None], mapping_set: str, source_ref: str, target_ref: str, decision: ReviewDecision
+    ) -> MappingPayload:
+        outcome = _write(
+            info,
+            lambda s: s.mappings.review(info.context.actor, mapping_set, source_ref, target_ref, decision.value),
+        )
+        return _mapping_payload(outcome)
+
+    @strawberry.mutation(
+        description="Create an API key; its token is in the answer, once.", permission_classes=[CanAdmin]
+    )
+    def create_api_key(self, info: Info[Context, None], role: KeyRole, name: str = "") -> ApiKeyPayload:
+        service = _service(info)
+        try:
+            view, token = service.keys.create(info.context.actor, role.value, name)
+        except REFUSALS as error:
+            return ApiKeyPayload(errors=mutation_errors(error))
+        return ApiKeyPayload(key=ApiKey(view=view), token=token)
+
+    @strawberry.mutation(description="Revoke an API key for good.", permission_classes=[CanAdmin])
+    def revoke_api_key(self, info: Info[Context, None], id: str) -> ApiKeyPayload:
+        service = _service(info)
+        try:
+            view = service.keys.revoke(info.context.actor, id)
+        except REFUSALS as error:
+            return ApiKeyPayload(errors=mutation_errors(error))
+        return ApiKeyPayload(key=ApiKey(view=view))
+
+
+def _mapping_payload(outcome: Written | list[AimsgraphError]) -> MappingPayload:
+    if isinstance(outcome, list):
+        return MappingPayload(errors=[e for error in outcome for e in mutation_errors(error)])
+    return MappingPayload(mapping=MappingRecord(view=outcome.after), audit_entry=_audit(outcome))

@@ -1,0 +1,326 @@
+"""GraphQL types of the write side: inputs, payloads with typed errors, audit entries and API keys.
+
+Why errors in the payload: a refused write (an unknown asset in `uses`, a cycle, a control ref that does not
+exist) is an answer the client acts on, field by field, like a form's validation; the top-level `errors` list
+is kept for what is not about the input (no key, no role, a read-only server, a timeout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.enums import (
+    AddresseeRole,
+    AssertedRelation,
+    AssetKind,
+    ControlStatus,
+    KeyRole,
+    RationaleType,
+    ReviewStatus,
+)
+from api.graphql.types import Asset
+from core.errors import AimsgraphError, DataError
+from graph.write_views import ApiKeyView, AuditEntryView, MappingRef
+
+
+@strawberry.enum(description="Why a write was refused.")
+class MutationErrorCode(Enum):
+    BAD_INPUT = "BAD_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+
+
+@strawberry.type(description="One reason a write was refused, at the input field it concerns.")
+class MutationError:
+    code: MutationErrorCode = strawberry.field(description="BAD_INPUT, NOT_FOUND or CONFLICT.")
+    message: str = strawberry.field(description="What is wrong, in words a person acts on.")
+    path: list[str] = strawberry.field(description="Where in the input, e.g. ['input', 'uses', '0']; [] for all of it.")
+
+
+def mutation_errors(error: AimsgraphError) -> list[MutationError]:
+    """A service refusal as payload errors: one per problem, each at its path."""
+    code = MutationErrorCode(error.code) if error.code in MutationErrorCode.__members__ else MutationErrorCode.BAD_INPUT
+    if isinstance(error, DataError):
+        return [
+            MutationError(code=code, message=p.message, path=p.path.split(" → ") if p.path else [])
+            for p in error.problems
+        ]
+    return [MutationError(code=code, message=str(error), path=[])]
+
+
+@strawberry.type(description="One change, as the audit trail keeps it: who, when, what, before and after.")
+class AuditEntry:
+    view: strawberry.Private[AuditEntryView]
+
+    @strawberry.field(description="The entry's id.")
+    def id(self) -> str:
+        return self.view.id
+
+    @strawberry.field(description="The store revision the change committed as; orders entries.")
+    def sequence(self) -> int:
+        return self.view.sequence
+
+    @strawberry.field(description="When the change committed (UTC).")
+    def recorded_at(self) -> dt.datetime:
+        return self.view.recorded_at
+
+    @strawberry.field(description="Who made it: `key <id> (<name>)`, `cli <user>` or `anonymous`.")
+    def actor(self) -> str:
+        return self.view.actor
+
+    @strawberry.field(description="The id of the API key it was made with, if any.")
+    def actor_key_id(self) -> str | None:
+        return self.view.actor_key
+
+    @strawberry.field(description="The mutation or command, e.g. upsertAsset.")
+    def operation(self) -> str:
+        return self.view.operation
+
+    @strawberry.field(description="The organisation it concerns, if any.")
+    def organisation(self) -> str | None:
+        return self.view.organisation
+
+    @strawberry.field(description="What kind of thing changed: asset, control, evidence, mapping or api_key.")
+    def target_kind(self) -> str:
+        return self.view.kind
+
+    @strawberry.field(description="The id of what changed.")
+    def target_id(self) -> str:
+        return self.view.target
+
+    @strawberry.field(description="The value before, in the inventory's own form; null when it was created.")
+    def before(self) -> JSON | None:
+        value: JSON = json.loads(self.view.before)
+        return value
+
+    @strawberry.field(description="The value after, in the inventory's own form; null when it was removed.")
+    def after(self) -> JSON | None:
+        value: JSON = json.loads(self.view.after)
+        return value
+
+    @strawberry.field(description="The X-Request-ID of the request that made it, as in the server's log.")
+    def request_id(self) -> str | None:
+        return self.view.request_id
+
+
+@strawberry.type(description="An API key, without its secret.")
+class ApiKey:
+    view: strawberry.Private[ApiKeyView]
+
+    @strawberry.field(description="The key's id (the part of the token after `agk_`).")
+    def id(self) -> str:
+        return self.view.id
+
+    @strawberry.field(description="What it is for, as its creator named it.")
+    def name(self) -> str:
+        return self.view.name
+
+    @strawberry.field(description="What it may do.")
+    def role(self) -> KeyRole:
+        return KeyRole(self.view.role)
+
+    @strawberry.field(description="When it was created (UTC).")
+    def created_at(self) -> dt.datetime:
+        return self.view.created_at
+
+    @strawberry.field(description="When it was revoked; null while it is active.")
+    def revoked_at(self) -> dt.datetime | None:
+        return self.view.revoked_at
+
+
+@strawberry.type(description="Who is asking: the role this request runs with, and its key.")
+class Caller:
+    role: KeyRole | None = strawberry.field(description="The request's role; null when it may do nothing.")
+    key: ApiKey | None = strawberry.field(description="The key it authenticated with; null when anonymous.")
+
+
+@strawberry.type(description="An implemented control or Statement of Applicability decision, as recorded.")
+class ControlDecision:
+    framework: str = strawberry.field(description="The framework of the control.")
+    ref: str = strawberry.field(description="The control's ref, e.g. A.6.2.4.")
+    status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
+    justification: str | None = strawberry.field(description="Why it is excluded, where it is.")
+
+
+@strawberry.type(description="An evidence item as recorded.")
+class EvidenceRecord:
+    id: str = strawberry.field(description="The evidence id.")
+    framework: str = strawberry.field(description="The framework of the provision it proves.")
+    ref: str = strawberry.field(description="The provision it proves.")
+    assets: list[str] = strawberry.field(description="The assets it covers; empty for organisation-wide.")
+    uri: str = strawberry.field(description="Where it is.")
+    sha256: str = strawberry.field(description="Its SHA-256.")
+    collected: dt.date = strawberry.field(description="When it was collected.")
+    valid_until: dt.date | None = strawberry.field(description="Until when it is valid.")
+    owner: str = strawberry.field(description="Who keeps it.")
+    title: str | None = strawberry.field(description="Its title.")
+
+
+@strawberry.type(description="A mapping as a write names it: its set, its two provisions and its review.")
+class MappingRecord:
+    view: strawberry.Private[MappingRef]
+
+    @strawberry.field(description="The mapping set it belongs to.")
+    def mapping_set(self) -> str:
+        return self.view.mapping_set
+
+    @strawberry.field(description="The framework mapped from.")
+    def source_framework(self) -> str:
+        return self.view.source_framework
+
+    @strawberry.field(description="The provision mapped from.")
+    def source_ref(self) -> str:
+        return self.view.source_ref
+
+    @strawberry.field(description="The framework mapped to.")
+    def target_framework(self) -> str:
+        return self.view.target_framework
+
+    @strawberry.field(description="The provision mapped to.")
+    def target_ref(self) -> str:
+        return self.view.target_ref
+
+    @strawberry.field(description="How the source relates to the target.")
+    def relation(self) -> str:
+        return self.view.relation
+
+    @strawberry.field(description="Where its review stands.")
+    def review_status(self) -> ReviewStatus:
+        return ReviewStatus(self.view.review_status)
+
+
+# -- inputs --------------------------------------------------------------------------------------------------
+@strawberry.input(description="An asset, with the fields of an inventory file's asset (docs/inventory-format.md).")
+class AssetInput:
+    id: str = strawberry.field(description="Its id in the inventory: letters, digits, '.', '_' and '-'.")
+    kind: AssetKind = strawberry.field(description="ai_system, model, dataset, vendor or use_case.")
+    name: str = strawberry.field(description="Its name.")
+    owner: str = strawberry.field(description="The team or person answerable for it.")
+    roles: list[AddresseeRole] = strawberry.field(default_factory=list, description="The organisation's roles.")
+    annex_iii: list[str] = strawberry.field(default_factory=list, description='Annex III points, e.g. "5(b)".')
+    annex_i: bool = strawberry.field(default=False, description="A product under AI Act Annex I law.")
+    personal_data: bool = strawberry.field(default=False, description="Processes personal data.")
+    special_category_data: bool = strawberry.field(default=False, description="GDPR Article 9 data.")
+    automated_decisions: bool = strawberry.field(default=False, description="Decides about people alone.")
+    interacts_with_people: bool = strawberry.field(default=False, description="People interact with it.")
+    generates_synthetic_content: bool = strawberry.field(default=False, description="Makes synthetic content.")
+    emotion_recognition: bool = strawberry.field(default=False, description="Recognises emotions.")
+    biometric_categorisation: bool = strawberry.field(default=False, description="Categorises by biometrics.")
+    deep_fake: bool = strawberry.field(default=False, description="Makes deep fakes.")
+    gpai: bool = strawberry.field(default=False, description="A general-purpose AI model.")
+    gpai_systemic_risk: bool = strawberry.field(default=False, description="A GPAI model with systemic risk.")
+    transfers_outside_eea: bool = strawberry.field(default=False, description="Data leaves the EEA.")
+    in_scope: bool = strawberry.field(default=True, description="Inside the ISO management systems' scope.")
+    uses: list[str] = strawberry.field(default_factory=list, description="Ids of the assets it uses.")
+    description: str | None = strawberry.field(default=None, description="A sentence on what it is.")
+
+
+@strawberry.input(description="An implemented control or SoA decision (an exclusion needs a justification).")
+class ControlInput:
+    framework: str = strawberry.field(description="The framework, e.g. iso42001.")
+    ref: str = strawberry.field(description="The control's ref exactly as the catalog writes it, e.g. A.6.2.4.")
+    status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
+    justification: str | None = strawberry.field(default=None, description="Why it is excluded.")
+
+
+@strawberry.input(description="A provision, by framework and ref.")
+class ProvisionRefInput:
+    framework: str = strawberry.field(description="The framework, e.g. eu-ai-act.")
+    ref: str = strawberry.field(description="The ref exactly as the catalog writes it, e.g. Article 9.")
+
+
+@strawberry.input(description="An evidence item, with the fields of an inventory file's evidence.")
+class EvidenceInput:
+    id: str = strawberry.field(description="Its id; an existing item with this id is replaced.")
+    proves: ProvisionRefInput = strawberry.field(description="The provision it shows to be met.")
+    assets: list[str] = strawberry.field(default_factory=list, description="Asset ids; none: organisation-wide.")
+    uri: str = strawberry.field(description="Where it is.")
+    sha256: str = strawberry.field(description="Its SHA-256, 64 hex digits.")
+    collected: dt.date = strawberry.field(description="When it was collected.")
+    valid_until: dt.date | None = strawberry.field(default=None, description="Until when it is valid.")
+    owner: str = strawberry.field(description="Who keeps it.")
+    title: str | None = strawberry.field(default=None, description="Its title.")
+
+
+@strawberry.input(description="A mapping proposed between two provisions; it awaits an admin's review.")
+class MappingProposalInput:
+    source_framework: str = strawberry.field(description="The framework mapped from.")
+    source: str = strawberry.field(description="The provision mapped from, as the catalog writes it.")
+    target_framework: str = strawberry.field(description="The framework mapped to.")
+    target: str = strawberry.field(description="The provision mapped to, as the catalog writes it.")
+    relation: AssertedRelation = strawberry.field(description="equal, subset, superset or intersects.")
+    strength: int = strawberry.field(description="1 (weak) to 10 (the same requirement).")
+    rationale_type: RationaleType = strawberry.field(description="syntactic, semantic or functional.")
+    rationale: str = strawberry.field(description="Why the relation holds: at least ten characters.")
+
+
+def plain(value: Any) -> Any:
+    """An input object as the plain data the inventory's models validate (enums as their values)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if hasattr(value, "__strawberry_definition__"):
+        return {name: plain(v) for name, v in vars(value).items()}
+    return value
+
+
+# -- payloads ------------------------------------------------------------------------------------------------
+@strawberry.type(description="What a write touching one asset answers: the asset after it, or why not.")
+class AssetPayload:
+    asset: Asset | None = strawberry.field(default=None, description="The asset after the write; null if refused.")
+    audit_entry: AuditEntry | None = strawberry.field(
+        default=None, description="The change as recorded; null when nothing changed or the write was refused."
+    )
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")
+
+
+@strawberry.type(description="What a removal answers: the id removed, or why not.")
+class RemovePayload:
+    removed_id: str | None = strawberry.field(default=None, description="The id removed; null when refused.")
+    audit_entry: AuditEntry | None = strawberry.field(default=None, description="The change as recorded.")
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")
+
+
+@strawberry.type(description="What recording a control decision answers.")
+class ControlPayload:
+    control: ControlDecision | None = strawberry.field(default=None, description="The decision as recorded.")
+    audit_entry: AuditEntry | None = strawberry.field(
+        default=None, description="The change as recorded; null when nothing changed or the write was refused."
+    )
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")
+
+
+@strawberry.type(description="What attaching evidence answers.")
+class EvidencePayload:
+    evidence: EvidenceRecord | None = strawberry.field(default=None, description="The evidence as recorded.")
+    audit_entry: AuditEntry | None = strawberry.field(
+        default=None, description="The change as recorded; null when nothing changed or the write was refused."
+    )
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")
+
+
+@strawberry.type(description="What proposing or reviewing a mapping answers.")
+class MappingPayload:
+    mapping: MappingRecord | None = strawberry.field(default=None, description="The mapping after the write.")
+    audit_entry: AuditEntry | None = strawberry.field(
+        default=None, description="The change as recorded; null when nothing changed or the write was refused."
+    )
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")
+
+
+@strawberry.type(description="What creating or revoking an API key answers.")
+class ApiKeyPayload:
+    key: ApiKey | None = strawberry.field(default=None, description="The key, without its secret.")
+    token: str | None = strawberry.field(
+        default=None,
+        description="On creation only: the token to send as `Authorization: Bearer <token>`. "
+        "Shown once; the server keeps only its hash.",
+    )
+    errors: list[MutationError] = strawberry.field(default_factory=list, description="Why it was refused.")

@@ -1,0 +1,105 @@
+"""The service's one-at-a-time writes, below the API: the patched organisation index is the rebuilt one, the
+cycle check agrees with the file loader's, and a write reads only what it needs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from core.errors import AimsgraphError
+from graph.organisation_index import OrganisationIndex
+from graph.service import Service
+from graph.stores.embedded import EmbeddedStore
+from graph.write_views import Actor
+from loaders.inventory import find_cycles
+
+ME = Actor("cli", name="tests")
+
+
+@pytest.fixture
+def service() -> Iterator[Service]:
+    service = Service(EmbeddedStore.open(None))
+    service.load(include_bundled=True, replace=True)
+    yield service
+    service.close()
+
+
+def comparable(index: OrganisationIndex) -> dict[str, Any]:
+    return {
+        "organisations": index.organisations,
+        "assets": index.assets,
+        "controls": index.controls,
+        "evidence": {org: sorted(items, key=lambda e: e.id) for org, items in index.evidence.items() if items},
+        "node_ids": {org: sorted(ids) for org, ids in index.node_ids.items()},
+    }
+
+
+def test_the_index_after_a_stream_of_writes_is_the_index_a_rebuild_makes(service: Service) -> None:
+    rng = random.Random(9)
+    ids = [f"p{i}" for i in range(12)]
+    for step in range(60):
+        asset_id = rng.choice(ids)
+        action = rng.choice(["upsert", "upsert", "link", "unlink", "delete", "control", "evidence", "revoke"])
+        try:
+            if action == "upsert":
+                uses = rng.sample([i for i in ids if i < asset_id], k=min(2, len([i for i in ids if i < asset_id])))
+                data = {"id": asset_id, "kind": "model", "name": f"n{step}", "owner": "o", "gpai": step % 2 == 0}
+                service.inventory.upsert_asset(ME, None, {**data, "uses": uses})
+            elif action in ("link", "unlink"):
+                service.inventory.link(ME, None, asset_id, rng.choice(ids), present=action == "link")
+            elif action == "delete":
+                service.inventory.delete_asset(ME, None, asset_id)
+            elif action == "control":
+                status = rng.choice(["implemented", "planned", "partial"])
+                control = {"framework": "iso42001", "ref": "A.6.2.4", "status": status}
+                service.inventory.record_control(ME, None, control)
+            elif action == "evidence":
+                service.inventory.attach_evidence(
+                    ME,
+                    None,
+                    {
+                        "id": f"ev-{asset_id}",
+                        "proves": {"framework": "eu-ai-act", "ref": "Article 9"},
+                        "assets": [asset_id],
+                        "uri": "https://e.example",
+                        "sha256": "0" * 64,
+                        "collected": "2026-01-01",
+                        "owner": "o",
+                    },
+                )
+            else:
+                service.inventory.revoke_evidence(ME, None, f"ev-{asset_id}")
+        except AimsgraphError:
+            pass  # refused writes (unknown ids, cycles, conflicts) change nothing
+        if step % 7 == 0:
+            assert comparable(service.answers().snapshot.organisations) == comparable(
+                OrganisationIndex.build(service._store)
+            )
+    assert comparable(service.answers().snapshot.organisations) == comparable(OrganisationIndex.build(service._store))
+
+
+def test_a_link_is_refused_exactly_when_a_file_load_would_find_a_cycle(service: Service) -> None:
+    rng = random.Random(3)
+    ids = [f"c{i}" for i in range(8)]
+    for asset_id in ids:
+        service.inventory.upsert_asset(ME, None, {"id": asset_id, "kind": "dataset", "name": asset_id, "owner": "o"})
+    uses: dict[str, list[str]] = {i: [] for i in ids}
+    for _ in range(40):
+        a, b = rng.sample(ids, 2)
+        would = {**uses, a: [*uses[a], b]}
+        expected_cycle = bool(find_cycles(would)) or b in uses[a]
+        try:
+            service.inventory.link(ME, None, a, b, present=True)
+            refused = False
+        except AimsgraphError as error:
+            refused = "cycle" in str(error)
+        if b in uses[a]:
+            continue
+        assert refused == expected_cycle, (a, b, uses)
+        if not refused:
+            uses[a].append(b)
+    stored = {a.id: sorted(a.uses) for a in service.answers().organisation.assets(None) if a.id in uses}
+    assert stored == {a: sorted(u) for a, u in uses.items()}
