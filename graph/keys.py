@@ -24,6 +24,7 @@ from ontology.namespaces import AGID
 
 PREFIX = "agk"
 _TOKEN = re.compile(r"^agk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+_KEY_ID = re.compile(r"^[0-9a-f]{12}$")
 
 
 def key_iri(key_id: str) -> str:
@@ -87,6 +88,8 @@ class ApiKeys:
 
     def revoke(self, actor: Actor, key_id: str) -> ApiKeyView:
         """Revoke a key for good: requests with its token are refused from the next one on."""
+        if not _KEY_ID.match(key_id):  # not an id we make: nothing to look up (and no IRI to build)
+            raise NotFoundError("API key", key_id, "see `aimsgraph keys list`")
         with self._writer.locked():
             node = self._writer.get([key_iri(key_id)]).get(key_iri(key_id))
             if node is None:

@@ -6,11 +6,12 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -27,16 +28,23 @@ def free_port() -> int:
         return port
 
 
+_logs: dict[int, IO[bytes]] = {}
+
+
 def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[bytes]]:
     """A real `aimsgraph serve` on a free loopback port, once it answers /healthz."""
     port = free_port()
     full_env = {**os.environ, "AIMSGRAPH_STORE": str(store), **(env or {})}
+    # The server's log goes to a file, never to a pipe nobody reads: it writes a JSON line per request, and a
+    # full pipe (64 KiB) would block the server in its logging call.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 — closed with the process, in stop()
     process = subprocess.Popen(
         [AIMSGRAPH, "serve", "--port", str(port), *args],
         env=full_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    _logs[process.pid] = log
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -47,7 +55,8 @@ def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> 
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise AssertionError(f"server did not start: {process.stderr.read() if process.stderr else ''!r}")
+            log.seek(0)
+            raise AssertionError(f"server did not start: {log.read()!r}")
         time.sleep(0.2)
 
 
@@ -57,6 +66,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    log = _logs.pop(process.pid, None)
+    if log is not None:
+        log.close()
 
 
 @pytest.fixture(scope="module")

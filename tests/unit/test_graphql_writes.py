@@ -353,6 +353,8 @@ def test_keys_are_created_listed_and_revoked_by_an_admin(
     assert revoke.data["revokeApiKey"]["key"]["revokedAt"] is not None
     with pytest.raises(Exception, match="unknown or revoked"):
         service.keys.authenticate(made["token"])
+    odd = run(schema, service, 'mutation { revokeApiKey(id: "\\u0090 <x>") { errors { code } } }', admin)
+    assert odd.errors is None and odd.data["revokeApiKey"]["errors"] == [{"code": "NOT_FOUND"}]
     with pytest.raises(Exception, match="unknown or revoked"):
         service.keys.authenticate(made["token"][:-1] + ("A" if made["token"][-1] != "A" else "B"))
 
