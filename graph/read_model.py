@@ -41,6 +41,9 @@ class Snapshot:
     rule_provisions: dict[str, list[ProvisionView]] = field(default_factory=dict)
 
 
+_REBUILDS = 3
+
+
 class ReadModel:
     """Holds the newest snapshot and rebuilds it when the store's revision has moved."""
 
@@ -57,18 +60,37 @@ class ReadModel:
         with self._lock:
             current = self._current
             if current is None or current.revision != revision:
-                catalog = CatalogIndex.build(self._store, revision)
-                frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
-                current = Snapshot(
-                    revision,
-                    catalog,
-                    MappingIndex.build(self._store, catalog),
-                    TimelineIndex.build(self._store, frameworks),
-                    OrganisationIndex.build(self._store),
-                    RulesIndex.build(self._store, frameworks),
-                )
+                current = self._build(revision)
                 self._current = current
         return current
+
+    def _build(self, revision: int) -> Snapshot:
+        """The indexes at `revision`, built again if another process wrote while they were being read.
+
+        Why: the indexes come from several reads; on a shared database (the Neo4j store) a write can land
+        between them, and a snapshot would mix two revisions. The revision is read again after the build
+        (free on the embedded store, one indexed read on Neo4j); a few rebuilds at most, so a busy writer
+        cannot starve a reader — the next request then builds again.
+        """
+        for _ in range(_REBUILDS):
+            snapshot = self._indexes(revision)
+            after = self._store.revision
+            if after == revision:
+                break
+            revision = after
+        return snapshot
+
+    def _indexes(self, revision: int) -> Snapshot:
+        catalog = CatalogIndex.build(self._store, revision)
+        frameworks = {f.iri: f.id for f in catalog.frameworks.values()}
+        return Snapshot(
+            revision,
+            catalog,
+            MappingIndex.build(self._store, catalog),
+            TimelineIndex.build(self._store, frameworks),
+            OrganisationIndex.build(self._store),
+            RulesIndex.build(self._store, frameworks),
+        )
 
     def invalidate(self) -> None:
         self._current = None
