@@ -50,6 +50,9 @@ class Snapshot:
     rule_provisions: dict[str, list[ProvisionView]] = field(default_factory=dict)
 
 
+_REBUILDS = 3
+
+
 class SnapshotKeeper(Protocol):
     """Somewhere built snapshots outlive the process (`graph.snapshot_cache`)."""
 
@@ -91,7 +94,21 @@ class ReadModel:
         return current
 
     def _build(self, revision: int) -> Snapshot:
-        return self._framework_part(SortedById(self._store), revision, OrganisationIndex.build(SortedById(self._store)))
+        """The indexes at `revision`, built again if another process wrote while they were being read.
+
+        Why: the indexes come from several reads; on a shared database (the Neo4j store) a write can land
+        between them, and a snapshot would mix two revisions. The revision is read again after the build
+        (free on the embedded store, one indexed read on Neo4j); a few rebuilds at most, so a busy writer
+        cannot starve a reader — the next request then builds again.
+        """
+        for _ in range(_REBUILDS):
+            source = SortedById(self._store)
+            snapshot = self._framework_part(source, revision, OrganisationIndex.build(source))
+            after = self._store.revision
+            if after == revision:
+                break
+            revision = after
+        return snapshot
 
     @staticmethod
     def _framework_part(source: NodeSource, revision: int, organisations: OrganisationIndex) -> Snapshot:

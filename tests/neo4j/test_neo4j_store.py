@@ -5,6 +5,7 @@ lost writes under concurrency. Against a real ArcadeDB server (Bolt); no mocks."
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -151,3 +152,34 @@ def test_concurrent_writers_lose_no_acknowledged_write(arcadedb: ArcadeDB, neo4j
     assert sorted(setup.get(acknowledged)) == sorted(acknowledged)  # every acknowledged write is there
     assert setup.revision == start + writers * per_writer  # and each raised the revision once
     setup.close()
+
+
+class WritesWhileIndexed(Neo4jStore):
+    """The real store, but another handle writes a framework while the catalog index reads provisions: the
+    moment a second API server's write lands in the middle of this server's rebuild."""
+
+    other: Neo4jStore
+    written = False
+
+    def nodes(self, label: str) -> Iterator[Node]:
+        if label == "Provision" and not self.written:
+            self.written = True
+            self.other.write(GraphBatch([Node("https://example.org/late", ("Framework",), {"framework_id": "late"})]))
+        return super().nodes(label)
+
+
+def test_a_write_landing_while_indexes_are_built_is_not_mixed_into_an_older_snapshot(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled_records: list[Node]
+) -> None:
+    setup = open_neo4j(arcadedb, neo4j_database)
+    setup.write(GraphBatch(bundled_records), replace=True)
+    store = open_neo4j(arcadedb, neo4j_database)
+    store.__class__ = WritesWhileIndexed
+    assert isinstance(store, WritesWhileIndexed)
+    store.other = setup
+    snapshot = Service(store).answers().snapshot
+    assert store.written
+    assert snapshot.revision == setup.revision  # built again at the newer revision, not labelled with the old
+    assert "late" in {f.id for f in snapshot.catalog.frameworks.values()}
+    setup.close()
+    store.close()
