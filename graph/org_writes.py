@@ -243,7 +243,13 @@ class InventoryWrites:
         _, unknown = self._assets(org, others, f"{INPUT} → uses")
         problems.extend(unknown)
         if not problems:
-            loop = self._cycle(org, asset.id, others)
+            # Only a link the asset did not have can close a cycle (the stored links have none): an asset
+            # whose uses are unchanged needs no search, which in a large organisation can reach thousands.
+            iri = asset_iri(org, asset.id)
+            stored = self._writer.get([iri]).get(iri)
+            had = set(stored.links.get("USES", ())) if stored is not None else set()
+            added = [u for u in others if asset_iri(org, u) not in had]
+            loop = self._cycle(org, asset.id, added) if added else None
             if loop:
                 problems.append(_problem(f"{INPUT} → uses", "uses would form a cycle: " + " → ".join(loop)))
         if problems:

@@ -23,6 +23,7 @@ import pickle
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ from graph.read_model import Snapshot
 log = logging.getLogger(__name__)
 
 _SUFFIX = ".snapshot"
+_MIN_INTERVAL = 2.0  # seconds between two snapshots written by one process
 _KEEP = 2  # the current content and the one before it, for a reader still on the old revision
 _CODE_PACKAGES = ("core", "graph", "mappings")  # the modules whose classes a snapshot holds
 
@@ -70,6 +72,7 @@ class SnapshotCache:
         self._changed = threading.Condition()
         self._pending: tuple[Path, Snapshot] | None = None
         self._writing = False
+        self._flushing = False
         self._worker: threading.Thread | None = None
 
     @classmethod
@@ -122,8 +125,11 @@ class SnapshotCache:
     def flush(self) -> None:
         """Wait until every snapshot handed to `save` is on disk (or has failed)."""
         with self._changed:
+            self._flushing = True
+            self._changed.notify_all()
             while self._pending is not None or self._writing:
                 self._changed.wait()
+            self._flushing = False
 
     def _write_pending(self) -> None:
         while True:
@@ -141,6 +147,11 @@ class SnapshotCache:
                 with self._changed:
                     self._writing = False
                     self._changed.notify_all()
+                    # A stream of writes (a server taking mutations) keeps one snapshot per interval, the newest:
+                    # pickling after every write would take the interpreter from the requests.
+                    deadline = time.monotonic() + _MIN_INTERVAL
+                    while not self._flushing and (left := deadline - time.monotonic()) > 0:
+                        self._changed.wait(left)
 
     def _write(self, path: Path, snapshot: Snapshot) -> None:
         partial: Path | None = None

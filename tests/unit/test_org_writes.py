@@ -103,3 +103,17 @@ def test_a_link_is_refused_exactly_when_a_file_load_would_find_a_cycle(service: 
             uses[a].append(b)
     stored = {a.id: sorted(a.uses) for a in service.answers().organisation.assets(None) if a.id in uses}
     assert stored == {a: sorted(u) for a, u in uses.items()}
+
+
+def test_an_upsert_is_refused_exactly_when_a_use_it_adds_closes_a_cycle(service: Service) -> None:
+    """Only added uses are searched (a large organisation's unchanged uses would reach thousands of assets):
+    a re-sent asset passes, a new use that leads back to it is refused, and nothing is written."""
+    base = {"kind": "model", "owner": "o"}
+    service.inventory.upsert_asset(ME, None, {**base, "id": "c-low", "name": "low"})
+    service.inventory.upsert_asset(ME, None, {**base, "id": "c-mid", "name": "mid", "uses": ["c-low"]})
+    service.inventory.upsert_asset(ME, None, {**base, "id": "c-top", "name": "top", "uses": ["c-mid"]})
+    resent = service.inventory.upsert_asset(ME, None, {**base, "id": "c-top", "name": "top 2", "uses": ["c-mid"]})
+    assert resent.audit is not None  # the name changed, the uses did not: written
+    with pytest.raises(AimsgraphError, match="cycle"):
+        service.inventory.upsert_asset(ME, None, {**base, "id": "c-low", "name": "low", "uses": ["c-top"]})
+    assert service.answers().organisation.asset("c-low").uses == ()
