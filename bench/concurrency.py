@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,22 @@ def server(store: Path, workers: int) -> Iterator[tuple[str, int]]:
             process.kill()
 
 
+def run_clients(count: int, client: Callable[[int], None]) -> float:
+    """Run `client(i)` in `count` threads at once; the seconds until the last one is done."""
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def percentile_ms(ordered: list[float], p: float) -> float:
+    """The p-th percentile of sorted latencies in seconds, in milliseconds (0 when there are none)."""
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+
+
 def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
     """`clients` threads, each sending the mix in turn for `seconds`: throughput and latency percentiles."""
     latencies: list[float] = []
@@ -105,17 +121,11 @@ def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
             latencies.extend(mine)
             errors += failed
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_clients(clients, client)
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+        return percentile_ms(ordered, p)
 
     return {
         "clients": clients,

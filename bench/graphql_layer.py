@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import standalone
-from concurrency import AIMSGRAPH, rss_mb, server
+from concurrency import AIMSGRAPH, percentile_ms, rss_mb, run_clients, server
 from obligations import generate
 
 from graph.service import Service
@@ -181,17 +181,11 @@ def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -
             errors.extend(failed)
             writes += wrote
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_clients(clients, client)
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+        return percentile_ms(ordered, p)
 
     return {
         "clients": clients,
