@@ -92,9 +92,20 @@ def run_clients(count: int, client: Callable[[int], None]) -> float:
     return time.perf_counter() - started
 
 
-def percentile_ms(ordered: list[float], p: float) -> float:
-    """The p-th percentile of sorted latencies in seconds, in milliseconds (0 when there are none)."""
-    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+def latency_figures(latencies: list[float], elapsed: float) -> dict[str, float]:
+    """Requests, throughput and the p50/p95/p99 latencies in ms of a run of `elapsed` seconds."""
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3 if ordered else 0.0
+
+    return {
+        "requests": len(ordered),
+        "throughput_rps": len(ordered) / elapsed,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
 
 
 def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
@@ -122,20 +133,11 @@ def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
             errors += failed
 
     elapsed = run_clients(clients, client)
-    ordered = sorted(latencies)
-
-    def pct(p: float) -> float:
-        return percentile_ms(ordered, p)
-
     return {
         "clients": clients,
-        "requests": len(ordered),
         "errors": errors,
-        "throughput_rps": len(ordered) / elapsed,
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "mean_ms": statistics.fmean(ordered) * 1e3 if ordered else 0.0,
+        **latency_figures(latencies, elapsed),
+        "mean_ms": statistics.fmean(latencies) * 1e3 if latencies else 0.0,
     }
 
 

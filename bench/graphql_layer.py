@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import standalone
-from concurrency import AIMSGRAPH, percentile_ms, rss_mb, run_clients, server
+from concurrency import AIMSGRAPH, latency_figures, rss_mb, run_clients, server
 from obligations import generate
 
 from graph.service import Service
@@ -182,22 +182,13 @@ def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -
             writes += wrote
 
     elapsed = run_clients(clients, client)
-    ordered = sorted(latencies)
-
-    def pct(p: float) -> float:
-        return percentile_ms(ordered, p)
-
     return {
         "clients": clients,
         "seconds": seconds,
-        "requests": len(ordered),
         "writes": writes,
         "errors": len(errors),
         "first_errors": errors[:3],
-        "throughput_rps": len(ordered) / elapsed,
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
+        **latency_figures(latencies, elapsed),
     }
 
 

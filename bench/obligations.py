@@ -205,22 +205,8 @@ class Floor:
         facts = set(asset.facts) | self.facts[asset_id]
         found: set[str] = set()
         for when, provisions in self.rules:
-            if when.kinds and asset.kind not in when.kinds:
-                continue
-            if when.roles and not set(when.roles) & set(asset.roles):
-                continue
-            if not set(when.facts) <= facts:
-                continue
-            if when.any_facts and not set(when.any_facts) & facts:
-                continue
-            if set(when.not_facts) & facts:
-                continue
-            points = when.annex_iii
-            if (points == "any" and not asset.annex_iii) or (points == "none" and asset.annex_iii):
-                continue
-            if isinstance(points, tuple) and not set(points) & set(asset.annex_iii):
-                continue
-            if when.in_scope is not None and asset.in_scope != when.in_scope:
+            role = next((r for r in when.roles if r in asset.roles), None)
+            if not _holds(when, asset, facts, role):
                 continue
             found |= provisions
         return found
