@@ -36,7 +36,13 @@ def open_configured_store(settings: Settings, *, write: bool, on_wait: Callable[
     exists = (settings.store_path / "CURRENT").exists()
     if not write and exists:
         return open_store("embedded", path=settings.store_path, read_only=True)
-    return open_store("embedded", path=settings.store_path, wait=settings.lock_wait, on_wait=on_wait)
+    return open_store(
+        "embedded",
+        path=settings.store_path,
+        wait=settings.lock_wait,
+        on_wait=on_wait,
+        sync_interval=settings.sync_interval,
+    )
 
 
 def bootstrap(

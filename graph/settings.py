@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     lock_wait: float = Field(
         default=5.0, ge=0, le=600, description="Seconds a writer waits for another process's write lock"
     )
+    sync_interval: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Seconds the embedded store may take to sync a small write to disk (it survives a killed "
+        "process at once; this bounds what a power loss can take); 0 syncs inside every write",
+    )
     host: str = Field(default="127.0.0.1", description="Interface `aimsgraph serve` binds")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `aimsgraph serve` binds")
     workers: int = Field(

@@ -40,6 +40,7 @@ from core.errors import ReadOnlyStoreError, StoreBusyError
 from core.records import GraphBatch, Node
 from graph.failpoints import failpoint
 from graph.store import Capabilities
+from graph.stores.syncer import Syncer
 from ontology.namespaces import AG
 from ontology.rdf import RDF_TYPE, Lit, Obj, Triple, nodes_to_triples, to_ntriples, triples_to_node, write_ntriples
 from ontology.terms import LINK_BY_NAME, class_iri
@@ -55,6 +56,7 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _LARGE_WRITE = 5_000
 _REVISION_MARKER = "aimsgraph-revision"
 _KEEP_LOGS = 3
+DEFAULT_SYNC_INTERVAL = 1.0  # seconds; see graph.stores.syncer
 _SCRATCH = "aimsgraph-scratch-"
 _WRITER = "aimsgraph-writer"  # who holds the write lock: {"pid": …, "command": …}, for the refusal message
 
@@ -159,10 +161,13 @@ def _from_ox(term: object) -> Obj | None:
 class EmbeddedStore:
     name = "embedded"
 
-    def __init__(self, oxstore: ox.Store, *, path: Path | None, writable: bool) -> None:
+    def __init__(
+        self, oxstore: ox.Store, *, path: Path | None, writable: bool, sync_interval: float = DEFAULT_SYNC_INTERVAL
+    ) -> None:
         self._ox = oxstore
         self._path = path
         self._writable = writable
+        self._syncer = Syncer(self._flush, sync_interval) if path is not None and writable else None
         self._generation, self._revision = self._read_meta()
         self._orphans_checked = not writable
         self._seen_marker = self._marker()
@@ -176,12 +181,14 @@ class EmbeddedStore:
         read_only: bool = False,
         wait: float = 0.0,
         on_wait: Callable[[str], None] | None = None,
+        sync_interval: float = DEFAULT_SYNC_INTERVAL,
     ) -> EmbeddedStore:
         """Open (creating if needed) the store at `path`, or an in-memory one when `path` is None.
 
         Read-only opens never wait and never block a writer. A writable open of a store that another process
         holds for writing waits up to `wait` seconds (saying so through `on_wait`), then raises
-        `StoreBusyError`: it never falls back to read-only without a word.
+        `StoreBusyError`: it never falls back to read-only without a word. A small write is synced to disk
+        within `sync_interval` seconds (see `graph.stores.syncer`); it survives a killed process at once.
         """
         if path is None:
             return cls(ox.Store(), path=None, writable=True)
@@ -196,7 +203,7 @@ class EmbeddedStore:
         told = False
         while True:
             try:
-                store = cls(ox.Store(str(location)), path=location, writable=True)
+                store = cls(ox.Store(str(location)), path=location, writable=True, sync_interval=sync_interval)
             except OSError as error:
                 if "lock" not in str(error).lower():
                     raise
@@ -389,8 +396,11 @@ class EmbeddedStore:
         failpoint("upsert:before")
         self._ox.update(update)
         failpoint("upsert:applied")
-        if self._path is not None:
-            self._ox.flush()
+        if self._syncer is not None:
+            self._syncer.committed()
+
+    def _flush(self) -> None:
+        self._ox.flush()
 
     # -- reads ---------------------------------------------------------------------------------------------
     def _pairs(self, subject: ox.NamedNode) -> Iterator[tuple[str, Obj]]:
@@ -451,7 +461,8 @@ class EmbeddedStore:
         return self._generation is None or next(iter(self.triples()), None) is None
 
     def close(self) -> None:
+        if self._syncer is not None:
+            self._syncer.close()  # flushes what is pending
         if self._path is not None and self._writable:
-            self._ox.flush()
             (self._path / _WRITER).unlink(missing_ok=True)
         del self._ox
