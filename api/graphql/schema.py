@@ -7,8 +7,8 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -29,59 +29,22 @@ from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.mutations import Mutation
+from api.graphql.paging import Connection, check_first, default_page, paginate
 from api.graphql.types import (
     Act,
     Asset,
-    Connection,
     Coverage,
-    Edge,
     Framework,
     Gap,
     Mapping,
     MappingSet,
     Obligation,
-    PageInfo,
     Provision,
     SoaEntry,
-    decode_cursor,
-    encode_cursor,
 )
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
 from graph.service import DEFAULT_DEPTH
 from graph.settings import Settings
-
-V = TypeVar("V")
-N = TypeVar("N")
-
-
-def _check_first(first: int, limit: int) -> None:
-    if first < 0 or first > limit:
-        raise ApiError(f"`first` must be between 0 and {limit}")
-
-
-def paginate(items: Sequence[V], wrap: Callable[[V], N], first: int, after: str | None, limit: int) -> Connection[N]:
-    _check_first(first, limit)
-    try:
-        start = decode_cursor(after) + 1 if after else 0
-    except ValueError as error:
-        raise ApiError(str(error)) from error
-    window = items[start : start + first]
-    edges = [Edge(cursor=encode_cursor(start + i), node=wrap(item)) for i, item in enumerate(window)]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + len(window) < len(items),
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=len(items),
-    )
-
-
-def _default_page(info: Info[Context, None], first: int | None) -> tuple[int, int]:
-    limit = info.context.settings.max_page_size
-    return (min(100, limit) if first is None else first), limit
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
@@ -114,7 +77,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Provision]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.catalog.provisions(framework, kind.value if kind else None)
         return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
@@ -124,7 +87,7 @@ class Query:
     def search(
         self, info: Info[Context, None], text: str, framework: str | None = None, first: int = 50
     ) -> list[Provision]:
-        _check_first(first, info.context.settings.max_page_size)
+        check_first(first, info.context.settings.max_page_size)
         return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
 
     @strawberry.field(
@@ -152,7 +115,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Asset]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.organisation.assets(organisation)
         return paginate(views, lambda v: Asset(view=v), page, after, limit)
 
@@ -184,7 +147,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Gap]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.organisation.gaps(organisation, as_of)
         return paginate(views, lambda g: Gap(view=g), page, after, limit)
 
@@ -217,7 +180,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Mapping]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.crosswalks.crosswalk(
             source_framework, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
         )
@@ -266,7 +229,7 @@ class Query:
         asset_id: str | None = None,
         organisation: str | None = None,
     ) -> Connection[AuditEntry]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         service = info.context.service
         if service is None:
             entries = []
@@ -283,7 +246,7 @@ class Query:
     def api_keys(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[ApiKey]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         keys = info.context.service.keys.list() if info.context.service else []
         return paginate(keys, lambda k: ApiKey(view=k), page, after, limit)
 
@@ -327,11 +290,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 def _object_types() -> list[type]:
-    from api.graphql import types, write_types
+    from api.graphql import paging, types, write_types
 
     return [
         value
-        for module in (types, write_types)
+        for module in (paging, types, write_types)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

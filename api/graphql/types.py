@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from typing import Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -39,8 +37,6 @@ from graph.views import (
     SoaRow,
     VerdictView,
 )
-
-T = TypeVar("T")
 
 
 @strawberry.type(description="A framework: a law, regulation or standard.")
@@ -438,43 +434,6 @@ class Coverage:
     @strawberry.field(description="Units nothing reaches.")
     def uncovered(self) -> list[Verdict]:
         return [Verdict(view=v) for v in self.view.of("uncovered")]
-
-
-@strawberry.type(description="Where a page stands in the whole list (Relay).")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items follow this page.")
-    has_previous_page: bool = strawberry.field(description="Items come before this page.")
-    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item.")
-    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item: pass it as `after`.")
-
-
-@strawberry.type(description="One item of a page, with its cursor (Relay).")
-class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: T = strawberry.field(description="The item.")
-
-
-@strawberry.type(description="A page of results, Relay style.")
-class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
-    page_info: PageInfo = strawberry.field(description="Where the page stands in the whole list.")
-    total_count: int = strawberry.field(description="How many items the whole list holds.")
-
-
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    """The offset a cursor stands for; ValueError for anything not made by `encode_cursor`."""
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"invalid cursor {cursor!r}") from error
-    if kind != "offset" or offset < 0:
-        raise ValueError(f"invalid cursor {cursor!r}")
-    return offset
 
 
 @strawberry.type(description="An AI system, model, dataset, vendor or use case of an organisation.")
