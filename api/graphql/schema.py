@@ -23,6 +23,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, Info
 
+from api.graphql.arguments import After, AsOf, First, Frameworks
 from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
@@ -39,11 +40,12 @@ from api.graphql.types import (
     Mapping,
     MappingSet,
     Obligation,
+    Organisation,
     Provision,
     SoaEntry,
 )
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
-from graph.service import DEFAULT_DEPTH
+from graph.service import DEFAULT_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
 
 
@@ -82,13 +84,25 @@ class Query:
         return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="Provisions matching a ref or words in titles and summaries."
+        permission_classes=[CanRead],
+        description="Provisions matching a ref, or every word in a title or summary, best first (refs, then "
+        f"titles, then summaries), a page at a time. At most {SEARCH_LIMIT:,} matches are ranked; `totalCount` "
+        "counts those.",
     )
     def search(
-        self, info: Info[Context, None], text: str, framework: str | None = None, first: int = 50
-    ) -> list[Provision]:
-        check_first(first, info.context.settings.max_page_size)
-        return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
+        self,
+        info: Info[Context, None],
+        text: str,
+        framework: str | None = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Provision]:
+        page, limit = default_page(info, first)
+        check_first(page, limit)  # before the search runs
+        # Every match, up to the search's own cap: it scores the whole catalog whatever the limit, so the full
+        # ranking costs what one page does, and totalCount and hasNextPage are exact.
+        views = info.context.answers.catalog.search(text, framework, SEARCH_LIMIT)
+        return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -97,9 +111,15 @@ class Query:
     def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
         return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
 
-    @strawberry.field(permission_classes=[CanRead], description="The organisations in the graph (ids).")
-    def organisations(self, info: Info[Context, None]) -> list[str]:
-        return [o.id for o in info.context.answers.organisation.organisations()]
+    @strawberry.field(
+        permission_classes=[CanRead], description="The organisations in the graph, by id, a page at a time."
+    )
+    def organisations(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Organisation]:
+        page, limit = default_page(info, first)
+        views = info.context.answers.organisation.organisations()
+        return paginate(views, lambda o: Organisation(view=o), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
@@ -120,20 +140,24 @@ class Query:
         return paginate(views, lambda v: Asset(view=v), page, after, limit)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="What applies to an asset, why, from when, and with what evidence."
+        permission_classes=[CanRead],
+        description="What applies to an asset, why, from when, and with what evidence, a page at a time.",
     )
     def obligations(
         self,
         info: Info[Context, None],
         asset_id: str,
         organisation: str | None = None,
-        frameworks: list[str] | None = None,
-        as_of: dt.date | None = None,
-    ) -> list[Obligation]:
+        frameworks: Frameworks = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Obligation]:
+        page, limit = default_page(info, first)
         found = info.context.answers.organisation.obligations(
             asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
         )
-        return [Obligation(view=o) for o in found.obligations]
+        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -148,8 +172,9 @@ class Query:
         after: str | None = None,
     ) -> Connection[Gap]:
         page, limit = default_page(info, first)
-        views = info.context.answers.organisation.gaps(organisation, as_of)
-        return paginate(views, lambda g: Gap(view=g), page, after, limit)
+        org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
+        views = info.context.answers.organisation.gaps(org, as_of)
+        return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
@@ -285,7 +310,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: TypedErrors(mask=settings.production),
     ]
     schema_extensions: list[Any] = extensions
-    guard_growing_fields(_object_types(), roots=(Query, Mutation))
+    guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
     return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
 
 
