@@ -31,6 +31,13 @@ AsOf = Annotated[
         description="The day to answer for: the law and the evidence as they stand then; today when left out."
     ),
 ]
+AssetId = Annotated[str, strawberry.argument(description="The asset's id in its organisation's inventory.")]
+Ref = Annotated[
+    str,
+    strawberry.argument(
+        description="A provision's ref, as the catalog writes it or close to it ('Art. 9(2)', 'a.5.1')."
+    ),
+]
 FrameworkId = Annotated[
     str, strawberry.argument(description="A framework's id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
 ]

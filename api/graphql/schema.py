@@ -6,7 +6,6 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -23,7 +22,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, Info
 
-from api.graphql.arguments import After, AsOf, First, Frameworks
+from api.graphql.arguments import After, AsOf, AssetId, First, FrameworkId, Frameworks, IncludeInferred, OrgId, Ref
 from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
@@ -45,7 +44,7 @@ from api.graphql.types import (
     SoaEntry,
 )
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
-from graph.service import DEFAULT_DEPTH, SEARCH_LIMIT
+from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
 
 
@@ -59,13 +58,13 @@ class Query:
         permission_classes=[CanRead],
         description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).",
     )
-    def framework(self, info: Info[Context, None], id: str) -> Framework:
+    def framework(self, info: Info[Context, None], id: FrameworkId) -> Framework:
         return Framework(view=info.context.answers.catalog.framework(id))
 
     @strawberry.field(
         permission_classes=[CanRead], description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1')."
     )
-    def provision(self, info: Info[Context, None], framework: str, ref: str) -> Provision:
+    def provision(self, info: Info[Context, None], framework: FrameworkId, ref: Ref) -> Provision:
         return Provision(view=info.context.answers.catalog.provision(framework, ref))
 
     @strawberry.field(
@@ -74,10 +73,13 @@ class Query:
     def provisions(
         self,
         info: Info[Context, None],
-        framework: str,
-        kind: ProvisionKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        framework: FrameworkId,
+        kind: Annotated[
+            ProvisionKind | None,
+            strawberry.argument(description="Only provisions of this kind; every kind when left out."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Provision]:
         page, limit = default_page(info, first)
         views = info.context.answers.catalog.provisions(framework, kind.value if kind else None)
@@ -92,8 +94,16 @@ class Query:
     def search(
         self,
         info: Info[Context, None],
-        text: str,
-        framework: str | None = None,
+        text: Annotated[
+            str,
+            strawberry.argument(description="A ref, or words that must all be in a title or summary."),
+        ],
+        framework: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this framework's provisions (its id); every framework when left out."
+            ),
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Provision]:
@@ -108,7 +118,7 @@ class Query:
         permission_classes=[CanRead],
         description="A law as first published and the acts that amended it (eu-ai-act, gdpr).",
     )
-    def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
+    def acts(self, info: Info[Context, None], framework: FrameworkId) -> list[Act]:
         return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
 
     @strawberry.field(
@@ -124,16 +134,16 @@ class Query:
     @strawberry.field(
         permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
     )
-    def asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> Asset:
+    def asset(self, info: Info[Context, None], id: AssetId, organisation: OrgId = None) -> Asset:
         return Asset(view=info.context.answers.organisation.asset(id, organisation))
 
     @strawberry.field(permission_classes=[CanRead], description="An organisation's assets, a page at a time.")
     def assets(
         self,
         info: Info[Context, None],
-        organisation: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        organisation: OrgId = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Asset]:
         page, limit = default_page(info, first)
         views = info.context.answers.organisation.assets(organisation)
@@ -146,8 +156,8 @@ class Query:
     def obligations(
         self,
         info: Info[Context, None],
-        asset_id: str,
-        organisation: str | None = None,
+        asset_id: AssetId,
+        organisation: OrgId = None,
         frameworks: Frameworks = None,
         as_of: AsOf = None,
         first: First = None,
@@ -166,10 +176,10 @@ class Query:
     def gaps(
         self,
         info: Info[Context, None],
-        organisation: str | None = None,
-        as_of: dt.date | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        organisation: OrgId = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Gap]:
         page, limit = default_page(info, first)
         org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
@@ -180,7 +190,7 @@ class Query:
         permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
     )
     def statement_of_applicability(
-        self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
+        self, info: Info[Context, None], organisation: OrgId = None, as_of: AsOf = None
     ) -> list[SoaEntry]:
         rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
         return [SoaEntry(view=r) for r in rows]
@@ -198,12 +208,19 @@ class Query:
         info: Info[Context, None],
         # named apart in Python: strawberry's permission check takes a parameter called `source` itself
         source_framework: Annotated[str, strawberry.argument(name="source", description="The framework mapped from.")],
-        target: str,
-        include_inferred: bool = False,
-        min_strength: int | None = None,
-        depth: int = DEFAULT_DEPTH,
-        first: int | None = None,
-        after: str | None = None,
+        target: Annotated[str, strawberry.argument(description="The framework mapped to.")],
+        include_inferred: IncludeInferred = False,
+        min_strength: Annotated[
+            int | None, strawberry.argument(description="Only mappings at least this strong (1 to 10).")
+        ] = None,
+        depth: Annotated[
+            int,
+            strawberry.argument(
+                description=f"The most asserted mappings an inferred one may chain (1 to {MAX_DEPTH})."
+            ),
+        ] = DEFAULT_DEPTH,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Mapping]:
         page, limit = default_page(info, first)
         views = info.context.answers.crosswalks.crosswalk(
@@ -217,11 +234,23 @@ class Query:
     def coverage(
         self,
         info: Info[Context, None],
-        have: str,
-        want: str,
-        have_refs: list[str] | None = None,
-        include_inferred: bool = False,
-        organisation: str | None = None,
+        have: Annotated[str, strawberry.argument(description="The framework whose provisions are implemented.")],
+        want: Annotated[str, strawberry.argument(description="The framework assessed.")],
+        have_refs: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only these provisions of `have` (and their parts) are implemented; all of `have` "
+                "when left out."
+            ),
+        ] = None,
+        include_inferred: IncludeInferred = False,
+        organisation: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Take what this organisation implements of `have` (its implemented and partial "
+                "controls, with their evidence) instead of `haveRefs`."
+            ),
+        ] = None,
     ) -> Coverage:
         if have_refs is not None and len(have_refs) > info.context.settings.max_page_size:
             raise ApiError(f"at most {info.context.settings.max_page_size} haveRefs")
@@ -249,10 +278,14 @@ class Query:
     def audit_log(
         self,
         info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        asset_id: str | None = None,
-        organisation: str | None = None,
+        first: First = None,
+        after: After = None,
+        asset_id: Annotated[
+            str | None, strawberry.argument(description="Only changes to this asset (of `organisation`).")
+        ] = None,
+        organisation: Annotated[
+            str | None, strawberry.argument(description="Only changes in this organisation.")
+        ] = None,
     ) -> Connection[AuditEntry]:
         page, limit = default_page(info, first)
         service = info.context.service
@@ -268,9 +301,7 @@ class Query:
         return paginate(entries, lambda e: AuditEntry(view=e), page, after, limit)
 
     @strawberry.field(permission_classes=[CanAdmin], description="The API keys, active and revoked; no secrets.")
-    def api_keys(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[ApiKey]:
+    def api_keys(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[ApiKey]:
         page, limit = default_page(info, first)
         keys = info.context.service.keys.list() if info.context.service else []
         return paginate(keys, lambda k: ApiKey(view=k), page, after, limit)

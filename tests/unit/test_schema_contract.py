@@ -43,9 +43,10 @@ def test_every_type_field_argument_and_enum_value_is_described(schema: GraphQLSc
             for field_name, field in named.fields.items():
                 if not field.description:
                     missing.append(f"{name}.{field_name}")
+                missing += [f"{name}.{field_name}({a}:)" for a, arg in field.args.items() if not arg.description]
         if isinstance(named, GraphQLInputObjectType):
             missing += [f"{name}.{f}" for f, field in named.fields.items() if not field.description]
-    assert missing == [], f"types and fields without a description: {missing}"
+    assert missing == [], f"types, fields and arguments without a description: {missing}"
 
 
 @pytest.mark.parametrize(
