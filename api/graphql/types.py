@@ -677,7 +677,7 @@ class Gap:
     @strawberry.field(
         description="The assets it concerns, a page at a time: assets rather than ids, as `Asset.uses` gives "
         "them, so one query reads their owners and kinds (only the page's are loaded). An organisation-wide "
-        "obligation concerns every asset, so the list grows with the inventory."
+        "gap names every asset the obligation applies to, so the list grows with the inventory."
     )
     async def assets(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Asset]:
         page, limit = default_page(info, first)
