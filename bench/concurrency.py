@@ -31,14 +31,14 @@ MIX = [
     '{ provisions(framework: "iso42001", first: 100) { edges { node { ref title parent { ref } } } } }',
     '{ crosswalk(source: "iso42001", target: "iso27001", first: 50) { edges { node { relation target { ref } } } } }',
     '{ coverage(have: "iso27001", want: "iso42001") { ratio reuseRatio reusable { provision { ref } } } }',
-    '{ search(text: "impact assessment", first: 20) { ref framework { id } } }',
+    '{ search(text: "impact assessment", first: 20) { edges { node { ref framework { id } } } } }',
 ]
 HOSTILE = [
     "{ " + "frameworks { id } " * 3000 + "}",
     '{ provision(framework: "gdpr", ref: "Article 5") { ' + "children { " * 40 + "ref" + " }" * 40 + " } }",
     "{ " + " ".join(f"x{i}: frameworks {{ id }}" for i in range(200)) + " }",
     '{ provisions(framework: "gdpr", first: 100000) { totalCount } }',
-    '{ search(text: "' + "x" * 50_000 + '") { ref } }',
+    '{ search(text: "' + "x" * 50_000 + '") { totalCount } }',
     '{ provision(framework: "nope", ref: "1") { ref } }',
 ]
 

@@ -107,12 +107,14 @@ def layer_cost(store: Path, quick: bool) -> dict[str, Any]:
 
 
 READS = [
-    '{ asset(id: "credit-model") { obligations(frameworks: ["eu-ai-act"]) { provision { ref } status } } }',
+    '{ asset(id: "credit-model") { obligations(frameworks: ["eu-ai-act"], first: 500) '
+    "{ edges { node { provision { ref } status } } } } }",
     PAGE,
-    "{ assets(first: 20) { totalCount edges { node { id kind owner uses { id } } } } }",
+    "{ assets(first: 20) { totalCount edges { node { id kind owner uses { edges { node { id } } } } } } }",
     "{ auditLog(first: 20) { totalCount edges { node { operation targetId recordedAt } } } }",
     "{ gaps(first: 50) { totalCount edges { node { owner provision { ref } status } } } }",
-    '{ asset(id: "support-chatbot") { obligations { provision { framework { id } ref } addressee status } } }',
+    '{ asset(id: "support-chatbot") { obligations(first: 500) '
+    "{ edges { node { provision { framework { id } ref } addressee status } } } } }",
 ]
 """What a GRC tool reads: an asset's obligations, a page of provisions, the inventory, the trail, the gaps."""
 

@@ -75,10 +75,10 @@ class Deadline(SchemaExtension):
     and checked by every field that can grow the answer (`DeadlineCheck`).
 
     Why not a check on every field: a schema extension with a per-field hook makes strawberry wrap every
-    resolver, which cost ~8 ms of a 16 ms page of 100 provisions. Lists and root fields are where an answer
-    grows, so checking there stops a runaway operation within one list of its deadline, and scalar fields take
-    strawberry's fast path. (Resolvers are synchronous: cancelling the coroutine alone would wait for the
-    whole answer to be built.)
+    resolver, which cost ~8 ms of a 16 ms page of 100 provisions. Lists, pages (connections) and root fields
+    are where an answer grows, so checking there stops a runaway operation within one list of its deadline, and
+    scalar fields take strawberry's fast path. (Resolvers are synchronous: cancelling the coroutine alone would
+    wait for the whole answer to be built.)
     """
 
     def __init__(self, seconds: float) -> None:
@@ -111,8 +111,9 @@ class DeadlineCheck(FieldExtension):
         return await result if inspect.isawaitable(result) else result
 
 
-def guard_growing_fields(types: Iterable[type], roots: Iterable[type]) -> None:
-    """Attach `DeadlineCheck` to every field of `roots` and every list-valued field of `types` (once)."""
+def guard_growing_fields(types: Iterable[type], roots: Iterable[type], pages: tuple[type, ...] = ()) -> None:
+    """Attach `DeadlineCheck` to every field of `roots` and every field of `types` that holds a list or a page
+    (an instance of one of `pages`), once."""
     for cls in [*types, *roots]:
         definition = getattr(cls, "__strawberry_definition__", None)
         if not isinstance(definition, StrawberryObjectDefinition) or definition.is_input:
@@ -120,9 +121,15 @@ def guard_growing_fields(types: Iterable[type], roots: Iterable[type]) -> None:
         if getattr(cls, "_deadline_guarded", False):
             continue
         for field in definition.fields:
-            if cls in roots or _is_list(field.type):
+            if cls in roots or _is_list(field.type) or _is_page(field.type, pages):
                 field.extensions.append(DeadlineCheck())
         cls._deadline_guarded = True  # type: ignore[attr-defined]
+
+
+def _is_page(annotation: Any, pages: tuple[type, ...]) -> bool:
+    if isinstance(annotation, StrawberryOptional):
+        annotation = annotation.of_type
+    return isinstance(annotation, type) and issubclass(annotation, pages)
 
 
 def _is_list(annotation: Any) -> bool:

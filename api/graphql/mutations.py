@@ -9,11 +9,12 @@ mutation with READ_ONLY before anything is read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.arguments import AssetId, OrgId
 from api.graphql.auth import CanAdmin, CanEdit
 from api.graphql.context import Context
 from api.graphql.enums import KeyRole, ReviewDecision
@@ -51,7 +52,8 @@ from graph.service import Service, Written
 
 R = TypeVar("R")
 REFUSALS = (DataError, NotFoundError, ConflictError, UsageError)
-ORG = "The organisation; may be left out when the graph holds one."
+User = Annotated[str, strawberry.argument(description="The id of the asset that uses the other.")]
+Used = Annotated[str, strawberry.argument(description="The id of the asset it uses.")]
 
 
 def _service(info: Info[Context, None]) -> Service:
@@ -99,7 +101,10 @@ class Mutation:
         description="Create or replace an asset, checked as an inventory file's asset is.", permission_classes=[CanEdit]
     )
     def upsert_asset(
-        self, info: Info[Context, None], input: AssetInput, organisation: str | None = None
+        self,
+        info: Info[Context, None],
+        input: Annotated[AssetInput, strawberry.argument(description="The asset, whole: it replaces one with its id.")],
+        organisation: OrgId = None,
     ) -> AssetPayload:
         data = plain(input)
         return _asset_payload(
@@ -109,12 +114,12 @@ class Mutation:
     @strawberry.mutation(
         description="Remove an asset that no other asset uses and no evidence names.", permission_classes=[CanEdit]
     )
-    def delete_asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> RemovePayload:
+    def delete_asset(self, info: Info[Context, None], id: AssetId, organisation: OrgId = None) -> RemovePayload:
         return _removed(_write(info, lambda s: s.inventory.delete_asset(info.context.actor, organisation, id)), id)
 
     @strawberry.mutation(description="Record that `assetId` uses `uses` (no cycles).", permission_classes=[CanEdit])
     def link_assets(
-        self, info: Info[Context, None], asset_id: str, uses: str, organisation: str | None = None
+        self, info: Info[Context, None], asset_id: User, uses: Used, organisation: OrgId = None
     ) -> AssetPayload:
         return _asset_payload(
             info,
@@ -123,7 +128,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record that `assetId` no longer uses `uses`.", permission_classes=[CanEdit])
     def unlink_assets(
-        self, info: Info[Context, None], asset_id: str, uses: str, organisation: str | None = None
+        self, info: Info[Context, None], asset_id: User, uses: Used, organisation: OrgId = None
     ) -> AssetPayload:
         return _asset_payload(
             info,
@@ -135,7 +140,10 @@ class Mutation:
         permission_classes=[CanEdit],
     )
     def record_control(
-        self, info: Info[Context, None], input: ControlInput, organisation: str | None = None
+        self,
+        info: Info[Context, None],
+        input: Annotated[ControlInput, strawberry.argument(description="The control and the decision on it.")],
+        organisation: OrgId = None,
     ) -> ControlPayload:
         data = plain(input)
         outcome = _write(info, lambda s: s.inventory.record_control(info.context.actor, organisation, data))
@@ -154,7 +162,12 @@ class Mutation:
         permission_classes=[CanEdit],
     )
     def attach_evidence(
-        self, info: Info[Context, None], input: EvidenceInput, organisation: str | None = None
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            EvidenceInput, strawberry.argument(description="The evidence item; it replaces one with its id.")
+        ],
+        organisation: OrgId = None,
     ) -> EvidencePayload:
         data = plain(input)
         outcome = _write(info, lambda s: s.inventory.attach_evidence(info.context.actor, organisation, data))
@@ -178,13 +191,22 @@ class Mutation:
     @strawberry.mutation(
         description="Withdraw an evidence item; what it covered becomes a gap again.", permission_classes=[CanEdit]
     )
-    def revoke_evidence(self, info: Info[Context, None], id: str, organisation: str | None = None) -> RemovePayload:
+    def revoke_evidence(
+        self,
+        info: Info[Context, None],
+        id: Annotated[str, strawberry.argument(description="The evidence item's id.")],
+        organisation: OrgId = None,
+    ) -> RemovePayload:
         return _removed(_write(info, lambda s: s.inventory.revoke_evidence(info.context.actor, organisation, id)), id)
 
     @strawberry.mutation(
         description="Propose a mapping between two provisions; it awaits review.", permission_classes=[CanAdmin]
     )
-    def propose_mapping(self, info: Info[Context, None], input: MappingProposalInput) -> MappingPayload:
+    def propose_mapping(
+        self,
+        info: Info[Context, None],
+        input: Annotated[MappingProposalInput, strawberry.argument(description="The mapping proposed.")],
+    ) -> MappingPayload:
         data = plain(input)
         source_framework, target_framework = data.pop("source_framework"), data.pop("target_framework")
         outcome = _write(
@@ -198,7 +220,14 @@ class Mutation:
         permission_classes=[CanAdmin],
     )
     def review_mapping(
-        self, info: Info[Context, None], mapping_set: str, source_ref: str, target_ref: str, decision: ReviewDecision
+        self,
+        info: Info[Context, None],
+        mapping_set: Annotated[str, strawberry.argument(description="The id of the mapping set it belongs to.")],
+        source_ref: Annotated[
+            str, strawberry.argument(description="One end's ref, as the catalog writes it (either way round).")
+        ],
+        target_ref: Annotated[str, strawberry.argument(description="The other end's ref, as the catalog writes it.")],
+        decision: Annotated[ReviewDecision, strawberry.argument(description="reviewed, or rejected.")],
     ) -> MappingPayload:
         outcome = _write(
             info,
@@ -209,7 +238,14 @@ class Mutation:
     @strawberry.mutation(
         description="Create an API key; its token is in the answer, once.", permission_classes=[CanAdmin]
     )
-    def create_api_key(self, info: Info[Context, None], role: KeyRole, name: str = "") -> ApiKeyPayload:
+    def create_api_key(
+        self,
+        info: Info[Context, None],
+        role: Annotated[KeyRole, strawberry.argument(description="What the key may do.")],
+        name: Annotated[
+            str, strawberry.argument(description="What it is for, in one line (shown in the audit trail).")
+        ] = "",
+    ) -> ApiKeyPayload:
         service = _service(info)
         try:
             view, token = service.keys.create(info.context.actor, role.value, name)
@@ -218,7 +254,11 @@ class Mutation:
         return ApiKeyPayload(key=ApiKey(view=view), token=token)
 
     @strawberry.mutation(description="Revoke an API key for good.", permission_classes=[CanAdmin])
-    def revoke_api_key(self, info: Info[Context, None], id: str) -> ApiKeyPayload:
+    def revoke_api_key(
+        self,
+        info: Info[Context, None],
+        id: Annotated[str, strawberry.argument(description="The key's id (the part of the token after `agk_`).")],
+    ) -> ApiKeyPayload:
         service = _service(info)
         try:
             view = service.keys.revoke(info.context.actor, id)

@@ -6,9 +6,8 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -23,65 +22,30 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, Info
 
+from api.graphql.arguments import After, AsOf, AssetId, First, FrameworkId, Frameworks, IncludeInferred, OrgId, Ref
 from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.mutations import Mutation
+from api.graphql.paging import Connection, check_first, default_page, paginate
 from api.graphql.types import (
     Act,
     Asset,
-    Connection,
     Coverage,
-    Edge,
     Framework,
     Gap,
     Mapping,
     MappingSet,
     Obligation,
-    PageInfo,
+    Organisation,
     Provision,
     SoaEntry,
-    decode_cursor,
-    encode_cursor,
 )
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
-from graph.service import DEFAULT_DEPTH
+from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
-
-V = TypeVar("V")
-N = TypeVar("N")
-
-
-def _check_first(first: int, limit: int) -> None:
-    if first < 0 or first > limit:
-        raise ApiError(f"`first` must be between 0 and {limit}")
-
-
-def paginate(items: Sequence[V], wrap: Callable[[V], N], first: int, after: str | None, limit: int) -> Connection[N]:
-    _check_first(first, limit)
-    try:
-        start = decode_cursor(after) + 1 if after else 0
-    except ValueError as error:
-        raise ApiError(str(error)) from error
-    window = items[start : start + first]
-    edges = [Edge(cursor=encode_cursor(start + i), node=wrap(item)) for i, item in enumerate(window)]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + len(window) < len(items),
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=len(items),
-    )
-
-
-def _default_page(info: Info[Context, None], first: int | None) -> tuple[int, int]:
-    limit = info.context.settings.max_page_size
-    return (min(100, limit) if first is None else first), limit
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
@@ -94,13 +58,13 @@ class Query:
         permission_classes=[CanRead],
         description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).",
     )
-    def framework(self, info: Info[Context, None], id: str) -> Framework:
+    def framework(self, info: Info[Context, None], id: FrameworkId) -> Framework:
         return Framework(view=info.context.answers.catalog.framework(id))
 
     @strawberry.field(
         permission_classes=[CanRead], description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1')."
     )
-    def provision(self, info: Info[Context, None], framework: str, ref: str) -> Provision:
+    def provision(self, info: Info[Context, None], framework: FrameworkId, ref: Ref) -> Provision:
         return Provision(view=info.context.answers.catalog.provision(framework, ref))
 
     @strawberry.field(
@@ -109,68 +73,101 @@ class Query:
     def provisions(
         self,
         info: Info[Context, None],
-        framework: str,
-        kind: ProvisionKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        framework: FrameworkId,
+        kind: Annotated[
+            ProvisionKind | None,
+            strawberry.argument(description="Only provisions of this kind; every kind when left out."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Provision]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.catalog.provisions(framework, kind.value if kind else None)
         return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="Provisions matching a ref or words in titles and summaries."
+        permission_classes=[CanRead],
+        description="Provisions matching a ref, or every word in a title or summary, best first (refs, then "
+        f"titles, then summaries), a page at a time. At most {SEARCH_LIMIT:,} matches are ranked; `totalCount` "
+        "counts those.",
     )
     def search(
-        self, info: Info[Context, None], text: str, framework: str | None = None, first: int = 50
-    ) -> list[Provision]:
-        _check_first(first, info.context.settings.max_page_size)
-        return [Provision(view=v) for v in info.context.answers.catalog.search(text, framework, first)]
+        self,
+        info: Info[Context, None],
+        text: Annotated[
+            str,
+            strawberry.argument(description="A ref, or words that must all be in a title or summary."),
+        ],
+        framework: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this framework's provisions (its id); every framework when left out."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Provision]:
+        page, limit = default_page(info, first)
+        check_first(page, limit)  # before the search runs
+        # Every match, up to the search's own cap: it scores the whole catalog whatever the limit, so the full
+        # ranking costs what one page does, and totalCount and hasNextPage are exact.
+        views = info.context.answers.catalog.search(text, framework, SEARCH_LIMIT)
+        return paginate(views, lambda v: Provision(view=v), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead],
         description="A law as first published and the acts that amended it (eu-ai-act, gdpr).",
     )
-    def acts(self, info: Info[Context, None], framework: str) -> list[Act]:
+    def acts(self, info: Info[Context, None], framework: FrameworkId) -> list[Act]:
         return [Act(view=v) for v in info.context.answers.catalog.acts(framework)]
 
-    @strawberry.field(permission_classes=[CanRead], description="The organisations in the graph (ids).")
-    def organisations(self, info: Info[Context, None]) -> list[str]:
-        return [o.id for o in info.context.answers.organisation.organisations()]
+    @strawberry.field(
+        permission_classes=[CanRead], description="The organisations in the graph, by id, a page at a time."
+    )
+    def organisations(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Organisation]:
+        page, limit = default_page(info, first)
+        views = info.context.answers.organisation.organisations()
+        return paginate(views, lambda o: Organisation(view=o), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
     )
-    def asset(self, info: Info[Context, None], id: str, organisation: str | None = None) -> Asset:
+    def asset(self, info: Info[Context, None], id: AssetId, organisation: OrgId = None) -> Asset:
         return Asset(view=info.context.answers.organisation.asset(id, organisation))
 
     @strawberry.field(permission_classes=[CanRead], description="An organisation's assets, a page at a time.")
     def assets(
         self,
         info: Info[Context, None],
-        organisation: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        organisation: OrgId = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Asset]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.organisation.assets(organisation)
         return paginate(views, lambda v: Asset(view=v), page, after, limit)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="What applies to an asset, why, from when, and with what evidence."
+        permission_classes=[CanRead],
+        description="What applies to an asset, why, from when, and with what evidence, a page at a time.",
     )
     def obligations(
         self,
         info: Info[Context, None],
-        asset_id: str,
-        organisation: str | None = None,
-        frameworks: list[str] | None = None,
-        as_of: dt.date | None = None,
-    ) -> list[Obligation]:
+        asset_id: AssetId,
+        organisation: OrgId = None,
+        frameworks: Frameworks = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Obligation]:
+        page, limit = default_page(info, first)
         found = info.context.answers.organisation.obligations(
             asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
         )
-        return [Obligation(view=o) for o in found.obligations]
+        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -179,20 +176,21 @@ class Query:
     def gaps(
         self,
         info: Info[Context, None],
-        organisation: str | None = None,
-        as_of: dt.date | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        organisation: OrgId = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Gap]:
-        page, limit = _default_page(info, first)
-        views = info.context.answers.organisation.gaps(organisation, as_of)
-        return paginate(views, lambda g: Gap(view=g), page, after, limit)
+        page, limit = default_page(info, first)
+        org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
+        views = info.context.answers.organisation.gaps(org, as_of)
+        return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
     )
     def statement_of_applicability(
-        self, info: Info[Context, None], organisation: str | None = None, as_of: dt.date | None = None
+        self, info: Info[Context, None], organisation: OrgId = None, as_of: AsOf = None
     ) -> list[SoaEntry]:
         rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
         return [SoaEntry(view=r) for r in rows]
@@ -210,14 +208,21 @@ class Query:
         info: Info[Context, None],
         # named apart in Python: strawberry's permission check takes a parameter called `source` itself
         source_framework: Annotated[str, strawberry.argument(name="source", description="The framework mapped from.")],
-        target: str,
-        include_inferred: bool = False,
-        min_strength: int | None = None,
-        depth: int = DEFAULT_DEPTH,
-        first: int | None = None,
-        after: str | None = None,
+        target: Annotated[str, strawberry.argument(description="The framework mapped to.")],
+        include_inferred: IncludeInferred = False,
+        min_strength: Annotated[
+            int | None, strawberry.argument(description="Only mappings at least this strong (1 to 10).")
+        ] = None,
+        depth: Annotated[
+            int,
+            strawberry.argument(
+                description=f"The most asserted mappings an inferred one may chain (1 to {MAX_DEPTH})."
+            ),
+        ] = DEFAULT_DEPTH,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Mapping]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         views = info.context.answers.crosswalks.crosswalk(
             source_framework, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
         )
@@ -229,11 +234,23 @@ class Query:
     def coverage(
         self,
         info: Info[Context, None],
-        have: str,
-        want: str,
-        have_refs: list[str] | None = None,
-        include_inferred: bool = False,
-        organisation: str | None = None,
+        have: Annotated[str, strawberry.argument(description="The framework whose provisions are implemented.")],
+        want: Annotated[str, strawberry.argument(description="The framework assessed.")],
+        have_refs: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only these provisions of `have` (and their parts) are implemented; all of `have` "
+                "when left out."
+            ),
+        ] = None,
+        include_inferred: IncludeInferred = False,
+        organisation: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Take what this organisation implements of `have` (its implemented and partial "
+                "controls, with their evidence) instead of `haveRefs`."
+            ),
+        ] = None,
     ) -> Coverage:
         if have_refs is not None and len(have_refs) > info.context.settings.max_page_size:
             raise ApiError(f"at most {info.context.settings.max_page_size} haveRefs")
@@ -261,12 +278,16 @@ class Query:
     def audit_log(
         self,
         info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        asset_id: str | None = None,
-        organisation: str | None = None,
+        first: First = None,
+        after: After = None,
+        asset_id: Annotated[
+            str | None, strawberry.argument(description="Only changes to this asset (of `organisation`).")
+        ] = None,
+        organisation: Annotated[
+            str | None, strawberry.argument(description="Only changes in this organisation.")
+        ] = None,
     ) -> Connection[AuditEntry]:
-        page, limit = _default_page(info, first)
+        page, limit = default_page(info, first)
         service = info.context.service
         if service is None:
             entries = []
@@ -280,10 +301,8 @@ class Query:
         return paginate(entries, lambda e: AuditEntry(view=e), page, after, limit)
 
     @strawberry.field(permission_classes=[CanAdmin], description="The API keys, active and revoked; no secrets.")
-    def api_keys(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[ApiKey]:
-        page, limit = _default_page(info, first)
+    def api_keys(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[ApiKey]:
+        page, limit = default_page(info, first)
         keys = info.context.service.keys.list() if info.context.service else []
         return paginate(keys, lambda k: ApiKey(view=k), page, after, limit)
 
@@ -322,16 +341,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: TypedErrors(mask=settings.production),
     ]
     schema_extensions: list[Any] = extensions
-    guard_growing_fields(_object_types(), roots=(Query, Mutation))
+    guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
     return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
 
 
 def _object_types() -> list[type]:
-    from api.graphql import types, write_types
+    from api.graphql import paging, types, write_types
 
     return [
         value
-        for module in (types, write_types)
+        for module in (paging, types, write_types)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

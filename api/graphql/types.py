@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.arguments import After, AsOf, First, Frameworks, IncludeInferred, Scope
 from api.graphql.context import Context
 from api.graphql.enums import (
     AddresseeRole,
@@ -23,6 +24,7 @@ from api.graphql.enums import (
     ReviewStatus,
     SoaStatus,
 )
+from api.graphql.paging import Connection, default_page, paginate, paginate_loaded
 from graph.views import (
     ActView,
     AssetView,
@@ -34,13 +36,12 @@ from graph.views import (
     MappingSetView,
     MappingView,
     ObligationView,
+    OrganisationView,
     ProvisionView,
     ReasonView,
     SoaRow,
     VerdictView,
 )
-
-T = TypeVar("T")
 
 
 @strawberry.type(description="A framework: a law, regulation or standard.")
@@ -135,12 +136,12 @@ class Provision:
         "on `asOf` (today by default): amendments included."
     )
     def applies_from(
-        self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all
+        self, info: Info[Context, None], as_of: AsOf = None, scope: Scope = DateScope.all
     ) -> dt.date | None:
         return info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of).applies_from
 
     @strawberry.field(description="When the provision applies, why (the act and its basis), and the original date.")
-    def dates(self, info: Info[Context, None], as_of: dt.date | None = None, scope: DateScope = DateScope.all) -> Dates:
+    def dates(self, info: Info[Context, None], as_of: AsOf = None, scope: Scope = DateScope.all) -> Dates:
         return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of))
 
     @strawberry.field(description="For a defined term: the provisions whose reading turns on it.")
@@ -170,15 +171,27 @@ class Provision:
         views = await info.context.provisions.load_many(list(self.view.child_iris))
         return [Provision(view=v) for v in views if v is not None]
 
-    @strawberry.field(description="Mappings from this provision, incoming ones read backwards (inverted).")
+    @strawberry.field(
+        description="Mappings from this provision, incoming ones read backwards (inverted), a page at a time "
+        "(they grow with proposeMapping)."
+    )
     async def mappings(
-        self, info: Info[Context, None], include_inferred: bool = False, target_framework: str | None = None
-    ) -> list[Mapping]:
+        self,
+        info: Info[Context, None],
+        include_inferred: IncludeInferred = False,
+        target_framework: Annotated[
+            str | None, strawberry.argument(description="Only mappings to this framework (its id).")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Mapping]:
         if target_framework is not None:
             target_framework = info.context.answers.catalog.framework(target_framework).id  # NOT_FOUND if unknown
         loader = info.context.inferred_mappings if include_inferred else info.context.mappings
-        views = await loader.load(self.view.iri)
-        return [Mapping(view=v) for v in views if target_framework is None or v.target_framework == target_framework]
+        found = await loader.load(self.view.iri)
+        views = [v for v in found if target_framework is None or v.target_framework == target_framework]
+        page, limit = default_page(info, first)
+        return paginate(views, lambda v: Mapping(view=v), page, after, limit)
 
 
 @strawberry.type(description="A law as first published, or an act amending it.")
@@ -390,9 +403,13 @@ class Verdict:
         default=None, description="With an organisation: every implemented source behind it has expired evidence."
     )
 
-    @strawberry.field(description="The mappings from implemented provisions that reach it, strongest first.")
-    def because(self) -> list[Mapping]:
-        return [Mapping(view=m) for m in self.view.because]
+    @strawberry.field(
+        description="The mappings from implemented provisions that reach it, strongest first, a page at a time "
+        "(they grow with proposeMapping and reviewMapping)."
+    )
+    def because(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Mapping]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.because, lambda m: Mapping(view=m), page, after, limit)
 
 
 @strawberry.type(description="What of one framework the implemented provisions of another cover.")
@@ -440,41 +457,31 @@ class Coverage:
         return [Verdict(view=v) for v in self.view.of("uncovered")]
 
 
-@strawberry.type(description="Where a page stands in the whole list (Relay).")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items follow this page.")
-    has_previous_page: bool = strawberry.field(description="Items come before this page.")
-    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item.")
-    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item: pass it as `after`.")
+@strawberry.type(description="An organisation whose assets, controls and evidence the graph holds.")
+class Organisation:
+    view: strawberry.Private[OrganisationView]
 
+    def __post_init__(self) -> None:
+        """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.id = self.view.id
+        self.iri = self.view.iri
+        self.name = self.view.name
+        self.jurisdictions = list(self.view.jurisdictions)
+        self.scope = self.view.scope
 
-@strawberry.type(description="One item of a page, with its cursor (Relay).")
-class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: T = strawberry.field(description="The item.")
+    id: str = strawberry.field(default=None, description="Its id, as the `organisation` arguments name it.")
 
+    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
 
-@strawberry.type(description="A page of results, Relay style.")
-class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
-    page_info: PageInfo = strawberry.field(description="Where the page stands in the whole list.")
-    total_count: int = strawberry.field(description="How many items the whole list holds.")
+    name: str = strawberry.field(default=None, description="Its name.")
 
+    jurisdictions: list[str] = strawberry.field(
+        default_factory=list, description="Where it operates, as its inventory states (e.g. EU)."
+    )
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    """The offset a cursor stands for; ValueError for anything not made by `encode_cursor`."""
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"invalid cursor {cursor!r}") from error
-    if kind != "offset" or offset < 0:
-        raise ValueError(f"invalid cursor {cursor!r}")
-    return offset
+    scope: str | None = strawberry.field(
+        default=None, description="Its management systems' scope, in a sentence; null when the inventory gives none."
+    )
 
 
 @strawberry.type(description="An AI system, model, dataset, vendor or use case of an organisation.")
@@ -518,17 +525,38 @@ class Asset:
 
     in_scope: bool = strawberry.field(default=None, description="Inside the ISO management systems' scope.")
 
-    @strawberry.field(description="The assets it uses.")
-    async def uses(self, info: Info[Context, None]) -> list[Asset]:
-        found = await info.context.assets.load_many([(self.view.org, used) for used in self.view.uses])
-        return [Asset(view=a) for a in found if a is not None]
+    @strawberry.field(description="The assets it uses, a page at a time (only the page's assets are loaded).")
+    async def uses(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Asset]:
+        page, limit = default_page(info, first)
+        return await paginate_loaded(
+            self.view.uses, _assets_of(info, self.view.org), _asset, first=page, after=after, limit=limit
+        )
 
-    @strawberry.field(description="What applies to it, why, from when, and with what evidence.")
+    @strawberry.field(description="What applies to it, why, from when, and with what evidence, a page at a time.")
     async def obligations(
-        self, info: Info[Context, None], frameworks: list[str] | None = None, as_of: dt.date | None = None
-    ) -> list[Obligation]:
+        self,
+        info: Info[Context, None],
+        frameworks: Frameworks = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Obligation]:
         found = await info.context.obligations.load((self.view.org, self.view.id, tuple(frameworks or ()), as_of))
-        return [Obligation(view=o) for o in found.obligations]
+        page, limit = default_page(info, first)
+        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
+
+
+def _asset(view: AssetView) -> Asset:
+    return Asset(view=view)
+
+
+def _assets_of(info: Info[Context, None], org: str) -> Callable[[Sequence[str]], Awaitable[list[AssetView | None]]]:
+    """Load assets of `org` by id through the request's DataLoader (one batch for all of a tick's pages)."""
+
+    def load(ids: Sequence[str]) -> Awaitable[list[AssetView | None]]:
+        return info.context.assets.load_many([(org, asset_id) for asset_id in ids])
+
+    return load
 
 
 @strawberry.type(description="Why a provision applies: the rule and the facts and role that met it.")
@@ -616,9 +644,10 @@ class Obligation:
     def reasons(self) -> list[Reason]:
         return [Reason(view=r) for r in self.view.reasons]
 
-    @strawberry.field(description="The evidence that covers it.")
-    def evidence(self) -> list[EvidenceItem]:
-        return [EvidenceItem(view=m) for m in self.view.evidence]
+    @strawberry.field(description="The evidence that covers it, best first, a page at a time.")
+    def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
 
     status: EvidenceStatus = strawberry.field(
         default=None, description="The best evidence status: valid, expiring, expired or missing."
@@ -634,18 +663,27 @@ class Obligation:
 @strawberry.type(description="A binding obligation without valid evidence.")
 class Gap:
     view: strawberry.Private[GapView]
+    org: strawberry.Private[str]  # the organisation its assets belong to (the view names them by id)
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
         self.owner = self.view.owner
-        self.assets = list(self.view.assets)
         self.status = EvidenceStatus(self.view.status)
         self.applies_from = self.view.applies_from
         self.in_force = self.view.in_force
 
     owner: str = strawberry.field(default=None, description="Who must close it: the asset owner, or the organisation.")
 
-    assets: list[str] = strawberry.field(default_factory=list, description="The assets it concerns.")
+    @strawberry.field(
+        description="The assets it concerns, a page at a time: assets rather than ids, as `Asset.uses` gives "
+        "them, so one query reads their owners and kinds (only the page's are loaded). An organisation-wide "
+        "gap names every asset the obligation applies to, so the list grows with the inventory."
+    )
+    async def assets(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Asset]:
+        page, limit = default_page(info, first)
+        return await paginate_loaded(
+            self.view.assets, _assets_of(info, self.org), _asset, first=page, after=after, limit=limit
+        )
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
@@ -682,9 +720,10 @@ class SoaEntry:
 
     justification: str | None = strawberry.field(default=None, description="Why it is excluded, where it is.")
 
-    @strawberry.field(description="The evidence for it.")
-    def evidence(self) -> list[EvidenceItem]:
-        return [EvidenceItem(view=m) for m in self.view.evidence]
+    @strawberry.field(description="The evidence for it, a page at a time.")
+    def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
 
     evidence_status: EvidenceStatus = strawberry.field(default=None, description="The best evidence status.")
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import Cli
 from tests.e2e.test_server import start_server, stop
+from tests.support.graphql import nodes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ORIGIN = "https://grc.example"
@@ -44,7 +45,8 @@ def post(
 
 
 UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) {
-             asset { id owner uses { id } } auditEntry { sequence requestId after } errors { code message path } } }"""
+             asset { id owner uses { edges { node { id } } } } auditEntry { sequence requestId after }
+             errors { code message path } } }"""
 
 
 def asset(asset_id: str, **fields: Any) -> dict[str, Any]:
@@ -95,8 +97,8 @@ def test_racing_mutations_on_one_asset_all_land_whole(server: tuple[str, Path, d
             failures.append(body)
 
     def rename(owner: str) -> None:  # a whole-asset upsert racing the links: its `uses` list is what it read
-        current = post(base, '{ asset(id: "h-raced") { uses { id } } }', editor).json()["data"]["asset"]
-        uses = [u["id"] for u in current["uses"]]
+        current = post(base, '{ asset(id: "h-raced") { uses(first: 500) { edges { node { id } } } } }', editor)
+        uses = [u["id"] for u in nodes(current.json()["data"]["asset"]["uses"])]
         body = post(base, UPSERT, editor, input=asset("h-raced", owner=owner, uses=uses)).json()
         if body.get("errors") or body["data"]["upsertAsset"]["errors"]:
             failures.append(body)
@@ -114,11 +116,11 @@ def test_racing_mutations_on_one_asset_all_land_whole(server: tuple[str, Path, d
     entries = [e["node"] for e in log.json()["data"]["auditLog"]["edges"]]
     links = [e for e in entries if e["operation"] == "linkAssets"]
     assert len(links) == 24 and len({e["sequence"] for e in entries}) == len(entries)  # one commit each, in order
-    final = post(base, '{ asset(id: "h-raced") { owner uses { id } } }', editor).json()["data"]["asset"]
+    final = post(base, '{ asset(id: "h-raced") { owner uses(first: 500) { edges { node { id } } } } }', editor)
+    final_asset = final.json()["data"]["asset"]
     newest = entries[0]["after"]
-    assert final["owner"] == newest["owner"] and sorted(u["id"] for u in final["uses"]) == sorted(
-        newest.get("uses", [])
-    )
+    assert final_asset["owner"] == newest["owner"]
+    assert sorted(u["id"] for u in nodes(final_asset["uses"])) == sorted(newest.get("uses", []))
     # each link was read and written under the lock: every entry's `after` is its `before` plus one link, so
     # a link is lost only where a whole-asset upsert replaced `uses` — and that upsert's own entry says so
     for entry in links:
@@ -138,8 +140,9 @@ def test_links_alone_never_lose_one_another(server: tuple[str, Path, dict[str, s
         thread.start()
     for thread in threads:
         thread.join()
-    final = post(base, '{ asset(id: "h-hub") { uses { id } } }', editor).json()["data"]["asset"]
-    assert sorted(u["id"] for u in final["uses"]) == sorted(users)
+    final = post(base, '{ asset(id: "h-hub") { uses { totalCount edges { node { id } } } } }', editor)
+    uses = final.json()["data"]["asset"]["uses"]
+    assert sorted(u["id"] for u in nodes(uses)) == sorted(users) and uses["totalCount"] == len(users)
 
 
 def test_every_response_carries_a_request_id_that_the_audit_trail_keeps(

@@ -25,7 +25,9 @@ from tests.support.fixtures import DEMO_DAY, DemoDatabase, open_neo4j, store_env
 pytestmark = pytest.mark.integration
 
 OBLIGATIONS = """query($asset: String!, $day: Date!) {
-  obligations(assetId: $asset, asOf: $day) { provision { ref framework { id } } addressee status reasons { rule } }
+  obligations(assetId: $asset, asOf: $day, first: 500) {
+    totalCount edges { node { provision { ref framework { id } } addressee status reasons { rule } } }
+  }
 }"""
 
 

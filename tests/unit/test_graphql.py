@@ -15,6 +15,7 @@ from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
 from graph.views import ProvisionView
+from tests.support.graphql import nodes
 
 SETTINGS = Settings(max_query_depth=8, max_aliases=10, max_page_size=50)
 
@@ -74,7 +75,9 @@ def test_not_found_is_a_typed_error(schema: strawberry.Schema, bundled: Service)
     [
         ('{ provisions(framework: "gdpr", first: 51) { totalCount } }', "between 0 and 50"),
         ('{ provisions(framework: "gdpr", after: "bm9wZQ==") { totalCount } }', "invalid cursor"),
-        ('{ search(text: "data", first: 5000) { ref } }', "between 0 and 50"),
+        ('{ search(text: "data", first: 5000) { totalCount } }', "between 0 and 50"),
+        ('{ asset(id: "credit-model") { uses(first: 51) { totalCount } } }', "between 0 and 50"),
+        ('{ organisations(after: "bm9wZQ==") { totalCount } }', "invalid cursor"),
         ('{ crosswalk(source: "gdpr", target: "iso42001", depth: 9) { totalCount } }', "depth must be between"),
         ('{ crosswalk(source: "gdpr", target: "iso42001", minStrength: 0) { totalCount } }', "strength must be"),
     ],
@@ -129,14 +132,15 @@ def test_crosswalk_and_provision_mappings(schema: strawberry.Schema, bundled: Se
                totalCount edges { node { source { ref } target { ref } relation inverted
                                          provenance { mappingSet creators } } } }
              provision(framework: "iso42001", ref: "A.6.2.8") {
-               mappings(targetFramework: "iso27001") { target { ref } relation strength rationale } } }""",
+               mappings(targetFramework: "iso27001") {
+                 edges { node { target { ref } relation strength rationale } } } } }""",
     )
     assert result.errors is None
     page = result.data["crosswalk"]
     assert page["totalCount"] > 50
     first = page["edges"][0]["node"]
     assert first["inverted"] is True and first["provenance"]["mappingSet"] == "iso42001-iso27001"
-    logging = result.data["provision"]["mappings"]
+    logging = nodes(result.data["provision"]["mappings"])
     to_a815 = next(m for m in logging if m["target"]["ref"] == "A.8.15")
     assert to_a815["relation"] == "intersects" and to_a815["strength"] >= 5 and to_a815["rationale"]
 
@@ -160,13 +164,13 @@ def test_coverage_answers_with_reasons(schema: strawberry.Schema, bundled: Servi
         bundled,
         """{ coverage(have: "nist-ai-rmf", want: "iso42001") {
                ratio reachedRatio
-               partial { provision { ref } because { source { ref } relation } }
+               partial { provision { ref } because { totalCount edges { node { source { ref } relation } } } }
                uncovered { provision { ref } } } }""",
     )
     assert result.errors is None
     coverage = result.data["coverage"]
     assert 0 < coverage["reachedRatio"] <= 1
-    assert all(v["because"] for v in coverage["partial"])
+    assert all(v["because"]["totalCount"] == len(v["because"]["edges"]) > 0 for v in coverage["partial"])
     bad = run(schema, bundled, '{ coverage(have: "nist-ai-rmf", want: "nist-ai-rmf") { ratio } }')
     assert bad.errors[0].extensions == {"code": "BAD_INPUT"} and "both nist-ai-rmf" in bad.errors[0].message
 
@@ -175,7 +179,7 @@ def test_an_error_in_a_nested_field_carries_its_code(schema: strawberry.Schema, 
     result = run(
         schema,
         bundled,
-        '{ provision(framework: "iso42001", ref: "4.1") { ref mappings(targetFramework: "iso9001") { relation } } }',
+        '{ provision(framework: "iso42001", ref: "4.1") { ref mappings(targetFramework: "iso9001") { totalCount } } }',
     )
     (error,) = result.errors
     assert error.path == ["provision", "mappings"] and error.extensions == {"code": "NOT_FOUND"}
@@ -214,10 +218,11 @@ def test_mapping_sets_and_one_framework_by_id(schema: strawberry.Schema, bundled
 def test_provision_mappings_include_inferred_ones_only_when_asked(schema: strawberry.Schema, bundled: Service) -> None:
     query = (
         '{ provision(framework: "iso27001", ref: "6.1.3") '
-        '{ mappings(includeInferred: %s, targetFramework: "nist-ai-rmf") { inferred relation path { ref } } } }'
+        '{ mappings(includeInferred: %s, targetFramework: "nist-ai-rmf") '
+        "{ edges { node { inferred relation path { ref } } } } } }"
     )
-    plain = run(schema, bundled, query % "false").data["provision"]["mappings"]
-    inferred = run(schema, bundled, query % "true").data["provision"]["mappings"]
+    plain = nodes(run(schema, bundled, query % "false").data["provision"]["mappings"])
+    inferred = nodes(run(schema, bundled, query % "true").data["provision"]["mappings"])
     assert plain == []  # no set relates 27001 and the AI RMF directly
     assert inferred and all(m["inferred"] and len(m["path"]) >= 3 for m in inferred)
 
@@ -264,25 +269,30 @@ def test_an_assets_obligations_with_reasons_evidence_and_dates(schema: strawberr
     result = run(
         schema,
         bundled,
-        '{ asset(id: "credit-model") { kind owner roles uses { id kind } '
-        '  obligations(frameworks: ["eu-ai-act"], asOf: "2026-11-29") { provision { ref } addressee status '
-        "    reasons { rule facts annexIii } evidence { id status } dates { appliesFrom original amended } } } "
-        "  assets(first: 5) { totalCount edges { node { id } } } organisations }",
+        '{ asset(id: "credit-model") { kind owner roles uses { edges { node { id kind } } } '
+        '  obligations(frameworks: ["eu-ai-act"], asOf: "2026-11-29", first: 50) { totalCount edges { node { '
+        "    provision { ref } addressee status reasons { rule facts annexIii } "
+        "    evidence { edges { node { id status } } } dates { appliesFrom original amended } } } } } "
+        "  assets(first: 5) { totalCount edges { node { id } } } organisations { edges { node { id name } } } }",
     )
     assert result.errors is None and result.data is not None
     asset = result.data["asset"]
-    assert asset["kind"] == "model" and "loan-history" in {u["id"] for u in asset["uses"]}
-    article_9 = next(o for o in asset["obligations"] if o["provision"]["ref"] == "Article 9")
+    assert asset["kind"] == "model" and "loan-history" in {u["id"] for u in nodes(asset["uses"])}
+    assert asset["obligations"]["totalCount"] == len(asset["obligations"]["edges"])  # one page holds them all
+    article_9 = next(o for o in nodes(asset["obligations"]) if o["provision"]["ref"] == "Article 9")
     assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
+    assert nodes(article_9["evidence"]) == [{"id": "ev-credit-risk-file", "status": "expired"}]
     assert article_9["reasons"][0]["annexIii"] == ["5(b)"] and article_9["dates"]["amended"] is True
-    assert result.data["assets"]["totalCount"] == 17 and result.data["organisations"] == ["northwind"]
+    assert result.data["assets"]["totalCount"] == 17
+    assert nodes(result.data["organisations"]) == [{"id": "northwind", "name": "Northwind Credit"}]
 
 
 def test_gaps_and_the_statement_of_applicability(schema: strawberry.Schema, bundled: Service) -> None:
-    unknown = run(schema, bundled, '{ obligations(assetId: "nope") { status } }')
+    unknown = run(schema, bundled, '{ obligations(assetId: "nope") { totalCount } }')
     assert unknown.errors is not None and unknown.errors[0].extensions == {"code": "NOT_FOUND"}
     query = """query($after: String) { gaps(asOf: "2026-11-29", first: 50, after: $after) { totalCount
-                 edges { node { owner status inForce provision { ref } assets } } pageInfo { hasNextPage endCursor } }
+                 edges { node { owner status inForce provision { ref } assets { edges { node { id } } } } }
+                 pageInfo { hasNextPage endCursor } }
                statementOfApplicability(asOf: "2026-11-29") { control { ref } included status evidenceStatus } }"""
     gaps: list[dict[str, Any]] = []
     after = None
@@ -294,5 +304,5 @@ def test_gaps_and_the_statement_of_applicability(schema: strawberry.Schema, bund
             break
         after = result.data["gaps"]["pageInfo"]["endCursor"]
     assert len(gaps) == result.data["gaps"]["totalCount"] > 50
-    assert any(g["provision"]["ref"] == "Article 9" and "credit-model" in g["assets"] for g in gaps)
+    assert any(g["provision"]["ref"] == "Article 9" and {"id": "credit-model"} in nodes(g["assets"]) for g in gaps)
     assert len(result.data["statementOfApplicability"]) == 38

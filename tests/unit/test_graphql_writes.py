@@ -19,6 +19,7 @@ from graph.service import Service
 from graph.settings import Settings
 from graph.stores.embedded import EmbeddedStore
 from graph.write_views import Actor, ApiKeyView
+from tests.support.graphql import nodes
 
 SETTINGS = Settings()
 CLI = Actor("cli", name="tests")
@@ -56,7 +57,8 @@ def run(
 
 
 UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) {
-    asset { id kind facts uses { id } obligations(frameworks: ["gdpr"]) { provision { ref } } }
+    asset { id kind facts uses { edges { node { id } } } obligations(frameworks: ["gdpr"]) { edges { node {
+      provision { ref } } } } }
     auditEntry { operation actor actorKeyId targetKind targetId before after }
     errors { code message path } } }"""
 
@@ -74,8 +76,8 @@ def test_an_editor_upserts_an_asset_and_its_obligations_answer_at_once(
     payload = result.data["upsertAsset"]
     assert payload["errors"] == []
     assert payload["asset"]["facts"] == ["personal_data", "automated_decisions"]
-    assert payload["asset"]["uses"] == [{"id": "loan-history"}]
-    refs = {o["provision"]["ref"] for o in payload["asset"]["obligations"]}
+    assert nodes(payload["asset"]["uses"]) == [{"id": "loan-history"}]
+    refs = {o["provision"]["ref"] for o in nodes(payload["asset"]["obligations"])}
     assert "Article 22" in refs  # the payload is answered from the revision the write made
     entry = payload["auditEntry"]
     assert entry["operation"] == "upsertAsset" and entry["targetKind"] == "asset" and entry["targetId"] == "w-scorer"
@@ -132,9 +134,10 @@ def test_links_are_checked_for_unknown_assets_and_cycles(
     for name in ("w-a", "w-b", "w-c"):
         assert run(schema, service, UPSERT, editor, input=asset(name)).data["upsertAsset"]["errors"] == []
     link = """mutation($a: String!, $b: String!) { linkAssets(assetId: $a, uses: $b) {
-                asset { uses { id } } auditEntry { operation } errors { code message path } } }"""
+                asset { uses { edges { node { id } } } } auditEntry { operation } errors { code message path } } }"""
     unlink = link.replace("linkAssets", "unlinkAssets")
-    assert run(schema, service, link, editor, a="w-a", b="w-b").data["linkAssets"]["asset"]["uses"] == [{"id": "w-b"}]
+    linked = run(schema, service, link, editor, a="w-a", b="w-b").data["linkAssets"]["asset"]
+    assert nodes(linked["uses"]) == [{"id": "w-b"}]
     assert run(schema, service, link, editor, a="w-b", b="w-c").data["linkAssets"]["errors"] == []
     cycle = run(schema, service, link, editor, a="w-c", b="w-a").data["linkAssets"]
     assert cycle["asset"] is None
@@ -142,7 +145,7 @@ def test_links_are_checked_for_unknown_assets_and_cycles(
     unknown = run(schema, service, link, editor, a="w-a", b="ghost").data["linkAssets"]["errors"]
     assert unknown[0]["message"].startswith("unknown asset 'ghost'") and unknown[0]["path"] == ["input", "uses", "0"]
     removed = run(schema, service, unlink, editor, a="w-a", b="w-b").data["unlinkAssets"]
-    assert removed["asset"]["uses"] == [] and removed["auditEntry"]["operation"] == "unlinkAssets"
+    assert nodes(removed["asset"]["uses"]) == [] and removed["auditEntry"]["operation"] == "unlinkAssets"
     missing = run(schema, service, unlink, editor, a="w-a", b="w-b").data["unlinkAssets"]["errors"]
     assert missing[0]["code"] == "NOT_FOUND"
 
@@ -203,10 +206,11 @@ def test_controls_and_evidence_are_recorded_and_revoked(
     assert attached["evidence"]["assets"] == ["w-evidenced"] and attached["errors"] == []
     status = (
         '{ asset(id: "w-evidenced") { obligations(frameworks: ["eu-ai-act"], asOf: "2026-11-29") '
-        "{ provision { ref } status } } }"
+        "{ edges { node { provision { ref } status } } } } }"
     )
     statuses = {
-        o["provision"]["ref"]: o["status"] for o in run(schema, service, status, editor).data["asset"]["obligations"]
+        o["provision"]["ref"]: o["status"]
+        for o in nodes(run(schema, service, status, editor).data["asset"]["obligations"])
     }
     assert statuses["Article 9"] == "valid"
     backwards = run(schema, service, attach, editor, input={**item, "validUntil": "2026-01-01"}).data["attachEvidence"]
@@ -217,7 +221,8 @@ def test_controls_and_evidence_are_recorded_and_revoked(
     revoked = run(schema, service, revoke, editor).data["revokeEvidence"]
     assert revoked["removedId"] == "ev-w-1" and revoked["auditEntry"]["before"]["id"] == "ev-w-1"
     statuses = {
-        o["provision"]["ref"]: o["status"] for o in run(schema, service, status, editor).data["asset"]["obligations"]
+        o["provision"]["ref"]: o["status"]
+        for o in nodes(run(schema, service, status, editor).data["asset"]["obligations"])
     }
     assert statuses["Article 9"] == "missing"
     assert run(schema, service, revoke, editor).data["revokeEvidence"]["errors"] == [{"code": "NOT_FOUND"}]
@@ -242,8 +247,8 @@ def test_an_admin_proposes_and_reviews_mappings(
     made = run(schema, service, propose, admin, input=proposal).data["proposeMapping"]
     assert made["errors"] == [] and made["mapping"]["reviewStatus"] == "proposed"
     crosswalk = """{ provision(framework: "iso42001", ref: "A.7.4") { mappings(targetFramework: "gdpr") {
-                     target { ref } provenance { mappingSet reviewStatus } } } }"""
-    seen = run(schema, service, crosswalk, admin).data["provision"]["mappings"]
+                     edges { node { target { ref } provenance { mappingSet reviewStatus } } } } } }"""
+    seen = nodes(run(schema, service, crosswalk, admin).data["provision"]["mappings"])
     assert {
         "target": {"ref": "Article 5(1)(d)"},
         "provenance": {"mappingSet": "proposed-iso42001-gdpr", "reviewStatus": "proposed"},
@@ -258,7 +263,7 @@ def test_an_admin_proposes_and_reviews_mappings(
     assert reviewed["auditEntry"]["before"]["review_status"] == "proposed"
     rejected = run(schema, service, review, admin, d="rejected").data["reviewMapping"]
     assert rejected["mapping"]["reviewStatus"] == "rejected"
-    after = run(schema, service, crosswalk, admin).data["provision"]["mappings"]
+    after = nodes(run(schema, service, crosswalk, admin).data["provision"]["mappings"])
     assert all(m["provenance"]["mappingSet"] != "proposed-iso42001-gdpr" for m in after)  # rejected: not used
     missing = run(schema, service, review.replace("A.7.4", "A.2.2"), admin, d="reviewed").data["reviewMapping"]
     assert missing["errors"] == [{"code": "NOT_FOUND"}]
