@@ -8,12 +8,15 @@ outlives a deleted asset and never blocks a removal.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+import sys
 import threading
 import uuid
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
 
 from core.records import Node, Value
 from graph.store import Store
@@ -88,36 +91,113 @@ def entry_view(node: Node) -> AuditEntryView:
     )
 
 
-class AuditLog:
-    """The read side of the trail, newest first, read once per store revision.
+@dataclass(frozen=True, slots=True)
+class AuditKey:
+    """What the trail keeps in memory of one entry: enough to order and filter it, not its values."""
 
+    sequence: int
+    iri: str
+    organisation: str | None
+    kind: str
+    target: str
+
+
+def _key(node: Node) -> AuditKey:
+    sequence = node.prop("sequence")
+    organisation = _text(node.props, "audited_organisation")
+    return AuditKey(
+        sequence=sequence if isinstance(sequence, int) else 0,
+        iri=node.id,
+        organisation=sys.intern(organisation) if organisation else None,
+        kind=sys.intern(_text(node.props, "audited_kind") or ""),
+        target=sys.intern(_text(node.props, "audited_id") or ""),
+    )
+
+
+class _Newest(Sequence[AuditKey]):
+    """The first `count` keys of an oldest-first list, newest first, without copying them."""
+
+    def __init__(self, keys: list[AuditKey], count: int) -> None:
+        self._keys = keys
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AuditKey: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AuditKey]: ...
+    def __getitem__(self, index: int | slice) -> AuditKey | Sequence[AuditKey]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        return self._keys[self._count - 1 - (index % self._count)]
+
+
+class AuditTrail(Sequence[AuditEntryView]):
+    """Entries newest first; an entry's values are read from the store only when it is asked for, so a page
+    of twenty costs twenty reads however long the trail grows."""
+
+    def __init__(self, store: Store, keys: Sequence[AuditKey]) -> None:
+        self._store = store
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> AuditEntryView: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AuditEntryView]: ...
+    def __getitem__(self, index: int | slice) -> AuditEntryView | Sequence[AuditEntryView]:
+        if isinstance(index, slice):
+            return self._read(self._keys[index])
+        return self._read([self._keys[index]])[0]
+
+    def _read(self, keys: Sequence[AuditKey]) -> list[AuditEntryView]:
+        found = self._store.get([key.iri for key in keys])
+        missing = [key.iri for key in keys if key.iri not in found]
+        if missing:  # entries are never removed: a missing one means the store changed under the trail
+            raise LookupError(f"audit entries no longer in the store: {', '.join(missing[:3])}")
+        return [entry_view(found[key.iri]) for key in keys]
+
+
+class AuditLog:
+    """The read side of the trail, newest first, indexed once per store revision.
+
+    Why only keys in memory: the trail grows by one entry per write for as long as the store lives, and each
+    entry's before and after values are a kilobyte or more; a server holding them all grew by that much per
+    write. It keeps ~200 bytes per entry to order and filter by, and reads a page's values from the store.
     The writer in this process adds its own entries as it commits them (`added`), so a server that takes a
-    stream of mutations does not re-read the whole trail after each one.
+    stream of mutations does not re-read the trail after each one.
     """
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._revision = -1
-        self._entries: list[AuditEntryView] = []
+        self._keys: list[AuditKey] = []  # oldest first
 
     def added(self, node: Node, revision_before: int, revision_after: int) -> None:
-        """Take in an entry this process just committed, if the cache was current before it."""
+        """Take in an entry this process just committed, if the index was current before it."""
         with self._lock:
             if self._revision == revision_before:
-                self._entries.insert(0, entry_view(node))
+                self._keys.append(_key(node))
                 self._revision = revision_after
 
-    def entries(self, revision: int) -> list[AuditEntryView]:
-        """The trail as of `revision`: a request that started before the newest commits does not see them,
-        and does not make the cache re-read the trail either (an entry's sequence is its commit's revision)."""
+    def _index(self, revision: int) -> _Newest:
+        """The keys as of `revision`: a request that started before the newest commits does not see them,
+        and does not make the index re-read the trail either (an entry's sequence is its commit's revision)."""
         with self._lock:
             if self._revision < revision:
-                views = [entry_view(node) for node in self._store.nodes("AuditEntry")]
-                views.sort(key=lambda e: (e.sequence, e.recorded_at, e.id), reverse=True)
-                self._entries, self._revision = views, revision
-            entries, newest = self._entries, self._revision
-        return entries if newest == revision else [e for e in entries if e.sequence <= revision]
+                read = [(_key(n), str(n.prop("recorded_at")), n.id) for n in self._store.nodes("AuditEntry")]
+                read.sort(key=lambda r: (r[0].sequence, r[1], r[2]))
+                self._keys, self._revision = [key for key, _, _ in read], revision
+            keys = self._keys
+            count = bisect.bisect_right(keys, revision, key=lambda k: k.sequence)
+        return _Newest(keys, count)
 
     def query(
         self,
@@ -126,12 +206,18 @@ class AuditLog:
         organisation: str | None = None,
         target: str | None = None,
         kind: str | None = None,
-    ) -> list[AuditEntryView]:
+    ) -> AuditTrail:
         """Entries newest first, for one organisation, one target id and one kind of thing where asked."""
-        return [
-            e
-            for e in self.entries(revision)
-            if (organisation is None or e.organisation == organisation)
-            and (target is None or e.target == target)
-            and (kind is None or e.kind == kind)
-        ]
+        newest = self._index(revision)
+        if organisation is None and target is None and kind is None:
+            return AuditTrail(self._store, newest)
+        return AuditTrail(
+            self._store,
+            [
+                k
+                for k in newest
+                if (organisation is None or k.organisation == organisation)
+                and (target is None or k.target == target)
+                and (kind is None or k.kind == kind)
+            ],
+        )

@@ -136,8 +136,9 @@ class Service:
 
     def audit_log(
         self, revision: int, *, organisation: str | None = None, target: str | None = None, kind: str | None = None
-    ) -> list[AuditEntryView]:
-        """The audit trail as of `revision` (a request's snapshot), newest first, filtered where asked."""
+    ) -> Sequence[AuditEntryView]:
+        """The audit trail as of `revision` (a request's snapshot), newest first, filtered where asked; an
+        entry's values are read from the store as it is indexed or sliced."""
         return self._audit.query(revision, organisation=organisation, target=target, kind=kind)
 
     # -- writes --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import strawberry
@@ -46,6 +46,7 @@ from api.graphql.types import (
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
+from graph.write_views import AuditEntryView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
@@ -289,9 +290,8 @@ class Query:
     ) -> Connection[AuditEntry]:
         page, limit = default_page(info, first)
         service = info.context.service
-        if service is None:
-            entries = []
-        else:
+        entries: Sequence[AuditEntryView] = ()
+        if service is not None:
             entries = service.audit_log(
                 info.context.answers.revision,
                 organisation=organisation,

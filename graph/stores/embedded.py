@@ -32,7 +32,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Self, TextIO
 
 import pyoxigraph as ox
 
@@ -182,7 +182,7 @@ class EmbeddedStore:
         wait: float = 0.0,
         on_wait: Callable[[str], None] | None = None,
         sync_interval: float = DEFAULT_SYNC_INTERVAL,
-    ) -> EmbeddedStore:
+    ) -> Self:
         """Open (creating if needed) the store at `path`, or an in-memory one when `path` is None.
 
         Read-only opens never wait and never block a writer. A writable open of a store that another process
