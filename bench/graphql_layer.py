@@ -5,8 +5,11 @@ same run:
   direct service call that builds the same answer as JSON in process; the difference is what the GraphQL
   layer and HTTP cost per request (target ≤ 10 ms). The in-process schema execution is shown between them.
 * mixed load: 32 clients (30 s; a few seconds with --quick) sending queries and mutations (one in four a
-  write, with an editor key) to one server: throughput, p50/p95/p99, errors (must be 0), and the server's
-  RSS at the start and the end (must stay flat), measured after a warm-up under the same load.
+  write, with an editor key) to one fresh server: throughput, p50/p95/p99, errors (must be 0), and the
+  server's RSS sampled every second.
+* steady state: writes alone until the embedded store's native memory reaches the bound its RocksDB
+  configuration sets (the curve, and MB per 1,000 writes late against early), then the same mixed load on
+  that server: its RSS must stay flat there (see `steady_state`).
 * large organisation: one asset upserted through the service into an on-disk store holding a generated
   organisation of 10,000 assets (2,000 with --quick), against the same upsert into the demo organisation;
   and the index refresh the next read pays.
@@ -123,13 +126,14 @@ UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) { asset {
 EVIDENCE = """mutation($input: EvidenceInput!) { attachEvidence(input: $input) { evidence { id } errors { code } } }"""
 
 
-def _write_body(client: int, turn: int) -> dict[str, Any]:
-    """A mutation that changes something each time: the client's own asset, or its own evidence item."""
-    if turn % 8 == 3:
+def _write_body(client: int, turn: int, name: str = "Bench model") -> dict[str, Any]:
+    """A mutation that changes something each time: the client's own asset, or its own evidence item (an
+    asset every time when its name is given)."""
+    if turn % 8 == 3 or name != "Bench model":
         asset = {
             "id": f"bench-{client}",
             "kind": "model",
-            "name": "Bench model",
+            "name": name,
             "owner": f"team-{turn}",
             "uses": ["loan-history"],
             "personalData": True,
@@ -147,8 +151,10 @@ def _write_body(client: int, turn: int) -> dict[str, Any]:
     return {"query": EVIDENCE, "variables": {"input": evidence}}
 
 
-def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
-    """`clients` threads sending the mix (one request in four a write) for `seconds`."""
+def _clients(
+    base: str, headers: dict[str, str], clients: int, seconds: float, *, write_every: int = 4, name: str = "Bench model"
+) -> dict[str, Any]:
+    """`clients` threads sending the mix (one request in `write_every` a write) for `seconds`."""
     reads = READS
     latencies: list[float] = []
     errors: list[str] = []
@@ -164,8 +170,8 @@ def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -
         with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
             turn = number
             while time.monotonic() < stop_at:
-                if turn % 4 == 3:  # a write: an asset or an evidence item of this client, changed each time
-                    body = _write_body(number, turn)
+                if turn % write_every == write_every - 1:  # a write of this client's own, changed each time
+                    body = _write_body(number, turn, name)
                     wrote += 1
                 else:
                     body = {"query": reads[turn % len(reads)]}
@@ -194,39 +200,89 @@ def _clients(base: str, headers: dict[str, str], clients: int, seconds: float) -
     }
 
 
-def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
-    """The mixed load against one server, after a warm-up under the same load; RSS sampled every second."""
-    seconds, warm_up, clients = (4.0, 2.0, 32) if quick else (30.0, 8.0, 32)
+def _editor_headers(store: Path, name: str) -> dict[str, str]:
     made = subprocess.run(
-        [AIMSGRAPH, "--store", str(store), "keys", "create", "--role", "editor", "--name", "bench", "--json"],
+        [AIMSGRAPH, "--store", str(store), "keys", "create", "--role", "editor", "--name", name, "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    headers = {"Authorization": f"Bearer {json.loads(made.stdout)['token']}"}
-    with server(store, 1) as (base, pid):
-        _clients(base, headers, clients, warm_up)  # caches, thread pools and allocator arenas reach their size
-        samples = [rss_mb(pid)]
-        done = threading.Event()
+    return {"Authorization": f"Bearer {json.loads(made.stdout)['token']}"}
 
-        def sample() -> None:
-            while not done.wait(1.0):
-                samples.append(rss_mb(pid))
 
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        result = _clients(base, headers, clients, seconds)
-        done.set()
-        sampler.join()
-        samples.append(rss_mb(pid))
-        result["healthy_after"] = httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+def _sampled_mix(base: str, pid: int, headers: dict[str, str], seconds: float) -> dict[str, Any]:
+    """32 clients on the mix for `seconds`, with the server's RSS sampled every second."""
+    samples = [rss_mb(pid)]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            samples.append(rss_mb(pid))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = _clients(base, headers, 32, seconds)
+    done.set()
+    sampler.join()
+    samples.append(rss_mb(pid))
+    result["healthy_after"] = httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     result.update(
         rss_start_mb=round(samples[0], 1),
         rss_end_mb=round(samples[-1], 1),
+        rss_min_mb=round(min(samples), 1),
         rss_max_mb=round(max(samples), 1),
-        warm_up_s=warm_up,
     )
     return result
+
+
+def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
+    """The mixed load against a freshly started server, after a short warm-up under the same load."""
+    seconds, warm_up = (4.0, 2.0) if quick else (30.0, 8.0)
+    headers = _editor_headers(store, "bench")
+    with server(store, 1) as (base, pid):
+        _clients(base, headers, 32, warm_up)  # thread pools and the interpreter's own arenas reach their size
+        result = _sampled_mix(base, pid, headers, seconds)
+    return {**result, "warm_up_s": warm_up}
+
+
+def steady_state(store: Path, quick: bool) -> dict[str, Any]:
+    """Server memory under writes until the embedded store's native memory reaches its bound, then the same
+    mixed load as `mixed_load` on that server: flat or not is judged there.
+
+    Why: each write adds new strings, and RocksDB, as Oxigraph configures it, keeps memtables (128 MB each,
+    per column family, partly retained for transaction conflict checks) and a 128 MB cache for its string
+    table; none of these sizes can be set through pyoxigraph. Until they fill, memory climbs with what was
+    written, then it saw-tooths; a fresh server's 30 seconds sit inside that climb. Each write here is an
+    asset with a 16 KB name (~50 KB of new strings with its audit entry), so the bound is reached in
+    minutes rather than after hundreds of thousands of ordinary writes.
+    """
+    chunk, cap, target, seconds = (5.0, 20.0, 300, 4.0) if quick else (20.0, 480.0, 12_000, 30.0)
+    headers = _editor_headers(store, "steady")
+    points: list[tuple[int, float]] = []
+    errors = 0
+    with server(store, 1) as (base, pid):
+        points.append((0, round(rss_mb(pid), 1)))
+        started = time.monotonic()
+        while points[-1][0] < target and time.monotonic() - started < cap:
+            run = _clients(base, headers, 8, chunk, write_every=1, name="n" * 16_384)
+            errors += run["errors"]
+            points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
+        mix = _sampled_mix(base, pid, headers, seconds)
+    third = max(1, len(points) // 3)
+
+    def per_thousand(first: tuple[int, float], last: tuple[int, float]) -> float:
+        return (last[1] - first[1]) / max(1, last[0] - first[0]) * 1000
+
+    early, late = per_thousand(points[0], points[third]), per_thousand(points[-1 - third], points[-1])
+    return {
+        "writes": points[-1][0],
+        "errors": errors,
+        "points": points,
+        "early_mb_per_1000": early,
+        "late_mb_per_1000": late,
+        "late_vs_early": late / early if early > 0 else 0.0,
+        "mix": mix,
+    }
 
 
 def _upserts(service: Service, org: str, asset: dict[str, Any], repeat: int) -> tuple[float, float]:
@@ -274,7 +330,11 @@ def run(quick: bool) -> dict[str, Any]:
         subprocess.run([AIMSGRAPH, "--store", str(store), "frameworks"], capture_output=True, check=True)
         cost = layer_cost(store, quick)
         load = mixed_load(store, quick)
-    return {"layer_cost": cost, "mixed_load": load, "large_org": large_org(quick)}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        subprocess.run([AIMSGRAPH, "--store", str(store), "frameworks"], capture_output=True, check=True)
+        steady = steady_state(store, quick)
+    return {"layer_cost": cost, "mixed_load": load, "steady_state": steady, "large_org": large_org(quick)}
 
 
 def report(results: dict[str, Any]) -> None:
@@ -289,11 +349,26 @@ def report(results: dict[str, Any]) -> None:
         f"mixed load: {load['clients']} clients, {load['seconds']:g} s, {load['requests']} requests "
         f"({load['writes']} writes): {load['throughput_rps']:.1f} req/s, p50 {load['p50_ms']:.1f} ms, "
         f"p95 {load['p95_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, errors {load['errors']}, "
-        f"server RSS {load['rss_start_mb']} → {load['rss_end_mb']} MB (max {load['rss_max_mb']}; after "
+        f"server RSS {load['rss_start_mb']} → {load['rss_end_mb']} MB (max {load['rss_max_mb']}; a fresh server, after "
         f"{load['warm_up_s']:g} s of warm-up)"
     )
     for error in load["first_errors"]:
         print(f"  error: {error}")
+    steady = results["steady_state"]
+    curve = ", ".join(f"{w:,}: {m:g}" for w, m in steady["points"][:: max(1, len(steady["points"]) // 8)])
+    print(
+        f"writes alone (8 clients, 16 KB assets): {steady['writes']:,} writes, errors {steady['errors']}; server "
+        f"RSS MB after N writes: {curve}, {steady['points'][-1][0]:,}: {steady['points'][-1][1]:g}; "
+        f"{steady['early_mb_per_1000']:.1f} MB per 1,000 writes in the first third, "
+        f"{steady['late_mb_per_1000']:.1f} in the last (×{steady['late_vs_early']:.2f})"
+    )
+    mix = steady["mix"]
+    print(
+        f"then the mixed load on that server: {mix['requests']} requests ({mix['writes']} writes), "
+        f"{mix['throughput_rps']:.1f} req/s, p50 {mix['p50_ms']:.1f} ms, p95 {mix['p95_ms']:.1f} ms, errors "
+        f"{mix['errors']}, server RSS {mix['rss_start_mb']} → {mix['rss_end_mb']} MB (min {mix['rss_min_mb']}, "
+        f"max {mix['rss_max_mb']})"
+    )
     print(
         f"one asset upsert: {big['upsert_ms']:.2f} ms in an organisation of {big['assets']:,} assets, "
         f"{big['upsert_demo_ms']:.2f} ms in the demo (×{big['vs_demo']:.2f}); the next read's index refresh "

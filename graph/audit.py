@@ -102,6 +102,9 @@ class AuditKey:
     target: str
 
 
+_INDEXED = ("sequence", "recorded_at", "audited_organisation", "audited_kind", "audited_id")
+
+
 def _key(node: Node) -> AuditKey:
     sequence = node.prop("sequence")
     organisation = _text(node.props, "audited_organisation")
@@ -192,7 +195,10 @@ class AuditLog:
         and does not make the index re-read the trail either (an entry's sequence is its commit's revision)."""
         with self._lock:
             if self._revision < revision:
-                read = [(_key(n), str(n.prop("recorded_at")), n.id) for n in self._store.nodes("AuditEntry")]
+                read = [
+                    (_key(n), str(n.prop("recorded_at")), n.id)
+                    for n in self._store.nodes_projected("AuditEntry", _INDEXED)
+                ]
                 read.sort(key=lambda r: (r[0].sequence, r[1], r[2]))
                 self._keys, self._revision = [key for key, _, _ in read], revision
             keys = self._keys

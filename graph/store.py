@@ -45,6 +45,11 @@ class Store(Protocol):
         """Every node carrying the label."""
         ...
 
+    def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
+        """Every node carrying the label, with only the named properties, that label and no links: what an
+        index of many records needs, read without their large values (an audit entry's before and after)."""
+        ...
+
     def all_nodes(self) -> Iterator[Node]:
         """Every node, for export."""
         ...

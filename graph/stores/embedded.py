@@ -43,7 +43,7 @@ from graph.store import Capabilities
 from graph.stores.syncer import Syncer
 from ontology.namespaces import AG
 from ontology.rdf import RDF_TYPE, Lit, Obj, Triple, nodes_to_triples, to_ntriples, triples_to_node, write_ntriples
-from ontology.terms import LINK_BY_NAME, class_iri
+from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME, class_iri
 
 _META = ox.NamedNode("urn:aimsgraph:meta")
 _STORE = ox.NamedNode("urn:aimsgraph:store")
@@ -427,6 +427,29 @@ class EmbeddedStore:
         )
         subjects = [q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)]
         yield from self.get(subjects).values()
+
+    def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
+        """One scan per named property over the whole generation (the index on predicates), so no other
+        value of these nodes is read or decoded."""
+        if self._generation is None:
+            return
+        kind = class_iri(label)
+        pairs: dict[str, list[tuple[str, Obj]]] = {
+            q.subject.value: [(RDF_TYPE, kind)]
+            for q in self._ox.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), self._generation)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        for name in dict.fromkeys(names):
+            predicate = PROPERTY_BY_NAME[name].iri
+            for quad in self._ox.quads_for_pattern(None, ox.NamedNode(predicate), None, self._generation):
+                found = pairs.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None
+                value = _from_ox(quad.object)
+                if found is not None and value is not None:
+                    found.append((predicate, value))
+        for subject in sorted(pairs):
+            node = triples_to_node(subject, pairs[subject])
+            if node is not None:
+                yield node
 
     def referrers(self, ids: Iterable[str], link: str) -> dict[str, list[str]]:
         predicate = ox.NamedNode(LINK_BY_NAME[link].iri)

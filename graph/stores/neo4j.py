@@ -414,6 +414,13 @@ class Neo4jStore:
             return iter(())
         return iter(sorted(self._records(cypher.nodes_with_label(label)), key=lambda n: n.id))
 
+    def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
+        """The nodes read whole, then cut down: the values still cross the wire (a projection in Cypher is a
+        next step), but what the caller keeps is as small as from the embedded store."""
+        wanted = list(dict.fromkeys(names))
+        for node in self.nodes(label):
+            yield Node(id=node.id, labels=(label,), props={k: node.props[k] for k in wanted if k in node.props})
+
     def all_nodes(self) -> Iterator[Node]:
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
             links: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -211,3 +211,18 @@ def test_a_large_upsert_keeps_literals_that_hold_unicode_line_separators(
     assert found[article(2).id].props["title"] == "keep\u2028me\x85too" and found[article(1).id].props["title"] == "new"
     assert len(found) == 5
     store.close()
+
+
+def test_projected_nodes_carry_only_the_named_properties_and_the_label(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK, article(1), article(2, informative=True)]), replace=True)
+    projected = list(store.nodes_projected("Article", ["order", "informative"]))
+    assert projected == [
+        Node(id=article(1).id, labels=("Article",), props={"order": 1}),
+        Node(id=article(2).id, labels=("Article",), props={"order": 2, "informative": True}),
+    ]
+    assert list(store.nodes_projected("Framework", ["creator"])) == [
+        Node(id=FRAMEWORK.id, labels=("Framework",), props={"creator": ("a", "b")})
+    ]
+    assert list(store.nodes_projected("Article", [])) == [
+        Node(id=article(n).id, labels=("Article",), props={}) for n in (1, 2)
+    ]

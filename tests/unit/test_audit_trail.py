@@ -4,7 +4,7 @@ indexed from the store or grew with this process's own writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from core.records import Node
@@ -72,3 +72,24 @@ def test_the_trail_holds_no_values_in_memory(tmp_path: Path) -> None:
     held = service._audit._keys  # what the index keeps is the point of this test
     assert len(held) == 5 and all("n" * 100 not in repr(key) for key in held)
     service.close()
+
+
+class NoWholeEntries(CountingStore):
+    """The real store, refusing to read audit entries whole."""
+
+    def nodes(self, label: str) -> Iterator[Node]:
+        assert label != "AuditEntry", "the trail's index read whole entries"
+        return super().nodes(label)
+
+
+def test_indexing_a_trail_from_the_store_reads_no_entrys_values(tmp_path: Path) -> None:
+    service = Service(EmbeddedStore.open(tmp_path / "store"))
+    service.load(include_bundled=True, replace=True)
+    for turn in range(8):
+        service.inventory.upsert_asset(CLI, None, asset(turn, f"owner-{turn}"))
+    revision = service.answers().revision
+    service.close()
+    store = NoWholeEntries.open(tmp_path / "store", read_only=True)
+    trail = AuditLog(store).query(revision)
+    assert len(trail) == 8 and store.asked == 0  # counted and ordered without reading one entry
+    assert '"owner":"owner-7"' in trail[0].after and store.asked == 1
