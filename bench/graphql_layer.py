@@ -151,7 +151,7 @@ def _write_body(client: int, turn: int, name: str = "Bench model") -> dict[str, 
     return {"query": EVIDENCE, "variables": {"input": evidence}}
 
 
-def _clients(
+def run_clients_for(
     base: str, headers: dict[str, str], clients: int, seconds: float, *, write_every: int = 4, name: str = "Bench model"
 ) -> dict[str, Any]:
     """`clients` threads sending the mix (one request in `write_every` a write) for `seconds`."""
@@ -200,7 +200,7 @@ def _clients(
     }
 
 
-def _editor_headers(store: Path, name: str) -> dict[str, str]:
+def editor_headers(store: Path, name: str) -> dict[str, str]:
     made = subprocess.run(
         [AIMSGRAPH, "--store", str(store), "keys", "create", "--role", "editor", "--name", name, "--json"],
         capture_output=True,
@@ -210,7 +210,7 @@ def _editor_headers(store: Path, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {json.loads(made.stdout)['token']}"}
 
 
-def _sampled_mix(base: str, pid: int, headers: dict[str, str], seconds: float) -> dict[str, Any]:
+def sampled_mix(base: str, pid: int, headers: dict[str, str], seconds: float) -> dict[str, Any]:
     """32 clients on the mix for `seconds`, with the server's RSS sampled every second."""
     samples = [rss_mb(pid)]
     done = threading.Event()
@@ -221,7 +221,7 @@ def _sampled_mix(base: str, pid: int, headers: dict[str, str], seconds: float) -
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    result = _clients(base, headers, 32, seconds)
+    result = run_clients_for(base, headers, 32, seconds)
     done.set()
     sampler.join()
     samples.append(rss_mb(pid))
@@ -238,10 +238,10 @@ def _sampled_mix(base: str, pid: int, headers: dict[str, str], seconds: float) -
 def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
     """The mixed load against a freshly started server, after a short warm-up under the same load."""
     seconds, warm_up = (4.0, 2.0) if quick else (30.0, 8.0)
-    headers = _editor_headers(store, "bench")
+    headers = editor_headers(store, "bench")
     with server(store, 1) as (base, pid):
-        _clients(base, headers, 32, warm_up)  # thread pools and the interpreter's own arenas reach their size
-        result = _sampled_mix(base, pid, headers, seconds)
+        run_clients_for(base, headers, 32, warm_up)  # thread pools and the interpreter's own arenas reach their size
+        result = sampled_mix(base, pid, headers, seconds)
     return {**result, "warm_up_s": warm_up}
 
 
@@ -257,17 +257,17 @@ def steady_state(store: Path, quick: bool) -> dict[str, Any]:
     minutes rather than after hundreds of thousands of ordinary writes.
     """
     chunk, cap, target, seconds = (5.0, 20.0, 300, 4.0) if quick else (20.0, 480.0, 12_000, 30.0)
-    headers = _editor_headers(store, "steady")
+    headers = editor_headers(store, "steady")
     points: list[tuple[int, float]] = []
     errors = 0
     with server(store, 1) as (base, pid):
         points.append((0, round(rss_mb(pid), 1)))
         started = time.monotonic()
         while points[-1][0] < target and time.monotonic() - started < cap:
-            run = _clients(base, headers, 8, chunk, write_every=1, name="n" * 16_384)
+            run = run_clients_for(base, headers, 8, chunk, write_every=1, name="n" * 16_384)
             errors += run["errors"]
             points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
-        mix = _sampled_mix(base, pid, headers, seconds)
+        mix = sampled_mix(base, pid, headers, seconds)
     third = max(1, len(points) // 3)
 
     def per_thousand(first: tuple[int, float], last: tuple[int, float]) -> float:

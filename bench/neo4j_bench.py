@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -27,8 +28,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import graphql_layer
 import obligations
 import standalone
+from concurrency import rss_mb
+from concurrency import server as api_server
 
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
@@ -123,7 +127,41 @@ def _measure(server: Any, tmp: Path, quick: bool) -> dict[str, Any]:
     results["sync_generated"] = {"assets": size, **_sync(embedded, server, big, derived_obligations=True)}
     results["sync_generated_again"] = _sync(embedded, server, big, derived_obligations=True)
     embedded.close()
+    results["server_memory"] = _server_memory(server, quick)
     return results
+
+
+def _server_memory(server: Any, quick: bool) -> dict[str, Any]:
+    """`aimsgraph serve` over this database under writes alone, then the GraphQL bench's mixed load: the API
+    process's own memory, with the store in another process (the embedded store's RocksDB lives in the API
+    process, and its memory climbs with what was written until its caches fill; see graphql_layer)."""
+    database = server.create_database("served")
+    environment = {
+        "AIMSGRAPH_NEO4J_USER": server.user,
+        "AIMSGRAPH_NEO4J_PASSWORD": server.password,
+        "AIMSGRAPH_NEO4J_DATABASE": database,
+    }
+    rounds, chunk, mix_seconds = (2, 3.0, 4.0) if quick else (6, 20.0, 30.0)
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    try:
+        headers = graphql_layer.editor_headers(server.uri, "memory")
+        with api_server(server.uri, 1) as (base, pid):
+            graphql_layer.run_clients_for(base, headers, 8, chunk, write_every=1)  # warm-up
+            points: list[tuple[int, float]] = [(0, round(rss_mb(pid), 1))]
+            errors = 0
+            for _ in range(rounds):
+                run = graphql_layer.run_clients_for(base, headers, 8, chunk, write_every=1)
+                errors += run["errors"]
+                points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
+            mix = graphql_layer.sampled_mix(base, pid, headers, mix_seconds)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return {"points": points, "errors": errors, "mix": mix}
 
 
 def _open(server: Any, database: str) -> Any:
@@ -155,6 +193,14 @@ def report(results: dict[str, Any]) -> None:
         f"(×{o['ratio']:.1f})"
     )
     print("report latency (median): " + ", ".join(f"{k} {v:.0f} ms" for k, v in results["reports_ms"].items()))
+    memory = results["server_memory"]
+    first, last, mix = memory["points"][0], memory["points"][-1], memory["mix"]
+    print(
+        f"aimsgraph serve over it, writes alone: RSS {first[1]:g} → {last[1]:g} MB over {last[0]:,} writes "
+        f"(errors {memory['errors']}); then the mixed load: {mix['requests']} requests ({mix['writes']} writes), "
+        f"{mix['throughput_rps']:.1f} req/s, errors {mix['errors']}, "
+        f"RSS {mix['rss_start_mb']} → {mix['rss_end_mb']} MB (max {mix['rss_max_mb']})"
+    )
 
 
 if __name__ == "__main__":
