@@ -46,11 +46,17 @@ def test_a_page_of_the_trail_reads_only_its_own_entries_from_the_store(tmp_path:
     service.close()
 
 
-def test_the_trail_indexed_from_the_store_equals_the_trail_grown_by_writes(tmp_path: Path) -> None:
-    service = Service(EmbeddedStore.open(tmp_path / "store"))
+def written(path: Path, writes: int) -> Service:
+    """A service over a store at `path` holding the bundled data and `writes` audited asset upserts."""
+    service = Service(EmbeddedStore.open(path))
     service.load(include_bundled=True, replace=True)
-    for turn in range(12):
+    for turn in range(writes):
         service.inventory.upsert_asset(CLI, None, asset(turn, f"owner-{turn}"))
+    return service
+
+
+def test_the_trail_indexed_from_the_store_equals_the_trail_grown_by_writes(tmp_path: Path) -> None:
+    service = written(tmp_path / "store", 12)
     revision = service.answers().revision
     grown = list(service.audit_log(revision))
     narrowed = list(service.audit_log(revision, target="t-1", kind="asset"))
@@ -64,10 +70,7 @@ def test_the_trail_indexed_from_the_store_equals_the_trail_grown_by_writes(tmp_p
 
 
 def test_the_trail_holds_no_values_in_memory(tmp_path: Path) -> None:
-    service = Service(EmbeddedStore.open(tmp_path / "store"))
-    service.load(include_bundled=True, replace=True)
-    for turn in range(5):
-        service.inventory.upsert_asset(CLI, None, asset(turn, f"owner-{turn}"))
+    service = written(tmp_path / "store", 5)
     service.audit_log(service.answers().revision)
     held = service._audit._keys  # what the index keeps is the point of this test
     assert len(held) == 5 and all("n" * 100 not in repr(key) for key in held)
@@ -83,10 +86,7 @@ class NoWholeEntries(CountingStore):
 
 
 def test_indexing_a_trail_from_the_store_reads_no_entrys_values(tmp_path: Path) -> None:
-    service = Service(EmbeddedStore.open(tmp_path / "store"))
-    service.load(include_bundled=True, replace=True)
-    for turn in range(8):
-        service.inventory.upsert_asset(CLI, None, asset(turn, f"owner-{turn}"))
+    service = written(tmp_path / "store", 8)
     revision = service.answers().revision
     service.close()
     store = NoWholeEntries.open(tmp_path / "store", read_only=True)

@@ -15,7 +15,7 @@ from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
 from graph.views import ProvisionView
-from tests.support.graphql import nodes
+from tests.support.graphql import execute, nodes
 
 SETTINGS = Settings(max_query_depth=8, max_aliases=10, max_page_size=50)
 
@@ -26,8 +26,7 @@ def schema() -> strawberry.Schema:
 
 
 def run(schema: strawberry.Schema, service: Service, query: str, **variables: Any) -> Any:
-    context = Context(answers=service.answers(), settings=SETTINGS)
-    return asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
+    return execute(schema, service, SETTINGS, query, **variables)
 
 
 def test_frameworks_and_one_provision_with_its_relations(schema: strawberry.Schema, bundled: Service) -> None:

@@ -18,7 +18,7 @@ from api.graphql.schema import build_schema
 from graph.service import SEARCH_LIMIT, Service
 from graph.settings import Settings
 from graph.views import AssetView
-from tests.support.graphql import nodes
+from tests.support.graphql import execute, nodes
 
 SETTINGS = Settings(max_page_size=50)
 AS_OF = dt.date(2026, 11, 29)
@@ -37,8 +37,7 @@ def schema() -> strawberry.Schema:
 
 
 def run(schema: strawberry.Schema, service: Service, query: str, **variables: Any) -> Any:
-    context = Context(answers=service.answers(), settings=SETTINGS)
-    return asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
+    return execute(schema, service, SETTINGS, query, **variables)
 
 
 def pages(
