@@ -42,7 +42,17 @@ from graph.failpoints import failpoint
 from graph.store import Capabilities
 from graph.stores.syncer import Syncer
 from ontology.namespaces import AG
-from ontology.rdf import RDF_TYPE, Lit, Obj, Triple, nodes_to_triples, to_ntriples, triples_to_node, write_ntriples
+from ontology.rdf import (
+    RDF_TYPE,
+    Lit,
+    Obj,
+    Triple,
+    UnknownTermError,
+    nodes_to_triples,
+    to_ntriples,
+    triples_to_node,
+    write_ntriples,
+)
 from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME, class_iri
 
 _META = ox.NamedNode("urn:aimsgraph:meta")
@@ -431,6 +441,10 @@ class EmbeddedStore:
     def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
         """One scan per named property over the whole generation (the index on predicates), so no other
         value of these nodes is read or decoded."""
+        wanted = list(dict.fromkeys(names))
+        unknown = [name for name in wanted if name not in PROPERTY_BY_NAME]
+        if unknown:
+            raise UnknownTermError(f"properties {unknown!r} have no term in ontology/terms.py")
         if self._generation is None:
             return
         kind = class_iri(label)
@@ -439,7 +453,7 @@ class EmbeddedStore:
             for q in self._ox.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), self._generation)
             if isinstance(q.subject, ox.NamedNode)
         }
-        for name in dict.fromkeys(names):
+        for name in wanted:
             predicate = PROPERTY_BY_NAME[name].iri
             for quad in self._ox.quads_for_pattern(None, ox.NamedNode(predicate), None, self._generation):
                 found = pairs.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None

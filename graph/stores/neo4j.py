@@ -43,7 +43,7 @@ from graph.stores import neo4j_cypher as cypher
 from graph.stores import neo4j_rows as encoding
 from graph.stores.cypher_dialect import Dialect, detect
 from ontology.rdf import UnknownTermError
-from ontology.terms import LINK_BY_NAME
+from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME
 
 _T = TypeVar("_T")
 ProgressCallback = Callable[[str, int, int], None]
@@ -415,11 +415,21 @@ class Neo4jStore:
         return iter(sorted(self._records(cypher.nodes_with_label(label)), key=lambda n: n.id))
 
     def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
-        """The nodes read whole, then cut down: the values still cross the wire (a projection in Cypher is a
-        next step), but what the caller keeps is as small as from the embedded store."""
+        if label in cypher.RESERVED_LABELS:
+            return iter(())
         wanted = list(dict.fromkeys(names))
-        for node in self.nodes(label):
-            yield Node(id=node.id, labels=(label,), props={k: node.props[k] for k in wanted if k in node.props})
+        unknown = [name for name in wanted if name not in PROPERTY_BY_NAME]
+        if unknown:
+            raise UnknownTermError(f"properties {unknown!r} have no term in ontology/terms.py")
+        statement = cypher.projected_nodes(label, wanted)
+
+        def read(tx: neo4j.ManagedTransaction) -> list[Node]:
+            return [
+                encoding.decode(r["id"], (label,), {k: v for k, v in r["props"].items() if v is not None}, ())
+                for r in tx.run(statement)
+            ]
+
+        return iter(sorted(self._read(read), key=lambda n: n.id))
 
     def all_nodes(self) -> Iterator[Node]:
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:

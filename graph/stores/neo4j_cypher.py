@@ -112,6 +112,14 @@ def nodes_with_label(name: str) -> str:
     return f"MATCH (n:{BASE_LABEL}:{label(name)}) WHERE NOT n:{PLACEHOLDER_LABEL} " + READ_TAIL
 
 
+def projected_nodes(name: str, props: Sequence[str]) -> str:
+    """The nodes with a label, each with only the named properties (a map literal: no other value is sent)."""
+    fields = ", ".join(f"{label(prop)}: n.{label(prop)}" for prop in props)
+    return (
+        f"MATCH (n:{BASE_LABEL}:{label(name)}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.id AS id, {{{fields}}} AS props"
+    )
+
+
 def create_nodes(labels: Sequence[str]) -> str:
     return (
         f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}{''.join(':' + label(x) for x in labels)} {{id: row.id}}) "

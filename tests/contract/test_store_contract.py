@@ -17,6 +17,7 @@ from core.errors import StoreBusyError
 from core.records import GraphBatch, Node
 from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
+from ontology.rdf import UnknownTermError
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
 
@@ -226,3 +227,9 @@ def test_projected_nodes_carry_only_the_named_properties_and_the_label(store: St
     assert list(store.nodes_projected("Article", [])) == [
         Node(id=article(n).id, labels=("Article",), props={}) for n in (1, 2)
     ]
+
+
+def test_a_projection_of_an_unknown_property_is_refused(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK]), replace=True)
+    with pytest.raises(UnknownTermError, match="no_such_property"):
+        list(store.nodes_projected("Framework", ["framework_id", "no_such_property"]))
