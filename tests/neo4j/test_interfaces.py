@@ -17,6 +17,7 @@ from core.records import GraphBatch, Node
 from graph.service import Service
 from graph.settings import Settings
 from graph.stores.neo4j import Neo4jStore
+from graph.write_views import Actor
 from tests.conftest import Cli, tiny_catalog
 from tests.e2e.test_server import start_server, stop
 from tests.support.arcadedb import ArcadeDB, free_port
@@ -150,3 +151,24 @@ def test_a_missing_database_or_a_uri_that_is_not_bolt_is_one_line(arcadedb: Arca
 def test_the_store_raises_its_own_error_for_a_server_that_is_not_there() -> None:
     with pytest.raises(StoreUnavailableError, match=r"could not connect to the Neo4j server at bolt://127\.0\.0\.1:"):
         Neo4jStore.open(f"bolt://127.0.0.1:{free_port()}", user="neo4j", password="secret-pw", timeout=2)
+
+
+def test_the_audit_trail_on_neo4j_pages_newest_first_from_a_fresh_index(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled_records: list[Node]
+) -> None:
+    store = open_neo4j(arcadedb, neo4j_database)
+    store.write(GraphBatch(bundled_records), replace=True)
+    writer = Service(store)
+    actor = Actor("cli", name="tests")
+    writer.inventory.upsert_asset(actor, "northwind", {"id": "t-audit", "kind": "model", "name": "T", "owner": "a"})
+    writer.inventory.upsert_asset(actor, "northwind", {"id": "t-audit", "kind": "model", "name": "T", "owner": "b"})
+    revision = writer.answers().revision
+    writer.close()
+    reader = Service(open_neo4j(arcadedb, neo4j_database))  # another process's view: indexed from the database
+    try:
+        trail = reader.audit_log(revision, target="t-audit", kind="asset")
+        assert len(trail) == 2
+        assert ['"owner":"b"' in e.after for e in trail] == [True, False]  # newest first, values read per page
+        assert trail[0].sequence > trail[1].sequence
+    finally:
+        reader.close()
