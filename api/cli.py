@@ -739,6 +739,59 @@ def assets(org: OrgOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def audit(
+    asset: Annotated[str | None, typer.Option("--asset", help="Only changes to this asset.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only changes in this organisation.")] = None,
+    first: Annotated[int, typer.Option("--first", min=1, help="How many entries, newest first.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The audit trail, newest first: who changed what through the API or the CLI, when, before and after."""
+    with _service() as service:
+        trail = service.audit_log(
+            service.answers().revision, organisation=org, target=asset, kind="asset" if asset else None
+        )
+        total, entries = len(trail), list(trail[:first])
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": e.id,
+                    "sequence": e.sequence,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "actor": e.actor,
+                    "actor_key": e.actor_key,
+                    "operation": e.operation,
+                    "organisation": e.organisation,
+                    "kind": e.kind,
+                    "target": e.target,
+                    "before": json.loads(e.before),
+                    "after": json.loads(e.after),
+                    "request_id": e.request_id,
+                }
+                for e in entries
+            ]
+        )
+        return
+    out.print(
+        _table(
+            f"{len(entries)} of {total} audit entries, newest first",
+            ["sequence", "recorded at", "actor", "operation", "what", "organisation"],
+            [
+                [
+                    str(e.sequence),
+                    e.recorded_at.isoformat(timespec="seconds"),
+                    e.actor,
+                    e.operation,
+                    f"{e.kind} {e.target}",
+                    e.organisation or "",
+                ]
+                for e in entries
+            ],
+        )
+    )
+
+
+@app.command()
 def obligations(
     asset: Annotated[str, typer.Argument(help="Asset id (see `aimsgraph assets`).")],
     framework: Annotated[
