@@ -10,7 +10,7 @@ same in a 10-asset organisation as in a 100,000-asset one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -23,7 +23,6 @@ from graph.ingest import (
     RefResolver,
     asset_iri,
     asset_node,
-    control_iri,
     control_node,
     evidence_iri,
     evidence_node,
@@ -31,7 +30,7 @@ from graph.ingest import (
 from graph.read_model import ReadModel
 from graph.refs import annex_iii_ref
 from graph.views import AssetView
-from graph.write_views import Actor, Written
+from graph.write_views import Actor, AuditEntryView, Written
 from graph.writer import Writer
 from loaders.inventory import Asset, ControlDecision, EvidenceItem
 from loaders.validation import pydantic_problems
@@ -262,20 +261,15 @@ class InventoryWrites:
         with self._writer.locked():
             org_id = self.organisation(org)
             self._check_asset(org_id, asset)
-            iri = asset_iri(org_id, asset.id)
-            old = self._writer.get([iri]).get(iri)
-            before = asset_model(old) if old is not None else None
-            if before == asset:
-                return Written(asset_view(org_id, asset), None)
-            entry = self._writer.commit(
+            entry = self._replace(
                 actor,
+                org_id,
+                asset,
+                asset_node(org_id, asset),
+                read=asset_model,
                 operation="upsertAsset",
                 kind="asset",
                 target=asset.id,
-                organisation=org_id,
-                before=_dump(before),
-                after=_dump(asset),
-                nodes=[asset_node(org_id, asset)],
             )
         return Written(asset_view(org_id, asset), entry)
 
@@ -344,6 +338,35 @@ class InventoryWrites:
             )
         return Written(asset_view(org_id, after), entry)
 
+    def _replace(
+        self,
+        actor: Actor,
+        org_id: str,
+        new: M,
+        node: Node,
+        *,
+        read: Callable[[Node], M],
+        operation: str,
+        kind: str,
+        target: str,
+    ) -> AuditEntryView | None:
+        """Write `node` over the stored record with its audit entry (call inside `locked()`); None, and
+        nothing written, when the stored record already reads as `new`."""
+        old = self._writer.get([node.id]).get(node.id)
+        before = read(old) if old is not None else None
+        if before == new:
+            return None
+        return self._writer.commit(
+            actor,
+            operation=operation,
+            kind=kind,
+            target=target,
+            organisation=org_id,
+            before=_dump(before),
+            after=_dump(new),
+            nodes=[node],
+        )
+
     # -- controls -----------------------------------------------------------------------------------------
     def record_control(self, actor: Actor, org: str | None, data: Mapping[str, Any]) -> Written:
         """Record an implemented control or an SoA decision (an exclusion says why)."""
@@ -353,20 +376,15 @@ class InventoryWrites:
             problem = self._ref_problem(control.framework, control.ref, f"{INPUT} → ref")
             if problem:
                 raise DataError([problem])
-            iri = control_iri(org_id, control.framework, control.ref)
-            old = self._writer.get([iri]).get(iri)
-            before = control_model(old) if old is not None else None
-            if before == control:
-                return Written(control, None)
-            entry = self._writer.commit(
+            entry = self._replace(
                 actor,
+                org_id,
+                control,
+                control_node(org_id, control),
+                read=control_model,
                 operation="recordControl",
                 kind="control",
                 target=f"{control.framework} {control.ref}",
-                organisation=org_id,
-                before=_dump(before),
-                after=_dump(control),
-                nodes=[control_node(org_id, control)],
             )
         return Written(control, entry)
 
@@ -385,20 +403,15 @@ class InventoryWrites:
             problems += self._assets(org_id, list(dict.fromkeys(item.assets)), f"{INPUT} → assets")[1]
             if problems:
                 raise DataError(problems)
-            iri = evidence_iri(org_id, item.id)
-            old = self._writer.get([iri]).get(iri)
-            before = evidence_model(old) if old is not None else None
-            if before == item:
-                return Written(item, None)
-            entry = self._writer.commit(
+            entry = self._replace(
                 actor,
+                org_id,
+                item,
+                evidence_node(org_id, item),
+                read=evidence_model,
                 operation="attachEvidence",
                 kind="evidence",
                 target=item.id,
-                organisation=org_id,
-                before=_dump(before),
-                after=_dump(item),
-                nodes=[evidence_node(org_id, item)],
             )
         return Written(item, entry)
 
