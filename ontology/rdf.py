@@ -41,6 +41,15 @@ class UnknownTermError(ValueError):
     """A record used a property or link name that the term table does not define (a programming error)."""
 
 
+def property_names(names: Iterable[str]) -> list[str]:
+    """The names once each, in order, all of them properties the term table defines; else UnknownTermError."""
+    wanted = list(dict.fromkeys(names))
+    unknown = [name for name in wanted if name not in PROPERTY_BY_NAME]
+    if unknown:
+        raise UnknownTermError(f"properties {unknown!r} have no term in ontology/terms.py")
+    return wanted
+
+
 def _lexical(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -47,8 +47,8 @@ from ontology.rdf import (
     Lit,
     Obj,
     Triple,
-    UnknownTermError,
     nodes_to_triples,
+    property_names,
     to_ntriples,
     triples_to_node,
     write_ntriples,
@@ -441,10 +441,7 @@ class EmbeddedStore:
     def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
         """One scan per named property over the whole generation (the index on predicates), so no other
         value of these nodes is read or decoded."""
-        wanted = list(dict.fromkeys(names))
-        unknown = [name for name in wanted if name not in PROPERTY_BY_NAME]
-        if unknown:
-            raise UnknownTermError(f"properties {unknown!r} have no term in ontology/terms.py")
+        wanted = property_names(names)
         if self._generation is None:
             return
         kind = class_iri(label)

@@ -42,8 +42,8 @@ from graph.store import Capabilities
 from graph.stores import neo4j_cypher as cypher
 from graph.stores import neo4j_rows as encoding
 from graph.stores.cypher_dialect import Dialect, detect
-from ontology.rdf import UnknownTermError
-from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME
+from ontology.rdf import UnknownTermError, property_names
+from ontology.terms import LINK_BY_NAME
 
 _T = TypeVar("_T")
 ProgressCallback = Callable[[str, int, int], None]
@@ -417,10 +417,7 @@ class Neo4jStore:
     def nodes_projected(self, label: str, names: Iterable[str]) -> Iterator[Node]:
         if label in cypher.RESERVED_LABELS:
             return iter(())
-        wanted = list(dict.fromkeys(names))
-        unknown = [name for name in wanted if name not in PROPERTY_BY_NAME]
-        if unknown:
-            raise UnknownTermError(f"properties {unknown!r} have no term in ontology/terms.py")
+        wanted = property_names(names)
         statement = cypher.projected_nodes(label, wanted)
 
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
