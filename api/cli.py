@@ -747,9 +747,7 @@ def audit(
 ) -> None:
     """The audit trail, newest first: who changed what through the API or the CLI, when, before and after."""
     with _service() as service:
-        trail = service.audit_log(
-            service.answers().revision, organisation=org, target=asset, kind="asset" if asset else None
-        )
+        trail = service.audit_log(organisation=org, target=asset, kind="asset" if asset else None)
         total, entries = len(trail), list(trail[:first])
     if as_json:
         _print_json(

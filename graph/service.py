@@ -135,11 +135,18 @@ class Service:
         )
 
     def audit_log(
-        self, revision: int, *, organisation: str | None = None, target: str | None = None, kind: str | None = None
+        self,
+        revision: int | None = None,
+        *,
+        organisation: str | None = None,
+        target: str | None = None,
+        kind: str | None = None,
     ) -> Sequence[AuditEntryView]:
-        """The audit trail as of `revision` (a request's snapshot), newest first, filtered where asked; an
-        entry's values are read from the store as it is indexed or sliced."""
-        return self._audit.query(revision, organisation=organisation, target=target, kind=kind)
+        """The audit trail as of `revision` (a request's snapshot; the store's newest when left out), newest
+        first, filtered where asked; an entry's values are read from the store as it is indexed or sliced.
+        The trail needs no snapshot of the indexes, so none is built for it."""
+        at = self._store.revision if revision is None else revision
+        return self._audit.query(at, organisation=organisation, target=target, kind=kind)
 
     # -- writes --------------------------------------------------------------------------------------------
     @property
