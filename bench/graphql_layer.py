@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -245,6 +247,29 @@ def mixed_load(store: Path, quick: bool) -> dict[str, Any]:
     return {**result, "warm_up_s": warm_up}
 
 
+def write_curve(
+    base: str,
+    pid: int,
+    headers: dict[str, str],
+    chunk: float,
+    *,
+    target: int = sys.maxsize,
+    cap: float = math.inf,
+    rounds: int = sys.maxsize,
+    name: str = "Bench model",
+) -> tuple[list[tuple[int, float]], int]:
+    """8 clients sending writes alone, `chunk` seconds at a time, until `target` writes, `cap` seconds or
+    `rounds` chunks: the server's RSS after each chunk as (writes so far, MB), and the errors."""
+    points = [(0, round(rss_mb(pid), 1))]
+    errors = 0
+    started = time.monotonic()
+    while points[-1][0] < target and time.monotonic() - started < cap and len(points) <= rounds:
+        run = run_clients_for(base, headers, 8, chunk, write_every=1, name=name)
+        errors += run["errors"]
+        points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
+    return points, errors
+
+
 def steady_state(store: Path, quick: bool) -> dict[str, Any]:
     """Server memory under writes until the embedded store's native memory reaches its bound, then the same
     mixed load as `mixed_load` on that server: flat or not is judged there.
@@ -258,15 +283,8 @@ def steady_state(store: Path, quick: bool) -> dict[str, Any]:
     """
     chunk, cap, target, seconds = (5.0, 20.0, 300, 4.0) if quick else (20.0, 480.0, 12_000, 30.0)
     headers = editor_headers(store, "steady")
-    points: list[tuple[int, float]] = []
-    errors = 0
     with server(store, 1) as (base, pid):
-        points.append((0, round(rss_mb(pid), 1)))
-        started = time.monotonic()
-        while points[-1][0] < target and time.monotonic() - started < cap:
-            run = run_clients_for(base, headers, 8, chunk, write_every=1, name="n" * 16_384)
-            errors += run["errors"]
-            points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
+        points, errors = write_curve(base, pid, headers, chunk, target=target, cap=cap, name="n" * 16_384)
         mix = sampled_mix(base, pid, headers, seconds)
     third = max(1, len(points) // 3)
 
@@ -377,6 +395,4 @@ def report(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(standalone.main(__doc__, run, report))

@@ -31,7 +31,6 @@ from typing import Any
 import graphql_layer
 import obligations
 import standalone
-from concurrency import rss_mb
 from concurrency import server as api_server
 
 from graph.service import Service
@@ -148,12 +147,7 @@ def _server_memory(server: Any, quick: bool) -> dict[str, Any]:
         headers = graphql_layer.editor_headers(server.uri, "memory")
         with api_server(server.uri, 1) as (base, pid):
             graphql_layer.run_clients_for(base, headers, 8, chunk, write_every=1)  # warm-up
-            points: list[tuple[int, float]] = [(0, round(rss_mb(pid), 1))]
-            errors = 0
-            for _ in range(rounds):
-                run = graphql_layer.run_clients_for(base, headers, 8, chunk, write_every=1)
-                errors += run["errors"]
-                points.append((points[-1][0] + run["writes"], round(rss_mb(pid), 1)))
+            points, errors = graphql_layer.write_curve(base, pid, headers, chunk, rounds=rounds)
             mix = graphql_layer.sampled_mix(base, pid, headers, mix_seconds)
     finally:
         for name, value in saved.items():
