@@ -35,15 +35,22 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _instant(value: object) -> dt.datetime | None:
+    return value if isinstance(value, dt.datetime) else None
+
+
 def _view(node: Node) -> ApiKeyView:
     created = node.prop("created_at")
     revoked = node.prop("revoked_at")
+    # Fail closed: a key with any `revoked_at` at all is revoked, even if the store returned a value of a type
+    # this code does not expect (the Neo4j store once returned driver DateTimes, and revoked keys kept working).
+    revoked_at = _instant(revoked) or (None if revoked is None else dt.datetime.min.replace(tzinfo=dt.UTC))
     return ApiKeyView(
         id=str(node.prop("identifier")),
         name=str(node.prop("name") or ""),
         role=str(node.prop("key_role")),
         created_at=created if isinstance(created, dt.datetime) else dt.datetime.min.replace(tzinfo=dt.UTC),
-        revoked_at=revoked if isinstance(revoked, dt.datetime) else None,
+        revoked_at=revoked_at,
     )
 
 

@@ -75,8 +75,8 @@ class Cli:
             raise AssertionError(f"aimsgraph {' '.join(args)} exited {outcome.returncode}: {outcome.stderr}")
         return outcome
 
-    def json(self, *args: str) -> Any:
-        result = self.run(*args, "--json", check=True)
+    def json(self, *args: str, env: dict[str, str] | None = None) -> Any:
+        result = self.run(*args, "--json", check=True, env=env)
         return json.loads(result.stdout)
 
 

@@ -40,8 +40,16 @@ class Row:
         return value
 
 
+def _cypher_scalar(value: Scalar) -> Any:
+    # An instant is written in UTC: servers differ in what they keep of an offset (ArcadeDB drops it and
+    # returns the wall time), and UTC read back as UTC is the same instant on every one of them.
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    return value
+
+
 def to_cypher(value: Value) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+    return [_cypher_scalar(v) for v in value] if isinstance(value, tuple) else _cypher_scalar(value)
 
 
 def encode(node: Node) -> Row:
@@ -87,9 +95,17 @@ def maps_to(node: Node) -> dict[str, Any] | None:
 
 
 def python(value: Any) -> Scalar:
+    """A driver value as the Python type the store was given. Every temporal type is converted: a driver
+    DateTime left as it is compared unequal to every datetime, and a revoked key's `revoked_at` looked absent."""
+    if isinstance(value, neo4j.time.DateTime):
+        instant: dt.datetime = value.to_native()
+        # written in UTC (`to_cypher`); a server that drops the zone returns that UTC wall time
+        return instant.replace(tzinfo=dt.UTC) if instant.tzinfo is None else instant.astimezone(dt.UTC)
     if isinstance(value, neo4j.time.Date):
         native: dt.date = value.to_native()
         return native
+    if isinstance(value, neo4j.time.Time | neo4j.time.Duration):
+        raise TypeError(f"the store holds a {type(value).__name__}, which no term of the ontology uses")
     scalar: Scalar = value
     return scalar
 

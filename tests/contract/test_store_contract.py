@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import StoreBusyError
-from core.records import GraphBatch, Node
+from core.records import GraphBatch, Node, Scalar, Value
 from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
 from ontology.rdf import UnknownTermError
@@ -233,3 +233,43 @@ def test_a_projection_of_an_unknown_property_is_refused(store: Store) -> None:
     store.write(GraphBatch([FRAMEWORK]), replace=True)
     with pytest.raises(UnknownTermError, match="no_such_property"):
         list(store.nodes_projected("Framework", ["framework_id", "no_such_property"]))
+
+
+_SAMPLES: dict[str, tuple[Scalar, ...]] = {
+    "string": ("plain", "ünïcödé\u2028line"),
+    "anyURI": ("https://example.org/x?y=1",),
+    "integer": (0, -7, 2**53),
+    "boolean": (True, False),
+    "date": (dt.date(2026, 12, 2), dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    "dateTime": (
+        dt.datetime(2026, 12, 7, 1, 2, 3, 456789, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    ),
+    "decimal": (0.5, -12.25),
+}
+
+
+def test_every_property_kind_reads_back_with_its_value_and_its_python_type(store: Store) -> None:
+    """A value that comes back as another type (a driver's DateTime, a naive datetime) is read wrongly
+    wherever it is used: a revoked key whose `revoked_at` is not a datetime looked active."""
+    from ontology.terms import PROPERTY_TERMS
+
+    written: list[Node] = []
+    for term in PROPERTY_TERMS:
+        for index, sample in enumerate(_SAMPLES[term.datatype]):
+            value: Value = (sample,) if term.many else sample
+            written.append(
+                Node(id=f"https://example.org/kind/{term.name}/{index}", labels=("Article",), props={term.name: value})
+            )
+    store.write(GraphBatch(written), replace=True)
+    found = store.get([node.id for node in written])
+    for node in written:
+        assert found[node.id].props == node.props, node.id
+        ((name, expected),) = node.props.items()
+        got = found[node.id].props[name]
+        wants = expected if isinstance(expected, tuple) else (expected,)
+        for want, have in zip(wants, got if isinstance(got, tuple) else (got,), strict=True):
+            assert type(have) is type(want), (node.id, type(have), type(want))
+            # an instant: aware, the same moment (a store may keep it in UTC)
+            if isinstance(want, dt.datetime) and isinstance(have, dt.datetime):
+                assert have.utcoffset() is not None and have == want, node.id

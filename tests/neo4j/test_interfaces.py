@@ -4,6 +4,7 @@ credentials is one clear line, without the password."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,29 @@ def test_the_audit_trail_on_neo4j_pages_newest_first_from_a_fresh_index(
         assert trail[0].sequence > trail[1].sequence
     finally:
         reader.close()
+
+
+def test_a_key_revoked_from_the_cli_is_refused_by_a_server_on_neo4j_and_listed_as_revoked(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled_records: list[Node], tmp_path: Path
+) -> None:
+    """The probe's critical finding: on the Neo4j store `keys revoke` printed "revoked", `keys list` showed
+    `revoked_at: null` and the token kept writing."""
+    store = open_neo4j(arcadedb, neo4j_database)
+    store.write(GraphBatch(bundled_records), replace=True)
+    store.close()
+    env = store_env(arcadedb, neo4j_database)
+    cli = Cli(tmp_path / "unused")
+    made = cli.json("keys", "create", "--role", "editor", "--name", "probe", env=env)
+    mutation = {
+        "query": 'mutation { upsertAsset(input: {id: "k1", kind: model, name: "K", owner: "o"}) { asset { id } } }'
+    }
+    with TestClient(create_app(Service(open_neo4j(arcadedb, neo4j_database)), Settings())) as client:
+        headers = {"Authorization": f"Bearer {made['token']}"}
+        accepted = client.post("/graphql", json=mutation, headers=headers).json()
+        assert "errors" not in accepted, accepted
+        listed = cli.json("keys", "list", env=env)
+        assert listed[0]["created_at"].startswith(dt.date.today().isoformat()[:4])  # not 0001-01-01
+        cli.run("keys", "revoke", made["id"], env=env, check=True)
+        assert cli.json("keys", "list", env=env)[0]["revoked_at"] is not None
+        refused = client.post("/graphql", json=mutation, headers=headers)
+        assert refused.status_code == 401, refused.text
