@@ -39,7 +39,7 @@ from obligations import generate
 
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write_views import Actor
+from graph.views.write import Actor
 
 PAGE = """{ provisions(framework: "eu-ai-act", first: 100) {
   edges { node { ref title summary parent { ref title } } } } }"""

@@ -29,12 +29,12 @@ from typing import Any
 import standalone
 
 from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
-from graph.refs import annex_iii_ref
+from graph.read.refs import annex_iii_ref
+from graph.read.snapshot_cache import SnapshotCache
 from graph.service import Service
-from graph.snapshot_cache import SnapshotCache
 from graph.stores.embedded import EmbeddedStore
-from graph.views import AssetView, ConditionView, ProvisionView
-from graph.write_views import Actor
+from graph.views.read import AssetView, ConditionView, ProvisionView
+from graph.views.write import Actor
 
 KINDS = ["ai_system", "model", "dataset", "vendor", "use_case"]
 

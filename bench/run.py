@@ -41,11 +41,11 @@ import obligations
 import pyoxigraph as ox
 import rdflib
 
-from graph.ingest import Ingest
-from graph.loading import Loader
-from graph.read_model import ReadModel
+from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
+from graph.write.ingest import Ingest
+from graph.write.loading import Loader
 from loaders.bundle import bundled_paths
 from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples, to_ntriples

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graph.read.snapshot_cache import SnapshotCache
 from graph.service import ProgressCallback, Service, no_progress
 from graph.settings import Settings
-from graph.snapshot_cache import SnapshotCache
-from graph.store import Store, open_store
+from graph.stores.protocol import Store, open_store
 
 
 def _nothing(message: str) -> None:

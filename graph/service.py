@@ -18,24 +18,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import Problem
-from graph.answers import Answers
-from graph.catalog_queries import SEARCH_LIMIT
-from graph.read_model import ReadModel, SnapshotKeeper
-from graph.store import Store
-from graph.views import LoadReport, ProgressCallback, no_progress
-from graph.write_views import AuditEntryView, Written
+from graph.read.answers import Answers
+from graph.read.catalog_queries import SEARCH_LIMIT
+from graph.read.read_model import ReadModel, SnapshotKeeper
+from graph.stores.protocol import Store
+from graph.views.read import LoadReport, ProgressCallback, no_progress
+from graph.views.write import AuditEntryView, Written
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
 if TYPE_CHECKING:  # the loader, the write side and the Neo4j parts import what only their commands need
-    from graph.audit import AuditLog
-    from graph.keys import ApiKeys
-    from graph.loading import Loader
-    from graph.mapping_writes import MappingWrites
-    from graph.neo4j_sync import SyncReport
-    from graph.org_writes import InventoryWrites
-    from graph.reports import Report, ReportResult
-    from graph.writer import Writer
+    from graph.cypher.reports import Report, ReportResult
+    from graph.cypher.sync import SyncReport
+    from graph.write.audit import AuditLog
+    from graph.write.keys import ApiKeys
+    from graph.write.loading import Loader
+    from graph.write.mapping_writes import MappingWrites
+    from graph.write.org_writes import InventoryWrites
+    from graph.write.writer import Writer
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -82,40 +82,40 @@ class Service:
     # The parts are built on first use: a reading command never imports the file readers or the write side.
     @cached_property
     def _loader(self) -> Loader:
-        from graph.loading import Loader
+        from graph.write.loading import Loader
 
         return Loader(self._store, self._read_model, self._limits)
 
     @cached_property
     def _audit(self) -> AuditLog:
-        from graph.audit import AuditLog
+        from graph.write.audit import AuditLog
 
         return AuditLog(self._store)
 
     @cached_property
     def _writer(self) -> Writer:
-        from graph.writer import Writer
+        from graph.write.writer import Writer
 
         return Writer(self._store, self._read_model, self._audit)
 
     @cached_property
     def inventory(self) -> InventoryWrites:
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
-        from graph.org_writes import InventoryWrites
+        from graph.write.org_writes import InventoryWrites
 
         return InventoryWrites(self._writer, self._read_model)
 
     @cached_property
     def mappings(self) -> MappingWrites:
         """Proposing and reviewing crosswalk mappings."""
-        from graph.mapping_writes import MappingWrites
+        from graph.write.mapping_writes import MappingWrites
 
         return MappingWrites(self._writer, self._read_model)
 
     @cached_property
     def keys(self) -> ApiKeys:
         """API keys: create, list, revoke, authenticate."""
-        from graph.keys import ApiKeys
+        from graph.write.keys import ApiKeys
 
         return ApiKeys(self._writer)
 
@@ -168,7 +168,7 @@ class Service:
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
     ) -> LoadReport:
-        """Load data files in one transaction (see `graph.loading`), never interleaved with an API write."""
+        """Load data files in one transaction (see `graph.write.loading`), never interleaved with an API write."""
         with self._writer.lock:
             return self._loader.load(
                 paths,
@@ -200,7 +200,7 @@ class Service:
         progress: ProgressCallback = no_progress,
     ) -> SyncReport:
         """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction)."""
-        from graph.neo4j_sync import sync_to
+        from graph.cypher.sync import sync_to
 
         return sync_to(
             self._store,
@@ -216,7 +216,7 @@ class Service:
 
     @staticmethod
     def report_library() -> list[Report]:
-        from graph.reports import library
+        from graph.cypher.reports import library
 
         return list(library().values())
 
@@ -224,14 +224,14 @@ class Service:
     def prepare_report(name: str, assignments: Sequence[str]) -> tuple[Report, dict[str, Any]]:
         """The report (bundled name or .cypher path), checked read-only, with its parameters typed: every
         mistake is found before any server is contacted."""
-        from graph.reports import bind, find, parse_assignments
+        from graph.cypher.reports import bind, find, parse_assignments
 
         report = find(name)
         return report, bind(report, parse_assignments(list(assignments)))
 
     def run_report(self, report: Report, params: dict[str, Any]) -> ReportResult:
         """Run a prepared report on this service's store (a Neo4j one)."""
-        from graph.reports import run
+        from graph.cypher.reports import run
 
         return run(self._store, report, params)
 

@@ -15,8 +15,8 @@ from strawberry.dataloader import DataLoader
 
 from graph.service import Answers, Service
 from graph.settings import Settings
-from graph.views import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
-from graph.write_views import Actor, ApiKeyView
+from graph.views.read import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
+from graph.views.write import Actor, ApiKeyView
 
 ObligationsKey = tuple[str, str, tuple[str, ...], dt.date | None]  # organisation, asset, frameworks, as of
 

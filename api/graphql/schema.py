@@ -46,7 +46,7 @@ from api.graphql.types import (
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
-from graph.write_views import AuditEntryView
+from graph.views.write import AuditEntryView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")

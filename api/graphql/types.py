@@ -25,7 +25,7 @@ from api.graphql.enums import (
     SoaStatus,
 )
 from api.graphql.paging import Connection, default_page, paginate, paginate_loaded
-from graph.views import (
+from graph.views.read import (
     ActView,
     AssetView,
     CoverageView,

@@ -26,7 +26,7 @@ from api.graphql.enums import (
 )
 from api.graphql.types import Asset
 from core.errors import AimsgraphError, DataError
-from graph.write_views import ApiKeyView, AuditEntryView, MappingRef
+from graph.views.write import ApiKeyView, AuditEntryView, MappingRef
 
 
 @strawberry.enum(description="Why a write was refused.")

@@ -44,7 +44,7 @@ def detect(agent: str) -> Dialect:
     26.10.2)"). An unknown agent is treated as Neo4j, the reference."""
     arcade = _ARCADEDB.search(agent)
     if arcade:
-        # ArcadeDB accepts writes in READ sessions, so nothing but the product's own check (graph.reports, run on
+        # ArcadeDB accepts writes in READ sessions, so nothing but the product's own check (graph.cypher.reports, run on
         # every server) keeps reports read-only there. Also seen there, and avoided by the store on every server
         # rather than switched here: changing a node's labels twice in one transaction, or in a large MERGE
         # batch, fails with a uniqueness error (the store recreates relabelled nodes instead).

@@ -38,8 +38,8 @@ import pyoxigraph as ox
 
 from core.errors import ReadOnlyStoreError, StoreBusyError
 from core.records import GraphBatch, Node
-from graph.failpoints import failpoint
-from graph.store import Capabilities
+from graph.stores.failpoints import failpoint
+from graph.stores.protocol import Capabilities
 from graph.stores.syncer import Syncer
 from ontology.namespaces import AG
 from ontology.rdf import (

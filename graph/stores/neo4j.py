@@ -37,11 +37,11 @@ from neo4j import exceptions as neo4j_errors
 
 from core.errors import StoreQueryError, StoreUnavailableError, UsageError
 from core.records import GraphBatch, Node
-from graph.failpoints import failpoint
-from graph.store import Capabilities
 from graph.stores import neo4j_cypher as cypher
 from graph.stores import neo4j_rows as encoding
 from graph.stores.cypher_dialect import Dialect, detect
+from graph.stores.failpoints import failpoint
+from graph.stores.protocol import Capabilities
 from ontology.rdf import UnknownTermError, property_names
 from ontology.terms import LINK_BY_NAME
 

@@ -15,8 +15,8 @@ import pytest
 
 from core.errors import StoreBusyError
 from core.records import GraphBatch, Node, Scalar, Value
-from graph.store import Store, open_store
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.protocol import Store, open_store
 from ontology.rdf import UnknownTermError
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
@@ -167,7 +167,7 @@ def test_unknown_store_names_are_refused() -> None:
 
 def test_the_neo4j_driver_is_not_imported_for_the_embedded_store() -> None:
     code = (
-        "import graph.bootstrap, graph.store; graph.store.open_store('memory'); "
+        "import graph.bootstrap, graph.stores.protocol; graph.stores.protocol.open_store('memory'); "
         "import sys; print('neo4j' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write_views import Actor
+from graph.views.write import Actor
 from tests.conftest import Cli
 
 GRC = Actor("key", key_id="3f2a9c1d0b7e", name="grc-sync", request_id="req-1")

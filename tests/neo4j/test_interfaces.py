@@ -18,7 +18,7 @@ from core.records import GraphBatch, Node
 from graph.service import Service
 from graph.settings import Settings
 from graph.stores.neo4j import Neo4jStore
-from graph.write_views import Actor
+from graph.views.write import Actor
 from tests.conftest import Cli, tiny_catalog
 from tests.e2e.test_server import start_server, stop
 from tests.support.arcadedb import ArcadeDB, free_port

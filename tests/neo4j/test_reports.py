@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graph.reports import library
+from graph.cypher.reports import library
 from graph.service import Service
 from tests.conftest import Cli
 from tests.support.fixtures import DEMO_DAY, DemoDatabase

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.records import GraphBatch, Node
-from graph.neo4j_sync import SyncReport
+from graph.cypher.sync import SyncReport
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 from tests.conftest import AIMSGRAPH, Cli, ProcessCli

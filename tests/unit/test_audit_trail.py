@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from core.records import Node
-from graph.audit import AuditLog
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write_views import Actor
+from graph.views.write import Actor
+from graph.write.audit import AuditLog
 
 CLI = Actor("cli", name="tests")
 

@@ -9,11 +9,11 @@ import pytest
 
 from core.errors import DataError
 from core.records import Node
-from graph.ingest import Ingest
-from graph.loading import Loader
-from graph.read_model import ReadModel
+from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
+from graph.write.ingest import Ingest
+from graph.write.loading import Loader
 from ontology.namespaces import framework_iri, provision_iri
 
 HEADER = """\

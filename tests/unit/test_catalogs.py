@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from graph.service import Service
-from graph.views import ProvisionView
+from graph.views.read import ProvisionView
 
 
 def refs(service: Service, framework: str, kind: str) -> list[str]:

@@ -14,7 +14,7 @@ from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
-from graph.views import ProvisionView
+from graph.views.read import ProvisionView
 from tests.support.graphql import execute, nodes
 
 SETTINGS = Settings(max_query_depth=8, max_aliases=10, max_page_size=50)

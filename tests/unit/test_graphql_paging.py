@@ -17,7 +17,7 @@ from api.graphql.paging import encode_cursor
 from api.graphql.schema import build_schema
 from graph.service import SEARCH_LIMIT, Service
 from graph.settings import Settings
-from graph.views import AssetView
+from graph.views.read import AssetView
 from tests.support.graphql import execute, nodes
 
 SETTINGS = Settings(max_page_size=50)

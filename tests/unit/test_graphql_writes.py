@@ -18,7 +18,7 @@ from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
 from graph.stores.embedded import EmbeddedStore
-from graph.write_views import Actor, ApiKeyView
+from graph.views.write import Actor, ApiKeyView
 from tests.support.graphql import nodes
 
 SETTINGS = Settings()

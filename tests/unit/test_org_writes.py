@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from core.errors import AimsgraphError
-from graph.organisation_index import OrganisationIndex
+from graph.read.organisation_index import OrganisationIndex
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write_views import Actor
+from graph.views.write import Actor
 from loaders.inventory import find_cycles
 
 ME = Actor("cli", name="tests")

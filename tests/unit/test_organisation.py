@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from graph.service import Service
-from graph.views import AssetObligations
+from graph.views.read import AssetObligations
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from graph.service import Service
-from graph.views import ProvisionView
+from graph.views.read import ProvisionView
 
 RUN = 8
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "official_text"

@@ -7,7 +7,7 @@ import time
 
 from rich.console import Console
 
-from api.progress import DelayedProgress
+from api.cli.progress import DelayedProgress
 
 
 def console() -> tuple[Console, io.StringIO]:

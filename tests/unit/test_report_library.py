@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import NotFoundError, UsageError
-from graph.reports import ReportRefused, bind, check_read_only, find, library, parse, parse_assignments
+from graph.cypher.reports import ReportRefused, bind, check_read_only, find, library, parse, parse_assignments
 
 
 def test_the_library_holds_at_least_twelve_reports_each_with_a_question_and_typed_parameters() -> None:

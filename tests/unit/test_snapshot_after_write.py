@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from core.records import GraphBatch, Node
-from graph.read_model import ReadModel, Snapshot
+from graph.read.read_model import ReadModel, Snapshot
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 from loaders.bundle import bundled_paths

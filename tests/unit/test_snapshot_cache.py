@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from graph.bootstrap import bootstrap
-from graph.read_model import ReadModel, Snapshot
+from graph.read.read_model import ReadModel, Snapshot
+from graph.read.snapshot_cache import SnapshotCache
 from graph.service import Service
 from graph.settings import Settings
-from graph.snapshot_cache import SnapshotCache
 from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -93,7 +93,7 @@ def test_a_snapshot_saved_by_other_code_is_not_read(seeded_cli: Cli, monkeypatch
     warm = _reader(seeded_cli.store)
     warm.answers()
     warm.close()
-    monkeypatch.setattr("graph.snapshot_cache.code_digest", lambda: "another release")
+    monkeypatch.setattr("graph.read.snapshot_cache.code_digest", lambda: "another release")
     built: list[int] = []
     original = ReadModel._build
 

@@ -1,0 +1,254 @@
+"""`aimsgraph assets`, `audit`, `obligations`, `gaps` and `soa`: the organisation, what the law asks of each
+asset and why, and what evidence covers it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.text import Text
+
+from graph.views.read import (
+    EvidenceMatch,
+    ObligationView,
+)
+
+if TYPE_CHECKING:
+    pass
+from api.cli.common import (
+    AsOfOption,
+    Cell,
+    JsonOption,
+    app,
+    iso,
+    make_table,
+    open_service,
+    out,
+    print_json,
+    snapshot,
+    write_output,
+)
+
+OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation id (default: the only one loaded).")]
+STATUS_STYLE = {"valid": "green", "expiring": "yellow", "expired": "red", "missing": "red", "excluded": "dim"}
+
+
+def _evidence_json(match: EvidenceMatch) -> dict[str, Any]:
+    item = match.evidence
+    return {
+        "id": item.id,
+        "title": item.title,
+        "uri": item.uri,
+        "sha256": item.sha256,
+        "collected": item.collected.isoformat(),
+        "valid_until": iso(item.valid_until),
+        "owner": item.owner,
+        "status": match.status,
+        "through": match.through,
+    }
+
+
+def _obligation_json(obligation: ObligationView) -> dict[str, Any]:
+    provision = obligation.provision
+    return {
+        "framework": provision.framework,
+        "ref": provision.ref,
+        "title": provision.display_title,
+        "addressee": obligation.addressee,
+        "reasons": [
+            {"rule": r.rule, "reason": r.reason, "role": r.role, "facts": list(r.facts), "annex_iii": list(r.annex_iii)}
+            for r in obligation.reasons
+        ],
+        "evidence": [_evidence_json(m) for m in obligation.evidence],
+        "status": obligation.status,
+        "applies_from": iso(obligation.dates.applies_from),
+        "in_force": obligation.dates.in_force,
+        "amended": obligation.dates.amended,
+        "voluntary": obligation.voluntary,
+        "organisation_wide": obligation.organisation_wide,
+    }
+
+
+@app.command()
+def assets(org: OrgOption = None, as_json: JsonOption = False) -> None:
+    """The organisation's assets: kind, owner, roles, facts and what each uses."""
+    with snapshot() as answers:
+        found = answers.organisation.assets(org)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": a.id,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "owner": a.owner,
+                    "roles": list(a.roles),
+                    "facts": list(a.facts),
+                    "annex_iii": list(a.annex_iii),
+                    "in_scope": a.in_scope,
+                    "uses": list(a.uses),
+                }
+                for a in found
+            ]
+        )
+        return
+    out.print(
+        make_table(
+            f"{len(found)} assets",
+            ["id", "kind", "name", "owner", "roles", "uses"],
+            [[a.id, a.kind, a.name, a.owner, ", ".join(a.roles), ", ".join(a.uses)] for a in found],
+        )
+    )
+
+
+@app.command()
+def audit(
+    asset: Annotated[str | None, typer.Option("--asset", help="Only changes to this asset.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only changes in this organisation.")] = None,
+    first: Annotated[int, typer.Option("--first", min=1, help="How many entries, newest first.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The audit trail, newest first: who changed what through the API or the CLI, when, before and after."""
+    with open_service() as service:
+        trail = service.audit_log(organisation=org, target=asset, kind="asset" if asset else None)
+        total, entries = len(trail), list(trail[:first])
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "sequence": e.sequence,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "actor": e.actor,
+                    "actor_key": e.actor_key,
+                    "operation": e.operation,
+                    "organisation": e.organisation,
+                    "kind": e.kind,
+                    "target": e.target,
+                    "before": json.loads(e.before),
+                    "after": json.loads(e.after),
+                    "request_id": e.request_id,
+                }
+                for e in entries
+            ]
+        )
+        return
+    out.print(
+        make_table(
+            f"{len(entries)} of {total} audit entries, newest first",
+            ["sequence", "recorded at", "actor", "operation", "what", "organisation"],
+            [
+                [
+                    str(e.sequence),
+                    e.recorded_at.isoformat(timespec="seconds"),
+                    e.actor,
+                    e.operation,
+                    f"{e.kind} {e.target}",
+                    e.organisation or "",
+                ]
+                for e in entries
+            ],
+        )
+    )
+
+
+@app.command()
+def obligations(
+    asset: Annotated[str, typer.Argument(help="Asset id (see `aimsgraph assets`).")],
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", help="Only this framework (repeatable).")
+    ] = None,
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which obligations an asset touches, why, from when, and what evidence covers each."""
+    with snapshot() as answers:
+        found = answers.organisation.obligations(
+            asset, org=org, frameworks=framework or (), as_of=as_of.date() if as_of else None
+        )
+    if as_json:
+        rows = [_obligation_json(o) for o in found.obligations]
+        rows += [
+            {
+                "framework": e.provision.framework,
+                "ref": e.provision.ref,
+                "title": e.provision.display_title,
+                "status": "excluded",
+                "justification": e.justification,
+                "reasons": [],
+                "evidence": [],
+            }
+            for e in found.excluded
+        ]
+        print_json(rows)
+        return
+    table_rows: list[list[Cell]] = []
+    for o in found.obligations:
+        when = iso(o.dates.applies_from) or ""
+        if not o.dates.in_force:
+            when += " (not yet)"
+        first = o.reasons[0]
+        why = first.reason if not first.facts else f"{first.reason} [{'; '.join(first.facts)}]"
+        status = Text(o.status, style=STATUS_STYLE[o.status])
+        table_rows.append([o.provision.framework, o.provision.ref, o.addressee, status, when, why])
+    title = f"{found.asset.id} ({found.asset.kind}): {len(found.obligations)} obligations as of {found.as_of}"
+    out.print(make_table(title, ["framework", "ref", "addressee", "evidence", "applies from", "why"], table_rows))
+    for e in found.excluded:
+        out.print(Text(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
+
+
+@app.command()
+def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Binding obligations without valid evidence, by owner (those not yet in force say from when)."""
+    with snapshot() as answers:
+        found = answers.organisation.gaps(org, as_of.date() if as_of else None)
+    if as_json:
+        by_owner: dict[str, list[dict[str, Any]]] = {}
+        for gap in found:
+            by_owner.setdefault(gap.owner, []).append(
+                {
+                    "framework": gap.provision.framework,
+                    "ref": gap.provision.ref,
+                    "title": gap.provision.display_title,
+                    "status": gap.status,
+                    "assets": list(gap.assets),
+                    "applies_from": iso(gap.applies_from),
+                    "in_force": gap.in_force,
+                    "expired_evidence": [m.evidence.id for m in gap.evidence if m.status == "expired"],
+                }
+            )
+        print_json(by_owner)
+        return
+    rows: list[list[Cell]] = [
+        [
+            g.owner,
+            g.provision.framework,
+            g.provision.ref,
+            Text(g.status, style=STATUS_STYLE[g.status]),
+            (iso(g.applies_from) or "") + ("" if g.in_force else " (not yet)"),
+            ", ".join(g.assets),
+        ]
+        for g in found
+    ]
+    out.print(
+        make_table(f"{len(found)} gaps", ["owner", "framework", "ref", "evidence", "applies from", "assets"], rows)
+    )
+
+
+@app.command()
+def soa(
+    org: OrgOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or md.")] = "md",
+    as_of: AsOfOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """The ISO/IEC 42001 Statement of Applicability: every Annex A control, included or excluded and why."""
+    with snapshot() as answers:
+        rows = answers.organisation.statement_of_applicability(org, as_of.date() if as_of else None)
+        from api.cli.soa import render_soa  # only this command renders an SoA
+
+        text = render_soa(rows, fmt)
+    write_output(text, output)

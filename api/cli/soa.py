@@ -1,0 +1,49 @@
+"""The Statement of Applicability as a file an auditor reads: CSV, JSON or Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from core.errors import UsageError
+from graph.views.read import SoaRow
+
+COLUMNS = ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag"]
+
+
+def _cells(row: SoaRow) -> list[str]:
+    return [
+        row.control.ref,
+        row.control.display_title,
+        "yes" if row.included else "no",
+        row.status,
+        row.justification or "",
+        " ".join(m.evidence.id for m in row.evidence),
+        row.evidence_status,
+        "rests on expired evidence" if row.rests_on_expired else "",
+    ]
+
+
+def render_soa(rows: Sequence[SoaRow], fmt: str) -> str:
+    if fmt == "json":
+        return (
+            json.dumps([dict(zip(COLUMNS, _cells(r), strict=True)) for r in rows], ensure_ascii=False, indent=2) + "\n"
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(_cells(r) for r in rows)
+        return out.getvalue()
+    if fmt == "md":
+        lines = [
+            "# ISO/IEC 42001 Statement of Applicability",
+            "",
+            "| " + " | ".join(COLUMNS) + " |",
+            "|" + "---|" * len(COLUMNS),
+        ]
+        lines += ["| " + " | ".join(c.replace("|", "\\\\|") for c in _cells(r)) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    raise UsageError(f"unknown format {fmt!r}; choose csv, json or md")

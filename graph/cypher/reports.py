@@ -1,0 +1,321 @@
+"""The Cypher report library: bundled `.cypher` files with a header, typed parameters, and a read-only check.
+
+A report file starts with `//` header lines:
+
+    // Which ISO/IEC 42001 Annex A controls are not covered by an implemented ISO/IEC 27001 control?
+    // param: min_strength int = 1  weakest mapping that counts as cover
+    // param: as_of date = null       the day to judge validity on (null: today)
+    // param: org string            the organisation (required: no default)
+
+The first comment lines are the question; each `param:` line gives a name, a type (string, int, float, bool,
+date) and an optional default. The rest is one Cypher statement.
+
+Why the product checks read-only itself: ArcadeDB runs writes inside READ sessions, and a user may hand the
+CLI their own report file, so the session's access mode cannot be what keeps reports from writing. The
+statement is tokenised (strings, quoted names and comments are skipped, so they neither trigger nor hide a
+write) and refused before it runs if it holds a write clause, a schema or admin command, a procedure call, or
+a namespaced function other than the temporal ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from core.errors import NotFoundError, UsageError
+
+PARAM_TYPES = ("string", "int", "float", "bool", "date")
+_HEADER_PARAM = re.compile(
+    r'^param:\s*(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>"[^"]*"|\S+))?\s*(?P<doc>.*)$'
+)
+
+# Clauses and commands that change data or schema, or reach outside the database.
+WRITE_KEYWORDS = frozenset(
+    {
+        "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "TRANSACTIONS",
+        "PERIODIC", "GRANT", "DENY", "REVOKE", "ALTER", "RENAME", "START", "STOP", "TERMINATE", "USE",
+        "IMPORT", "INSERT", "SHOW",
+    }
+)  # fmt: skip
+# Namespaced functions a report may call: the temporal constructors and helpers, which only compute values.
+READ_NAMESPACES = frozenset({"date", "datetime", "localdatetime", "time", "localtime", "duration", "point"})
+
+
+class ReportRefused(UsageError):  # noqa: N818 - a refusal, not a failure of the product
+    """A report that could write (or reach outside the graph) was refused before it ran."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportParam:
+    name: str
+    type: str
+    default: Any  # None with `required` False: an optional parameter passed as null
+    doc: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    name: str
+    question: str  # the first sentence of the header: the question itself
+    description: str  # the rest of the header: how the answer is worked out, what a row holds
+    params: tuple[ReportParam, ...]
+    cypher: str
+    source: str  # "bundled" or the file it was read from
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    report: str
+    params: dict[str, Any]
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    seconds: float
+
+
+@runtime_checkable
+class Queryable(Protocol):
+    """A store that runs Cypher (the Neo4j store)."""
+
+    def query(self, statement: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+
+def run(store: object, report: Report, params: dict[str, Any]) -> ReportResult:
+    """Run a checked report with bound parameters on a store that speaks Cypher."""
+    if not isinstance(store, Queryable):
+        raise UsageError("reports run on a Neo4j store: pass --uri bolt://… (or --store bolt://…)")
+    check_read_only(report.cypher)  # again, right before running: nothing between parse and here may change it
+    started = time.perf_counter()
+    rows = store.query(report.cypher, params)
+    columns = tuple(rows[0]) if rows else ()
+    return ReportResult(report.name, params, columns, rows, time.perf_counter() - started)
+
+
+# -- tokens ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "word", "punct", "string", "name" (backtick-quoted), "param", "number"
+    text: str
+
+
+def _closing(cypher: str, start: int) -> int:
+    """Where the string or quoted name opened at `start` closes (backslash escapes in strings, a doubled
+    backtick inside a quoted name)."""
+    quote, j, n = cypher[start], start + 1, len(cypher)
+    while j < n:
+        if quote != "`" and cypher[j] == "\\":
+            j += 2
+        elif cypher[j] == quote:
+            if quote == "`" and cypher.startswith("``", j):
+                j += 2
+                continue
+            return j
+        else:
+            j += 1
+    what = "`quoted name`" if quote == "`" else "string"
+    raise ReportRefused(f"the report has an unterminated {what}")
+
+
+def tokens(cypher: str) -> list[Token]:
+    """Cypher's lexical tokens, without comments; strings and quoted names are single tokens.
+
+    An unterminated string, quoted name or block comment is an error: a checker that guessed where it ends
+    could be made to skip a write.
+    """
+    found: list[Token] = []
+    i, n = 0, len(cypher)
+    while i < n:
+        ch = cypher[i]
+        if ch.isspace():
+            i += 1
+        elif cypher.startswith("//", i):
+            end = cypher.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif cypher.startswith("/*", i):
+            end = cypher.find("*/", i + 2)
+            if end < 0:
+                raise ReportRefused("the report has an unterminated /* comment")
+            i = end + 2
+        elif ch in "'\"`":
+            end = _closing(cypher, i)
+            found.append(Token("name" if ch == "`" else "string", cypher[i + 1 : end]))
+            i = end + 1
+        elif ch == "$":
+            j = i + 1
+            while j < n and (cypher[j].isalnum() or cypher[j] == "_"):
+                j += 1
+            found.append(Token("param", cypher[i + 1 : j]))
+            i = j
+        elif ch.isalpha() or ch == "_":
+            j = i + 1
+            while j < n and (cypher[j].isalnum() or cypher[j] == "_"):
+                j += 1
+            found.append(Token("word", cypher[i:j]))
+            i = j
+        elif ch.isdigit():
+            j = i + 1
+            while j < n and (cypher[j].isalnum() or cypher[j] in "._"):
+                j += 1
+            found.append(Token("number", cypher[i:j]))
+            i = j
+        else:
+            found.append(Token("punct", ch))
+            i += 1
+    return found
+
+
+def check_read_only(cypher: str) -> None:
+    """Refuse a statement that could write, change the schema, call a procedure or reach outside the graph.
+
+    Words used as property keys (`n.set`), labels or types (`:Create`), map keys (`{merge: 1}`) and
+    parameters are names, not clauses, and pass.
+    """
+    items = tokens(cypher)
+    for index, token in enumerate(items):
+        before = items[index - 1] if index else None
+        after = items[index + 1] if index + 1 < len(items) else None
+        if (
+            token.kind == "punct"
+            and token.text == ";"
+            and any(t.kind != "punct" or t.text != ";" for t in items[index + 1 :])
+        ):
+            raise ReportRefused("a report is one statement; this one holds several")
+        if token.kind != "word":
+            continue
+        if before is not None and before.kind == "punct" and before.text in ".:":
+            continue  # a property key, label or relationship type
+        map_key = before is not None and before.kind == "punct" and before.text in ("{", ",")
+        if map_key and after is not None and after.kind == "punct" and after.text == ":":
+            continue  # a map key
+        word = token.text.upper()
+        if word in WRITE_KEYWORDS:
+            raise ReportRefused(
+                f"the report contains {word}, which writes or changes the database; reports are read-only"
+            )
+        if word == "CALL" and after is not None and not (after.kind == "punct" and after.text in "{("):
+            raise ReportRefused("the report calls a procedure; reports may use CALL { … } subqueries only")
+        if after is not None and after.kind == "punct" and after.text == "." and (before is None or before.text != "."):
+            # the start of a dotted name: a namespaced function if the chain ends in "("
+            chain = index
+            while chain + 2 < len(items) and items[chain + 1].text == "." and items[chain + 2].kind == "word":
+                chain += 2
+            opens = chain + 1 < len(items) and items[chain + 1].text == "("
+            if opens and token.text.lower() not in READ_NAMESPACES:
+                name = "".join(t.text for t in items[index : chain + 1])
+                raise ReportRefused(f"the report calls {name}(); reports may call built-in functions only")
+
+
+# -- files ------------------------------------------------------------------------------------------------
+def parse(text: str, name: str, source: str) -> Report:
+    """A report from its file's text; the header must state the question, and every `$param` used must be
+    declared (and every declared one used)."""
+    question: list[str] = []
+    params: list[ReportParam] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            if stripped:
+                break
+            continue
+        body = stripped[2:].strip()
+        match = _HEADER_PARAM.match(body)
+        if match:
+            kind = match["type"]
+            if kind not in PARAM_TYPES:
+                raise UsageError(f"report {name}: parameter {match['name']} has unknown type {kind!r}")
+            raw = match["default"]
+            required = raw is None
+            default = None if raw is None or raw == "null" else convert(match["name"], kind, raw.strip("'\""))
+            params.append(ReportParam(match["name"], kind, default, match["doc"].strip(), required))
+        elif body and not params:
+            question.append(body)
+    if not question:
+        raise UsageError(f"report {name} has no header comment saying what question it answers")
+    check_read_only(text)
+    used = {t.text for t in tokens(text) if t.kind == "param"}
+    declared = {p.name for p in params}
+    if used != declared:
+        missing, unused = sorted(used - declared), sorted(declared - used)
+        raise UsageError(f"report {name}: parameters used but not declared {missing}, declared but unused {unused}")
+    header = " ".join(question)
+    first, mark, rest = header.partition("? ")
+    asked, described = (first + "?", rest) if mark else (header, "")
+    return Report(name, asked, described.strip(), tuple(params), text, source)
+
+
+def library() -> dict[str, Report]:
+    """The bundled reports, by name (the file name without `.cypher`)."""
+    folder = resources.files("graph.cypher") / "library"
+    found: dict[str, Report] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".cypher"):
+            name = entry.name.removesuffix(".cypher")
+            found[name] = parse(entry.read_text(encoding="utf-8"), name, "bundled")
+    return found
+
+
+def find(name: str) -> Report:
+    """A bundled report by name, or a report file by path (a name ending in `.cypher`)."""
+    if name.endswith(".cypher"):
+        path = Path(name)
+        if not path.is_file():
+            raise NotFoundError("report file", name)
+        return parse(path.read_text(encoding="utf-8"), path.stem, str(path))
+    reports = library()
+    if name not in reports:
+        raise NotFoundError("report", name, f"known: {', '.join(reports)}")
+    return reports[name]
+
+
+# -- parameters -------------------------------------------------------------------------------------------
+def convert(name: str, kind: str, raw: str) -> Any:
+    """One parameter's text as its declared type, or a one-line error saying what was expected."""
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError(raw)
+            return raw.lower() == "true"
+        if kind == "date":
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        expected = {"int": "an integer", "float": "a number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"}
+        raise UsageError(f"parameter {name} must be {expected[kind]}, not {raw!r}") from None
+    return raw
+
+
+def bind(report: Report, given: dict[str, str]) -> dict[str, Any]:
+    """The report's parameters: given ones converted to their types, defaults for the rest."""
+    known = {p.name: p for p in report.params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        names = ", ".join(known) or "none"
+        raise UsageError(f"report {report.name} has no parameter {unknown[0]!r} (its parameters: {names})")
+    bound: dict[str, Any] = {}
+    for param in report.params:
+        if param.name in given:
+            bound[param.name] = convert(param.name, param.type, given[param.name])
+        elif param.required:
+            raise UsageError(f"report {report.name} needs --param {param.name}=<{param.type}>")
+        else:
+            bound[param.name] = param.default
+    return bound
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """`k=v` strings from the command line as a dict; a pair without `=` is an error."""
+    given: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param takes name=value, not {pair!r}")
+        given[key.strip()] = value
+    return given

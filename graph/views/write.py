@@ -1,0 +1,97 @@
+"""What the write side answers with: who acts, the API keys, the audit trail's entries and a write's outcome.
+
+Plain immutable views, like `graph.views.read`, so that the API and the CLI render them their own way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from core.vocabulary import KEY_ROLES
+
+ActorKind = Literal["key", "cli", "anonymous"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change, as the audit trail records it; `request_id` ties the change to a server log line."""
+
+    kind: ActorKind
+    key_id: str | None = None
+    name: str | None = None
+    request_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`key 3f2a9c1d0b7e (grc-sync)`, `cli alice` or `anonymous`."""
+        if self.kind == "key":
+            return f"key {self.key_id}" + (f" ({self.name})" if self.name else "")
+        if self.kind == "cli":
+            return f"cli {self.name or ''}".strip()
+        return "anonymous"
+
+
+ANONYMOUS = Actor("anonymous")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyView:
+    """An API key without its secret: nothing here lets anyone authenticate."""
+
+    id: str
+    name: str
+    role: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, role: str) -> bool:
+        """Whether the key's role includes `role` (admin ⊇ editor ⊇ viewer)."""
+        return self.active and KEY_ROLES.index(self.role) >= KEY_ROLES.index(role)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntryView:
+    """One recorded change: who, when, which operation on what, and the value before and after (JSON text,
+    "null" where there was none)."""
+
+    id: str
+    sequence: int
+    recorded_at: dt.datetime
+    actor: str
+    actor_key: str | None
+    operation: str
+    organisation: str | None
+    kind: str
+    target: str
+    before: str
+    after: str
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MappingRef:
+    """One mapping as a write names it: the two provisions, in the frameworks' own refs."""
+
+    mapping_id: str
+    source_framework: str
+    source_ref: str
+    target_framework: str
+    target_ref: str
+    relation: str
+    review_status: str
+    mapping_set: str
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The outcome of a write: the value after it (None when removed) and its audit entry (None when the
+    write changed nothing)."""
+
+    after: Any
+    audit: AuditEntryView | None

@@ -1,0 +1,229 @@
+"""The audit trail: one `AuditEntry` node per change, written in the same transaction as the change itself.
+
+Why nodes in the graph rather than a log file: the trail must be exactly as durable as what it describes (a
+change and its entry commit together, or neither does), it is exported with the graph, and every server over
+one database sees the same trail. An entry names what it describes by id, never by a link, so that it
+outlives a deleted asset and never blocks a removal.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import sys
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from core.records import Node, Value
+from graph.stores.protocol import Store
+from graph.views.write import Actor, AuditEntryView
+from ontology.namespaces import AGID
+
+
+def audit_iri(entry_id: str) -> str:
+    return f"{AGID}audit/{entry_id}"
+
+
+def as_json(value: Any) -> str:
+    """A before/after value as compact JSON with sorted keys; dates as ISO text."""
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def audit_node(
+    actor: Actor,
+    *,
+    sequence: int,
+    operation: str,
+    kind: str,
+    target: str,
+    before: Any,
+    after: Any,
+    organisation: str | None = None,
+    now: dt.datetime | None = None,
+) -> Node:
+    """The entry for one change; `sequence` is the store revision the change commits as."""
+    entry_id = uuid.uuid4().hex
+    props: dict[str, Value] = {
+        "identifier": entry_id,
+        "recorded_at": now or dt.datetime.now(dt.UTC),
+        "sequence": sequence,
+        "actor": actor.label,
+        "operation": operation,
+        "audited_kind": kind,
+        "audited_id": target,
+        "before": as_json(before),
+        "after": as_json(after),
+    }
+    if actor.key_id:
+        props["actor_key"] = actor.key_id
+    if actor.request_id:
+        props["request_id"] = actor.request_id
+    if organisation:
+        props["audited_organisation"] = organisation
+    return Node(id=audit_iri(entry_id), labels=("AuditEntry",), props=props)
+
+
+def _text(props: Mapping[str, Value], name: str) -> str | None:
+    value = props.get(name)
+    return value if isinstance(value, str) else None
+
+
+def entry_view(node: Node) -> AuditEntryView:
+    recorded = node.prop("recorded_at")
+    sequence = node.prop("sequence")
+    return AuditEntryView(
+        id=_text(node.props, "identifier") or node.id,
+        sequence=sequence if isinstance(sequence, int) else 0,
+        recorded_at=recorded if isinstance(recorded, dt.datetime) else dt.datetime.min.replace(tzinfo=dt.UTC),
+        actor=_text(node.props, "actor") or "anonymous",
+        actor_key=_text(node.props, "actor_key"),
+        operation=_text(node.props, "operation") or "",
+        organisation=_text(node.props, "audited_organisation"),
+        kind=_text(node.props, "audited_kind") or "",
+        target=_text(node.props, "audited_id") or "",
+        before=_text(node.props, "before") or "null",
+        after=_text(node.props, "after") or "null",
+        request_id=_text(node.props, "request_id"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditKey:
+    """What the trail keeps in memory of one entry: enough to order and filter it, not its values."""
+
+    sequence: int
+    iri: str
+    organisation: str | None
+    kind: str
+    target: str
+
+
+_INDEXED = ("sequence", "recorded_at", "audited_organisation", "audited_kind", "audited_id")
+
+
+def _key(node: Node) -> AuditKey:
+    sequence = node.prop("sequence")
+    organisation = _text(node.props, "audited_organisation")
+    return AuditKey(
+        sequence=sequence if isinstance(sequence, int) else 0,
+        iri=node.id,
+        organisation=sys.intern(organisation) if organisation else None,
+        kind=sys.intern(_text(node.props, "audited_kind") or ""),
+        target=sys.intern(_text(node.props, "audited_id") or ""),
+    )
+
+
+class _Newest(Sequence[AuditKey]):
+    """The first `count` keys of an oldest-first list, newest first, without copying them."""
+
+    def __init__(self, keys: list[AuditKey], count: int) -> None:
+        self._keys = keys
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AuditKey: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AuditKey]: ...
+    def __getitem__(self, index: int | slice) -> AuditKey | Sequence[AuditKey]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        return self._keys[self._count - 1 - (index % self._count)]
+
+
+class AuditTrail(Sequence[AuditEntryView]):
+    """Entries newest first; an entry's values are read from the store only when it is asked for, so a page
+    of twenty costs twenty reads however long the trail grows."""
+
+    def __init__(self, store: Store, keys: Sequence[AuditKey]) -> None:
+        self._store = store
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> AuditEntryView: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AuditEntryView]: ...
+    def __getitem__(self, index: int | slice) -> AuditEntryView | Sequence[AuditEntryView]:
+        if isinstance(index, slice):
+            return self._read(self._keys[index])
+        return self._read([self._keys[index]])[0]
+
+    def _read(self, keys: Sequence[AuditKey]) -> list[AuditEntryView]:
+        found = self._store.get([key.iri for key in keys])
+        missing = [key.iri for key in keys if key.iri not in found]
+        if missing:  # entries are never removed: a missing one means the store changed under the trail
+            raise LookupError(f"audit entries no longer in the store: {', '.join(missing[:3])}")
+        return [entry_view(found[key.iri]) for key in keys]
+
+
+class AuditLog:
+    """The read side of the trail, newest first, indexed once per store revision.
+
+    Why only keys in memory: the trail grows by one entry per write for as long as the store lives, and each
+    entry's before and after values are a kilobyte or more; a server holding them all grew by that much per
+    write. It keeps ~200 bytes per entry to order and filter by, and reads a page's values from the store.
+    The writer in this process adds its own entries as it commits them (`added`), so a server that takes a
+    stream of mutations does not re-read the trail after each one.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._revision = -1
+        self._keys: list[AuditKey] = []  # oldest first
+
+    def added(self, node: Node, revision_before: int, revision_after: int) -> None:
+        """Take in an entry this process just committed, if the index was current before it."""
+        with self._lock:
+            if self._revision == revision_before:
+                self._keys.append(_key(node))
+                self._revision = revision_after
+
+    def _index(self, revision: int) -> _Newest:
+        """The keys as of `revision`: a request that started before the newest commits does not see them,
+        and does not make the index re-read the trail either (an entry's sequence is its commit's revision)."""
+        with self._lock:
+            if self._revision < revision:
+                read = [
+                    (_key(n), str(n.prop("recorded_at")), n.id)
+                    for n in self._store.nodes_projected("AuditEntry", _INDEXED)
+                ]
+                read.sort(key=lambda r: (r[0].sequence, r[1], r[2]))
+                self._keys, self._revision = [key for key, _, _ in read], revision
+            keys = self._keys
+            count = bisect.bisect_right(keys, revision, key=lambda k: k.sequence)
+        return _Newest(keys, count)
+
+    def query(
+        self,
+        revision: int,
+        *,
+        organisation: str | None = None,
+        target: str | None = None,
+        kind: str | None = None,
+    ) -> AuditTrail:
+        """Entries newest first, for one organisation, one target id and one kind of thing where asked."""
+        newest = self._index(revision)
+        if organisation is None and target is None and kind is None:
+            return AuditTrail(self._store, newest)
+        return AuditTrail(
+            self._store,
+            [
+                k
+                for k in newest
+                if (organisation is None or k.organisation == organisation)
+                and (target is None or k.target == target)
+                and (kind is None or k.kind == kind)
+            ],
+        )
