@@ -4,24 +4,34 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# The service's own settings win when set: `AIMSGRAPH_PORT=9000 make serve` serves on 9000.
+HOST ?= $(or $(AIMSGRAPH_HOST),127.0.0.1)
+PORT ?= $(or $(AIMSGRAPH_PORT),8000)
 
-.PHONY: serve test test-fast lint typecheck bench install clean schema
+.PHONY: serve test test-fast lint typecheck bench install install-runtime clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 
+# Serving needs only the runtime dependencies; the tests add the dev extras (linters, pytest, ArcadeDB).
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	touch $@
+
 $(VENV)/.deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[dev]"
-	touch $@
+	touch $@ $(VENV)/.runtime
 
 # Reinstall the package itself (not its dependencies) so tests and the server run the installed code.
 install: $(VENV)/.deps
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall .
 
-serve: install
+install-runtime: $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall .
+
+serve: install-runtime
+	@echo "aimsgraph is installed in $(VENV): run '. $(VENV)/bin/activate' (or use $(BIN)/aimsgraph) for the CLI"
 	$(BIN)/aimsgraph serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.deps
