@@ -11,18 +11,19 @@ in its own module: `read_model` (snapshots), `catalog_queries`, `crosswalks`, `e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import Problem
+from core.errors import Problem, StoreUnavailableError
 from graph.read.answers import Answers
 from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
-from graph.views.read import LoadReport, ProgressCallback, no_progress
+from graph.views.read import DevServerView, LoadReport, ProgressCallback, no_progress
 from graph.views.write import AuditEntryView, Written
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
@@ -42,6 +43,7 @@ __all__ = [
     "MAX_DEPTH",
     "SEARCH_LIMIT",
     "Answers",
+    "DevServerView",
     "Health",
     "ProgressCallback",
     "Service",
@@ -213,6 +215,43 @@ class Service:
             as_of=as_of,
             progress=progress,
         )
+
+    @staticmethod
+    def run_neo4j_dev_server(
+        root: Path,
+        *,
+        database: str,
+        bolt_port: int | None,
+        http_port: int | None,
+        on_ready: Callable[[DevServerView], None],
+        stop: threading.Event,
+    ) -> None:
+        """Run a local Bolt server (ArcadeDB from the `neo4j-dev` extra) until `stop` is set, then stop it.
+
+        Raises StoreUnavailableError when it cannot start or dies while running (the message holds its log tail).
+        """
+        from graph.cypher.dev_server import ArcadeDBUnavailableError, start_persistent
+
+        try:
+            server = start_persistent(root, database=database, bolt_port=bolt_port, http_port=http_port)
+        except ArcadeDBUnavailableError as error:
+            raise StoreUnavailableError(f"the dev server did not start: {error}") from None
+        try:
+            on_ready(
+                DevServerView(
+                    uri=server.uri,
+                    user=server.user,
+                    password=server.password,
+                    database=server.database,
+                    root=str(root),
+                    http_port=server.http_port,
+                )
+            )
+            while not stop.wait(0.5):
+                if not server.alive():
+                    raise StoreUnavailableError(f"the dev server stopped by itself:\n{server.log_tail()}")
+        finally:
+            server.stop()
 
     @staticmethod
     def report_library() -> list[Report]:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import sys
+import threading
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -30,13 +34,15 @@ from api.cli.common import (
 from api.cli.progress import DelayedProgress
 from core.errors import AimsgraphError
 from graph.bootstrap import bootstrap
-from graph.service import Service
-from graph.settings import Settings, is_store_uri
+from graph.service import DevServerView, Service
+from graph.settings import Settings, default_store_path, is_store_uri
 
 # The driver logs each retried transaction as a warning; a command's user gets one line when it finally fails.
 logging.getLogger("neo4j").setLevel(logging.ERROR)
 
-neo4j_app = typer.Typer(help="Work with a Neo4j database: sync the graph into it.", no_args_is_help=True)
+neo4j_app = typer.Typer(
+    help="Work with a Neo4j database: sync the graph into it, or start a local one.", no_args_is_help=True
+)
 app.add_typer(neo4j_app, name="neo4j")
 
 UserOption = Annotated[str | None, typer.Option("--user", envvar="AIMSGRAPH_NEO4J_USER", help="Neo4j user.")]
@@ -60,6 +66,56 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     return value
+
+
+@neo4j_app.command("dev-server")
+def dev_server(
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Where its databases and password live (default: beside the default store)."),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Bolt port on 127.0.0.1.")] = 7687,
+    http_port: Annotated[
+        int | None, typer.Option("--http-port", min=1, max=65535, help="ArcadeDB's HTTP port (default: a free one).")
+    ] = None,
+    database: Annotated[str, typer.Option("--database", help="The database to create and serve.")] = "aimsgraph",
+    as_json: JsonOption = False,
+) -> None:
+    """A local Bolt server (ArcadeDB, Neo4j 5 compatible) for `neo4j sync`, `report` and `--store bolt://…`,
+    until Ctrl-C. Needs the neo4j-dev extra: pip install 'aimsgraph[neo4j-dev]'."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    where = root or default_store_path().parent / "arcadedb"
+
+    def ready(server: DevServerView) -> None:
+        if as_json:
+            print_json(asdict(server))
+            sys.stdout.flush()
+            return
+        env = (
+            f"AIMSGRAPH_STORE={server.uri} AIMSGRAPH_NEO4J_USER={server.user} "
+            f"AIMSGRAPH_NEO4J_PASSWORD={server.password} AIMSGRAPH_NEO4J_DATABASE={server.database}"
+        )
+        out.print(
+            Text(
+                f"Bolt server (ArcadeDB, Neo4j 5 compatible) on {server.uri}\n"
+                f"  user {server.user}, password {server.password}, database {server.database}\n"
+                f"  data and password in {server.root}\n"
+                f"  for aimsgraph: export {env}\n"
+                "Ctrl-C stops it."
+            ),
+            highlight=False,
+        )
+
+    try:
+        Service.run_neo4j_dev_server(
+            where, database=database, bolt_port=port, http_port=http_port, on_ready=ready, stop=stop
+        )
+    except AimsgraphError as error:
+        print_error(str(error))
+        raise typer.Exit(1) from None
+    err.print(Text("dev server stopped"))
 
 
 @neo4j_app.command("sync")

@@ -380,3 +380,17 @@ class SoaRow:
     evidence: tuple[EvidenceMatch, ...]
     evidence_status: str
     rests_on_expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DevServerView:
+    """A running local Bolt server (`aimsgraph neo4j dev-server`): how to reach it. The password is shown to the
+    user who started it, on their terminal, because they need it to connect; it is kept in `root` with mode
+    0600."""
+
+    uri: str
+    user: str
+    password: str
+    database: str
+    root: str
+    http_port: int
