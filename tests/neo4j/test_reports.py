@@ -4,6 +4,9 @@ and the refusals: a writing report, an unknown one, a missing or mistyped parame
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -183,12 +186,81 @@ def test_upcoming_obligations_by_the_day_they_apply(analyst: Cli, neo4j_demo: De
     assert sorted(article9["assets"]) == ["credit-model", "credit-system"]
 
 
+def _article(ref: str) -> str | None:
+    match = re.match(r"^Article \d+", ref)
+    return match.group() if match else None
+
+
+def test_the_provisions_reaching_most_articles_agree_with_the_crosswalk(
+    analyst: Cli, neo4j_demo: DemoDatabase, bundled: Service
+) -> None:
+    expected: dict[str, set[str]] = defaultdict(set)
+    for mapping in bundled.answers().crosswalks.crosswalk("iso27001", "eu-ai-act"):
+        article = _article(mapping.target.ref) if mapping.target is not None else None
+        if article:
+            expected[mapping.source.ref].add(article)
+    rows = report(analyst, neo4j_demo, "provisions-reaching-most-articles", "limit=1000")
+    assert {r["ref"]: set(r["articles"]) for r in rows} == expected
+    assert all(r["reach"] == len(r["articles"]) for r in rows)
+    assert [r["reach"] for r in rows] == sorted((r["reach"] for r in rows), reverse=True)
+    top = report(analyst, neo4j_demo, "provisions-reaching-most-articles", "limit=1")
+    assert top[0]["reach"] == max(len(v) for v in expected.values())
+    gdpr = report(analyst, neo4j_demo, "provisions-reaching-most-articles", "target=gdpr", "limit=3")
+    assert gdpr and all(a.startswith("Article ") for r in gdpr for a in r["articles"])
+
+
+def test_the_mapping_path_from_a_nist_subcategory_to_an_ai_act_article_is_the_inferred_mappings_path(
+    analyst: Cli, neo4j_demo: DemoDatabase, bundled: Service
+) -> None:
+    inferred = [
+        m
+        for m in bundled.answers().crosswalks.crosswalk("nist-ai-rmf", "eu-ai-act", include_inferred=True)
+        if m.inferred and m.target is not None and len(m.path) == 3
+    ]
+    assert inferred, "the demo graph has two-hop inferred mappings from the AI RMF to the AI Act"
+    chosen = inferred[0]
+    assert chosen.target is not None
+    rows = report(
+        analyst, neo4j_demo, "mapping-path", f"from_ref={chosen.source.ref}", f"to_ref={chosen.target.ref}",
+        "max_hops=2",
+    )  # fmt: skip
+    expected = [f"{p.framework}:{p.ref}" for p in chosen.path]
+    assert expected in [r["steps"] for r in rows]
+    assert all(r["hops"] <= 2 and len(r["steps"]) == r["hops"] + 1 for r in rows)
+    assert all(len(set(r["steps"])) == len(r["steps"]) for r in rows)  # no provision twice
+    assert all(r["weakest"] == min(r["strengths"]) for r in rows)
+    direct = report(analyst, neo4j_demo, "mapping-path", f"from_ref={chosen.source.ref}",
+                    f"to_ref={chosen.target.ref}", "max_hops=1")  # fmt: skip
+    assert all(r["hops"] == 1 for r in direct)
+
+
+def test_obligations_starting_in_a_window_are_the_engines_with_dates_inside_it(
+    analyst: Cli, neo4j_demo: DemoDatabase, bundled: Service
+) -> None:
+    after, until = dt.date(2026, 12, 1), dt.date(2027, 12, 31)
+    answers = bundled.answers()
+    expected: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for asset in answers.organisation.assets():
+        for o in answers.organisation.obligations(asset.id, as_of=DEMO_DAY).obligations:
+            start = o.dates.applies_from
+            if not o.voluntary and start is not None and after < start <= until:
+                expected[(o.provision.framework, o.provision.ref)].add(asset.id)
+    rows = report(analyst, neo4j_demo, "obligations-starting-between", f"after={after}", f"until={until}")
+    assert expected and {(r["framework"], r["ref"]): set(r["assets"]) for r in rows} == expected
+    days = [r["applies_from"] for r in rows]
+    assert days == sorted(days) and all(after.isoformat() < d <= until.isoformat() for d in days)
+    gdpr = report(analyst, neo4j_demo, "obligations-starting-between", f"after={after}", f"until={until}",
+                  "framework=gdpr")  # fmt: skip
+    assert gdpr == []  # the GDPR has applied since 2018
+
+
 def test_every_bundled_report_is_tested_here() -> None:
     tested = {
         "annex-a-not-covered-by-27001", "high-risk-without-impact-assessment", "gaps-by-owner", "evidence-expiring",
         "assets-touching-provision", "most-linked-provisions", "vendors-feeding-high-risk",
         "mapping-counts-by-framework-pair", "excluded-controls", "control-status-by-framework",
         "unmapped-provisions", "asset-dependencies", "transfers-outside-eea", "upcoming-obligations",
+        "provisions-reaching-most-articles", "mapping-path", "obligations-starting-between",
     }  # fmt: skip
     assert set(library()) == tested
 
