@@ -203,6 +203,8 @@ class Act:
         self.id = self.view.id
         self.title = self.view.title
         self.status = self.view.status
+        self.adopted = self.view.adopted
+        self.signed = self.view.signed
         self.in_force = self.view.in_force
         self.oj_reference = self.view.oj_reference
         self.url = self.view.url
@@ -214,6 +216,12 @@ class Act:
     title: str = strawberry.field(default=None, description="The act's official title.")
 
     status: str = strawberry.field(default=None, description="proposed, adopted, published or in_force.")
+
+    adopted: dt.date | None = strawberry.field(
+        default=None, description="The day it was adopted: for an EU act, the second co-legislator's (the Council's) vote."
+    )
+
+    signed: dt.date | None = strawberry.field(default=None, description="The day it was signed: the date in its title.")
 
     in_force: dt.date | None = strawberry.field(default=None, description="The day it entered into force, if it has.")
 
