@@ -63,7 +63,9 @@ class Framework:
         self.default_addressees = [AddresseeRole(r) for r in self.view.default_addressees]
         self.provision_count = self.view.provision_count
 
-    id: str = strawberry.field(default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
+    id: str = strawberry.field(
+        default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1 or gdpr."
+    )
 
     iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
 
@@ -218,7 +220,7 @@ class Act:
     status: str = strawberry.field(default=None, description="proposed, adopted, published or in_force.")
 
     adopted: dt.date | None = strawberry.field(
-        default=None, description="The day it was adopted: for an EU act, the second co-legislator's (the Council's) vote."
+        default=None, description="The day it was adopted: for an EU act, the Council's vote after Parliament's."
     )
 
     signed: dt.date | None = strawberry.field(default=None, description="The day it was signed: the date in its title.")

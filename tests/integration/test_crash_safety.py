@@ -132,7 +132,7 @@ def test_a_kill_inside_a_replacing_load_leaves_exactly_the_old_or_the_new_conten
         finally:
             store.close()
     if point == "generation:filled":  # the new generation exists but was never made current
-        assert len(after) == 5 and after["iso42001"] == 96
+        assert len(after) == 6 and after["iso42001"] == 96
     else:  # the switch committed: the new content, whole, even though the old one was not yet removed
         assert after == {"big": 40}
     listing = seeded_cli.run("load", "--replace", check=True)  # the next write clears the leftovers

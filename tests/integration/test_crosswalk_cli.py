@@ -23,7 +23,7 @@ def test_crosswalk_json_has_the_contract_fields(seeded_cli: Cli) -> None:
 
 
 def test_inferred_crosswalk_and_strength_filter(seeded_cli: Cli) -> None:
-    inferred = seeded_cli.json("crosswalk", "iso27001", "nist-ai-rmf", "--inferred")  # no set between the two
+    inferred = seeded_cli.json("crosswalk", "nist-ai-600-1", "iso42001", "--inferred")  # no set between the two
     assert inferred and all(r["inferred"] and len(r["path"]) >= 3 for r in inferred)
     strong = seeded_cli.json("crosswalk", "nist-ai-rmf", "iso42001", "--min-strength", "7")
     assert strong and all(r["strength"] >= 7 for r in strong)

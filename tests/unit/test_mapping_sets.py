@@ -19,8 +19,12 @@ PAIRS = [
     ("eu-ai-act-gdpr", "eu-ai-act", "gdpr"),
     ("iso27001-gdpr", "iso27001", "gdpr"),
     ("iso27001-eu-ai-act", "iso27001", "eu-ai-act"),
+    ("nist-ai-rmf-iso27001", "nist-ai-rmf", "iso27001"),
+    ("nist-ai-rmf-gdpr", "nist-ai-rmf", "gdpr"),
+    ("nist-ai-600-1-nist-ai-rmf", "nist-ai-600-1", "nist-ai-rmf"),
 ]
 AUTHORITY_PAIRS = Path(__file__).parent.parent / "fixtures" / "nist-ai-rmf-iso42001-authority-pairs.tsv"
+PROFILE_PAIRS = Path(__file__).parent.parent / "fixtures" / "nist-ai-600-1-authority-pairs.tsv"
 
 
 @pytest.mark.parametrize(("set_id", "source", "target"), PAIRS)
@@ -116,6 +120,31 @@ def test_every_pair_of_the_published_nist_crosswalk_is_present_with_its_authorit
         if m.provenance.mapping_set == "nist-ai-rmf-iso42001" and m.provenance.authority
     }
     assert published == authority_pairs
+
+
+def test_every_action_of_nist_ai_600_1_sits_under_the_subcategory_the_profile_files_it_under(
+    bundled: Service,
+) -> None:
+    lines = [line.split("\t") for line in PROFILE_PAIRS.read_text().splitlines() if not line.startswith("#")]
+    published = {(action, subcategory) for action, subcategory in lines}
+    assert len(published) == len(lines) == 212 and len({s for _, s in published}) == 49
+    answers = bundled.answers()
+    by_iri = answers.snapshot.catalog.by_iri
+    in_set = [m for m in answers.snapshot.mappings.mappings if m.provenance.mapping_set == "nist-ai-600-1-nist-ai-rmf"]
+    assert all(m.provenance.authority and "NIST AI 600-1" in m.provenance.authority for m in in_set)
+    assert {(by_iri[m.source].ref, by_iri[m.target].ref) for m in in_set} == published
+    assert len(in_set) == 212  # one subcategory per action, no pair of our own
+
+
+def test_the_ai_rmf_reaches_27001_and_the_gdpr_where_the_texts_meet(bundled: Service) -> None:
+    crosswalks = bundled.answers().crosswalks
+    isms = {(v.source.ref, v.target.ref if v.target else None) for v in crosswalks.crosswalk("nist-ai-rmf", "iso27001")}
+    expected = {("GOVERN 1.1", "A.5.31"), ("GOVERN 1.6", "A.5.9"), ("MANAGE 1.3", "6.1.3"), ("MEASURE 2.7", "A.8.29")}
+    assert expected <= isms
+    assert ("MEASURE 2.11", None) in isms  # fairness: nothing in an ISMS
+    gdpr = {(v.source.ref, v.target.ref if v.target else None) for v in crosswalks.crosswalk("nist-ai-rmf", "gdpr")}
+    assert {("MAP 5.1", "Article 35(7)(c)"), ("MEASURE 3.3", "Article 22(3)"), ("MANAGE 4.3", "Article 34(1)")} <= gdpr
+    assert ("MEASURE 2.12", None) in gdpr  # environmental impact is outside the GDPR
 
 
 def test_an_isms_carries_its_harmonized_structure_clauses_over_to_an_aims(bundled: Service) -> None:
