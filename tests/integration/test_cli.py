@@ -100,7 +100,7 @@ def test_load_adds_a_framework_and_replace_makes_it_the_only_content(seeded_cli:
     extra.write_text(tiny_catalog("extra", "{ref: '1', kind: clause, title: One}"))
     report = seeded_cli.json("load", str(extra))
     assert report["frameworks"] == ["extra"] and report["nodes"] == 2
-    assert len(seeded_cli.json("frameworks")) == 6
+    assert len(seeded_cli.json("frameworks")) == 7
     seeded_cli.run("load", str(extra), "--replace", check=True)
     assert [f["id"] for f in seeded_cli.json("frameworks")] == ["extra"]
     seeded_cli.run("load", "--replace", check=True)  # no files: back to the bundled data

@@ -104,6 +104,9 @@ def test_graph_export_and_mapping_sets_listing(seeded_cli: Cli) -> None:
         "eu-ai-act-gdpr",
         "iso27001-gdpr",
         "iso27001-eu-ai-act",
+        "nist-ai-rmf-iso27001",
+        "nist-ai-rmf-gdpr",
+        "nist-ai-600-1-nist-ai-rmf",
     }
     nist = next(s for s in sets if s["id"] == "nist-ai-rmf-iso42001")
     assert nist["created"].count("-") == 2 and isinstance(nist["creators"], list)  # dates and tuples as JSON
