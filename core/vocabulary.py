@@ -24,14 +24,18 @@ Kind = Literal[
     "category",
     "subcategory",
     "definition",
+    "risk",
+    "action",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 KIND_LABELS: dict[str, str] = {kind: "".join(part.title() for part in kind.split("_")) for kind in KINDS}
 """Each kind's record label and ontology class (`control_objective` → `ControlObjective`)."""
 LABEL_KINDS: dict[str, str] = {label: kind for kind, label in KIND_LABELS.items()}
-UNTITLED_KINDS: frozenset[str] = frozenset({"paragraph", "point"})
-"""Kinds that have no official heading of their own."""
-SUMMARISED_KINDS: frozenset[str] = frozenset({"control", "article", "subcategory", "paragraph", "point", "definition"})
+UNTITLED_KINDS: frozenset[str] = frozenset({"paragraph", "point", "action"})
+"""Kinds that have no official heading of their own (a profile's suggested action is known by its id)."""
+SUMMARISED_KINDS: frozenset[str] = frozenset(
+    {"control", "article", "subcategory", "paragraph", "point", "definition", "risk", "action"}
+)
 """Kinds where duties sit: each carries our own short summary."""
 
 Role = Literal[

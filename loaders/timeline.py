@@ -24,7 +24,8 @@ class Act(BaseModel):
     id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     title: StrictStr = Field(min_length=1)
     status: ActStatus
-    adopted: dt.date | None = None
+    adopted: dt.date | None = None  # the last institution's adoption (for an EU act, the Council's vote)
+    signed: dt.date | None = None  # the signature by both Presidents: the date in the act's title
     published: dt.date | None = None
     in_force: dt.date | None = None
     oj_reference: StrictStr | None = None

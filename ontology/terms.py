@@ -56,6 +56,7 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("from_authority", AG + "fromAuthority", "boolean"),
     PropertyTerm("harmonized_structure", AG + "harmonizedStructure", "boolean"),
     PropertyTerm("adopted", AG + "adopted", "date"),
+    PropertyTerm("signed", AG + "signed", "date"),
     PropertyTerm("published", AG + "published", "date"),
     PropertyTerm("in_force", AG + "inForce", "date"),
     PropertyTerm("oj_reference", AG + "ojReference"),

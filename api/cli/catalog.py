@@ -1,4 +1,4 @@
-"""`aimsgraph frameworks`, `provisions`, `provision`, `acts` and `search`: the five catalogs, and the dates the
+"""`aimsgraph frameworks`, `provisions`, `provision`, `acts` and `search`: the bundled catalogs, and the dates the
 law gives their provisions."""
 
 from __future__ import annotations

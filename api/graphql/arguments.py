@@ -39,7 +39,10 @@ Ref = Annotated[
     ),
 ]
 FrameworkId = Annotated[
-    str, strawberry.argument(description="A framework's id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
+    str,
+    strawberry.argument(
+        description="A framework's id: iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1 or gdpr."
+    ),
 ]
 Frameworks = Annotated[
     list[str] | None,

@@ -26,6 +26,8 @@ class ProvisionKind(Enum):
     category = "category"
     subcategory = "subcategory"
     definition = "definition"
+    risk = "risk"
+    action = "action"
 
 
 @strawberry.enum(description="A role a provision binds, or the organisation's role for an asset (AI Act, GDPR).")

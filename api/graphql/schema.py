@@ -57,7 +57,7 @@ class Query:
 
     @strawberry.field(
         permission_classes=[CanRead],
-        description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, gdpr).",
+        description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1, gdpr).",
     )
     def framework(self, info: Info[Context, None], id: FrameworkId) -> Framework:
         return Framework(view=info.context.answers.catalog.framework(id))

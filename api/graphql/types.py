@@ -63,7 +63,9 @@ class Framework:
         self.default_addressees = [AddresseeRole(r) for r in self.view.default_addressees]
         self.provision_count = self.view.provision_count
 
-    id: str = strawberry.field(default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf or gdpr.")
+    id: str = strawberry.field(
+        default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1 or gdpr."
+    )
 
     iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
 
@@ -203,6 +205,8 @@ class Act:
         self.id = self.view.id
         self.title = self.view.title
         self.status = self.view.status
+        self.adopted = self.view.adopted
+        self.signed = self.view.signed
         self.in_force = self.view.in_force
         self.oj_reference = self.view.oj_reference
         self.url = self.view.url
@@ -214,6 +218,12 @@ class Act:
     title: str = strawberry.field(default=None, description="The act's official title.")
 
     status: str = strawberry.field(default=None, description="proposed, adopted, published or in_force.")
+
+    adopted: dt.date | None = strawberry.field(
+        default=None, description="The day it was adopted: for an EU act, the Council's vote after Parliament's."
+    )
+
+    signed: dt.date | None = strawberry.field(default=None, description="The day it was signed: the date in its title.")
 
     in_force: dt.date | None = strawberry.field(default=None, description="The day it entered into force, if it has.")
 

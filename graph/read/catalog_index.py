@@ -127,8 +127,9 @@ class CatalogIndex:
 
     # -- coverage units: what a crosswalk's coverage is counted in ---------------------------------------
     def is_unit(self, view: ProvisionView) -> bool:
-        """Controls, subcategories, articles, and clauses without subclauses carry requirements of their own."""
-        if view.kind in ("control", "subcategory", "article"):
+        """Controls, subcategories, articles, a profile's suggested actions, and clauses without subclauses carry
+        requirements of their own."""
+        if view.kind in ("control", "subcategory", "article", "action"):
             return True
         if view.kind == "clause":
             return not any(self.child(view, ref).kind == "clause" for ref in view.children)

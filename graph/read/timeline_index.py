@@ -48,6 +48,7 @@ class TimelineIndex:
                 title=_text(node, "title") or "",
                 status=_text(node, "status") or "",
                 adopted=_date(node, "adopted"),
+                signed=_date(node, "signed"),
                 published=_date(node, "published"),
                 in_force=_date(node, "in_force"),
                 oj_reference=_text(node, "oj_reference"),

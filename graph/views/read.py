@@ -70,6 +70,7 @@ class ActView:
     title: str
     status: str
     adopted: dt.date | None
+    signed: dt.date | None
     published: dt.date | None
     in_force: dt.date | None
     oj_reference: str | None

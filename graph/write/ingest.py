@@ -275,6 +275,7 @@ def add_timeline(ingest: Ingest, parsed: Timeline, doc: SourceDocument, refs: Re
         props: dict[str, Value] = {"identifier": act.id, "title": act.title, "status": act.status}
         for name, value in (
             ("adopted", act.adopted),
+            ("signed", act.signed),
             ("published", act.published),
             ("in_force", act.in_force),
             ("oj_reference", act.oj_reference),

@@ -88,7 +88,7 @@ def graphql(base: str, query: str, **variables: Any) -> dict[str, Any]:
 
 def test_health_reports_the_bootstrapped_store(server: tuple[str, Path]) -> None:
     base, _ = server
-    assert httpx.get(f"{base}/healthz").json()["frameworks"] == 5
+    assert httpx.get(f"{base}/healthz").json()["frameworks"] == 6
 
 
 def test_graphql_answers_over_http(server: tuple[str, Path]) -> None:
@@ -121,7 +121,7 @@ def test_hostile_queries_are_refused_and_the_server_keeps_serving(server: tuple[
 def test_the_cli_reads_while_the_server_holds_the_store(server: tuple[str, Path], tmp_path: Path) -> None:
     _, store = server
     cli = Cli(store)
-    assert len(cli.json("frameworks")) == 5
+    assert len(cli.json("frameworks")) == 6
     extra = tmp_path / "x.yaml"
     extra.write_text(tiny_catalog("x", "{ref: '1', kind: clause, title: One}"))
     started = time.monotonic()

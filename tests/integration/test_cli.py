@@ -21,6 +21,7 @@ def test_first_use_bootstraps_an_empty_store_from_the_bundled_data(cli: Cli) -> 
         "gdpr": 513,
         "iso27001": 139,
         "iso42001": 96,
+        "nist-ai-600-1": 230,
         "nist-ai-rmf": 95,
     }
     assert set(frameworks[0]) >= {"id", "name", "version", "provision_count"}
@@ -99,11 +100,11 @@ def test_load_adds_a_framework_and_replace_makes_it_the_only_content(seeded_cli:
     extra.write_text(tiny_catalog("extra", "{ref: '1', kind: clause, title: One}"))
     report = seeded_cli.json("load", str(extra))
     assert report["frameworks"] == ["extra"] and report["nodes"] == 2
-    assert len(seeded_cli.json("frameworks")) == 6
+    assert len(seeded_cli.json("frameworks")) == 7
     seeded_cli.run("load", str(extra), "--replace", check=True)
     assert [f["id"] for f in seeded_cli.json("frameworks")] == ["extra"]
     seeded_cli.run("load", "--replace", check=True)  # no files: back to the bundled data
-    assert len(seeded_cli.json("frameworks")) == 5
+    assert len(seeded_cli.json("frameworks")) == 6
 
 
 def test_the_store_comes_from_the_option_then_the_environment(seeded_store: Path, tmp_path: Path) -> None:
@@ -112,7 +113,7 @@ def test_the_store_comes_from_the_option_then_the_environment(seeded_store: Path
     cli = Cli(from_env)
     cli.run("--store", str(tmp_path / "from-option"), "load", "--replace", str(tiny(tmp_path)), check=True)
     assert [f["id"] for f in Cli(tmp_path / "from-option").json("frameworks")] == ["tiny"]
-    assert len(cli.json("frameworks")) == 5  # the environment's store was not touched
+    assert len(cli.json("frameworks")) == 6  # the environment's store was not touched
 
 
 def tiny(tmp_path: Path) -> Path:

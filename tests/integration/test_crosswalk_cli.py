@@ -23,7 +23,7 @@ def test_crosswalk_json_has_the_contract_fields(seeded_cli: Cli) -> None:
 
 
 def test_inferred_crosswalk_and_strength_filter(seeded_cli: Cli) -> None:
-    inferred = seeded_cli.json("crosswalk", "iso27001", "nist-ai-rmf", "--inferred")  # no set between the two
+    inferred = seeded_cli.json("crosswalk", "nist-ai-600-1", "iso42001", "--inferred")  # no set between the two
     assert inferred and all(r["inferred"] and len(r["path"]) >= 3 for r in inferred)
     strong = seeded_cli.json("crosswalk", "nist-ai-rmf", "iso42001", "--min-strength", "7")
     assert strong and all(r["strength"] >= 7 for r in strong)
@@ -104,6 +104,9 @@ def test_graph_export_and_mapping_sets_listing(seeded_cli: Cli) -> None:
         "eu-ai-act-gdpr",
         "iso27001-gdpr",
         "iso27001-eu-ai-act",
+        "nist-ai-rmf-iso27001",
+        "nist-ai-rmf-gdpr",
+        "nist-ai-600-1-nist-ai-rmf",
     }
     nist = next(s for s in sets if s["id"] == "nist-ai-rmf-iso42001")
     assert nist["created"].count("-") == 2 and isinstance(nist["creators"], list)  # dates and tuples as JSON

@@ -73,7 +73,7 @@ def test_the_graphql_api_answers_on_neo4j_as_on_the_embedded_store(neo4j_demo: D
         assert ask(on_neo4j, query, **variables) == ask(bundled, query, **variables)
     with TestClient(create_app(on_neo4j, settings)) as client:
         health = client.get("/healthz").json()
-    assert health["store"] == "neo4j" and health["writable"] is True and health["frameworks"] == 5
+    assert health["store"] == "neo4j" and health["writable"] is True and health["frameworks"] == 6
     store.close()
 
 

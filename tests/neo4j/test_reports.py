@@ -295,7 +295,7 @@ def test_a_read_only_report_file_runs(analyst: Cli, neo4j_demo: DemoDatabase, tm
     mine = tmp_path / "frameworks.cypher"
     mine.write_text("// Which frameworks are there?\nMATCH (f:Framework) RETURN f.framework_id AS id ORDER BY id\n")
     rows = analyst.json("report", str(mine), "--uri", neo4j_demo.server.uri)
-    assert [r["id"] for r in rows] == ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf"]
+    assert [r["id"] for r in rows] == ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-600-1", "nist-ai-rmf"]
 
 
 def test_a_report_the_server_cannot_run_is_one_line(analyst: Cli, neo4j_demo: DemoDatabase, tmp_path: Path) -> None:

@@ -15,19 +15,20 @@ def refs(service: Service, framework: str, kind: str) -> list[str]:
     return [p.ref for p in service.answers().catalog.provisions(framework, kind)]
 
 
-def test_all_five_frameworks_are_bundled(bundled: Service) -> None:
+def test_all_six_frameworks_are_bundled(bundled: Service) -> None:
     assert [f.id for f in bundled.answers().catalog.frameworks()] == [
         "eu-ai-act",
         "gdpr",
         "iso27001",
         "iso42001",
+        "nist-ai-600-1",
         "nist-ai-rmf",
     ]
     for framework in bundled.answers().catalog.frameworks():
         assert framework.source and framework.version and framework.issued.year >= 2016
 
 
-@pytest.mark.parametrize("framework", ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf"])
+@pytest.mark.parametrize("framework", ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-rmf", "nist-ai-600-1"])
 def test_every_tree_is_intact(bundled: Service, framework: str) -> None:
     views = bundled.answers().catalog.provisions(framework)
     by_ref = {v.ref: v for v in views}
@@ -36,9 +37,9 @@ def test_every_tree_is_intact(bundled: Service, framework: str) -> None:
         if view.parent is not None:
             assert view.parent in by_ref, f"{view.ref} has a dangling parent"
             assert by_ref[view.parent].order < view.order, f"{view.ref} precedes its parent"
-        if view.kind in {"control", "article", "subcategory", "paragraph", "point"}:
+        if view.kind in {"control", "article", "subcategory", "paragraph", "point", "risk", "action"}:
             assert view.summary and len(view.summary.split()) >= 5, f"{view.ref} lacks a summary"
-        if view.kind not in {"paragraph", "point"}:
+        if view.kind not in {"paragraph", "point", "action"}:
             assert view.title, f"{view.ref} lacks its title"
 
 
@@ -78,6 +79,28 @@ def test_nist_ai_rmf_has_4_functions_19_categories_72_subcategories(bundled: Ser
     per_function = Counter(s.split()[0] for s in subcategories)
     assert per_function == {"GOVERN": 19, "MAP": 18, "MEASURE": 22, "MANAGE": 13}
     assert "MEASURE 2.13" in subcategories
+
+
+def test_nist_ai_600_1_has_its_12_risks_and_212_suggested_actions_under_49_subcategories(bundled: Service) -> None:
+    catalog = bundled.answers().catalog
+    risks = catalog.provisions("nist-ai-600-1", "risk")
+    assert [r.ref for r in risks] == [f"2.{n}" for n in range(1, 13)]
+    assert risks[1].title == "Confabulation" and risks[11].title == "Value Chain and Component Integration"
+    actions = refs(bundled, "nist-ai-600-1", "action")
+    assert len(actions) == len(set(actions)) == 212
+    assert Counter(a[:2] for a in actions) == {"GV": 58, "MP": 39, "MS": 72, "MG": 43}
+    prefix = {"GV": "GOVERN", "MP": "MAP", "MS": "MEASURE", "MG": "MANAGE"}
+    subcategories = set(refs(bundled, "nist-ai-rmf", "subcategory"))
+    served = set()
+    for action in actions:
+        match = re.fullmatch(r"(GV|MP|MS|MG)-(\d+\.\d+)-(\d{3})", action)
+        assert match, f"{action} is not written as NIST writes its action ids"
+        served.add(f"{prefix[match.group(1)]} {match.group(2)}")
+    assert len(served) == 49 and served <= subcategories
+    assert {"GV-1.1-001", "GV-4.3-001", "MS-2.13-001", "MG-4.3-003"} <= set(actions)
+    assert "GV-1.1-002" not in actions  # an example in the profile's text, not an action
+    profile = next(f for f in catalog.frameworks() if f.id == "nist-ai-600-1")
+    assert not profile.binding and profile.issued.isoformat() == "2024-07-26"
 
 
 def test_eu_ai_act_has_113_articles_13_chapters_13_annexes(bundled: Service) -> None:

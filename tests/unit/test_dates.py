@@ -63,6 +63,13 @@ def test_the_amending_acts_are_listed_with_their_status_and_uncertainty(bundled:
     assert omnibus.uncertainty and "OJ" in omnibus.uncertainty and omnibus.sources
 
 
+def test_an_act_is_adopted_when_the_council_votes_and_signed_on_the_date_in_its_title(bundled: Service) -> None:
+    original, omnibus = bundled.answers().catalog.acts("eu-ai-act")
+    assert (original.adopted, original.signed) == (dt.date(2024, 5, 21), dt.date(2024, 6, 13))
+    assert (omnibus.adopted, omnibus.signed) == (dt.date(2026, 6, 29), dt.date(2026, 7, 8))
+    assert "8 July 2026" in omnibus.title
+
+
 def test_an_unknown_scope_is_refused(bundled: Service) -> None:
     catalog = bundled.answers().catalog
     with pytest.raises(UsageError, match="annex_iii"):

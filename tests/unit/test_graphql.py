@@ -216,13 +216,13 @@ def test_mapping_sets_and_one_framework_by_id(schema: strawberry.Schema, bundled
 
 def test_provision_mappings_include_inferred_ones_only_when_asked(schema: strawberry.Schema, bundled: Service) -> None:
     query = (
-        '{ provision(framework: "iso27001", ref: "6.1.3") '
-        '{ mappings(includeInferred: %s, targetFramework: "nist-ai-rmf") '
+        '{ provision(framework: "iso42001", ref: "6.1.3") '
+        '{ mappings(includeInferred: %s, targetFramework: "nist-ai-600-1") '
         "{ edges { node { inferred relation path { ref } } } } } }"
     )
     plain = nodes(run(schema, bundled, query % "false").data["provision"]["mappings"])
     inferred = nodes(run(schema, bundled, query % "true").data["provision"]["mappings"])
-    assert plain == []  # no set relates 27001 and the AI RMF directly
+    assert plain == []  # no set relates 42001 and NIST AI 600-1 directly
     assert inferred and all(m["inferred"] and len(m["path"]) >= 3 for m in inferred)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.service import Service
+from mappings.model import Mapping
 
 PAIRS = [
     ("iso42001-iso27001", "iso42001", "iso27001"),
@@ -18,8 +19,12 @@ PAIRS = [
     ("eu-ai-act-gdpr", "eu-ai-act", "gdpr"),
     ("iso27001-gdpr", "iso27001", "gdpr"),
     ("iso27001-eu-ai-act", "iso27001", "eu-ai-act"),
+    ("nist-ai-rmf-iso27001", "nist-ai-rmf", "iso27001"),
+    ("nist-ai-rmf-gdpr", "nist-ai-rmf", "gdpr"),
+    ("nist-ai-600-1-nist-ai-rmf", "nist-ai-600-1", "nist-ai-rmf"),
 ]
 AUTHORITY_PAIRS = Path(__file__).parent.parent / "fixtures" / "nist-ai-rmf-iso42001-authority-pairs.tsv"
+PROFILE_PAIRS = Path(__file__).parent.parent / "fixtures" / "nist-ai-600-1-authority-pairs.tsv"
 
 
 @pytest.mark.parametrize(("set_id", "source", "target"), PAIRS)
@@ -117,11 +122,67 @@ def test_every_pair_of_the_published_nist_crosswalk_is_present_with_its_authorit
     assert published == authority_pairs
 
 
+def test_every_action_of_nist_ai_600_1_sits_under_the_subcategory_the_profile_files_it_under(
+    bundled: Service,
+) -> None:
+    lines = [line.split("\t") for line in PROFILE_PAIRS.read_text().splitlines() if not line.startswith("#")]
+    published = {(action, subcategory) for action, subcategory in lines}
+    assert len(published) == len(lines) == 212 and len({s for _, s in published}) == 49
+    answers = bundled.answers()
+    by_iri = answers.snapshot.catalog.by_iri
+    in_set = [m for m in answers.snapshot.mappings.mappings if m.provenance.mapping_set == "nist-ai-600-1-nist-ai-rmf"]
+    assert all(m.provenance.authority and "NIST AI 600-1" in m.provenance.authority for m in in_set)
+    assert {(by_iri[m.source].ref, by_iri[m.target].ref) for m in in_set} == published
+    assert len(in_set) == 212  # one subcategory per action, no pair of our own
+
+
+def test_the_ai_rmf_reaches_27001_and_the_gdpr_where_the_texts_meet(bundled: Service) -> None:
+    crosswalks = bundled.answers().crosswalks
+    isms = {(v.source.ref, v.target.ref if v.target else None) for v in crosswalks.crosswalk("nist-ai-rmf", "iso27001")}
+    expected = {("GOVERN 1.1", "A.5.31"), ("GOVERN 1.6", "A.5.9"), ("MANAGE 1.3", "6.1.3"), ("MEASURE 2.7", "A.8.29")}
+    assert expected <= isms
+    assert ("MEASURE 2.11", None) in isms  # fairness: nothing in an ISMS
+    gdpr = {(v.source.ref, v.target.ref if v.target else None) for v in crosswalks.crosswalk("nist-ai-rmf", "gdpr")}
+    assert {("MAP 5.1", "Article 35(7)(c)"), ("MEASURE 3.3", "Article 22(3)"), ("MANAGE 4.3", "Article 34(1)")} <= gdpr
+    assert ("MEASURE 2.12", None) in gdpr  # environmental impact is outside the GDPR
+
+
 def test_an_isms_carries_its_harmonized_structure_clauses_over_to_an_aims(bundled: Service) -> None:
     """27001 certification: the shared clauses are reusable, the AI-specific ones are not covered."""
     result = bundled.answers().crosswalks.coverage("iso42001", have="iso27001")
     by_status = {status: {v.unit.ref for v in result.of(status)} for status in ("reusable", "partial", "uncovered")}
-    assert {"4.2", "5.1", "7.2", "7.5.1", "9.2.2", "10.2"} <= by_status["reusable"]
-    assert {"4.1", "6.1.1", "6.1.4", "8.1"} <= by_status["partial"]  # 42001 adds AI content to these
-    assert {"A.5.4", "A.6.2.7"} <= by_status["uncovered"]
+    assert {"4.2", "5.1", "7.2", "7.5.1", "10.2"} <= by_status["reusable"]
+    assert {"4.1", "6.1.1", "6.1.4", "8.1", "9.2.2"} <= by_status["partial"]  # 42001 adds to these
+    assert {"A.5.3", "A.6.2.7"} <= by_status["uncovered"] and "A.5.4" in by_status["partial"]
     assert len(by_status["reusable"]) >= 17 and not result.of("covered")
+
+
+def mapping(bundled: Service, set_id: str, source: str, target: str) -> Mapping | None:
+    by_iri = bundled.answers().snapshot.catalog.by_iri
+    return next(
+        (
+            m
+            for m in bundled.answers().snapshot.mappings.mappings
+            if m.provenance.mapping_set == set_id
+            and by_iri[m.source].ref == source
+            and m.target in by_iri
+            and by_iri[m.target].ref == target
+        ),
+        None,
+    )
+
+
+def test_the_review_corrections_hold(bundled: Service) -> None:
+    """What the expert review asked to correct (issue 23), pair by pair."""
+    audit = mapping(bundled, "iso42001-iso27001", "9.2.2", "9.2.2")
+    assert audit and audit.relation.value == "superset" and audit.harmonized and "objectives" in audit.rationale
+    impact = mapping(bundled, "iso42001-iso27001", "A.5.4", "A.5.34")
+    assert impact and impact.relation.value == "intersects" and impact.strength is not None and impact.strength <= 3
+    testing = mapping(bundled, "eu-ai-act-gdpr", "Article 60", "Article 17(1)(b)")
+    assert testing and testing.strength == 3
+    decommissioning = mapping(bundled, "nist-ai-rmf-iso42001", "GOVERN 1.7", "8.1")
+    assert decommissioning and decommissioning.strength is not None and decommissioning.strength < 4
+    assert mapping(bundled, "iso27001-eu-ai-act", "A.7.13", "Article 13(3)(e)") is None
+    scraping = mapping(bundled, "eu-ai-act-gdpr", "Article 5(1)(g)", "Article 9(1)")
+    assert scraping and "lawfully acquired" in scraping.rationale and "law enforcement" in scraping.rationale
+    assert "law-enforcement dataset labelling" not in scraping.rationale

@@ -47,6 +47,16 @@ def test_the_chatbot_gets_the_transparency_duties_of_article_50(bundled: Service
     assert not {f"Article {n}" for n in range(8, 18)} & refs(found, "eu-ai-act")  # not high-risk
 
 
+def test_the_generative_ai_profile_is_offered_to_a_generative_system_as_voluntary_guidance(bundled: Service) -> None:
+    org = bundled.answers().organisation
+    chatbot = org.obligations("support-chatbot", as_of=TODAY, frameworks=["nist-ai-600-1"])
+    assert len(refs(chatbot, "nist-ai-600-1")) == 212 and {"GV-1.1-001", "MG-3.2-005"} <= refs(chatbot, "nist-ai-600-1")
+    assert all(o.voluntary and o.addressee == "provider" for o in chatbot.obligations)
+    assert {r.rule for o in chatbot.obligations for r in o.reasons} == {"gai-system-actions"}
+    assert not refs(org.obligations("credit-model", as_of=TODAY), "nist-ai-600-1")  # it generates nothing
+    assert not any(g.provision.framework == "nist-ai-600-1" for g in org.gaps(as_of=TODAY))  # guidance, never a gap
+
+
 def test_a_deployer_of_an_annex_iii_system_gets_article_26_but_not_16(bundled: Service) -> None:
     found = bundled.answers().organisation.obligations("cv-screening", as_of=TODAY)
     assert "Article 26" in refs(found, "eu-ai-act") and "Article 16" not in refs(found, "eu-ai-act")
@@ -102,7 +112,7 @@ def test_an_unknown_asset_names_the_known_ones(bundled: Service, unknown: str) -
 
 def test_coverage_from_what_the_organisation_implements_flags_expired_evidence(bundled: Service) -> None:
     result = bundled.answers().organisation.coverage("iso42001", have="iso27001", as_of=TODAY)
-    assert len(result.of("reusable")) == 20  # the ISMS's clauses carry over, as for the whole standard
+    assert len(result.of("reusable")) == 19  # the ISMS's clauses carry over, as for the whole standard
     flagged = {v.unit.ref for v in result.verdicts if v.rests_on_expired}
     assert flagged == {"A.6.2.4"}  # every 27001 control behind it is evidenced only by expired items
     verdict = next(v for v in result.verdicts if v.unit.ref == "A.6.2.4")

@@ -84,7 +84,7 @@ def test_an_unreadable_snapshot_file_is_ignored_and_rebuilt(seeded_cli: Cli) -> 
 
     service = _reader(seeded_cli.store)
     try:
-        assert len(service.answers().catalog.frameworks()) == 5
+        assert len(service.answers().catalog.frameworks()) == 6
     finally:
         service.close()
 
