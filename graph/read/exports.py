@@ -132,7 +132,8 @@ class Exports:
             from loaders.sssom import write_sssom
 
             labels = {(v.framework, v.ref): v.display_title for v in self._snapshot.catalog.by_iri.values()}
-            return write_sssom(mapping_set, labels)
+            versions = {f.id: f.version for f in self._catalog.frameworks()}
+            return write_sssom(mapping_set, labels, versions)
         index = self._snapshot.mappings
         found = index.sets[set_id]
         mappings = [m for m in index.mappings if m.provenance.mapping_set == set_id]
