@@ -158,7 +158,7 @@ def test_the_soa_exports_as_a_profile_and_the_implementations_as_a_component_def
     assert any(r.get("links") for r in requirements), "evidence travels as links"
 
 
-FOREIGN = {
+FOREIGN: dict[str, Any] = {
     "catalog": {
         "uuid": "5f6a1c9e-7a1b-4c8e-9d2f-1b2c3d4e5f60",
         "metadata": {

@@ -79,7 +79,7 @@ def test_sssom_convert_keeps_every_value_we_write(bundled: Service, tmp_path: Pa
     for mapping in found:
         key = (unquote(mapping["subject_id"].split(":", 1)[1]), unquote(mapping["object_id"].split(":", 1)[1]))
         view = stored[key]
-        assert mapping["confidence"] == pytest.approx(view.strength / 10)
+        assert mapping["confidence"] == pytest.approx((view.strength or 0) / 10)
         assert f"rationale_type={view.rationale_type}" in mapping["other"]
         assert mapping["comment"] == view.rationale
     harmonized = [m for m in found if "harmonized_structure=true" in m["other"]]
