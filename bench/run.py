@@ -15,6 +15,8 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
   to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
 * the Neo4j store and sync on an ArcadeDB server started for the run (`neo4j_bench.py`);
+* OSCAL import and export of a 1,000-control catalog and a 5,000-pair mapping collection, against `json.loads`
+  of the same files (`interop.py`);
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
   (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
 
@@ -36,6 +38,7 @@ from pathlib import Path
 import cli
 import concurrency
 import graphql_layer
+import interop
 import neo4j_bench
 import obligations
 import pyoxigraph as ox
@@ -364,6 +367,7 @@ def main() -> int:
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
+    oscal = interop.run(args.quick)
     report(
         rows,
         {
@@ -377,6 +381,7 @@ def main() -> int:
             "obligations": organisation,
             "cli": command_line,
             "neo4j": neo4j_store,
+            "oscal": oscal,
         },
     )
     concurrency.report(under_load)
@@ -384,6 +389,7 @@ def main() -> int:
     obligations.report(organisation)
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)
+    interop.report(oscal)
     return 0
 
 

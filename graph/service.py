@@ -169,8 +169,12 @@ class Service:
         overwrite: bool = False,
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
+        fmt: str | None = None,
     ) -> LoadReport:
-        """Load data files in one transaction (see `graph.write.loading`), never interleaved with an API write."""
+        """Load data files in one transaction (see `graph.write.loading`), never interleaved with an API write.
+
+        `fmt` reads every file as one import format (`oscal`, `ciso-assistant`, `sssom`, `aimsgraph`); without
+        it each file is read as what it looks like."""
         with self._writer.lock:
             return self._loader.load(
                 paths,
@@ -179,6 +183,7 @@ class Service:
                 overwrite=overwrite,
                 drop_dangling=drop_dangling,
                 progress=progress,
+                fmt=fmt,
             )
 
     def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     max_input_nodes: int = Field(
         default=2_000_000, ge=1000, description="Most values in a YAML data file, aliases counted at full size"
     )
+    max_provisions: int = Field(
+        default=50_000, ge=10, description="Most provisions of one framework imported from OSCAL or CISO Assistant"
+    )
 
     @field_validator("store", mode="before")
     @classmethod
@@ -111,7 +114,10 @@ class Settings(BaseSettings):
 
     def input_limits(self) -> InputLimits:
         return InputLimits(
-            max_bytes=self.max_input_bytes, max_depth=self.max_input_depth, max_nodes=self.max_input_nodes
+            max_bytes=self.max_input_bytes,
+            max_depth=self.max_input_depth,
+            max_nodes=self.max_input_nodes,
+            max_provisions=self.max_provisions,
         )
 
 

@@ -1,11 +1,17 @@
-"""Recognising an input file and handing it to the right reader."""
+"""Recognising an input file and handing it to the right reader.
+
+Each import format is one reader, `(path, limits) → [(document, parsed file)]`, named in `IMPORT_FORMATS`:
+one file may hold several things (a CISO Assistant library holds a framework and its mapping sets, an OSCAL
+mapping collection several mappings). Every reader returns the same models, so the load after it is one path.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import DataError
+from core.errors import DataError, Problem
 from loaders.applicability import RuleFile, parse_rules
 from loaders.catalog import Catalog, parse_catalog
 from loaders.inventory import Inventory, parse_inventory
@@ -16,6 +22,69 @@ from loaders.timeline import Timeline, parse_timeline
 from loaders.yaml_source import SourceDocument, read_yaml
 
 DataFile = Catalog | MappingSetFile | Timeline | Inventory | RuleFile | AssetSheet
+Parsed = list[tuple[SourceDocument, DataFile]]
+Reader = Callable[[Path, InputLimits], Parsed]
+
+
+def _read_oscal(path: Path, limits: InputLimits) -> Parsed:
+    from loaders.oscal import read_oscal
+
+    doc = _read_json(path, limits)
+    if doc is None:
+        raise DataError([Problem(str(path), "not JSON: OSCAL is imported from its JSON form")])
+    return list(read_oscal(doc, limits))
+
+
+def _read_ciso(path: Path, limits: InputLimits) -> Parsed:
+    from loaders.ciso_assistant import read_library
+
+    return read_library(read_yaml(path, limits), limits)
+
+
+def _read_sssom(path: Path, limits: InputLimits) -> Parsed:
+    from loaders.sssom import read_sssom
+
+    return [read_sssom(path, limits)]
+
+
+def _read_native(path: Path, limits: InputLimits) -> Parsed:
+    return [read_data_file(path, limits)]
+
+
+IMPORT_FORMATS: dict[str, Reader] = {
+    "oscal": _read_oscal,
+    "ciso-assistant": _read_ciso,
+    "sssom": _read_sssom,
+    "aimsgraph": _read_native,
+}
+"""`aimsgraph import FORMAT`: the reader each format name stands for."""
+
+
+def read_data_files(path: Path, limits: InputLimits = DEFAULT_LIMITS, fmt: str | None = None) -> Parsed:
+    """Everything one file holds, read as `fmt` (one of IMPORT_FORMATS), or as what it looks like."""
+    if fmt is not None:
+        reader = IMPORT_FORMATS.get(fmt)
+        if reader is None:
+            raise DataError([Problem(str(path), f"unknown format {fmt!r}; known: {', '.join(IMPORT_FORMATS)}")])
+        return reader(path, limits)
+    if path.suffix.lower() == ".json":
+        fast = _read_json(path, limits)
+        if (
+            fast is not None
+            and isinstance(fast.data, dict)
+            and ("catalog" in fast.data or "mapping-collection" in fast.data)
+        ):
+            from loaders.oscal import read_oscal
+
+            return list(read_oscal(fast, limits))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        doc = read_yaml(path, limits)
+        if isinstance(doc.data, dict) and "urn" in doc.data and "objects" in doc.data:
+            from loaders.ciso_assistant import read_library
+
+            return read_library(doc, limits)
+        return [_dispatch(doc)]
+    return [read_data_file(path, limits)]
 
 
 def read_data_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[SourceDocument, DataFile]:
@@ -63,7 +132,8 @@ def _dispatch(doc: SourceDocument) -> tuple[SourceDocument, DataFile]:
                 (),
                 "not a file aimsgraph knows: a catalog has top-level `framework` and `provisions`, "
                 "a mapping set `mapping_set` and `mappings`, a timeline `acts` and `rules`, "
-                "an inventory `organisation` and `assets`, applicability rules `framework` and `applicability`",
+                "an inventory `organisation` and `assets`, applicability rules `framework` and `applicability`; "
+                "an OSCAL JSON file `catalog` or `mapping-collection`, a CISO Assistant library `urn` and `objects`",
             )
         ]
     )

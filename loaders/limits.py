@@ -21,6 +21,7 @@ class InputLimits:
     max_depth: int = 64  # nesting of YAML collections
     max_nodes: int = 2_000_000  # YAML nodes, counting every alias at its full size
     max_field_chars: int = 100_000  # one SSSOM cell
+    max_provisions: int = 50_000  # provisions of one framework read from another tool's format (OSCAL, CISO Assistant)
 
 
 DEFAULT_LIMITS = InputLimits()

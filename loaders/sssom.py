@@ -2,9 +2,16 @@
 
 Writing and reading sit side by side so that export → import gives the same set back. Provisions are
 CURIEs whose prefix is the framework id (`iso42001:A.6.2.4`, `eu-ai-act:Article%209%282%29`, declared in
-the curie_map). Relations travel as SKOS predicates (subset = skos:broadMatch, the target being broader);
-strength, rationale type, review status and authority flags travel in declared extension slots, and the
-rationale in `comment`. A source with no counterpart is a row whose object is `sssom:NoTermFound`.
+the curie_map); the frameworks themselves are `subject_source`/`object_source` CURIEs (`agid:iso42001`) with
+their versions. Relations travel as SKOS predicates (subset = skos:broadMatch, the target being broader) and
+the rationale in `comment`. A source with no counterpart is a row whose object is `sssom:NoTermFound`.
+
+Strength, rationale type, review status and the authority and harmonized-structure flags are declared
+extension slots (SSSOM's `extension_definitions`). sssom-py 0.4 drops every mapping-level extension column
+when it parses a file, so the same values also travel in standard slots it keeps: the strength as
+`confidence` (strength / 10) and the rest in the mapping's `other` (`rationale_type=semantic|…`). The reader
+takes the extension columns when they are there and the standard slots otherwise: a file that went through
+`sssom parse` or `sssom convert` reads back whole.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,7 +52,9 @@ COLUMNS = [
     "review_status",
     "from_authority",
     "harmonized_structure",
+    "other",
 ]
+_OTHER_KEYS = ("rationale_type", "review_status", "from_authority", "harmonized_structure")
 EXTENSIONS = [
     {"slot_name": "strength", "property": AG + "strength", "type_hint": "http://www.w3.org/2001/XMLSchema#integer"},
     {"slot_name": "rationale_type", "property": AG + "rationaleType"},
@@ -84,30 +94,49 @@ class _TsvWriter:
         self._out.write("\t".join(self._cell(cell) for cell in cells) + "\n")
 
 
+def prefix_of(framework: str) -> str:
+    """A framework's CURIE prefix: its id with `-` as `_`, since SSSOM tools read a prefix as letters, digits,
+    `_` and `.` only (sssom-py drops `eu-ai-act:` from the curie_map as unused)."""
+    return re.sub(r"[^A-Za-z0-9_.]", "_", framework)
+
+
 def _curie(framework: str, ref: str) -> str:
-    return f"{framework}:{quote(ref, safe='')}"
+    return f"{prefix_of(framework)}:{quote(ref, safe='')}"
 
 
-def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str]) -> str:
-    """The set as SSSOM TSV; `labels` gives provision titles by (framework, ref) for the label columns."""
+def _other(values: dict[str, str]) -> str:
+    """SSSOM's `other`: `key=value` pairs joined by `|` (values here are single words)."""
+    return "|".join(f"{key}={value}" for key, value in values.items() if value)
+
+
+def write_sssom(
+    mapping_set: MappingSetFile, labels: dict[tuple[str, str], str], versions: dict[str, str] | None = None
+) -> str:
+    """The set as SSSOM TSV; `labels` gives provision titles by (framework, ref) for the label columns,
+    `versions` each framework's version for `subject_source_version`/`object_source_version`."""
     head = mapping_set.mapping_set
     src, tgt = head.source_framework, head.target_framework
+    versions = versions or {}
     meta: dict[str, Any] = {
         "curie_map": {
+            "agid": AGID,
             "skos": SKOS,
             "semapv": "https://w3id.org/semapv/vocab/",
             "sssom": "https://w3id.org/sssom/",
-            src: f"{AGID}{quote(src, safe='')}/",
-            tgt: f"{AGID}{quote(tgt, safe='')}/",
+            prefix_of(src): f"{AGID}{quote(src, safe='')}/",
+            prefix_of(tgt): f"{AGID}{quote(tgt, safe='')}/",
         },
         "mapping_set_id": f"{AGID}mapping-set/{head.id}",
+        "mapping_set_version": head.created.isoformat(),
         "mapping_set_title": head.title,
         "mapping_set_description": head.description,
         "creator_label": list(head.creators),
         "mapping_date": head.created.isoformat(),
         "license": head.license or "https://www.apache.org/licenses/LICENSE-2.0",
-        "subject_source": f"{AGID}{quote(src, safe='')}",
-        "object_source": f"{AGID}{quote(tgt, safe='')}",
+        "subject_source": f"agid:{quote(src, safe='')}",
+        "object_source": f"agid:{quote(tgt, safe='')}",
+        **({"subject_source_version": versions[src]} if src in versions else {}),
+        **({"object_source_version": versions[tgt]} if tgt in versions else {}),
         "extension_definitions": EXTENSIONS,
         "other": json.dumps(
             {
@@ -137,6 +166,14 @@ def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str])
                 entry.review_status or "",
                 "true" if entry.from_authority else "",
                 "true" if entry.harmonized_structure else "",
+                _other(
+                    {
+                        "rationale_type": entry.rationale_type,
+                        "review_status": entry.review_status or "",
+                        "from_authority": "true" if entry.from_authority else "",
+                        "harmonized_structure": "true" if entry.harmonized_structure else "",
+                    }
+                ),
             ]
         )
     for record in mapping_set.no_counterpart:
@@ -150,6 +187,7 @@ def write_sssom(mapping_set: MappingSetFile, labels: dict[tuple[str, str], str])
                 "semapv:ManualMappingCuration",
                 "",
                 record.rationale,
+                "",
                 "",
                 "",
                 "",
@@ -217,7 +255,14 @@ def _strength(row: dict[str, str]) -> int | str:
         return row.get("confidence") or ""
 
 
+def _with_other(row: dict[str, str]) -> dict[str, str]:
+    """The row with the values `other` carries filled in where their own columns are empty or gone."""
+    pairs = dict(part.split("=", 1) for part in (row.get("other") or "").split("|") if "=" in part)
+    return {**row, **{key: pairs[key] for key in _OTHER_KEYS if not row.get(key) and pairs.get(key)}}
+
+
 def _entry(row: dict[str, str], subject: str, obj: str, relation: Relation) -> dict[str, Any]:
+    row = _with_other(row)
     entry: dict[str, Any] = {
         "source": subject,
         "target": obj,
@@ -264,14 +309,22 @@ def read_sssom(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[Source
     lines = text.split("\n")
     header_count = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     header, other = _header(lines[:header_count], name, limits)
-    frameworks = [prefix for prefix, base in header.curie_map.items() if base.startswith(AGID)]
-    source = next((f for f in frameworks if f"{AGID}{f}" == header.subject_source), None)
-    target = next((f for f in frameworks if f"{AGID}{f}" == header.object_source), None)
+    frameworks = {  # framework id → its CURIE prefix
+        unquote(base[len(AGID) :].rstrip("/")): prefix
+        for prefix, base in header.curie_map.items()
+        if base.startswith(AGID) and base != AGID
+    }
+
+    def framework_of(value: str | None) -> str | None:
+        iri = value.replace("agid:", AGID, 1) if value and value.startswith("agid:") else value
+        return next((f for f in frameworks if f"{AGID}{quote(f, safe='')}" == iri), None)
+
+    source, target = framework_of(header.subject_source), framework_of(header.object_source)
     doc = SourceDocument(file=name, data=None)
     mappings: list[dict[str, Any]] = []
     absent: list[dict[str, Any]] = []
     for line, row in _rows("\n".join(lines[header_count:]), header_count, name, limits):
-        subject = _ref(row.get("subject_id") or "", source or "")
+        subject = _ref(row.get("subject_id") or "", frameworks.get(source or "", ""))
         if subject is None:
             doc.problems.append(
                 Problem(name, f"subject {row.get('subject_id')!r} is not a {source} provision", line=line)
@@ -282,7 +335,7 @@ def read_sssom(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[Source
             absent.append({"source": subject, "rationale": row.get("comment") or ""})
             continue
         predicate = (row.get("predicate_id") or "").replace("skos:", SKOS)
-        obj = _ref(row.get("object_id") or "", target or "")
+        obj = _ref(row.get("object_id") or "", frameworks.get(target or "", ""))
         if predicate not in RELATION_FOR_SKOS or obj is None:
             doc.problems.append(
                 Problem(

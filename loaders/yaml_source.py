@@ -35,9 +35,13 @@ class SourceDocument:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    aliases: dict[PathKey, PathKey] = field(default_factory=dict)
+    """For a document converted from another format (OSCAL, CISO Assistant): a path in our shape → where that
+    value sits in the file as written, so a problem names the path the user can find."""
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of the deepest known node on `path` (1-based)."""
+        path = self.as_written(path)
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
             if line is not None:
@@ -45,7 +49,18 @@ class SourceDocument:
         return None
 
     def problem(self, path: PathKey, message: str) -> Problem:
-        return Problem(self.file, message, line=self.line_of(path), path=" → ".join(map(str, path)) or None)
+        return Problem(
+            self.file, message, line=self.line_of(path), path=" → ".join(map(str, self.as_written(path))) or None
+        )
+
+    def as_written(self, path: PathKey) -> PathKey:
+        """The path in the file as written: the longest aliased prefix replaced (unchanged without aliases)."""
+        if self.aliases:
+            for end in range(len(path), -1, -1):
+                found = self.aliases.get(tuple(path[:end]))
+                if found is not None:
+                    return (*found, *path[end:])
+        return path
 
 
 def _check_events(text: str, name: str, limits: InputLimits) -> None:

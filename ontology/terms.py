@@ -170,3 +170,23 @@ SKOS_MATCH: dict[Relation, str] = {
 }
 """The SKOS mapping property each relation is exported as."""
 RELATION_FOR_SKOS: dict[str, Relation] = {iri: rel for rel, iri in SKOS_MATCH.items() if rel is not Relation.RELATED}
+
+DPV = "https://w3id.org/dpv#"
+AIRO = "https://w3id.org/airo#"
+ROLE_MATCHES: dict[str, tuple[str, str]] = {
+    "provider": (SKOS + "exactMatch", AIRO + "AIProvider"),
+    "deployer": (SKOS + "exactMatch", AIRO + "AIDeployer"),
+    "importer": (SKOS + "broadMatch", AIRO + "AIOperator"),
+    "distributor": (SKOS + "broadMatch", AIRO + "AIOperator"),
+    "authorised_representative": (SKOS + "broadMatch", AIRO + "AIOperator"),
+    "product_manufacturer": (SKOS + "broadMatch", AIRO + "AIOperator"),
+    "controller": (SKOS + "exactMatch", DPV + "DataController"),
+    "processor": (SKOS + "exactMatch", DPV + "DataProcessor"),
+    "joint_controller": (SKOS + "exactMatch", DPV + "JointDataControllers"),
+    "data_subject": (SKOS + "exactMatch", DPV + "DataSubject"),
+    "recipient": (SKOS + "exactMatch", DPV + "Recipient"),
+}
+"""Addressee roles as the DPV and AIRO vocabularies name them, where they have a term: AIRO's provider and
+deployer are the AI Act's (Art. 3(3), 3(4)); its operator (Art. 3(8)) is broader than the other AI Act
+roles; DPV's controller, processor, joint controllers, data subject and recipient are the GDPR's (Art. 4,
+26). Roles without a fitting term (the authorities, the Commission) have none."""

@@ -26,7 +26,9 @@ from graph.service import Answers, Service
 from graph.settings import Settings
 from graph.views.read import (
     DatesView,
+    LoadReport,
     ProvisionView,
+    to_jsonable,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +42,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+export_app = typer.Typer(
+    help="Export the graph, a mapping set, or a document for another tool (OSCAL, CISO Assistant, spreadsheets).",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
 
 
 class _DeferredConsole:
@@ -219,3 +227,34 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+
+
+def print_load_report(report: LoadReport, as_json: bool) -> None:
+    """What a load did, for `load` and `import`: JSON on stdout, or one line (and any dropped mappings) on stderr."""
+    if as_json:
+        print_json(to_jsonable(report))
+        return
+    if report.unchanged:
+        err.print(Text(f"nothing to load: the store already holds these files' content (revision {report.revision})"))
+        return
+    loaded = (
+        ", ".join(
+            [
+                *report.frameworks,
+                *(f"{t} timeline" for t in report.timelines),
+                *report.mapping_sets,
+                *(f"organisation {o}" for o in report.organisations),
+            ]
+        )
+        or "nothing"
+    )
+    err.print(
+        Text(
+            f"loaded {report.nodes} nodes ({loaded}) from {len(report.files)} file(s) in {report.seconds:.2f} s; "
+            f"revision {report.revision}"
+        )
+    )
+    if report.dropped:
+        err.print(Text(f"removed {len(report.dropped)} mapping(s) that pointed at removed provisions:"))
+        for line in report.dropped:
+            err.print(Text(f"  {line}"))

@@ -24,6 +24,7 @@ from api.cli.common import (
     JsonOption,
     OutputOption,
     app,
+    export_app,
     make_table,
     out,
     print_error,
@@ -196,10 +197,6 @@ def coverage(
             "reusable: the same ISO harmonized-structure requirement, met for your other management system; "
             "reuse that process and extend its scope"
         )
-
-
-export_app = typer.Typer(help="Export the graph or mapping sets.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
 
 
 @export_app.command("graph")

@@ -18,7 +18,7 @@ from graph.views.read import (
 
 if TYPE_CHECKING:
     pass
-from api.cli.common import JsonOption, app, err, open_service, print_error, print_json
+from api.cli.common import JsonOption, app, err, open_service, print_error, print_json, print_load_report
 
 
 @app.command()
@@ -45,33 +45,7 @@ def load(
             drop_dangling=drop_dangling,
             progress=progress,
         )
-    if as_json:
-        print_json(to_jsonable(report))
-        return
-    if report.unchanged:
-        err.print(Text(f"nothing to load: the store already holds these files' content (revision {report.revision})"))
-        return
-    loaded = (
-        ", ".join(
-            [
-                *report.frameworks,
-                *(f"{t} timeline" for t in report.timelines),
-                *report.mapping_sets,
-                *(f"organisation {o}" for o in report.organisations),
-            ]
-        )
-        or "nothing"
-    )
-    err.print(
-        Text(
-            f"loaded {report.nodes} nodes ({loaded}) from {len(report.files)} file(s) in {report.seconds:.2f} s; "
-            f"revision {report.revision}"
-        )
-    )
-    if report.dropped:
-        err.print(Text(f"removed {len(report.dropped)} mapping(s) that pointed at removed provisions:"))
-        for line in report.dropped:
-            err.print(Text(f"  {line}"))
+    print_load_report(report, as_json)
 
 
 @app.command()

@@ -28,6 +28,7 @@ from api.graphql.context import Context
 from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
+from api.graphql.interop import InteropDocument, InteropFormat, interop_document
 from api.graphql.mutations import Mutation
 from api.graphql.paging import Connection, check_first, default_page, paginate
 from api.graphql.types import (
@@ -195,6 +196,20 @@ class Query:
     ) -> list[SoaEntry]:
         rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
         return [SoaEntry(view=r) for r in rows]
+
+    @strawberry.field(
+        permission_classes=[CanAdmin],
+        description="A document for another tool (OSCAL, CISO Assistant, SSSOM), as `aimsgraph export` writes it. "
+        "`subject` is the framework or mapping set; profiles and component definitions are an organisation's.",
+    )
+    def interop_export(
+        self,
+        info: Info[Context, None],
+        format: InteropFormat,
+        subject: Annotated[str | None, strawberry.argument(description="A framework or mapping set id.")] = None,
+        organisation: OrgId = None,
+    ) -> InteropDocument:
+        return interop_document(info.context.answers, format, subject, organisation)
 
     @strawberry.field(permission_classes=[CanRead], description="The curated mapping sets, with their provenance.")
     def mapping_sets(self, info: Info[Context, None]) -> list[MappingSet]:

@@ -18,6 +18,7 @@ from graph.stores.protocol import Store
 
 if TYPE_CHECKING:
     from graph.read.exports import Exports
+    from graph.read.interop import Interop
 
 
 class Answers:
@@ -35,3 +36,17 @@ class Answers:
         from graph.read.exports import Exports
 
         return Exports(self._store, self.snapshot, self.catalog)
+
+    @cached_property
+    def interop(self) -> Interop:
+        """Documents for other tools (OSCAL, CISO Assistant, spreadsheets), built on first use."""
+        from graph.read.interop import Interop
+
+        return Interop(
+            store=self._store,
+            snapshot=self.snapshot,
+            catalog=self.catalog,
+            exports=self.exports,
+            crosswalks=self.crosswalks,
+            organisation=self.organisation,
+        )

@@ -6,19 +6,22 @@ tools will trust must not carry content the product itself would refuse to load.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from core.errors import IntegrityError, NotFoundError, UsageError
 from core.records import Node
+from core.vocabulary import KIND_LABELS
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.read_model import Snapshot
 from graph.stores.protocol import Store
 from loaders.mapping_set import MappingSetFile
 from mappings.relations import Relation
-from ontology.namespaces import PREFIXES
+from ontology.namespaces import AG, DCTERMS, PREFIXES, SKOS
 from ontology.rdf import nodes_to_triples
-from ontology.terms import SECRET_PROPERTIES, SKOS_MATCH
+from ontology.terms import ROLE_MATCHES, SECRET_PROPERTIES, SKOS_MATCH
 from ontology.validate import to_rdflib, validate_graph
 
 if TYPE_CHECKING:
@@ -41,8 +44,47 @@ def _without_secrets(nodes: Iterable[Node]) -> Iterator[Node]:
 def _serialise(graph: rdflib.Graph, rdf_format: str) -> str:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
+    graph.bind("dpv", "https://w3id.org/dpv#")
+    graph.bind("airo", "https://w3id.org/airo#")
+    if rdf_format == "json-ld":  # compacted with the documented context (docs/interop.md), not expanded IRIs
+        context = json.loads(resources.files("ontology").joinpath("aimsgraph.context.jsonld").read_text("utf-8"))
+        compact: str = graph.serialize(format="json-ld", context=context["@context"])
+        return compact
     text: str = graph.serialize(format=rdf_format)
     return text
+
+
+def _materialise_skos(graph: rdflib.Graph) -> None:
+    """What a SKOS tool needs stated, since it runs no inference over our ontology: each framework a
+    skos:ConceptScheme, each provision a skos:Concept with a skos:prefLabel, skos:broader to its parent
+    (ag:partOf's super-property) and skos:topConceptOf its framework when it has no parent; each addressee
+    role matched to its DPV or AIRO term where one fits."""
+    import rdflib
+    from rdflib.namespace import RDF as RDF_NS
+
+    skos = rdflib.Namespace(SKOS)
+    ag = rdflib.Namespace(AG)
+    kinds = {rdflib.URIRef(AG + label) for label in KIND_LABELS.values()} | {ag.Provision}
+    for framework in set(graph.subjects(RDF_NS.type, ag.Framework)):
+        graph.add((framework, RDF_NS.type, skos.ConceptScheme))
+    for provision in {s for kind in kinds for s in graph.subjects(RDF_NS.type, kind)}:
+        graph.add((provision, RDF_NS.type, skos.Concept))
+        title = graph.value(provision, rdflib.URIRef(DCTERMS + "title")) or graph.value(provision, skos.notation)
+        if title is not None:
+            graph.add((provision, skos.prefLabel, rdflib.Literal(str(title), lang="en")))
+        parent = graph.value(provision, ag.partOf)
+        if parent is not None:
+            graph.add((provision, skos.broader, parent))
+            graph.add((parent, skos.narrower, provision))
+        else:
+            for scheme in graph.objects(provision, skos.inScheme):
+                graph.add((provision, skos.topConceptOf, scheme))
+                graph.add((scheme, skos.hasTopConcept, provision))
+    for role in set(graph.subjects(RDF_NS.type, ag.AddresseeRole)):
+        name = str(graph.value(role, skos.notation) or "")
+        if name in ROLE_MATCHES:
+            predicate, term = ROLE_MATCHES[name]
+            graph.add((role, rdflib.URIRef(predicate), rdflib.URIRef(term)))
 
 
 class Exports:
@@ -63,6 +105,7 @@ class Exports:
             raise IntegrityError(
                 f"the store breaks its own shapes in {len(violations)} place(s); nothing was exported:\n{listed}{more}"
             )
+        _materialise_skos(graph)
         return _serialise(graph, RDF_FORMATS[rdf_format])
 
     def mapping_set_file(self, set_id: str) -> MappingSetFile:
@@ -132,7 +175,8 @@ class Exports:
             from loaders.sssom import write_sssom
 
             labels = {(v.framework, v.ref): v.display_title for v in self._snapshot.catalog.by_iri.values()}
-            return write_sssom(mapping_set, labels)
+            versions = {f.id: f.version for f in self._catalog.frameworks()}
+            return write_sssom(mapping_set, labels, versions)
         index = self._snapshot.mappings
         found = index.sets[set_id]
         mappings = [m for m in index.mappings if m.provenance.mapping_set == set_id]

@@ -35,7 +35,7 @@ from graph.write.ingest import (
 from loaders.applicability import RuleFile
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
-from loaders.files import DataFile, read_data_file
+from loaders.files import DataFile, read_data_files
 from loaders.inventory import Inventory
 from loaders.inventory_csv import AssetSheet
 from loaders.limits import DEFAULT_LIMITS, InputLimits
@@ -113,7 +113,12 @@ class Loader:
 
     # -- reading and checking ------------------------------------------------------------------------------
     def _ingest(
-        self, paths: Sequence[Path], progress: ProgressCallback, snapshot: Snapshot, replace: bool = False
+        self,
+        paths: Sequence[Path],
+        progress: ProgressCallback,
+        snapshot: Snapshot,
+        replace: bool = False,
+        fmt: str | None = None,
     ) -> Ingest:
         """Read and check every file; collect all problems before giving up, so one run shows them all.
 
@@ -123,10 +128,11 @@ class Loader:
         ingest = Ingest()
         problems: list[Problem] = []
         parsed_files: list[tuple[SourceDocument, DataFile]] = []
+        bundled = set(bundled_paths()) if fmt else set()  # the bundled data is always read as itself
         for done, path in enumerate(paths):
             progress("reading", done, len(paths))
             try:
-                parsed_files.append(read_data_file(path, self._limits))
+                parsed_files.extend(read_data_files(path, self._limits, None if path in bundled else fmt))
             except DataError as error:
                 problems.extend(error.problems)
         progress("reading", len(paths), len(paths))
@@ -233,13 +239,13 @@ class Loader:
         progress("validating shapes", 1, 1)
         return problems
 
-    def read(self, paths: Sequence[Path], progress: ProgressCallback = no_progress) -> Ingest:
+    def read(self, paths: Sequence[Path], progress: ProgressCallback = no_progress, fmt: str | None = None) -> Ingest:
         """Parse and validate files into records against the current content, without the SHACL check."""
-        return self._ingest(paths, progress, self._read_model.snapshot())
+        return self._ingest(paths, progress, self._read_model.snapshot(), fmt=fmt)
 
-    def check(self, paths: Sequence[Path], progress: ProgressCallback = no_progress) -> Ingest:
+    def check(self, paths: Sequence[Path], progress: ProgressCallback = no_progress, fmt: str | None = None) -> Ingest:
         """Parse, validate and SHACL-check files without writing; raise DataError listing every problem."""
-        ingest = self.read(paths, progress)
+        ingest = self.read(paths, progress, fmt)
         problems = self._shacl_problems(ingest, progress)
         if problems:
             raise DataError(problems)
@@ -263,6 +269,7 @@ class Loader:
         overwrite: bool = False,
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
+        fmt: str | None = None,
     ) -> LoadReport:
         """Load files in one transaction. Nothing is written unless every file is valid.
 
@@ -276,7 +283,7 @@ class Loader:
         if include_bundled or not files:
             files = bundled_paths() + files
         snapshot = self._read_model.snapshot()
-        ingest = self._ingest(files, progress, snapshot, replace)
+        ingest = self._ingest(files, progress, snapshot, replace, fmt)
         return self.write_checked(
             ingest,
             snapshot,
