@@ -49,7 +49,7 @@ export async function everything(query, variables, pick) {
   const nodes = [];
   let after = null;
   for (;;) {
-    const connection = pick(await gql(query, { ...variables, first: MAX_PAGE, after }));
+    const connection = pick(await gql(query, { first: MAX_PAGE, ...variables, after }));
     for (const edge of connection.edges) nodes.push(edge.node);
     if (!connection.pageInfo.hasNextPage) return nodes;
     after = connection.pageInfo.endCursor;

@@ -8,7 +8,7 @@ export const TITLE = "Coverage";
 const STATUSES = ["covered", "reusable", "partial", "uncovered"];
 
 const VERDICT = `status restsOnExpired provision { ref title }
-  because(first: 50) { totalCount edges { node { relation strength inferred source { ref } target { ref } rationale } } }`;
+  because(first: 10) { totalCount edges { node { relation strength inferred source { ref } target { ref } rationale } } }`;
 const QUERY = `query Coverage($have: String!, $want: String!, $organisation: String, $inferred: Boolean!) {
   coverage(have: $have, want: $want, organisation: $organisation, includeInferred: $inferred) {
     have want ratio reuseRatio reachedRatio
@@ -66,7 +66,8 @@ export async function render(root, params, { navigate, current }) {
       h("td", {}, because.length ? h("ul", { class: "because" }, because.map((m) => h("li", {},
         `${names[have]} ${m.source.ref} `, h("span", { class: `relation rel-${m.relation}` }, m.relation), m.target ? ` ${m.target.ref}` : "",
         m.strength ? ` (${m.strength})` : "", m.inferred ? " · inferred" : "",
-        h("div", { class: "sub" }, m.rationale)))) : h("span", { class: "sub" }, "nothing maps here"))))));
+        h("div", { class: "sub" }, m.rationale))), v.because.totalCount > because.length ? h("li", { class: "sub" }, `and ${v.because.totalCount - because.length} more`) : null)
+        : h("span", { class: "sub" }, "nothing maps here"))))));
   clear(root, h("h2", {}, "Coverage"), controls,
     h("p", { class: "summary" },
       `${names[have]} → ${names[want]}${organisation ? ` (what ${organisation} implements)` : ""}: `,

@@ -26,8 +26,10 @@ const PROVISION = `query Provision($framework: String!, $ref: String!, $asOf: Da
   }
 }`;
 
-const OBLIGATIONS = `query Obligations($framework: String!, $asOf: Date, $first: Int, $after: String) {
-  assets(first: $first, after: $after) {
+// Twenty assets a page, written into the query: the server estimates a query's cost before it runs, and takes
+// a page size given as a variable at its largest.
+const OBLIGATIONS = `query Obligations($framework: String!, $asOf: Date, $after: String) {
+  assets(first: 20, after: $after) {
     edges { node { id name kind
       obligations(frameworks: [$framework], asOf: $asOf, first: 500) {
         edges { node { addressee status voluntary provision { ref } } }
@@ -108,7 +110,7 @@ function treeItem(framework, node, chosen, path, params) {
 // Which assets each provision of a framework binds, on a day: asked once per framework and day.
 function assetObligations(framework, asOf) {
   return once(`obligations:${framework}:${asOf}`, async () => {
-    const assets = await everything(OBLIGATIONS, { framework, asOf, first: 20 }, (d) => d.assets);
+    const assets = await everything(OBLIGATIONS, { framework, asOf }, (d) => d.assets);
     const byRef = new Map();
     for (const asset of assets) {
       for (const { node } of asset.obligations.edges) {
