@@ -25,11 +25,12 @@ from tests.conftest import AIMSGRAPH
 from tests.e2e.test_server import start_server, stop
 from tests.support.browser import (
     READY,
+    VIEW_ROUTES,
     Browser,
     BrowserUnavailableError,
     console_problems,
     leaving,
-    marks,
+    load_view,
     required,
     requests_sent,
     start_chromium,
@@ -97,14 +98,7 @@ def graphql(base: str, query: str, **variables: Any) -> Any:
 
 
 def open_view(driver: Any, base: str, route: str) -> dict[str, Any]:
-    """Load the explorer afresh at a route and wait until it has drawn the view; its timing marks."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    view = route.split("?")[0] or "assets"
-    driver.get("about:blank")
-    driver.get(f"{base}/#/{route}")
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script(READY) == view)
-    return marks(driver)
+    return load_view(driver, base, route, WAIT)
 
 
 def wait_ready(driver: Any, view: str) -> None:
@@ -312,16 +306,7 @@ def test_graphiql_comes_from_the_package_with_the_readme_examples(page: Any, bas
     screenshot(page, "graphiql")
 
 
-@pytest.mark.parametrize(
-    "route",
-    [
-        f"assets?id=credit-model&asOf={AS_OF}",
-        "crosswalk?source=iso42001&target=eu-ai-act&cell=A.6|Chapter%20III%20Section%202",
-        f"provisions?framework=eu-ai-act&ref=Article%209&scope=annex_iii&asOf={AS_OF}",
-        "coverage?have=iso27001&want=iso42001&org=1",
-        f"soa?asOf={AS_OF}",
-    ],
-)
+@pytest.mark.parametrize("route", VIEW_ROUTES.values(), ids=VIEW_ROUTES.keys())
 def test_each_view_draws_at_1280x800_and_reports_its_first_paint(
     page: Any, base: str, route: str, record_property: Any
 ) -> None:

@@ -36,6 +36,16 @@ WIDTH, HEIGHT = 1280, 800
 READY = "return document.body.dataset.ready || null"
 
 
+# One route per view of the explorer, on the demo data, as the tests and bench/explorer.py load them.
+VIEW_ROUTES = {
+    "assets": "assets?id=credit-model&asOf=2026-11-30",
+    "crosswalk": "crosswalk?source=iso42001&target=eu-ai-act&cell=A.6|Chapter%20III%20Section%202",
+    "provisions": "provisions?framework=eu-ai-act&ref=Article%209&scope=annex_iii&asOf=2026-11-30",
+    "coverage": "coverage?have=iso27001&want=iso42001&org=1",
+    "soa": "soa?asOf=2026-11-30",
+}
+
+
 class BrowserUnavailableError(RuntimeError):
     """chromium, chromedriver or selenium is missing (the message says which and how to get it)."""
 
@@ -140,3 +150,14 @@ def marks(driver: WebDriver) -> dict[str, Any]:
         """
     )
     return result
+
+
+def load_view(driver: WebDriver, base: str, route: str, timeout: float = 60) -> dict[str, Any]:
+    """Load the explorer afresh at a route, wait until it has drawn the view, and return its timing marks."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    view = route.split("?")[0] or "assets"
+    driver.get("about:blank")
+    driver.get(f"{base}/#/{route}")
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(READY) == view)
+    return marks(driver)

@@ -1,7 +1,6 @@
 // The asset view: one asset, what it uses, and its obligations with the reasons they apply and the status of
 // their evidence, drawn as a graph (Cytoscape.js) and listed as a table. A gap, a binding obligation without
 // valid evidence, is drawn and listed in red.
-import cytoscape from "../vendor/cytoscape.esm.min.js";
 import { everything, frameworks, gql } from "./api.js";
 import { clear, h, label, message, select, statusBadge, today } from "./dom.js";
 
@@ -44,7 +43,15 @@ function defaultAsset(assets) {
   );
 }
 
+// Cytoscape.js (440 kB) is fetched and parsed while the asset's data is on its way, and only by this view.
+let library = null;
+function cytoscapeLibrary() {
+  library = library || import("../vendor/cytoscape.esm.min.js").then((module) => module.default);
+  return library;
+}
+
 export async function render(root, params, { navigate, current }) {
+  const loading = cytoscapeLibrary();
   const [all, assets] = await Promise.all([frameworks(), everything(ASSETS, {}, (d) => d.assets)]);
   if (!current()) return;
   if (!assets.length) {
@@ -94,7 +101,7 @@ export async function render(root, params, { navigate, current }) {
   detail.append(graph, graphLegend());
   const shown = gapsOnly ? gaps : obligations;
   detail.append(obligationTable(shown, names));
-  draw(graph, asset, uses, shown, names, detail);
+  draw(await loading, graph, asset, uses, shown, names, detail);
 }
 
 function graphLegend() {
@@ -131,23 +138,23 @@ const GOLDEN = Math.PI * (3 - Math.sqrt(5));
 
 function layout(asset, uses, byFramework) {
   const positions = new Map([[`asset:${asset.id}`, { x: 0, y: 0 }]]);
-  uses.forEach((u, i) => positions.set(`asset:${u.id}`, { x: (i - (uses.length - 1) / 2) * 130, y: -95 }));
+  uses.forEach((u, i) => positions.set(`asset:${u.id}`, { x: (i - (uses.length - 1) / 2) * 240, y: -125 }));
   const frameworks = [...byFramework.keys()];
-  const radius = Math.max(...[...byFramework.values()].map((list) => SPACING * Math.sqrt(list.length)), 60);
-  const ring = radius * 2.25 + 60;
+  const radius = Math.max(...[...byFramework.values()].map((list) => SPACING * Math.sqrt(list.length + 14)), 60);
+  const ring = radius * 1.8 + 50;
   frameworks.forEach((framework, i) => {
     const angle = Math.PI / 2 + ((i + 0.5) * 2 * Math.PI) / frameworks.length - Math.PI / frameworks.length;
-    const centre = { x: Math.cos(angle) * ring * 1.5, y: Math.sin(angle) * ring };
+    const centre = { x: Math.cos(angle) * ring * 1.9, y: Math.sin(angle) * ring };
     positions.set(`fw:${framework}`, centre);
     byFramework.get(framework).forEach((o, k) => {
-      const r = SPACING * Math.sqrt(k + 2.5);
+      const r = SPACING * Math.sqrt(k + 14);
       positions.set(`ob:${framework}:${o.provision.ref}`, { x: centre.x + r * Math.cos(k * GOLDEN), y: centre.y + r * Math.sin(k * GOLDEN) });
     });
   });
   return positions;
 }
 
-function draw(container, asset, uses, obligations, names, detail) {
+function draw(cytoscape, container, asset, uses, obligations, names, detail) {
   const elements = [{ data: { id: `asset:${asset.id}`, label: asset.name, type: "asset" } }];
   for (const u of uses) {
     elements.push({ data: { id: `asset:${u.id}`, label: u.name, type: "used" } });
@@ -166,7 +173,7 @@ function draw(container, asset, uses, obligations, names, detail) {
     elements.push({ data: { id: `to:${framework}`, source: `asset:${asset.id}`, target: `fw:${framework}`, type: "bound" } });
     for (const o of list) {
       const id = `ob:${framework}:${o.provision.ref}`;
-      elements.push({ data: { id, label: o.provision.ref, type: "obligation", status: o.status, gap: isGap(o) ? "yes" : "no", row: `ob-${framework}-${o.provision.ref}` } });
+      elements.push({ data: { id, ref: o.provision.ref, type: "obligation", status: o.status, gap: isGap(o) ? "yes" : "no", row: `ob-${framework}-${o.provision.ref}` } });
     }
   }
   const positions = layout(asset, uses, byFramework);
@@ -177,10 +184,11 @@ function draw(container, asset, uses, obligations, names, detail) {
     minZoom: 0.2,
     maxZoom: 4,
     style: [
-      { selector: "node", style: { label: "data(label)", "font-size": 5, "text-valign": "center", "text-halign": "center", width: 14, height: 14, color: "#1b1f24", "background-color": "#d0d7de" } },
-      { selector: "node[type='asset']", style: { shape: "round-rectangle", width: 130, height: 36, "font-size": 12, "font-weight": "bold", "background-color": "#0b5394", color: "#fff", "text-wrap": "wrap", "text-max-width": 120 } },
-      { selector: "node[type='used']", style: { shape: "round-rectangle", width: 118, height: 30, "font-size": 9, "background-color": "#9fc5e8", "text-wrap": "wrap", "text-max-width": 110 } },
-      { selector: "node[type='framework']", style: { shape: "round-rectangle", width: 92, height: 34, "font-size": 10, "font-weight": "bold", "background-color": "#674ea7", color: "#fff", "text-wrap": "wrap", "text-max-width": 88 } },
+      { selector: "node", style: { "text-valign": "center", "text-halign": "center", width: 14, height: 14, color: "#1b1f24", "background-color": "#d0d7de" } },
+      { selector: "node[type='asset'], node[type='used'], node[type='framework']", style: { label: "data(label)" } },
+      { selector: "node[type='asset']", style: { shape: "round-rectangle", width: 300, height: 84, "font-size": 22, "z-index": 10, "font-weight": "bold", "background-color": "#0b5394", color: "#fff", "text-wrap": "wrap", "text-max-width": 290 } },
+      { selector: "node[type='used']", style: { shape: "round-rectangle", width: 220, height: 50, "font-size": 17, "background-color": "#9fc5e8", "text-wrap": "wrap", "text-max-width": 210 } },
+      { selector: "node[type='framework']", style: { shape: "round-rectangle", width: 270, height: 64, "font-size": 22, "z-index": 10, "font-weight": "bold", "background-color": "#674ea7", color: "#fff", "text-wrap": "wrap", "text-max-width": 262 } },
       { selector: "node[status='valid']", style: { "background-color": "#6aa84f" } },
       { selector: "node[status='expiring']", style: { "background-color": "#f1c232" } },
       { selector: "node[status='expired']", style: { "background-color": "#e06666" } },
@@ -190,6 +198,7 @@ function draw(container, asset, uses, obligations, names, detail) {
       { selector: "edge", style: { width: 1.5, "line-color": "#b4a7d6", "curve-style": "straight" } },
       { selector: "edge[type='uses']", style: { width: 2, "line-color": "#0b5394", "target-arrow-shape": "triangle", "target-arrow-color": "#0b5394", label: "uses", "font-size": 8 } },
       { selector: ":selected", style: { "border-width": 3, "border-color": "#000" } },
+      { selector: "node[type='obligation']:selected", style: { label: "data(ref)", "font-size": 14, "z-index": 20, "text-background-color": "#fff", "text-background-opacity": 0.9, "text-valign": "top" } },
     ],
   });
   cy.on("tap", "node[type='obligation']", (event) => {

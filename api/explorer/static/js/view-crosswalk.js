@@ -2,7 +2,7 @@
 // strongest asserted mapping in it, a bar under its count shows the relations, and mappings the engine infers
 // along paths are counted apart (the corner figure); a cell opens its mappings with rationale, provenance and,
 // for inferred ones, the path.
-import { everything, frameworks, provisionTree } from "./api.js";
+import { everything, frameworks, gql, provisionTree } from "./api.js";
 import { clear, h, label, message, painted, select } from "./dom.js";
 import { groupsOf, shortTitle } from "./groups.js";
 
@@ -21,6 +21,39 @@ const QUERY = `query Crosswalk($source: String!, $target: String!, $inferred: Bo
     pageInfo { hasNextPage endCursor }
   }
 }`;
+
+// The inferred layer needs only where each mapping falls and how strong it is: its rationale and path are
+// asked for when a cell is opened (a crosswalk can infer thousands).
+const INFERRED = `query Inferred($source: String!, $target: String!, $first: Int, $after: String) {
+  crosswalk(source: $source, target: $target, includeInferred: true, first: $first, after: $after) {
+    edges { node { relation strength inferred source { ref } target { ref } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const DETAIL_FIELDS = `mappings(includeInferred: true, targetFramework: $target, first: 200) {
+  edges { node { relation strength rationale inferred inverted source { ref title } target { ref title }
+    provenance { mappingSet creators created reviewStatus authority } path { ref framework { id } } } }
+}`;
+const ALIASES_PER_REQUEST = 10;
+
+// The inferred mappings of one cell with their rationale and path, from its source provisions' mappings.
+async function inferredDetails(cell, column, columns, source, target) {
+  const refs = [...new Set(cell.inferred.map((m) => m.source.ref))];
+  const found = [];
+  for (let i = 0; i < refs.length; i += ALIASES_PER_REQUEST) {
+    const chunk = refs.slice(i, i + ALIASES_PER_REQUEST);
+    const fields = chunk.map((_, k) => `p${k}: provision(framework: $source, ref: $r${k}) { ${DETAIL_FIELDS} }`).join("\n");
+    const declared = chunk.map((_, k) => `$r${k}: String!`).join(", ");
+    const variables = Object.fromEntries(chunk.map((ref, k) => [`r${k}`, ref]));
+    const data = await gql(`query Cell($source: String!, $target: String!, ${declared}) { ${fields} }`, { source, target, ...variables });
+    for (const k of chunk.keys()) {
+      for (const { node } of data[`p${k}`].mappings.edges) {
+        if (node.inferred && node.target && (columns.groupOf.get(node.target.ref) || node.target.ref) === column) found.push(node);
+      }
+    }
+  }
+  return found;
+}
 
 function emptyCell() {
   return { asserted: [], inferred: [], none: [], strongest: 0, relations: {} };
@@ -125,19 +158,27 @@ export async function render(root, params, { navigate, current }) {
     `${asserted} asserted mappings, ${none} provisions recorded with no counterpart`, inferredNote, ". Click a cell for its mappings.");
   clear(root, h("h2", {}, "Crosswalk"), controls, summary, legend(),
     h("div", { class: "split" }, h("div", { class: "scroll" }, table), panel));
-  const showChosen = () => {
+  const showChosen = async () => {
     clear(panel);
-    if (params.cell) {
-      showCell(panel, cells.get(`${chosen[0]}\u0000${chosen[1]}`) || emptyCell(), chosen[0], chosen[1], sourceTree, targetTree, names, source, target);
-    } else {
+    if (!params.cell) {
       panel.append(message("Choose a cell to see its mappings: why each holds, who says so, and how an inferred one was reached."));
+      return;
     }
+    const cell = cells.get(`${chosen[0]}\u0000${chosen[1]}`) || emptyCell();
+    const details = withInferred && cell.inferred.length ? await inferredDetails(cell, chosen[1], columns, source, target) : [];
+    if (!current()) return;
+    clear(panel);
+    showCell(panel, cell, details, chosen[0], chosen[1], sourceTree, targetTree, names, source, target);
   };
-  showChosen();
+  if (!withInferred) {
+    await showChosen();
+    return;
+  }
+  if (params.cell) panel.append(message("Loading the cell…"));
+  else await showChosen();
   painted("crosswalk");
-  if (!withInferred) return;
   // Inferred mappings are many (thousands for some pairs): drawn in a second pass, into the cells already shown.
-  const withPaths = await everything(QUERY, { source, target, inferred: true }, (d) => d.crosswalk);
+  const withPaths = await everything(INFERRED, { source, target }, (d) => d.crosswalk);
   if (!current()) return;
   const inferred = withPaths.filter((m) => m.inferred);
   inferred.forEach(place);
@@ -149,7 +190,7 @@ export async function render(root, params, { navigate, current }) {
     }
   }
   clear(inferredNote, `, ${inferred.length} inferred along paths (counted apart: +n)`);
-  if (params.cell) showChosen();
+  if (params.cell) await showChosen();
 }
 
 function relationBar(cell) {
@@ -192,16 +233,16 @@ function mappingItem(m, names, source, target) {
         provenance.authority ? ` · from ${provenance.authority}` : ""));
 }
 
-function showCell(panel, cell, row, column, sourceTree, targetTree, names, source, target) {
+function showCell(panel, cell, inferredWithPaths, row, column, sourceTree, targetTree, names, source, target) {
   const rowNode = sourceTree.byRef.get(row) || { ref: row };
   const columnName = column === NONE ? "no counterpart" : shortTitle(targetTree.byRef.get(column) || { ref: column });
   const list = (items) => h("ol", { class: "mappings" }, items.map((m) => mappingItem(m, names, source, target)));
   panel.append(h("h3", {}, `${names[source]} ${shortTitle(rowNode)} → ${names[target]} ${columnName}`));
   const asserted = [...cell.asserted, ...cell.none].sort((a, b) => (b.strength || 0) - (a.strength || 0));
   panel.append(h("h4", {}, `Asserted (${asserted.length})`), asserted.length ? list(asserted) : message("None."));
-  if (cell.inferred.length) {
-    const inferred = [...cell.inferred].sort((a, b) => (b.strength || 0) - (a.strength || 0));
+  if (inferredWithPaths.length) {
+    const inferred = [...inferredWithPaths].sort((a, b) => (b.strength || 0) - (a.strength || 0));
     panel.append(h("h4", {}, `Inferred along paths (${inferred.length})`), list(inferred));
   }
-  if (document.activeElement === document.body) panel.focus();
+  if (document.activeElement === document.body) panel.focus({ preventScroll: true });
 }
