@@ -4,8 +4,8 @@ Figures: for each view, the time from the page's start until the view first show
 (`aimsgraph:painted`) and until it is finished (`aimsgraph:ready`; later for the crosswalk, which draws the
 inferred mappings in a second pass), on the first visit (a new browser profile: every file fetched, the
 server's answers not yet computed) and on later visits (the median). The baseline, measured in the same page
-load, is the time its GraphQL requests took (Resource Timing): the ratio says how much of the wait is the
-page's own work. The target is a first paint of at most 1 s; nothing here is asserted.
+load, is the time the GraphQL requests it waited on before its first paint took (Resource Timing): the ratio
+says how much of the wait is the page's own work (loading its code, building the page, drawing). The target is a first paint of at most 1 s; nothing here is asserted.
 
 The browser is the tests' (tests/support/browser.py, loaded by path); without chromium the benchmark says so
 and is skipped (scripts/install-browser.sh installs it).
@@ -74,7 +74,7 @@ def run(quick: bool) -> dict[str, Any]:
     try:
         browser_support = _browser_support()
         browser = browser_support.start_chromium()
-    except Exception as error:  # noqa: BLE001 — any reason the browser is missing is reported, not raised
+    except Exception as error:
         return {"skipped": f"no headless browser: {str(error).splitlines()[0]}"}
     repeat = 2 if quick else 6
     try:

@@ -15,6 +15,7 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * coverage for each mapped pair, against SPARQL that fetches the mapped targets and parent links, rolled up
   to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
 * the Neo4j store and sync on an ArcadeDB server started for the run (`neo4j_bench.py`);
+* the explorer's first paint per view in headless Chromium against a real server (`explorer.py`);
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
   (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
 
@@ -41,6 +42,7 @@ import obligations
 import pyoxigraph as ox
 import rdflib
 
+import explorer
 from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
@@ -364,6 +366,7 @@ def main() -> int:
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
+    first_paint = explorer.run(args.quick)
     report(
         rows,
         {
@@ -377,6 +380,7 @@ def main() -> int:
             "obligations": organisation,
             "cli": command_line,
             "neo4j": neo4j_store,
+            "explorer": first_paint,
         },
     )
     concurrency.report(under_load)
@@ -384,6 +388,7 @@ def main() -> int:
     obligations.report(organisation)
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)
+    explorer.report(first_paint)
     return 0
 
 

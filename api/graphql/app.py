@@ -25,7 +25,8 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
-from api.explorer import graphiql_page, routes as explorer_routes
+from api.explorer import graphiql_page
+from api.explorer import routes as explorer_routes
 from api.graphql.context import Context
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema

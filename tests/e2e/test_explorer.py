@@ -31,8 +31,8 @@ from tests.support.browser import (
     console_problems,
     leaving,
     load_view,
-    required,
     requests_sent,
+    required,
     start_chromium,
 )
 
@@ -129,7 +129,7 @@ def test_the_first_page_draws_the_credit_model_with_its_obligations(page: Any, b
     assert text_of(page, "section.asset h3").startswith("Credit scoring model")
     answer = graphql(
         base,
-        "query($asOf: Date) { asset(id: \"credit-model\") { obligations(asOf: $asOf, first: 500) { totalCount "
+        'query($asOf: Date) { asset(id: "credit-model") { obligations(asOf: $asOf, first: 500) { totalCount '
         "edges { node { status voluntary } } } } }",
         asOf=page.execute_script("return document.querySelector('input[name=asOf]').value"),
     )["asset"]["obligations"]
@@ -160,7 +160,9 @@ def test_clicking_an_asset_shows_what_it_uses_and_its_obligations_with_reasons(p
     uses = text_of(page, "section.asset")
     assert all(edge["node"]["name"] in uses for edge in answer["uses"]["edges"])
     row = page.find_element(By.ID, "ob-eu-ai-act-Article 50(1)")
-    expected = next(e["node"] for e in answer["obligations"]["edges"] if e["node"]["provision"]["ref"] == "Article 50(1)")
+    expected = next(
+        e["node"] for e in answer["obligations"]["edges"] if e["node"]["provision"]["ref"] == "Article 50(1)"
+    )
     assert expected["reasons"][0]["reason"] in row.text
 
 
@@ -168,7 +170,9 @@ def test_a_heat_map_cell_opens_its_mappings_with_rationale_provenance_and_path(p
     from selenium.webdriver.common.by import By
 
     open_view(page, base, "crosswalk?source=iso42001&target=eu-ai-act")
-    cell = page.find_element(By.CSS_SELECTOR, 'button.cell[data-row="A.5"][data-column^="Chapter III"][aria-label*="2 asserted"]')
+    cell = page.find_element(
+        By.CSS_SELECTOR, 'button.cell[data-row="A.5"][data-column^="Chapter III"][aria-label*="2 asserted"]'
+    )
     cell.click()
     wait_ready(page, "crosswalk")
     panel = text_of(page, "#cell-detail")
@@ -185,7 +189,9 @@ def test_a_heat_map_cell_opens_its_mappings_with_rationale_provenance_and_path(p
     assert page.find_element(By.CSS_SELECTOR, 'button.cell[aria-pressed="true"]').get_attribute("data-row") == "A.5"
 
 
-def test_the_provision_browser_shows_dates_as_amended_mappings_and_the_obligations_created(page: Any, base: str) -> None:
+def test_the_provision_browser_shows_dates_as_amended_mappings_and_the_obligations_created(
+    page: Any, base: str
+) -> None:
     from selenium.webdriver.common.by import By
 
     open_view(page, base, "provisions?framework=eu-ai-act&ref=Article%209&scope=annex_iii&asOf=2026-07-01")
@@ -244,7 +250,22 @@ def test_coverage_and_the_soa_show_their_gaps_and_export_csv(page: Any, base: st
 
 
 def test_csv_cells_are_neutralised_as_core_safe_text_does(page: Any, base: str) -> None:
-    samples = ["=cmd|' /C calc'!A0", "+1", "-3", "@SUM(A1)", "\tx", "\rx", "\nx", "＝1", "＋1", "－1", "＠x", "plain", "a=b", ""]
+    samples = [
+        "=cmd|' /C calc'!A0",
+        "+1",
+        "-3",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "\nx",
+        "＝1",
+        "＋1",
+        "－1",
+        "＠x",
+        "plain",
+        "a=b",
+        "",
+    ]
     open_view(page, base, "soa")
     got = page.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -254,7 +275,9 @@ def test_csv_cells_are_neutralised_as_core_safe_text_does(page: Any, base: str) 
     assert got == [spreadsheet_cell(s) for s in samples]
 
 
-def test_an_api_key_is_used_for_the_session_and_forgotten_on_request(page: Any, key_and_server: tuple[str, str]) -> None:
+def test_an_api_key_is_used_for_the_session_and_forgotten_on_request(
+    page: Any, key_and_server: tuple[str, str]
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -311,7 +334,7 @@ def test_each_view_draws_at_1280x800_and_reports_its_first_paint(
     page: Any, base: str, route: str, record_property: Any
 ) -> None:
     timing = open_view(page, base, route)
-    view = route.split("?")[0]
+    view = route.split("?", maxsplit=1)[0]
     assert timing["painted"] is not None and timing["ready"] is not None
     assert page.execute_script("return document.documentElement.scrollWidth") <= 1280  # no sideways scrolling
     record_property("first_paint_ms", round(timing["painted"]))

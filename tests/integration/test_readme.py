@@ -111,7 +111,8 @@ def test_the_catalog_and_mapping_set_tables_are_the_data(seeded_cli: Cli) -> Non
         mine = [m for m in crosswalk if m["provenance"]["mapping_set"] == mapping_set["id"] and m["target"]]
         counts = Counter(m["relation"] for m in mine)
         listed = ", ".join(f"{relation} {n}" for relation, n in counts.most_common())
-        row = f"| `{mapping_set['id']}` | {mapping_set['mapping_count']} | {mapping_set['no_counterpart_count']} | {listed} |"
+        sizes = f"{mapping_set['mapping_count']} | {mapping_set['no_counterpart_count']}"
+        row = f"| `{mapping_set['id']}` | {sizes} | {listed} |"
         assert row in text, row
         relations.update(counts)
         asserted += mapping_set["mapping_count"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.chrome.webdriver import WebDriver
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -102,15 +102,22 @@ def start_chromium() -> Browser:
     # The page itself gets exactly 1280×800 (the window's size includes no browser chrome in headless mode,
     # but set the viewport to be sure).
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
     )
     return Browser(driver, profile)
+
+
+def _log(driver: WebDriver, kind: str) -> list[dict[str, Any]]:
+    """One of Chrome's logs since the last read (selenium leaves `get_log` untyped)."""
+    entries: list[dict[str, Any]] = driver.get_log(kind)  # type: ignore[no-untyped-call]
+    return entries
 
 
 def requests_sent(driver: WebDriver) -> list[str]:
     """The URLs of the requests the browser sent since the last call (Chrome's performance log)."""
     urls = []
-    for entry in driver.get_log("performance"):
+    for entry in _log(driver, "performance"):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
@@ -135,17 +142,22 @@ def leaving(urls: list[str], base: str) -> list[str]:
 
 def console_problems(driver: WebDriver) -> list[str]:
     """Errors and warnings the page wrote to its console since the last call."""
-    return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] in {"SEVERE", "WARNING"}]
+    return [f"{e['level']}: {e['message']}" for e in _log(driver, "browser") if e["level"] in {"SEVERE", "WARNING"}]
 
 
 def marks(driver: WebDriver) -> dict[str, Any]:
     """When the shown view was first drawn and when it was finished, in ms from the page's start, and how long
-    its GraphQL requests took (the same page's Resource Timing)."""
+    the GraphQL requests it waited on before its first paint took (the same page's Resource Timing)."""
     result: dict[str, Any] = driver.execute_script(
         """
-        const at = (name) => { const e = performance.getEntriesByName(name); return e.length ? e[e.length - 1].startTime : null; };
-        const api = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql'));
-        return {painted: at('aimsgraph:painted'), ready: at('aimsgraph:ready'),
+        const at = (name) => {
+          const e = performance.getEntriesByName(name);
+          return e.length ? e[e.length - 1].startTime : null;
+        };
+        const painted = at('aimsgraph:painted');
+        const api = performance.getEntriesByType('resource')
+          .filter((e) => e.name.endsWith('/graphql') && e.responseEnd <= painted);
+        return {painted, ready: at('aimsgraph:ready'),
                 graphql: api.reduce((sum, e) => sum + e.duration, 0), requests: api.length};
         """
     )
@@ -156,7 +168,7 @@ def load_view(driver: WebDriver, base: str, route: str, timeout: float = 60) -> 
     """Load the explorer afresh at a route, wait until it has drawn the view, and return its timing marks."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    view = route.split("?")[0] or "assets"
+    view = route.split("?", maxsplit=1)[0] or "assets"
     driver.get("about:blank")
     driver.get(f"{base}/#/{route}")
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script(READY) == view)

@@ -2,7 +2,7 @@
 // their evidence, drawn as a graph (Cytoscape.js) and listed as a table. A gap, a binding obligation without
 // valid evidence, is drawn and listed in red.
 import { everything, frameworks, gql } from "./api.js";
-import { clear, h, label, message, select, statusBadge, today } from "./dom.js";
+import { clear, h, label, message, painted, select, statusBadge, today } from "./dom.js";
 
 export const TITLE = "Assets";
 
@@ -101,7 +101,12 @@ export async function render(root, params, { navigate, current }) {
   detail.append(graph, graphLegend());
   const shown = gapsOnly ? gaps : obligations;
   detail.append(obligationTable(shown, names));
-  draw(await loading, graph, asset, uses, shown, names, detail);
+  // The asset and its table show first; the graph follows in the next frame (it is the slower part to draw).
+  painted("assets");
+  const cytoscape = await loading;
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  if (!current()) return;
+  draw(cytoscape, graph, asset, uses, shown, names, detail);
 }
 
 function graphLegend() {
