@@ -5,7 +5,8 @@ Figures: for each view, the time from the page's start until the view first show
 inferred mappings in a second pass), on the first visit (a new browser profile: every file fetched, the
 server's answers not yet computed) and on later visits (the median). The baseline, measured in the same page
 load, is the time the GraphQL requests it waited on before its first paint took (Resource Timing): the ratio
-says how much of the wait is the page's own work (loading its code, building the page, drawing). The target is a first paint of at most 1 s; nothing here is asserted.
+says how much of the wait is the page's own work (loading its code, building the page, drawing). The target
+is a first paint of at most 1 s; nothing here is asserted.
 
 The browser is the tests' (tests/support/browser.py, loaded by path); without chromium the benchmark says so
 and is skipped (scripts/install-browser.sh installs it).
