@@ -42,19 +42,24 @@ AS_OF = "2026-11-30"  # the day the README's figures are stated for
 WAIT = 60
 
 
-@pytest.fixture(scope="module")
-def key_and_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The demo store with one viewer key (made by the CLI before the server holds the store), served."""
-    store = tmp_path_factory.mktemp("explorer") / "store"
-    env = {**os.environ, "AIMSGRAPH_STORE": str(store)}
+def make_key(store: Path, role: str) -> str:
+    """A key made by the CLI, before a server holds the store."""
     made = subprocess.run(
-        [AIMSGRAPH, "keys", "create", "--role", "viewer", "--name", "explorer-test", "--json"],
-        env=env,
+        [AIMSGRAPH, "keys", "create", "--role", role, "--name", "explorer-test", "--json"],
+        env={**os.environ, "AIMSGRAPH_STORE": str(store)},
         capture_output=True,
         text=True,
         check=True,
     )
-    token = json.loads(made.stdout)["token"]
+    token: str = json.loads(made.stdout)["token"]
+    return token
+
+
+@pytest.fixture(scope="module")
+def key_and_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The demo store with one viewer key (made by the CLI before the server holds the store), served."""
+    store = tmp_path_factory.mktemp("explorer") / "store"
+    token = make_key(store, "viewer")
     base, process = start_server(store)
     yield base, token
     stop(process)
@@ -340,3 +345,33 @@ def test_each_view_draws_at_1280x800_and_reports_its_first_paint(
     record_property("first_paint_ms", round(timing["painted"]))
     record_property("ready_ms", round(timing["ready"]))
     screenshot(page, view)
+
+
+def test_on_a_server_that_needs_a_key_the_explorer_says_so_and_works_with_one(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store = tmp_path_factory.mktemp("keyed") / "store"
+    token = make_key(store, "viewer")
+    base, process = start_server(store, env={"AIMSGRAPH_ANONYMOUS_READ": "false"})
+    try:
+        driver = browser.driver
+        driver.get(f"{base}/static/vendor/NOTICE.txt")
+        driver.execute_script("sessionStorage.clear()")
+        requests_sent(driver)
+        console_problems(driver)
+        open_view(driver, base, "soa")
+        assert "Enter an API key above." in text_of(driver, "main .message.error")
+        WebDriverWait(driver, WAIT).until(lambda d: "needs an API key" in d.find_element(By.ID, "caller").text)
+        driver.find_element(By.ID, "api-key").send_keys(token + "\n")
+        wait_ready(driver, "soa")
+        WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.soa tbody tr"))
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table.soa tbody tr")) == 38
+        assert text_of(driver, "#caller") == "key explorer-test (viewer)"
+        assert leaving(requests_sent(driver), base) == []
+        assert console_problems(driver) == []  # a refused anonymous read is an answer, not a failed request
+        driver.execute_script("sessionStorage.clear()")
+    finally:
+        stop(process)

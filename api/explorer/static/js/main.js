@@ -59,7 +59,9 @@ async function route({ force = false } = {}) {
     });
   } catch (error) {
     if (ticket !== rendering) return;
-    clear(root, message(error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`, "error"));
+    const text = error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`;
+    const hint = error instanceof ApiError && error.code === "UNAUTHENTICATED" ? " Enter an API key above." : "";
+    clear(root, message(text + hint, "error"));
   }
   if (ticket === rendering) ready(name);
 }
@@ -69,7 +71,8 @@ async function showCaller() {
   try {
     const data = await gql("{ caller { role key { id name } } }");
     const { role, key } = data.caller;
-    caller.textContent = key ? `key ${key.name || key.id} (${role})` : "anonymous (read-only)";
+    if (key) caller.textContent = `key ${key.name || key.id} (${role})`;
+    else caller.textContent = role ? "anonymous (read-only)" : "anonymous: this server needs an API key";
     caller.classList.remove("error");
     return true;
   } catch (error) {
@@ -95,7 +98,7 @@ function setUpAuth() {
     await showCaller();
     route({ force: true });
   });
-  if (apiKey()) showCaller();
+  showCaller();
 }
 
 window.addEventListener("popstate", () => route());
