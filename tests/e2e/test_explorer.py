@@ -303,6 +303,7 @@ def test_an_api_key_is_used_for_the_session_and_forgotten_on_request(
 
 def test_the_explorer_is_keyboard_navigable(page: Any, base: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     open_view(page, base, "soa")
@@ -318,9 +319,14 @@ def test_the_explorer_is_keyboard_navigable(page: Any, base: str) -> None:
     ActionChains(page).send_keys(Keys.ENTER).perform()
     wait_ready(page, "crosswalk")
     tab_to("e.classList.contains('cell')")
+    first_row = page.execute_script("return document.activeElement.dataset.row")
+    ActionChains(page).send_keys(Keys.ARROW_DOWN).perform()  # arrows move between cells with mappings
+    row = page.execute_script("return document.activeElement.dataset.row")
+    assert row != first_row and page.execute_script("return document.activeElement.classList.contains('cell')")
     ActionChains(page).send_keys(Keys.ENTER).perform()
     wait_ready(page, "crosswalk")
     assert "Asserted (" in text_of(page, "#cell-detail")
+    assert page.find_element(By.CSS_SELECTOR, 'button.cell[aria-pressed="true"]').get_attribute("data-row") == row
 
 
 def test_graphiql_comes_from_the_package_with_the_readme_examples(page: Any, base: str) -> None:

@@ -117,3 +117,8 @@ def test_the_catalog_and_mapping_set_tables_are_the_data(seeded_cli: Cli) -> Non
         relations.update(counts)
         asserted += mapping_set["mapping_count"]
     assert f"of {asserted:,} asserted mappings, {relations['intersects']:,} are `intersects`" in text
+
+
+def test_the_report_library_count_is_the_data(seeded_cli: Cli) -> None:
+    reports = seeded_cli.json("report", "--list")
+    assert f"aimsgraph report --list # {len(reports)} read-only reports" in readme()

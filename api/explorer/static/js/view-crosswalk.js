@@ -153,6 +153,7 @@ export async function render(root, params, { navigate, current }) {
     body.append(tr);
   }
   table.append(body);
+  table.addEventListener("keydown", moveAcross);
   const inferredNote = h("span", {}, withInferred ? "; inferred mappings are being worked out…" : "");
   const summary = h("p", { class: "summary" },
     `${asserted} asserted mappings, ${none} provisions recorded with no counterpart`, inferredNote, ". Click a cell for its mappings.");
@@ -191,6 +192,29 @@ export async function render(root, params, { navigate, current }) {
   }
   clear(inferredNote, `, ${inferred.length} inferred along paths (counted apart: +n)`);
   if (params.cell) await showChosen();
+}
+
+// Arrow keys move between the cells that hold mappings, along the row or down the column.
+const STEPS = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
+function moveAcross(event) {
+  const step = STEPS[event.key];
+  const from = event.target.closest("td");
+  if (!step || !from || !event.target.classList.contains("cell")) return;
+  const rows = [...event.currentTarget.tBodies[0].rows];
+  let row = rows.indexOf(from.parentElement);
+  let column = from.cellIndex;
+  for (;;) {
+    row += step[0];
+    column += step[1];
+    const cell = rows[row] && rows[row].cells[column];
+    if (!cell || column < 1) return;
+    const button = cell.querySelector("button.cell");
+    if (button) {
+      event.preventDefault();
+      button.focus();
+      return;
+    }
+  }
 }
 
 function relationBar(cell) {
