@@ -122,3 +122,27 @@ def test_the_catalog_and_mapping_set_tables_are_the_data(seeded_cli: Cli) -> Non
 def test_the_report_library_count_is_the_data(seeded_cli: Cli) -> None:
     reports = seeded_cli.json("report", "--list")
     assert f"aimsgraph report --list # {len(reports)} read-only reports" in readme()
+
+
+def test_the_catalog_contents_the_readme_lists_are_the_data(seeded_cli: Cli) -> None:
+    def count(framework: str, kind: str) -> int:
+        return len(seeded_cli.json("provisions", framework, "--kind", kind))
+
+    text = readme()
+    controls_27001 = seeded_cli.json("provisions", "iso27001", "--kind", "control")
+    by_theme = Counter(c["parent"] for c in controls_27001)
+    themes = "/".join(str(by_theme[t]) for t in ("A.5", "A.6", "A.7", "A.8"))
+    stated = [
+        f"aimsgraph provisions iso42001 --kind control # the {count('iso42001', 'control')} Annex A controls",
+        f"Annex A objectives and {count('iso42001', 'control')} controls",
+        f"Annex A: {count('iso27001', 'theme')} themes, {len(controls_27001)} controls ({themes})",
+        f"{count('eu-ai-act', 'chapter')} chapters with sections, {count('eu-ai-act', 'article')} articles, "
+        f"{count('eu-ai-act', 'annex')} annexes",
+        f"the {count('eu-ai-act', 'definition')} definitions of Article 3",
+        f"{count('nist-ai-rmf', 'function')} functions, {count('nist-ai-rmf', 'category')} categories, "
+        f"{count('nist-ai-rmf', 'subcategory')} subcategories",
+        f"{count('gdpr', 'chapter')} chapters with sections, {count('gdpr', 'article')} articles",
+        f"the {count('gdpr', 'definition')} definitions of Article 4",
+    ]
+    missing = [phrase for phrase in stated if phrase not in text]
+    assert missing == []
