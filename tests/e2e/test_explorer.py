@@ -106,10 +106,22 @@ def open_view(driver: Any, base: str, route: str) -> dict[str, Any]:
     return load_view(driver, base, route, WAIT)
 
 
-def wait_ready(driver: Any, view: str) -> None:
+def route_number(driver: Any) -> str | None:
+    """How many times the page has routed: an action that changes the view routes again."""
+    number: str | None = driver.execute_script("return document.body.dataset.route || null")
+    return number
+
+
+def wait_ready(driver: Any, view: str, after: str | None) -> None:
+    """Wait until the page has routed since `after` (a hash change is handled after the click returns) and
+    has drawn the view."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script(READY) == view)
+    WebDriverWait(driver, WAIT).until(
+        lambda d: (
+            d.execute_script("return document.body.dataset.route || null") != after and d.execute_script(READY) == view
+        )
+    )
 
 
 def text_of(driver: Any, css: str) -> str:
@@ -130,7 +142,7 @@ def test_the_first_page_draws_the_credit_model_with_its_obligations(page: Any, b
 
     page.get("about:blank")
     page.get(f"{base}/")
-    wait_ready(page, "assets")
+    wait_ready(page, "assets", after=None)
     assert text_of(page, "section.asset h3").startswith("Credit scoring model")
     answer = graphql(
         base,
@@ -152,8 +164,9 @@ def test_clicking_an_asset_shows_what_it_uses_and_its_obligations_with_reasons(p
     from selenium.webdriver.common.by import By
 
     open_view(page, base, f"assets?asOf={AS_OF}")
+    before = route_number(page)
     page.find_element(By.CSS_SELECTOR, 'nav.asset-list a[data-asset="support-chatbot"]').click()
-    wait_ready(page, "assets")
+    wait_ready(page, "assets", after=before)
     assert "support-chatbot" in text_of(page, "section.asset .meta")
     answer = graphql(
         base,
@@ -178,8 +191,9 @@ def test_a_heat_map_cell_opens_its_mappings_with_rationale_provenance_and_path(p
     cell = page.find_element(
         By.CSS_SELECTOR, 'button.cell[data-row="A.5"][data-column^="Chapter III"][aria-label*="2 asserted"]'
     )
+    before = route_number(page)
     cell.click()
-    wait_ready(page, "crosswalk")
+    wait_ready(page, "crosswalk", after=before)
     panel = text_of(page, "#cell-detail")
     mappings = graphql(
         base,
@@ -208,8 +222,9 @@ def test_the_provision_browser_shows_dates_as_amended_mappings_and_the_obligatio
     assert "Credit scoring model" in detail  # Article 9 binds the credit model as its provider
     assert page.find_element(By.CSS_SELECTOR, 'nav.tree a[aria-current="true"]').text.startswith("Article 9")
     box = page.find_element(By.CSS_SELECTOR, "input[name=q]")
+    before = route_number(page)
     box.send_keys("impact assessment\n")
-    wait_ready(page, "provisions")
+    wait_ready(page, "provisions", after=before)
     found = graphql(base, '{ search(text: "impact assessment", framework: "eu-ai-act") { totalCount } }')
     assert f"{found['search']['totalCount']} matches" in text_of(page, "nav.tree")
 
@@ -316,15 +331,17 @@ def test_the_explorer_is_keyboard_navigable(page: Any, base: str) -> None:
         raise AssertionError(f"no focusable element where {check}")
 
     tab_to("e.dataset.view === 'crosswalk'")
+    before = route_number(page)
     ActionChains(page).send_keys(Keys.ENTER).perform()
-    wait_ready(page, "crosswalk")
+    wait_ready(page, "crosswalk", after=before)
     tab_to("e.classList.contains('cell')")
     first_row = page.execute_script("return document.activeElement.dataset.row")
     ActionChains(page).send_keys(Keys.ARROW_DOWN).perform()  # arrows move between cells with mappings
     row = page.execute_script("return document.activeElement.dataset.row")
     assert row != first_row and page.execute_script("return document.activeElement.classList.contains('cell')")
+    before = route_number(page)
     ActionChains(page).send_keys(Keys.ENTER).perform()
-    wait_ready(page, "crosswalk")
+    wait_ready(page, "crosswalk", after=before)
     assert "Asserted (" in text_of(page, "#cell-detail")
     assert page.find_element(By.CSS_SELECTOR, 'button.cell[aria-pressed="true"]').get_attribute("data-row") == row
 
@@ -371,8 +388,9 @@ def test_on_a_server_that_needs_a_key_the_explorer_says_so_and_works_with_one(
         open_view(driver, base, "soa")
         assert "Enter an API key above." in text_of(driver, "main .message.error")
         WebDriverWait(driver, WAIT).until(lambda d: "needs an API key" in d.find_element(By.ID, "caller").text)
+        before = route_number(driver)
         driver.find_element(By.ID, "api-key").send_keys(token + "\n")
-        wait_ready(driver, "soa")
+        wait_ready(driver, "soa", after=before)
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.soa tbody tr"))
         assert len(driver.find_elements(By.CSS_SELECTOR, "table.soa tbody tr")) == 38
         assert text_of(driver, "#caller") == "key explorer-test (viewer)"

@@ -44,6 +44,7 @@ async function route({ force = false } = {}) {
   const ticket = ++rendering;
   delete document.body.dataset.ready;
   delete document.body.dataset.painted;
+  document.body.dataset.route = String(ticket); // the tests wait for a new route, then for it to be ready
   performance.mark("aimsgraph:route", { detail: { view: name } });
   for (const link of document.querySelectorAll("nav a[data-view]")) {
     if (link.dataset.view === name) link.setAttribute("aria-current", "page");
