@@ -17,6 +17,7 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * the Neo4j store and sync on an ArcadeDB server started for the run (`neo4j_bench.py`);
 * OSCAL import and export of a 1,000-control catalog and a 5,000-pair mapping collection, against `json.loads`
   of the same files (`interop.py`);
+* the explorer's first paint per view in headless Chromium against a real server (`explorer.py`);
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
   (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
 
@@ -44,6 +45,7 @@ import obligations
 import pyoxigraph as ox
 import rdflib
 
+import explorer
 from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
@@ -368,6 +370,7 @@ def main() -> int:
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
     oscal = interop.run(args.quick)
+    first_paint = explorer.run(args.quick)
     report(
         rows,
         {
@@ -382,6 +385,7 @@ def main() -> int:
             "cli": command_line,
             "neo4j": neo4j_store,
             "oscal": oscal,
+            "explorer": first_paint,
         },
     )
     concurrency.report(under_load)
@@ -390,6 +394,7 @@ def main() -> int:
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)
     interop.report(oscal)
+    explorer.report(first_paint)
     return 0
 
 

@@ -27,7 +27,7 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the GraphQL API at /graphql, with /healthz and /readyz."""
+    """Serve the explorer at /, the GraphQL API at /graphql (GraphiQL in a browser), /healthz and /readyz."""
     import uvicorn
 
     from api.cli.workers import serve_workers
@@ -35,10 +35,11 @@ def serve(
 
     settings = load_settings()
     workers = workers or settings.workers
-    where = f"http://{host or settings.host}:{port or settings.port}/graphql"
+    root = f"http://{host or settings.host}:{port or settings.port}"
+    where = f"{root}/ (the explorer), GraphQL at {root}/graphql"
     if workers == 1:
         with open_service(write=True) as service:
-            err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store_label}, held for writing)"))
+            err.print(Text(f"aimsgraph: serving {where} (store: {settings.store_label}, held for writing)"))
             uvicorn.run(
                 create_app(service, settings),
                 host=host or settings.host,
@@ -53,7 +54,7 @@ def serve(
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)
     os.environ["AIMSGRAPH_WORKERS"] = str(workers)
     followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
-    err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} {followers} {settings.store_label})"))
+    err.print(Text(f"aimsgraph: serving {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
         "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
     )

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql (GraphiQL in a browser), /healthz and /readyz.
+"""The ASGI application: the explorer at /, GraphQL at /graphql (GraphiQL, from the package, in a browser),
+/healthz and /readyz.
 
 Why GraphQL runs in a worker thread: resolvers are plain Python over in-memory indexes, so a heavy query
 would hold the event loop and stall every other request, health checks included. Each operation runs on
@@ -24,6 +25,8 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
+from api.explorer import graphiql_page
+from api.explorer import routes as explorer_routes
 from api.graphql.context import Context
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema
@@ -42,6 +45,10 @@ class _GraphQL(GraphQL[Context, None]):
         # holding the store's lock then waits its turn behind every reader (measured: writes queued for
         # seconds under 32 clients). The rest wait here, in arrival order, at no cost.
         self._running = anyio.CapacityLimiter(settings.max_concurrent_operations)
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL from the package's own files (strawberry's page loads it from a CDN: blank offline)."""
+        return graphiql_page()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         """The request's snapshot and caller, worked out in a thread: a snapshot may wait for a commit to
@@ -150,6 +157,7 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *explorer_routes(),
         ],
         middleware=middleware,
     )
