@@ -77,6 +77,12 @@ def read_data_files(path: Path, limits: InputLimits = DEFAULT_LIMITS, fmt: str |
             from loaders.oscal import read_oscal
 
             return list(read_oscal(fast, limits))
+        if fast is not None:
+            try:
+                return [_dispatch(fast)]
+            except DataError:
+                pass  # read again as YAML below, for line numbers in the message
+        return [_dispatch(read_yaml(path, limits))]
     if path.suffix.lower() in (".yaml", ".yml"):
         doc = read_yaml(path, limits)
         if isinstance(doc.data, dict) and "urn" in doc.data and "objects" in doc.data:

@@ -31,7 +31,7 @@ _MEDIA = {
 
 @strawberry.type(description="One exported document: its text and how to save it.")
 class InteropDocument:
-    format: InteropFormat
+    format: InteropFormat = strawberry.field(description="The format asked for.")
     media_type: str = strawberry.field(description="The document's media type.")
     filename: str = strawberry.field(description="A file name for it.")
     content: str = strawberry.field(description="The document itself.")

@@ -205,7 +205,7 @@ class Query:
     def interop_export(
         self,
         info: Info[Context, None],
-        format: InteropFormat,
+        format: Annotated[InteropFormat, strawberry.argument(description="Which document.")],
         subject: Annotated[str | None, strawberry.argument(description="A framework or mapping set id.")] = None,
         organisation: OrgId = None,
     ) -> InteropDocument:
