@@ -20,6 +20,7 @@ from tests.conftest import Cli
 README = Path(__file__).resolve().parents[2] / "README.md"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "readme"
 AS_OF = "2026-11-30"
+CORE = {"iso42001", "iso27001", "eu-ai-act", "nist-ai-rmf", "gdpr"}  # the README's "five core frameworks"
 _FENCE = re.compile(r"^```\w*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
