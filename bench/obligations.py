@@ -28,12 +28,12 @@ from typing import Any
 
 import standalone
 
-from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
+from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, PROPAGATING_FACTS
 from graph.read.refs import annex_iii_ref
 from graph.read.snapshot_cache import SnapshotCache
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.views.read import AssetView, ConditionView, ProvisionView
+from graph.views.read import AssetView, ConditionView, OrganisationView, ProvisionView
 from graph.views.write import Actor
 
 KINDS = ["ai_system", "model", "dataset", "vendor", "use_case"]
@@ -65,24 +65,86 @@ RANK = {"missing": 0, "expired": 1, "expiring": 2, "valid": 3}
 STATUSES = ["missing", "expired", "expiring", "valid"]
 
 
-def _holds(when: ConditionView, asset: AssetView, facts: set[str], role: str | None) -> bool:
-    """A rule's condition against an asset's facts, as the engine reads it."""
+_CLOSED_VALUES = {"art6_3_condition"}
+
+
+def _state(name: str, asset: AssetView, facts: set[str], org: OrganisationView) -> bool | None:
+    if name in facts:
+        return True
+    if name in ORG_FACTS:
+        return True if name in org.facts else False if name in org.denied else None
+    if name in OPEN_FACTS:
+        return False if name in asset.denied else None
+    return None if name in asset.unknown else False
+
+
+def _open(
+    when: ConditionView, asset: AssetView, facts: set[str], org: OrganisationView, roles: dict[str, int]
+) -> int | None:
+    """A rule's condition against an asset: None when it fails, else how many parts the inventory leaves open."""
     if when.kinds and asset.kind not in when.kinds:
-        return False
-    if when.roles and role is None:
-        return False
-    if any(f not in facts for f in when.facts) or (when.any_facts and not any(f in facts for f in when.any_facts)):
-        return False
-    if any(f in facts for f in when.not_facts):
-        return False
-    points = when.annex_iii
-    if (points == "any" and not asset.annex_iii) or (points == "none" and asset.annex_iii):
-        return False
-    if isinstance(points, tuple) and not {annex_iii_ref(p) for p in points} & {
-        annex_iii_ref(p) for p in asset.annex_iii
-    }:
-        return False
-    return when.in_scope is None or asset.in_scope == when.in_scope
+        return None
+    open_ = 0
+    if when.roles:
+        held = [roles[r] for r in when.roles if r in roles]
+        if not held:
+            return None
+        open_ += min(held)
+    if any(r in asset.roles for r in when.not_roles):
+        return None
+    for name in when.facts:
+        state = _state(name, asset, facts, org)
+        if state is False:
+            return None
+        open_ += state is None
+    if when.any_facts:
+        states = [_state(name, asset, facts, org) for name in when.any_facts]
+        if not any(states):
+            if None not in states:
+                return None
+            open_ += 1
+    for name in when.not_facts:
+        state = _state(name, asset, facts, org)
+        if state is True:
+            return None
+        open_ += state is None
+    points = {annex_iii_ref(p) for p in asset.annex_iii}
+    if (when.annex_iii == "any" and not points) or (when.annex_iii == "none" and points):
+        return None
+    if isinstance(when.annex_iii, tuple):
+        wanted = {annex_iii_ref(p) for p in when.annex_iii}
+        points = {p for p in points if p in wanted or any(p.startswith(w + "(") for w in wanted)}
+        if not points:
+            return None
+    if when.annex_iii_except:
+        left_out = {annex_iii_ref(p) for p in when.annex_iii_except}
+        if not {p for p in points if p not in left_out and not any(p.startswith(w + "(") for w in left_out)}:
+            return None
+    values = dict(org.values) | dict(asset.values)
+    for name, allowed in when.values:
+        value = values.get(name)
+        if value is None and name not in _CLOSED_VALUES:
+            open_ += 1
+        elif value not in allowed:
+            return None
+    for name, refused in when.not_values:
+        value = values.get(name)
+        if value is None and name not in _CLOSED_VALUES:
+            open_ += 1
+        elif value in refused:
+            return None
+    for name, _ in when.before:
+        if values.get(name) is None:
+            open_ += 1
+    if when.in_scope is not None and asset.in_scope != when.in_scope:
+        return None
+    if when.management_system is not None:
+        inside = asset.in_scope if asset.ms_scopes is None else when.management_system in asset.ms_scopes
+        if when.management_system not in org.management_systems or not inside:
+            return None
+    if when.no_management_system is not None and when.no_management_system in org.management_systems:
+        return None
+    return open_
 
 
 def _summary(engine: Any, org: str, asset: str) -> list[tuple[Any, ...]]:
@@ -125,15 +187,19 @@ class Floor:
         self.day = day
         self.org = org
         self.assets = {a.id: a for a in engine.assets(org)}
-        self.rules: list[tuple[ConditionView, set[str]]] = []
+        self.organisation = engine.organisation(org)
+        self.rules: list[tuple[ConditionView, set[str], str, tuple[str, ...]]] = []
         self.full_rules: list[tuple[ConditionView, list[tuple[str, str, int]], str | None, bool, str]] = []
+        self.grants: list[tuple[ConditionView, str]] = []
         provisions: dict[str, ProvisionView] = {}
         for framework, rules in sorted(snapshot.rules.by_framework.items()):
             for rule in rules:
                 views = [snapshot.catalog.by_iri[i] for i in rule.provisions if i in snapshot.catalog.by_iri]
                 if rule.kinds:
                     views += [v for v in snapshot.catalog.units(framework) if v.kind in rule.kinds]
-                self.rules.append((rule.condition, {v.iri for v in views}))
+                self.rules.append((rule.condition, {v.iri for v in views}, rule.id, rule.replaces))
+                if rule.grants_role:
+                    self.grants.append((rule.condition, rule.grants_role))
                 self.full_rules.append(
                     (
                         rule.condition,
@@ -166,15 +232,45 @@ class Floor:
                     taken |= (set(other.facts) & PROPAGATING_FACTS) | self.facts[used]
             self.facts[asset_id] = taken
 
+    def _roles(self, asset: AssetView, facts: set[str]) -> dict[str, int]:
+        """The asset's roles and those a rule grants, with how many open parts each grant rests on."""
+        roles = dict.fromkeys(asset.roles, 0)
+        for _ in range(3):
+            changed = False
+            for when, role in self.grants:
+                found = _open(when, asset, facts, self.organisation, roles)
+                if found is not None and (role not in roles or roles[role] > found):
+                    roles[role] = found
+                    changed = True
+            if not changed:
+                break
+        return roles
+
+    def _holding(self, asset: AssetView, facts: set[str]) -> list[int]:
+        """The index of every rule that holds (or may) once derogations have taken what they replace."""
+        roles = self._roles(asset, facts)
+        found = {}
+        for index, (when, _, rule_id, _replaces) in enumerate(self.rules):
+            open_ = _open(when, asset, facts, self.organisation, roles)
+            if open_ is not None:
+                found[rule_id] = (index, open_)
+        gone = {
+            other
+            for when, _, rule_id, replaces in self.rules
+            if replaces and rule_id in found and found[rule_id][1] == 0
+            for other in replaces
+        }
+        return [index for rule_id, (index, _) in found.items() if rule_id not in gone]
+
     def answer(self, asset_id: str) -> list[tuple[Any, ...]]:
         asset = self.assets[asset_id]
         facts = set(asset.facts) | self.facts[asset_id]
-        scope = "annex_i" if "annex_i" in facts else "annex_iii" if asset.annex_iii else "all"
+        scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
         gathered: dict[str, list[Any]] = {}
-        for when, provisions, addressee, voluntary, rule_id in self.full_rules:
-            role = next((r for r in when.roles if r in asset.roles), None)
-            if not _holds(when, asset, facts, role):
-                continue
+        roles = self._roles(asset, facts)
+        for index in self._holding(asset, facts):
+            when, provisions, addressee, voluntary, rule_id = self.full_rules[index]
+            role = min((r for r in when.roles if r in roles), key=roles.__getitem__, default=None)
             reason = (rule_id, role, when.facts)
             for iri, framework, order in provisions:
                 if iri in self.excluded:
@@ -204,11 +300,8 @@ class Floor:
         asset = self.assets[asset_id]
         facts = set(asset.facts) | self.facts[asset_id]
         found: set[str] = set()
-        for when, provisions in self.rules:
-            role = next((r for r in when.roles if r in asset.roles), None)
-            if not _holds(when, asset, facts, role):
-                continue
-            found |= provisions
+        for index in self._holding(asset, facts):
+            found |= self.rules[index][1]
         return found
 
 

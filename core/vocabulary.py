@@ -114,6 +114,61 @@ PROPAGATING_FACTS: frozenset[str] = frozenset({"personal_data", "special_categor
 """Facts an asset takes on from what it uses: a system that uses a dataset holding personal data processes
 personal data. The others describe the use itself and stay with the asset that states them."""
 
+OpenFact = Literal[
+    "profiles_natural_persons",
+    "third_party_conformity_assessment",
+    "open_source",
+    "substantial_modification",
+    "own_name_or_trademark",
+    "new_high_risk_purpose",
+    "legal_or_similar_effects",
+    "large_scale",
+    "systematic_monitoring",
+    "data_from_data_subject",
+    "criminal_offence_data",
+    "occasional_processing",
+    "residual_high_risk",
+    "publishes_public_interest_text",
+    "human_editorial_review",
+    "processor_for_us",
+]
+OPEN_FACTS: tuple[str, ...] = get_args(OpenFact)
+"""Yes/no facts about an asset that an inventory may leave unknown (absent): the law turns on them, and where
+one is not stated, a duty that depends on it is answered "applies if ...", never guessed. The older `FACTS`
+keep their meaning: absent is "no" (an inventory may still write `null` for "not known")."""
+
+OrgFact = Literal["established_in_union", "public_body", "public_service_provider"]
+ORG_FACTS: tuple[str, ...] = get_args(OrgFact)
+"""Yes/no facts about the organisation as a whole; absent is unknown."""
+
+ValueName = Literal[
+    "art6_3_condition",
+    "annex_i_section",
+    "legal_basis",
+    "placed_on_market",
+    "put_into_service",
+    "headcount_band",
+]
+VALUE_NAMES: tuple[str, ...] = get_args(ValueName)
+"""Facts that take a value rather than yes/no (the last is the organisation's); absent is unknown."""
+ORG_VALUE_NAMES: frozenset[str] = frozenset({"headcount_band"})
+DATE_VALUES: frozenset[str] = frozenset({"placed_on_market", "put_into_service"})
+Art63Condition = Literal["a", "b", "c", "d"]
+AnnexISection = Literal["A", "B"]
+LegalBasis = Literal[
+    "consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"
+]
+HeadcountBand = Literal["1-9", "10-49", "50-249", "250-999", "1000+"]
+VALUE_CHOICES: dict[str, tuple[str, ...]] = {
+    "art6_3_condition": get_args(Art63Condition),
+    "annex_i_section": get_args(AnnexISection),
+    "legal_basis": get_args(LegalBasis),
+    "headcount_band": get_args(HeadcountBand),
+}
+"""The values a rule may name for each valued fact (dates are compared, not listed)."""
+ManagementSystem = Literal["iso42001", "iso27001"]
+MANAGEMENT_SYSTEMS: tuple[str, ...] = get_args(ManagementSystem)
+
 ControlStatus = Literal["implemented", "partial", "planned", "excluded"]
 CONTROL_STATUSES: tuple[str, ...] = get_args(ControlStatus)
 EvidenceStatus = Literal["valid", "expiring", "expired", "missing"]

@@ -12,11 +12,30 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from core.vocabulary import AssetKind, ControlStatus, Role
+from core.vocabulary import (
+    AnnexISection,
+    Art63Condition,
+    AssetKind,
+    ControlStatus,
+    HeadcountBand,
+    LegalBasis,
+    ManagementSystem,
+    Role,
+)
 from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
 Id = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
+
+
+class ManagementSystemDeclaration(BaseModel):
+    """A management system the organisation runs (and so must meet the standard for what is in its scope)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    standard: ManagementSystem
+    scope: StrictStr | None = Field(default=None, description="Its scope, in a sentence.")
+    certified: bool | None = Field(default=None, description="Certified by an accredited body.")
 
 
 class Organisation(BaseModel):
@@ -26,6 +45,35 @@ class Organisation(BaseModel):
     name: StrictStr = Field(min_length=1)
     jurisdictions: list[StrictStr] = Field(default_factory=list)
     scope: StrictStr | None = Field(default=None, description="The management systems' scope, in a sentence.")
+    # The facts the law uses about the organisation. Absent means unknown: a duty that turns on one is
+    # answered "applies if ...".
+    established_in_union: bool | None = Field(
+        default=None,
+        description="Established in the Union (AI Act Art. 22 and 54, GDPR Art. 27 bind those outside).",
+    )
+    public_body: bool | None = Field(
+        default=None,
+        description="A public authority or body governed by public law "
+        "(AI Act Art. 27, 26(8), 49(3); GDPR Art. 37(1)(a)).",
+    )
+    public_service_provider: bool | None = Field(
+        default=None, description="A private entity providing public services (AI Act Art. 27(1))."
+    )
+    headcount_band: HeadcountBand | None = Field(
+        default=None, description="Staff, as a band (GDPR Art. 30(5) exempts some under 250)."
+    )
+    management_systems: list[ManagementSystemDeclaration] = Field(
+        default_factory=list,
+        description="The management systems the organisation declares; "
+        "ISO rows bind only for these (guidance otherwise).",
+    )
+
+    @model_validator(mode="after")
+    def _each_system_once(self) -> Organisation:
+        standards = [m.standard for m in self.management_systems]
+        if len(set(standards)) != len(standards):
+            raise ValueError("a management system is declared twice")
+        return self
 
 
 class Asset(BaseModel):
@@ -41,21 +89,98 @@ class Asset(BaseModel):
     annex_iii: list[StrictStr] = Field(
         default_factory=list, description='AI Act Annex III points the use falls under, e.g. "5(b)".'
     )
-    annex_i: bool = False
-    personal_data: bool = False
-    special_category_data: bool = False
-    automated_decisions: bool = False
-    interacts_with_people: bool = False
-    generates_synthetic_content: bool = False
-    emotion_recognition: bool = False
-    biometric_categorisation: bool = False
-    deep_fake: bool = False
-    gpai: bool = False
-    gpai_systemic_risk: bool = False
-    transfers_outside_eea: bool = False
+    # Yes/no facts that default to "no"; `null` says "not known".
+    annex_i: bool | None = False
+    personal_data: bool | None = False
+    special_category_data: bool | None = False
+    automated_decisions: bool | None = False
+    interacts_with_people: bool | None = False
+    generates_synthetic_content: bool | None = False
+    emotion_recognition: bool | None = False
+    biometric_categorisation: bool | None = False
+    deep_fake: bool | None = False
+    gpai: bool | None = False
+    gpai_systemic_risk: bool | None = False
+    transfers_outside_eea: bool | None = False
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
     uses: list[StrictStr] = Field(default_factory=list, description="Ids of the assets it uses.")
     description: StrictStr | None = None
+    # The facts the law uses that an inventory may not know: absent is unknown, and a duty that turns on one
+    # is answered "applies if ..." (docs/inventory-format.md).
+    art6_3_condition: Art63Condition | None = Field(
+        default=None,
+        description="AI Act Art. 6(3): the condition (a)-(d) under which the provider concludes this Annex III "
+        "system poses no significant risk (never available when it profiles natural persons).",
+    )
+    profiles_natural_persons: bool | None = Field(
+        default=None, description="Profiles natural persons (keeps an Annex III system high-risk, Art. 6(3))."
+    )
+    annex_i_section: AnnexISection | None = Field(
+        default=None, description="Annex I section of the product legislation (B: only Art. 2(2)'s articles apply)."
+    )
+    third_party_conformity_assessment: bool | None = Field(
+        default=None, description="The Annex I product needs a third-party conformity assessment (Art. 6(1)(b))."
+    )
+    open_source: bool | None = Field(
+        default=None, description="Released under a free and open-source licence with public parameters (Art. 53(2))."
+    )
+    placed_on_market: dt.date | None = Field(default=None, description="When it was placed on the EU market.")
+    put_into_service: dt.date | None = Field(default=None, description="When it was put into service in the EU.")
+    own_name_or_trademark: bool | None = Field(
+        default=None,
+        description="We put our name or trademark on a high-risk system someone else made (Art. 25(1)(a)).",
+    )
+    substantial_modification: bool | None = Field(
+        default=None, description="We substantially modified a high-risk system (Art. 25(1)(b))."
+    )
+    new_high_risk_purpose: bool | None = Field(
+        default=None, description="We gave a system a purpose that makes it high-risk (Art. 25(1)(c))."
+    )
+    legal_or_similar_effects: bool | None = Field(
+        default=None,
+        description="Decisions taken on its output have legal or similarly significant effects on people (Art. 86).",
+    )
+    large_scale: bool | None = Field(default=None, description="Processing on a large scale (GDPR Art. 35(3), 37(1)).")
+    systematic_monitoring: bool | None = Field(
+        default=None, description="Regular and systematic monitoring of people (GDPR Art. 35(3)(c), 37(1)(b))."
+    )
+    data_from_data_subject: bool | None = Field(
+        default=None, description="Personal data collected from the person (GDPR Art. 13) rather than elsewhere (14)."
+    )
+    legal_basis: LegalBasis | None = Field(
+        default=None, description="The GDPR Art. 6(1) legal basis of the processing."
+    )
+    criminal_offence_data: bool | None = Field(
+        default=None, description="Data on criminal convictions and offences (GDPR Art. 10)."
+    )
+    occasional_processing: bool | None = Field(
+        default=None, description="Only occasional processing (one condition of the GDPR Art. 30(5) exemption)."
+    )
+    residual_high_risk: bool | None = Field(
+        default=None, description="The DPIA found a high risk that measures cannot mitigate (GDPR Art. 36)."
+    )
+    publishes_public_interest_text: bool | None = Field(
+        default=None,
+        description="Generated text is published to inform the public on matters of public interest (Art. 50(4)).",
+    )
+    human_editorial_review: bool | None = Field(
+        default=None, description="That text is human-reviewed under someone's editorial responsibility (Art. 50(4))."
+    )
+    processor_for_us: bool | None = Field(
+        default=None, description="This vendor processes personal data on our behalf, as our processor (GDPR Art. 28)."
+    )
+    management_system_scopes: list[ManagementSystem] | None = Field(
+        default=None,
+        description="The management systems whose scope includes this asset; when absent, `in_scope` says it for all.",
+    )
+
+    @model_validator(mode="after")
+    def _facts_fit(self) -> Asset:
+        if self.art6_3_condition is not None and not self.annex_iii:
+            raise ValueError("art6_3_condition is the Annex III derogation: the asset names no Annex III point")
+        if self.annex_i_section is not None and self.annex_i is False:
+            raise ValueError("annex_i_section is given but annex_i is false")
+        return self
 
 
 class ProvisionRef(BaseModel):

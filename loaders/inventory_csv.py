@@ -22,7 +22,7 @@ from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
 from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
-LISTS = ("roles", "annex_iii", "uses")
+LISTS = ("roles", "annex_iii", "uses", "management_system_scopes")
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -51,7 +51,7 @@ def read_assets_csv(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> tuple[S
     name = str(path)
     text = read_text(path, limits)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    booleans = {field for field, info in Asset.model_fields.items() if info.annotation is bool}
+    booleans = {field for field, info in Asset.model_fields.items() if info.annotation in (bool, bool | None)}
     doc = SourceDocument(file=name, data=None)
     try:
         rows = list(reader)

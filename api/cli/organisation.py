@@ -58,7 +58,15 @@ def _obligation_json(obligation: ObligationView) -> dict[str, Any]:
         "title": provision.display_title,
         "addressee": obligation.addressee,
         "reasons": [
-            {"rule": r.rule, "reason": r.reason, "role": r.role, "facts": list(r.facts), "annex_iii": list(r.annex_iii)}
+            {
+                "rule": r.rule,
+                "reason": r.reason,
+                "role": r.role,
+                "facts": list(r.facts),
+                "annex_iii": list(r.annex_iii),
+                "basis": r.basis,
+                "conditions": list(r.conditions),
+            }
             for r in obligation.reasons
         ],
         "evidence": [_evidence_json(m) for m in obligation.evidence],
@@ -68,7 +76,19 @@ def _obligation_json(obligation: ObligationView) -> dict[str, Any]:
         "amended": obligation.dates.amended,
         "voluntary": obligation.voluntary,
         "organisation_wide": obligation.organisation_wide,
+        "conditional": obligation.conditional,
+        "conditions": list(obligation.conditions),
+        "date_basis": obligation.dates.rule.basis if obligation.dates.rule else None,
+        "date_note": obligation.date_note,
+        "content": obligation.content,
+        "amended_by": obligation.amended_by,
+        "uncertainty": list(obligation.uncertainty),
     }
+
+
+def _applies_if(conditions: tuple[str, ...]) -> str:
+    """An obligation's open conditions as one phrase: any alternative makes it apply."""
+    return "applies if " + " — or — ".join(conditions)
 
 
 @app.command()
@@ -190,12 +210,28 @@ def obligations(
         when = iso(o.dates.applies_from) or ""
         if not o.dates.in_force:
             when += " (not yet)"
+        if o.date_note:
+            when += f" [{o.date_note}]"
         first = o.reasons[0]
-        why = first.reason if not first.facts else f"{first.reason} [{'; '.join(first.facts)}]"
+        why = f"{first.reason} ({first.basis})" if first.basis else first.reason
+        if first.facts:
+            why += f" [{'; '.join(first.facts)}]"
+        if o.conditions:
+            why = f"{_applies_if(o.conditions)}. {why}"
+        if o.voluntary:
+            why = f"guidance, not a duty. {why}"
         status = Text(o.status, style=STATUS_STYLE[o.status])
         table_rows.append([o.provision.framework, o.provision.ref, o.addressee, status, when, why])
+    conditional = sum(1 for o in found.obligations if o.conditions)
     title = f"{found.asset.id} ({found.asset.kind}): {len(found.obligations)} obligations as of {found.as_of}"
+    if conditional:
+        title += f", {conditional} of them conditional on facts the inventory does not state"
     out.print(make_table(title, ["framework", "ref", "addressee", "evidence", "applies from", "why"], table_rows))
+    for o in found.obligations:
+        if o.content:
+            out.print(Text(f"{o.provision.framework} {o.provision.ref} as amended ({o.amended_by}): {o.content}"))
+    for act in sorted({u.split(":", 1)[0] for o in found.obligations for u in o.uncertainty}):
+        out.print(Text(f"uncertain: answers citing {act} rest on facts not verified against the Official Journal"))
     for e in found.excluded:
         out.print(Text(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
 
@@ -218,6 +254,8 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
                     "applies_from": iso(gap.applies_from),
                     "in_force": gap.in_force,
                     "expired_evidence": [m.evidence.id for m in gap.evidence if m.status == "expired"],
+                    "conditional": bool(gap.conditions),
+                    "conditions": list(gap.conditions),
                 }
             )
         print_json(by_owner)
@@ -230,11 +268,16 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
             Text(g.status, style=STATUS_STYLE[g.status]),
             (iso(g.applies_from) or "") + ("" if g.in_force else " (not yet)"),
             ", ".join(g.assets),
+            _applies_if(g.conditions) if g.conditions else "",
         ]
         for g in found
     ]
+    conditional = sum(1 for g in found if g.conditions)
+    title = f"{len(found)} gaps" + (
+        f" ({conditional} only if facts the inventory leaves open hold)" if conditional else ""
+    )
     out.print(
-        make_table(f"{len(found)} gaps", ["owner", "framework", "ref", "evidence", "applies from", "assets"], rows)
+        make_table(title, ["owner", "framework", "ref", "evidence", "applies from", "assets", "applies if"], rows)
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from core.errors import UsageError
 from graph.views.read import SoaRow
 
-COLUMNS = ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag"]
+COLUMNS = ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag", "binding"]
 
 
 def _cells(row: SoaRow) -> list[str]:
@@ -23,6 +23,7 @@ def _cells(row: SoaRow) -> list[str]:
         " ".join(m.evidence.id for m in row.evidence),
         row.evidence_status,
         "rests on expired evidence" if row.rests_on_expired else "",
+        "yes" if row.binding else "no (no ISO/IEC 42001 management system declared: guidance)",
     ]
 
 

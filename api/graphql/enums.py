@@ -105,6 +105,22 @@ class AssetFact(Enum):
     gpai_systemic_risk = "gpai_systemic_risk"
     transfers_outside_eea = "transfers_outside_eea"
     annex_i = "annex_i"
+    profiles_natural_persons = "profiles_natural_persons"
+    third_party_conformity_assessment = "third_party_conformity_assessment"
+    open_source = "open_source"
+    substantial_modification = "substantial_modification"
+    own_name_or_trademark = "own_name_or_trademark"
+    new_high_risk_purpose = "new_high_risk_purpose"
+    legal_or_similar_effects = "legal_or_similar_effects"
+    large_scale = "large_scale"
+    systematic_monitoring = "systematic_monitoring"
+    data_from_data_subject = "data_from_data_subject"
+    criminal_offence_data = "criminal_offence_data"
+    occasional_processing = "occasional_processing"
+    residual_high_risk = "residual_high_risk"
+    publishes_public_interest_text = "publishes_public_interest_text"
+    human_editorial_review = "human_editorial_review"
+    processor_for_us = "processor_for_us"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")

@@ -580,8 +580,17 @@ class Reason:
         self.role = AddresseeRole(self.view.role) if self.view.role else None
         self.facts = list(self.view.facts)
         self.annex_iii = list(self.view.annex_iii)
+        self.basis = self.view.basis
+        self.conditions = list(self.view.conditions)
 
     rule: str = strawberry.field(default=None, description="The applicability rule's id.")
+
+    basis: str = strawberry.field(default=None, description="The article and paragraph the rule rests on.")
+
+    conditions: list[str] = strawberry.field(
+        default_factory=list,
+        description="What must also hold that the inventory does not state; empty when the rule holds outright.",
+    )
 
     reason: str = strawberry.field(default=None, description="The rule's reason, in our words.")
 
@@ -641,6 +650,12 @@ class Obligation:
         self.addressee = AddresseeRole(self.view.addressee)
         self.status = EvidenceStatus(self.view.status)
         self.voluntary = self.view.voluntary
+        self.conditional = self.view.conditional
+        self.conditions = list(self.view.conditions)
+        self.content = self.view.content
+        self.amended_by = self.view.amended_by
+        self.uncertainty = list(self.view.uncertainty)
+        self.date_note = self.view.date_note
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
@@ -669,6 +684,28 @@ class Obligation:
 
     voluntary: bool = strawberry.field(default=None, description="Guidance rather than a duty (NIST AI RMF).")
 
+    conditional: bool = strawberry.field(
+        default=None, description="It applies only if a fact the inventory does not state holds (see conditions)."
+    )
+
+    conditions: list[str] = strawberry.field(
+        default_factory=list, description='"Applies if": each entry one alternative; empty when it applies outright.'
+    )
+
+    content: str | None = strawberry.field(
+        default=None, description="What the provision asks as amended, when an amending act changed it (our words)."
+    )
+
+    amended_by: str | None = strawberry.field(default=None, description="The amending act behind `content`.")
+
+    uncertainty: list[str] = strawberry.field(
+        default_factory=list, description="What is not established about the acts this answer rests on."
+    )
+
+    date_note: str | None = strawberry.field(
+        default=None, description="A transition that moves (or may move) the date, and why."
+    )
+
 
 @strawberry.type(description="A binding obligation without valid evidence.")
 class Gap:
@@ -681,6 +718,11 @@ class Gap:
         self.status = EvidenceStatus(self.view.status)
         self.applies_from = self.view.applies_from
         self.in_force = self.view.in_force
+        self.conditions = list(self.view.conditions)
+
+    conditions: list[str] = strawberry.field(
+        default_factory=list, description='"Applies if": empty when the duty is certain for some asset.'
+    )
 
     owner: str = strawberry.field(default=None, description="Who must close it: the asset owner, or the organisation.")
 
@@ -717,6 +759,11 @@ class SoaEntry:
         self.justification = self.view.justification
         self.evidence_status = EvidenceStatus(self.view.evidence_status)
         self.rests_on_expired = self.view.rests_on_expired
+        self.binding = self.view.binding
+
+    binding: bool = strawberry.field(
+        default=None, description="False when the organisation declares no ISO/IEC 42001 management system."
+    )
 
     @strawberry.field(description="The control.")
     def control(self) -> Provision:

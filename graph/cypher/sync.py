@@ -123,6 +123,13 @@ def _obligation_props(obligation: ObligationView, as_of: dt.date) -> dict[str, A
     }
     if obligation.dates.applies_from is not None:
         props["applies_from"] = obligation.dates.applies_from
+    props["conditional"] = obligation.conditional
+    if obligation.conditions:
+        props["conditions"] = list(obligation.conditions)  # "applies if": each one alternative
+    if obligation.amended_by:
+        props["amended_by"] = obligation.amended_by
+    if obligation.uncertainty:
+        props["uncertain_acts"] = sorted({u.split(":", 1)[0] for u in obligation.uncertainty})
     return props
 
 

@@ -19,17 +19,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from core.errors import NotFoundError, UsageError
-from core.vocabulary import EXPIRING_WITHIN_DAYS, PROPAGATING_FACTS
+from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES, PROPAGATING_FACTS
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
 from graph.read.read_model import Snapshot
 from graph.read.refs import annex_iii_ref
 from graph.views.read import (
+    ActView,
     AssetObligations,
     AssetView,
+    ConditionView,
     CoverageView,
+    DatesView,
     EvidenceMatch,
     EvidenceView,
     ExclusionView,
@@ -45,6 +49,14 @@ from graph.views.read import (
 from mappings.relations import Relation, covers
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
+_CLOSED_VALUES = frozenset({"art6_3_condition"})
+"""Valued facts whose absence is an answer: no Article 6(3) condition stated means the provider claims none."""
+
+
+def _in_point(point: str, refs: set[str]) -> bool:
+    """Annex III point 5(b) lies within point 5: naming "5" names all of its sub-points."""
+    ref = annex_iii_ref(point)
+    return any(ref.startswith(r + "(") for r in refs)
 
 
 def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
@@ -146,17 +158,124 @@ class Obligations:
         return memo[(asset.org, asset.id)]
 
     # -- rules ---------------------------------------------------------------------------------------------
-    def _match(self, rule: RuleView, asset: AssetView, facts: dict[str, list[str]]) -> ReasonView | None:
+    def _state(
+        self, name: str, asset: AssetView, facts: dict[str, list[str]], org: OrganisationView | None
+    ) -> bool | None:
+        """A yes/no fact: True, False, or None when the inventory does not say."""
+        if name in facts:
+            return True
+        if name in ORG_FACTS:
+            if org is None:
+                return None
+            return True if name in org.facts else False if name in org.denied else None
+        if name in OPEN_FACTS:
+            return False if name in asset.denied else None
+        return None if name in asset.unknown else False  # the older facts: absent is "no"
+
+    @staticmethod
+    def _value(name: str, asset: AssetView, org: OrganisationView | None) -> str | None:
+        source = (org.values if org else ()) if name in ORG_VALUE_NAMES else asset.values
+        return next((v for k, v in source if k == name), None)
+
+    def _roles(
+        self, asset: AssetView, facts: dict[str, list[str]], org: OrganisationView | None, day: dt.date
+    ) -> dict[str, tuple[str, ...]]:
+        """The asset's roles, with those a rule grants (Article 25's new provider), each with what it rests on."""
+        roles: dict[str, tuple[str, ...]] = dict.fromkeys(asset.roles, ())
+        granting = self._snapshot.rules.granting
+        for _ in range(3):  # a grant may rest on another (gpai systemic risk → gpai provider); never deeper
+            changed = False
+            for rule in granting:
+                reason = self._match(rule, asset, facts, roles=roles, org=org, day=day)
+                role = rule.grants_role or ""
+                if reason is None or (role in roles and len(roles[role]) <= len(reason.conditions)):
+                    continue
+                roles[role] = reason.conditions
+                changed = True
+            if not changed:
+                break
+        return roles
+
+    def _open_facts(
+        self, when: ConditionView, asset: AssetView, facts: dict[str, list[str]], org: OrganisationView | None
+    ) -> list[str] | None:
+        """The yes/no parts of a condition: None when one fails, else what the inventory leaves open."""
+        open_: list[str] = []
+        for name in when.facts:
+            state = self._state(name, asset, facts, org)
+            if state is False:
+                return None
+            if state is None:
+                open_.append(f"{name} = yes")
+        if when.any_facts:
+            states = {name: self._state(name, asset, facts, org) for name in when.any_facts}
+            if not any(states.values()):
+                unknown = [name for name, state in states.items() if state is None]
+                if not unknown:
+                    return None
+                open_.append(" or ".join(f"{name} = yes" for name in unknown))
+        for name in when.not_facts:
+            state = self._state(name, asset, facts, org)
+            if state is True:
+                return None
+            if state is None:
+                open_.append(f"{name} = no")
+        return open_
+
+    def _open_values(self, when: ConditionView, asset: AssetView, org: OrganisationView | None) -> list[str] | None:
+        """The valued and dated parts of a condition: None when one fails, else what is left open."""
+        open_: list[str] = []
+        for name, allowed in when.values:
+            value = self._value(name, asset, org)
+            if value is None and name not in _CLOSED_VALUES:
+                open_.append(f"{name} is {' or '.join(allowed)}")
+            elif value not in allowed:
+                return None
+        for name, refused in when.not_values:
+            value = self._value(name, asset, org)
+            if value is None and name not in _CLOSED_VALUES:
+                open_.append(f"{name} is not {' or '.join(refused)}")
+            elif value in refused:
+                return None
+        for name, limit in when.before:
+            value = self._value(name, asset, org)
+            if value is None:
+                open_.append(f"{name} before {limit.isoformat()}")
+            elif dt.date.fromisoformat(value) >= limit:
+                return None
+        return open_
+
+    def _match(
+        self,
+        rule: RuleView,
+        asset: AssetView,
+        facts: dict[str, list[str]],
+        *,
+        roles: dict[str, tuple[str, ...]] | None = None,
+        org: OrganisationView | None = None,
+        day: dt.date | None = None,
+    ) -> ReasonView | None:
+        """The reason the rule applies, None when it does not; `conditions` lists what the inventory leaves open."""
         when = rule.condition
+        if rule.holds_from is not None and (day or dt.date.today()) < rule.holds_from:
+            return None
         if when.kinds and asset.kind not in when.kinds:
             return None
-        role = next((r for r in when.roles if r in asset.roles), None)
-        if when.roles and role is None:
+        open_: list[str] = []
+        held = roles if roles is not None else dict.fromkeys(asset.roles, ())
+        role = None
+        if when.roles:
+            candidates = [r for r in when.roles if r in held]
+            if not candidates:
+                return None
+            role = min(candidates, key=lambda r: len(held[r]))
+            open_ += held[role]
+        if any(r in asset.roles for r in when.not_roles):
+            return None  # the roles the inventory states (a role a rule grants is the consequence, not the cause)
+        stated = self._open_facts(when, asset, facts, org)
+        if stated is None:
             return None
-        if any(f not in facts for f in when.facts) or (when.any_facts and not any(f in facts for f in when.any_facts)):
-            return None
-        if any(f in facts for f in when.not_facts):
-            return None
+        open_ += stated
         points = tuple(asset.annex_iii)
         if when.annex_iii == "any" and not points:
             return None
@@ -164,21 +283,78 @@ class Obligations:
             return None
         if isinstance(when.annex_iii, tuple):
             wanted = {annex_iii_ref(p) for p in when.annex_iii}
-            points = tuple(p for p in points if annex_iii_ref(p) in wanted)
+            points = tuple(p for p in points if annex_iii_ref(p) in wanted or _in_point(p, wanted))
             if not points:
                 return None
+        if when.annex_iii_except:
+            left_out = {annex_iii_ref(p) for p in when.annex_iii_except}
+            points = tuple(p for p in points if annex_iii_ref(p) not in left_out and not _in_point(p, left_out))
+            if not points:
+                return None
+        valued = self._open_values(when, asset, org)
+        if valued is None:
+            return None
+        open_ += valued
         if when.in_scope is not None and asset.in_scope != when.in_scope:
             return None
-        named = [*when.facts, *(f for f in when.any_facts if f in facts)]
+        declared = org.management_systems if org else ()
+        if when.management_system is not None:
+            if when.management_system not in declared:
+                return None
+            inside = asset.in_scope if asset.ms_scopes is None else when.management_system in asset.ms_scopes
+            if not inside:
+                return None
+        if when.no_management_system is not None and when.no_management_system in declared:
+            return None
+        named = [*(f for f in when.facts if f in facts), *(f for f in when.any_facts if f in facts)]
         described = tuple(fact if via == "" else f"{fact} (through {via})" for fact in named for via in facts[fact][:1])
+        described += tuple(
+            f"{name} = yes"
+            for name in [*when.facts, *when.any_facts]
+            if name in ORG_FACTS and name not in facts and org and name in org.facts
+        )
         return ReasonView(
             rule=rule.id,
             framework=rule.framework,
             reason=rule.reason,
             role=role,
             facts=described,
-            annex_iii=points if when.annex_iii is not None else (),
+            annex_iii=points if (when.annex_iii is not None or when.annex_iii_except) else (),
+            conditions=tuple(dict.fromkeys(open_)),
+            basis=rule.basis,
         )
+
+    def _matched(self, asset: AssetView, wanted: set[str], day: dt.date) -> list[tuple[RuleView, ReasonView]]:
+        """Every rule that holds (or may hold) for the asset, after derogations have taken away what they replace."""
+        facts = self.facts(asset)
+        org = self._orgs.organisations.get(asset.org)
+        roles = self._roles(asset, facts, org, day)
+        found: list[tuple[RuleView, ReasonView]] = []
+        for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
+            if wanted and framework not in wanted:
+                continue
+            for rule in rules:
+                reason = self._match(rule, asset, facts, roles=roles, org=org, day=day)
+                if reason is not None:
+                    found.append((rule, reason))
+        derogations = [(r, why) for r, why in found if r.replaces]
+        if not derogations:
+            return found
+        kept: list[tuple[RuleView, ReasonView]] = []
+        for rule, reason in found:
+            extra: list[str] = []
+            gone = False
+            for derogation, why in derogations:
+                if rule.id not in derogation.replaces:
+                    continue
+                if not why.conditions:
+                    gone = True
+                    break
+                extra.append(f"not derogated ({derogation.basis}): unless {' and '.join(why.conditions)}")
+            if gone:
+                continue
+            kept.append((rule, replace(reason, conditions=reason.conditions + tuple(extra)) if extra else reason))
+        return kept
 
     def _provisions(self, rule: RuleView) -> list[ProvisionView]:
         memo = self._snapshot.rule_provisions
@@ -189,6 +365,51 @@ class Obligations:
                 found += [v for v in self._snapshot.catalog.units(rule.framework) if v.kind in rule.kinds]
             memo[rule.iri] = found
         return memo[rule.iri]
+
+    def _act(self, framework: str, act_id: str | None) -> ActView | None:
+        if act_id is None:
+            return None
+        return next(
+            (a for a in self._snapshot.timeline.acts.values() if a.framework == framework and a.id == act_id), None
+        )
+
+    def _law_in_force(self, rules: list[RuleView], asset: AssetView, dates: DatesView, day: dt.date) -> dict[str, Any]:
+        """The content, date and uncertainty of the law as it stands on `day` for these rules' provision."""
+        found: dict[str, Any] = {}
+        uncertain: dict[str, str] = {}
+        if dates.rule is not None and dates.rule.act_rank > 0 and dates.rule.act.uncertainty:
+            uncertain[dates.rule.act.id] = dates.rule.act.uncertainty
+        for rule in rules:
+            inserted_by = self._act(rule.framework, rule.act)
+            if inserted_by is not None and inserted_by.uncertainty:
+                uncertain[inserted_by.id] = inserted_by.uncertainty
+            current = [a for a in rule.amended if a.holds_from <= day]
+            if current:
+                latest = max(current, key=lambda a: a.holds_from)
+                found["content"], found["amended_by"] = latest.content, latest.act
+                act = self._act(rule.framework, latest.act)
+                if act is not None and act.uncertainty:
+                    uncertain[act.id] = act.uncertainty
+            transition = rule.transition
+            amending = self._act(rule.framework, transition.act) if transition is not None else None
+            if amending is not None and (amending.in_force is None or amending.in_force > day):
+                transition = None  # the law that grants it does not hold yet on the asked day
+            if transition is not None:
+                value = self._value(transition.value, asset, None)
+                later = f"from {transition.applies_from.isoformat()} ({transition.basis})"
+                if value is None:
+                    found["date_note"] = f"if {transition.value} is before {transition.before.isoformat()}: {later}"
+                elif dt.date.fromisoformat(value) < transition.before:
+                    found["dates"] = replace(
+                        dates, applies_from=transition.applies_from, in_force=transition.applies_from <= day
+                    )
+                    found["date_note"] = f"{transition.value} {value}: {later}"
+                act = self._act(rule.framework, transition.act)
+                if act is not None and act.uncertainty:
+                    uncertain[act.id] = act.uncertainty
+        if uncertain:
+            found["uncertainty"] = tuple(f"{act}: {text}" for act, text in sorted(uncertain.items()))
+        return found
 
     # -- evidence ------------------------------------------------------------------------------------------
     def _evidence(self, org: str) -> dict[str, list[EvidenceView]]:
@@ -248,30 +469,28 @@ class Obligations:
         asset = self.asset(asset_id, org)
         day = as_of or dt.date.today()
         wanted = {self._catalog.framework(f).id for f in frameworks}
-        facts = self.facts(asset)
-        scope = "annex_i" if "annex_i" in facts else "annex_iii" if asset.annex_iii else "all"
-        gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool]] = {}
+        scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
+        gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool, list[RuleView]]] = {}
         excluded: dict[str, ExclusionView] = {}
-        for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
-            if wanted and framework not in wanted:
-                continue
-            for rule in rules:
-                reason = self._match(rule, asset, facts)
-                if reason is None:
+        for rule, reason in self._matched(asset, wanted, day):
+            for provision in self._provisions(rule):
+                decision = self._orgs.controls.get((asset.org, provision.iri))
+                if decision is not None and decision.status == "excluded":
+                    excluded[provision.iri] = ExclusionView(provision, decision.justification or "")
                     continue
-                for provision in self._provisions(rule):
-                    decision = self._orgs.controls.get((asset.org, provision.iri))
-                    if decision is not None and decision.status == "excluded":
-                        excluded[provision.iri] = ExclusionView(provision, decision.justification or "")
-                        continue
-                    addressee = rule.addressee or reason.role or "organisation"
-                    if provision.iri not in gathered:
-                        org_wide = rule.addressee == "organisation"
-                        gathered[provision.iri] = (provision, addressee, [], rule.voluntary, org_wide)
-                    gathered[provision.iri][2].append(reason)
+                addressee = rule.addressee or reason.role or "organisation"
+                if provision.iri not in gathered:
+                    org_wide = rule.addressee == "organisation"
+                    gathered[provision.iri] = (provision, addressee, [], rule.voluntary, org_wide, [])
+                entry = gathered[provision.iri]
+                entry[2].append(reason)
+                entry[5].append(rule)
         obligations = []
-        for provision, addressee, reasons, voluntary, org_wide in gathered.values():
+        for provision, addressee, reasons, voluntary, org_wide, rules in gathered.values():
             matches = self._matches(provision, None if org_wide else asset, day, asset.org)
+            dates = self._catalog.dates(provision, scope=scope, as_of=day)
+            certain = [r for r in reasons if not r.conditions]
+            conditions = () if certain else tuple(dict.fromkeys(" and ".join(r.conditions) for r in reasons))
             obligations.append(
                 ObligationView(
                     asset=asset,
@@ -280,9 +499,10 @@ class Obligations:
                     reasons=tuple(reasons),
                     evidence=matches,
                     status=best_status(matches),
-                    dates=self._catalog.dates(provision, scope=scope, as_of=day),
                     voluntary=voluntary,
                     organisation_wide=org_wide,
+                    conditions=conditions,
+                    **{"dates": dates, **self._law_in_force(rules, asset, dates, day)},
                 )
             )
         obligations.sort(key=lambda o: (o.provision.framework, o.provision.order))
@@ -296,7 +516,9 @@ class Obligations:
     def gaps(self, org: str | None = None, as_of: dt.date | None = None) -> list[GapView]:
         """Binding obligations without valid evidence, by owner; organisation-wide ones once.
 
-        Obligations not yet in force are included (their date says so): they are the gaps to close next.
+        Obligations not yet in force are included (their date says so): they are the gaps to close next. An
+        obligation that applies only if a fact the inventory does not state holds is a gap with its conditions
+        ("applies if ..."); voluntary guidance (a management system the organisation does not declare) never is.
         """
         found = self.organisation(org).id
         day = as_of or dt.date.today()
@@ -309,6 +531,13 @@ class Obligations:
                 key = (owner, obligation.provision.iri)
                 earlier = per_provision.get(key)
                 assets = (*earlier.assets, asset.id) if earlier else (asset.id,)
+                conditions = obligation.conditions
+                if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
+                    conditions = (
+                        ()
+                        if not (earlier.conditions and conditions)
+                        else (tuple(dict.fromkeys(earlier.conditions + conditions)))
+                    )
                 per_provision[key] = GapView(
                     owner=owner,
                     assets=assets,
@@ -317,6 +546,7 @@ class Obligations:
                     applies_from=obligation.dates.applies_from,
                     in_force=obligation.dates.in_force,
                     evidence=obligation.evidence,
+                    conditions=conditions,
                 )
         return sorted(per_provision.values(), key=lambda g: (g.owner, g.provision.framework, g.provision.order))
 
@@ -363,7 +593,9 @@ class Obligations:
 
     def statement_of_applicability(self, org: str | None = None, as_of: dt.date | None = None) -> list[SoaRow]:
         """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""
-        found = self.organisation(org).id
+        organisation = self.organisation(org)
+        found = organisation.id
+        binding = "iso42001" in organisation.management_systems
         day = as_of or dt.date.today()
         rows = []
         for control in self._catalog.provisions("iso42001", kind="control"):
@@ -379,6 +611,7 @@ class Obligations:
                     evidence=matches,
                     evidence_status=status,
                     rests_on_expired=status == "expired",
+                    binding=binding,
                 )
             )
         return rows

@@ -41,6 +41,11 @@ def _many(node: Node, name: str) -> tuple[str, ...]:
     return (str(value),) if value is not None else ()
 
 
+def _values(node: Node) -> tuple[tuple[str, str], ...]:
+    """Valued facts, stored as `name=value`."""
+    return tuple(tuple(v.split("=", 1)) for v in _many(node, "fact_values") if "=" in v)  # type: ignore[misc]
+
+
 def record_digest(node: Node) -> str:
     """The same for two nodes exactly when they are equal (labels, properties and links, in any order)."""
     canonical = repr((node.labels, sorted(node.props.items()), sorted(node.links.items())))
@@ -132,6 +137,10 @@ class OrganisationIndex:
                     name=_text(node, "name") or org,
                     jurisdictions=_many(node, "jurisdiction"),
                     scope=_text(node, "summary"),
+                    facts=_many(node, "facts"),
+                    denied=_many(node, "denied_facts"),
+                    values=_values(node),
+                    management_systems=_many(node, "management_systems"),
                 )
         asset_ids = {view.iri: view.id for view in self.assets.values()}
         new_assets: list[tuple[Node, str]] = []
@@ -170,6 +179,10 @@ class OrganisationIndex:
                 in_scope=node.prop("in_scope") is not False,
                 uses=tuple(sorted(uses)),
                 description=_text(node, "summary"),
+                denied=_many(node, "denied_facts"),
+                unknown=_many(node, "unknown_facts"),
+                values=_values(node),
+                ms_scopes=tuple(s for s in _many(node, "ms_scopes") if s != "none") if node.prop("ms_scopes") else None,
             )
         self._unlink({iri: at for iri, at in dropped_assets.items() if iri not in re_added}, asset_ids)
         for node in changed:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
 from core.records import Node
 from graph.read.node_source import NodeSource
-from graph.views.read import ConditionView, RuleView
+from graph.views.read import AmendedContentView, ConditionView, RuleView, TransitionView
 
 
 def _text(node: Node, name: str) -> str | None:
@@ -33,12 +34,43 @@ def _condition(text: str) -> ConditionView:
         not_facts=tuple(data.get("not_facts", ())),
         annex_iii=tuple(annex_iii) if isinstance(annex_iii, list) else annex_iii,
         in_scope=data.get("in_scope"),
+        not_roles=tuple(data.get("not_roles", ())),
+        annex_iii_except=tuple(data.get("annex_iii_except", ())),
+        values=tuple((k, tuple(v)) for k, v in sorted(data.get("values", {}).items())),
+        not_values=tuple((k, tuple(v)) for k, v in sorted(data.get("not_values", {}).items())),
+        before=tuple((k, dt.date.fromisoformat(v)) for k, v in sorted(data.get("before", {}).items())),
+        management_system=data.get("management_system"),
+        no_management_system=data.get("no_management_system"),
     )
+
+
+def _effects(text: str) -> dict[str, object]:
+    """The stored JSON was written from a validated `Rule` (its effects beyond adding duties)."""
+    data: dict[str, object] = json.loads(text)
+    transition = data.get("transition")
+    if isinstance(transition, dict):
+        data["transition"] = TransitionView(
+            value=transition["value"],
+            before=dt.date.fromisoformat(transition["before"]),
+            applies_from=dt.date.fromisoformat(transition["applies_from"]),
+            basis=transition["basis"],
+            act=transition.get("act"),
+        )
+    amended = data.get("amended")
+    data["amended"] = tuple(
+        AmendedContentView(act=a["act"], holds_from=dt.date.fromisoformat(a["holds_from"]), content=a["content"])
+        for a in (amended if isinstance(amended, list) else [])
+    )
+    holds_from = data.get("holds_from")
+    data["holds_from"] = dt.date.fromisoformat(holds_from) if isinstance(holds_from, str) else None
+    data["replaces"] = tuple(data.get("replaces", ()))  # type: ignore[arg-type]
+    return data
 
 
 @dataclass(slots=True)
 class RulesIndex:
     by_framework: dict[str, list[RuleView]] = field(default_factory=dict)
+    granting: list[RuleView] = field(default_factory=list)  # rules that grant a role (Article 25), any framework
 
     @classmethod
     def build(cls, source: NodeSource, frameworks_by_iri: dict[str, str]) -> RulesIndex:
@@ -58,6 +90,9 @@ class RulesIndex:
                     condition=_condition(_text(node, "condition") or "{}"),
                     addressee=_text(node, "addressee_role"),
                     voluntary=node.prop("voluntary") is True,
+                    basis=_text(node, "basis") or "",
+                    **_effects(_text(node, "effects") or "{}"),  # type: ignore[arg-type]
                 )
             )
+        index.granting = [r for rules in index.by_framework.values() for r in rules if r.grants_role]
         return index

@@ -236,6 +236,10 @@ class OrganisationView:
     name: str
     jurisdictions: tuple[str, ...]
     scope: str | None
+    facts: tuple[str, ...] = ()  # organisation facts stated true (established_in_union, public_body ...)
+    denied: tuple[str, ...] = ()  # stated false; a fact neither stated nor denied is unknown
+    values: tuple[tuple[str, str], ...] = ()  # (name, value), e.g. ("headcount_band", "50-249")
+    management_systems: tuple[str, ...] = ()  # declared management systems (iso42001, iso27001)
 
 
 @pickled_by_fields
@@ -253,6 +257,10 @@ class AssetView:
     in_scope: bool
     uses: tuple[str, ...]  # asset ids
     description: str | None
+    denied: tuple[str, ...] = ()  # open facts stated false (absent ones are unknown)
+    unknown: tuple[str, ...] = ()  # closed facts stated unknown (absent ones are "no")
+    values: tuple[tuple[str, str], ...] = ()  # valued facts: (name, value)
+    ms_scopes: tuple[str, ...] | None = None  # management systems whose scope holds it; None: `in_scope` for all
 
 
 @pickled_by_fields
@@ -292,6 +300,35 @@ class ConditionView:
     not_facts: tuple[str, ...] = ()
     annex_iii: str | tuple[str, ...] | None = None  # "any", "none", or the points
     in_scope: bool | None = None
+    not_roles: tuple[str, ...] = ()  # the organisation holds none of these roles for the asset
+    annex_iii_except: tuple[str, ...] = ()  # some Annex III point of the asset is not one of these
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a valued fact is one of these values
+    not_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    before: tuple[tuple[str, dt.date], ...] = ()  # a dated fact is before this day
+    management_system: str | None = None  # the organisation declares it and the asset is in its scope
+    no_management_system: str | None = None  # the organisation does not declare it
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class TransitionView:
+    """A later date for assets already on the market: where `value` (a date) is before `before`."""
+
+    value: str
+    before: dt.date
+    applies_from: dt.date
+    basis: str
+    act: str | None
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class AmendedContentView:
+    """What a provision asks as amended by `act`, from `holds_from` (our own summary)."""
+
+    act: str
+    holds_from: dt.date
+    content: str
 
 
 @pickled_by_fields
@@ -306,6 +343,13 @@ class RuleView:
     condition: ConditionView
     addressee: str | None
     voluntary: bool
+    basis: str = ""  # the article and paragraph it rests on
+    replaces: tuple[str, ...] = ()  # a derogation: these rules' duties give way where this one holds
+    grants_role: str | None = None  # a role shift (Art. 25): the asset's role becomes this one too
+    transition: TransitionView | None = None
+    amended: tuple[AmendedContentView, ...] = ()
+    holds_from: dt.date | None = None  # the rule is law only from this day (inserted by `act`)
+    act: str | None = None  # the amending act that inserted the rule, whose uncertainty travels with it
 
 
 @pickled_by_fields
@@ -319,6 +363,8 @@ class ReasonView:
     role: str | None
     facts: tuple[str, ...]  # "personal_data (through loan-history)"
     annex_iii: tuple[str, ...]
+    conditions: tuple[str, ...] = ()  # what must also hold, not stated by the inventory; empty: it applies
+    basis: str = ""  # the article and paragraph the rule rests on
 
 
 @pickled_by_fields
@@ -341,6 +387,15 @@ class ObligationView:
     dates: DatesView
     voluntary: bool
     organisation_wide: bool  # a management-system obligation, met once for the whole scope
+    conditions: tuple[str, ...] = ()  # "applies if": each entry one alternative; empty when it applies outright
+    content: str | None = None  # what the provision asks as amended, when an amending act changed it
+    amended_by: str | None = None  # that act's id
+    uncertainty: tuple[str, ...] = ()  # "act: what is not established", for every act the answer rests on
+    date_note: str | None = None  # a transition that may move the date, when the facts do not settle it
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.conditions)
 
 
 @pickled_by_fields
@@ -369,6 +424,7 @@ class GapView:
     applies_from: dt.date | None
     in_force: bool
     evidence: tuple[EvidenceMatch, ...]
+    conditions: tuple[str, ...] = ()  # "applies if" (any one of these); empty when the duty is certain
 
 
 @pickled_by_fields
@@ -381,6 +437,7 @@ class SoaRow:
     evidence: tuple[EvidenceMatch, ...]
     evidence_status: str
     rests_on_expired: bool
+    binding: bool = True  # False when the organisation declares no ISO/IEC 42001 management system
 
 
 @dataclass(frozen=True, slots=True)

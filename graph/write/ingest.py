@@ -6,12 +6,13 @@ The origin table lets a SHACL violation on a node be reported at the line that p
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from core.records import GraphBatch, Node, Value
-from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, Relation, Role
+from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, OPEN_FACTS, ORG_FACTS, VALUE_NAMES, Relation, Role
 from graph.read.refs import annex_iii_ref, candidate_keys, ref_key
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
@@ -325,9 +326,29 @@ def _asset_iris(org_id: str, ids: Iterable[str], known: Mapping[str, str] | None
     return tuple(found.get(asset_id) or asset_iri(org_id, asset_id) for asset_id in ids)
 
 
+def stated_facts(model: object, open_facts: Iterable[str], closed_facts: Iterable[str] = ()) -> dict[str, Value]:
+    """What the inventory says beyond the facts that hold: open facts stated false (absent ones stay unknown),
+    closed facts stated unknown (`null`; absent ones are "no"), and valued facts as `name=value`."""
+    props: dict[str, Value] = {}
+    denied = tuple(name for name in open_facts if getattr(model, name, None) is False)
+    unknown = tuple(name for name in closed_facts if getattr(model, name, False) is None)
+    values = []
+    for name in VALUE_NAMES:
+        value = getattr(model, name, None)
+        if value is not None:
+            values.append(f"{name}={value.isoformat() if hasattr(value, 'isoformat') else value}")
+    if denied:
+        props["denied_facts"] = denied
+    if unknown:
+        props["unknown_facts"] = unknown
+    if values:
+        props["fact_values"] = tuple(values)
+    return props
+
+
 def asset_node(org_id: str, asset: InventoryAsset, iris: Mapping[str, str] | None = None) -> Node:
     """The record of one asset; file loads and API writes build it here, so both write the same thing."""
-    facts = tuple(name for name in FACTS if getattr(asset, name))
+    facts = tuple(name for name in (*FACTS, *OPEN_FACTS) if getattr(asset, name))
     props: dict[str, Value] = {"identifier": asset.id, "name": asset.name, "owner": asset.owner}
     if asset.roles:
         props["roles"] = tuple(asset.roles)
@@ -335,6 +356,10 @@ def asset_node(org_id: str, asset: InventoryAsset, iris: Mapping[str, str] | Non
         props["annex_iii"] = tuple(asset.annex_iii)
     if facts:
         props["facts"] = facts
+    props.update(stated_facts(asset, OPEN_FACTS, FACTS))
+    if asset.management_system_scopes is not None:
+        # an empty list (in no scope) is written as "none": a store keeps no empty list
+        props["ms_scopes"] = tuple(asset.management_system_scopes) or ("none",)
     if not asset.in_scope:
         props["in_scope"] = False
     if asset.description:
@@ -408,6 +433,12 @@ def add_inventory(ingest: Ingest, parsed: Inventory | AssetSheet, doc: SourceDoc
         org_props["jurisdiction"] = tuple(org.jurisdictions)
     if org.scope:
         org_props["summary"] = org.scope
+    org_facts = tuple(name for name in ORG_FACTS if getattr(org, name))
+    if org_facts:
+        org_props["facts"] = org_facts
+    org_props.update(stated_facts(org, ORG_FACTS))
+    if org.management_systems:
+        org_props["management_systems"] = tuple(m.standard for m in org.management_systems)
     ingest.add(
         Node(id=organisation, labels=("Asset", "Organisation"), props=org_props),
         doc.file,
@@ -455,6 +486,14 @@ def add_rules(ingest: Ingest, parsed: RuleFile, doc: SourceDocument, refs: RefRe
             props["addressee_role"] = rule.addressee
         if rule.voluntary:
             props["voluntary"] = True
+        props["basis"] = rule.basis
+        effects = rule.model_dump(
+            mode="json",
+            include={"replaces", "grants_role", "transition", "amended", "holds_from", "act"},
+            exclude_defaults=True,
+        )
+        if effects:
+            props["effects"] = json.dumps(effects, sort_keys=True)
         ingest.add(
             Node(
                 id=f"{AGID}applicability/{quote(fid, safe='')}/{quote(rule.id, safe='')}",

@@ -23,7 +23,7 @@ def test_assets_lists_the_contract_fields(seeded_cli: Cli) -> None:
 
 
 def test_obligations_json_says_who_why_from_when_and_with_what_evidence(seeded_cli: Cli) -> None:
-    rows = seeded_cli.json("obligations", "credit-model", "--framework", "eu-ai-act", "--as-of", "2026-11-29")
+    rows = seeded_cli.json("obligations", "credit-system", "--framework", "eu-ai-act", "--as-of", "2026-11-29")
     article_9 = next(r for r in rows if r["ref"] == "Article 9")
     assert set(article_9) >= {"framework", "ref", "title", "addressee", "reasons", "evidence", "status"}
     assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
@@ -44,7 +44,7 @@ def test_obligations_lists_soa_exclusions_with_their_justification(seeded_cli: C
 def test_gaps_are_grouped_by_owner(seeded_cli: Cli) -> None:
     gaps = seeded_cli.json("gaps", "--as-of", "2026-11-29")
     assert gaps and all(isinstance(rows, list) for rows in gaps.values())
-    risk = [g for owner, rows in gaps.items() for g in rows if "credit-model" in g["assets"]]
+    risk = [g for owner, rows in gaps.items() for g in rows if "credit-system" in g["assets"]]
     article_9 = next(g for g in risk if g["ref"] == "Article 9" and g["framework"] == "eu-ai-act")
     assert article_9["status"] == "expired" and article_9["in_force"] is False and article_9["expired_evidence"]
 
@@ -66,6 +66,29 @@ def test_unknown_asset_and_organisation_are_one_line_errors(seeded_cli: Cli) -> 
     assert result.returncode == 1 and "unknown asset 'nope'" in result.stderr and "credit-model" in result.stderr
     result = seeded_cli.run("assets", "--org", "nobody")
     assert result.returncode == 1 and "unknown organisation 'nobody'" in result.stderr
+
+
+def test_a_duty_on_a_fact_the_inventory_leaves_open_is_answered_applies_if(seeded_cli: Cli) -> None:
+    example = Path(__file__).parent.parent.parent / "examples" / "rivermouth-council.yaml"
+    seeded_cli.run("load", str(example), check=True)
+    args = ("obligations", "benefits-triage", "--org", "rivermouth", "--as-of", "2026-12-07")
+    rows = {r["ref"]: r for r in seeded_cli.json(*args, "--framework", "gdpr")}
+    assert rows["Article 13"]["conditional"] and rows["Article 13"]["conditions"] == ["data_from_data_subject = yes"]
+    assert rows["Article 14"]["conditions"] == ["data_from_data_subject = no"]
+    assert rows["Article 9"]["conditional"] is False and rows["Article 9"]["reasons"][0]["basis"]
+    ai_act = {r["ref"]: r for r in seeded_cli.json(*args, "--framework", "eu-ai-act")}
+    assert {"Article 26(8)", "Article 49(3)", "Article 27", "Article 86"} <= set(ai_act)
+    assert ai_act["Article 4"]["amended_by"] == "digital-omnibus-ai" and ai_act["Article 4"]["uncertainty"]
+    human = seeded_cli.run(*args, "--framework", "gdpr", check=True).stdout
+    assert "applies if data_from_data_subject = yes" in human
+    gaps = seeded_cli.json("gaps", "--org", "rivermouth", "--as-of", "2026-12-07")
+    rows_13 = [g for g in gaps["social-services"] if g["ref"] == "Article 13"]
+    assert rows_13 and rows_13[0]["conditions"] == ["data_from_data_subject = yes"]
+    assert not [g for found in gaps.values() for g in found if g["framework"].startswith("iso")]
+    chatbot = {
+        r["ref"]: r for r in seeded_cli.json(*args[:1], "council-assistant", *args[2:], "--framework", "eu-ai-act")
+    }
+    assert chatbot["Article 50(2)"]["date_note"].startswith("if placed_on_market is before 2026-08-02")
 
 
 def test_the_committed_json_schema_matches_the_models(seeded_cli: Cli) -> None:

@@ -78,6 +78,11 @@ def test_the_demo_sync_holds_every_record_and_the_engines_obligations(
         "evidence": ["ev-credit-contest"],
         "as_of": DEMO_DAY,
     }
+    [literacy] = store.query(
+        "MATCH (:Asset {identifier: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 4'}) "
+        "RETURN o.conditional AS conditional, o.amended_by AS amended_by, o.uncertain_acts AS uncertain"
+    )
+    assert literacy == {"conditional": False, "amended_by": "digital-omnibus-ai", "uncertain": ["digital-omnibus-ai"]}
     [inferred] = store.query("MATCH ()-[r:MAPS_TO {inferred: true}]->() RETURN count(r) AS n")
     assert inferred["n"] > 0
     store.close()

@@ -46,6 +46,15 @@ def test_an_annex_iii_obligation_reads_the_original_and_the_amended_date(bundled
     assert not amended.in_force  # on 29 Nov 2026 the Annex III duties do not apply yet
 
 
+def test_without_a_route_every_high_risk_duty_follows_one_rule_that_the_answer_names(bundled: Service) -> None:
+    catalog = bundled.answers().catalog
+    refs = ["Article 9", "Article 26", "Article 43", "Article 49", "Article 72", "Article 73", "Article 86"]
+    dates = {ref: catalog.dates(catalog.provision("eu-ai-act", ref), as_of=AFTER_OMNIBUS) for ref in refs}
+    assert {d.applies_from for d in dates.values()} == {dt.date(2027, 12, 2)}
+    assert all(d.rule is not None and d.rule.basis for d in dates.values())
+    assert "earliest day" in (dates["Article 43"].rule.note or "")  # type: ignore[union-attr]
+
+
 def test_article_113c_dates_the_annex_i_route_later_than_the_rest(bundled: Service) -> None:
     catalog = bundled.answers().catalog
     article_9 = catalog.provision("eu-ai-act", "Article 9")

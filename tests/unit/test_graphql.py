@@ -268,21 +268,26 @@ def test_an_assets_obligations_with_reasons_evidence_and_dates(schema: strawberr
     result = run(
         schema,
         bundled,
-        '{ asset(id: "credit-model") { kind owner roles uses { edges { node { id kind } } } '
+        '{ asset(id: "credit-system") { kind owner roles uses { edges { node { id kind } } } '
         '  obligations(frameworks: ["eu-ai-act"], asOf: "2026-11-29", first: 50) { totalCount edges { node { '
-        "    provision { ref } addressee status reasons { rule facts annexIii } "
+        "    provision { ref } addressee status reasons { rule facts annexIii basis conditions } "
+        "    conditional conditions content amendedBy uncertainty dateNote "
         "    evidence { edges { node { id status } } } dates { appliesFrom original amended } } } } } "
         "  assets(first: 5) { totalCount edges { node { id } } } organisations { edges { node { id name } } } }",
     )
     assert result.errors is None and result.data is not None
     asset = result.data["asset"]
-    assert asset["kind"] == "model" and "loan-history" in {u["id"] for u in nodes(asset["uses"])}
+    assert asset["kind"] == "ai_system" and "credit-model" in {u["id"] for u in nodes(asset["uses"])}
     assert asset["obligations"]["totalCount"] == len(asset["obligations"]["edges"])  # one page holds them all
     article_9 = next(o for o in nodes(asset["obligations"]) if o["provision"]["ref"] == "Article 9")
     assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
     assert nodes(article_9["evidence"]) == [{"id": "ev-credit-risk-file", "status": "expired"}]
     assert article_9["reasons"][0]["annexIii"] == ["5(b)"] and article_9["dates"]["amended"] is True
-    assert result.data["assets"]["totalCount"] == 17
+    assert article_9["reasons"][0]["basis"].startswith("Article 6(2)") and article_9["conditional"] is False
+    assert article_9["uncertainty"] and article_9["uncertainty"][0].startswith("digital-omnibus-ai: ")
+    article_4 = next(o for o in nodes(asset["obligations"]) if o["provision"]["ref"] == "Article 4")
+    assert article_4["amendedBy"] == "digital-omnibus-ai" and "take measures to support" in article_4["content"]
+    assert result.data["assets"]["totalCount"] == 19
     assert nodes(result.data["organisations"]) == [{"id": "northwind", "name": "Northwind Credit"}]
 
 
@@ -303,5 +308,5 @@ def test_gaps_and_the_statement_of_applicability(schema: strawberry.Schema, bund
             break
         after = result.data["gaps"]["pageInfo"]["endCursor"]
     assert len(gaps) == result.data["gaps"]["totalCount"] > 50
-    assert any(g["provision"]["ref"] == "Article 9" and {"id": "credit-model"} in nodes(g["assets"]) for g in gaps)
+    assert any(g["provision"]["ref"] == "Article 9" and {"id": "credit-system"} in nodes(g["assets"]) for g in gaps)
     assert len(result.data["statementOfApplicability"]) == 38

@@ -191,7 +191,13 @@ def test_controls_and_evidence_are_recorded_and_revoked(
 
     attach = """mutation($input: EvidenceInput!) { attachEvidence(input: $input) {
                   evidence { id ref assets validUntil } auditEntry { operation } errors { code message path } } }"""
-    run(schema, service, UPSERT, editor, input=asset("w-evidenced", roles=["provider"], annexIii=["5(b)"]))
+    run(
+        schema,
+        service,
+        UPSERT,
+        editor,
+        input=asset("w-evidenced", kind="ai_system", roles=["provider"], annexIii=["5(b)"]),
+    )
     item = {
         "id": "ev-w-1",
         "proves": {"framework": "eu-ai-act", "ref": "Article 9"},

@@ -20,13 +20,13 @@ def test_the_demo_organisation_is_loaded_with_its_assets(bundled: Service) -> No
     org = bundled.answers().organisation
     assert org.organisation().name == "Northwind Credit"
     kinds = {a.id: a.kind for a in org.assets()}
-    assert kinds["credit-model"] == "model" and kinds["support-chatbot"] == "ai_system" and len(kinds) == 17
+    assert kinds["credit-model"] == "model" and kinds["support-chatbot"] == "ai_system" and len(kinds) == 19
 
 
-def test_the_credit_model_as_provider_gets_the_high_risk_duties_and_gdpr_22_and_35(bundled: Service) -> None:
-    found = bundled.answers().organisation.obligations("credit-model", as_of=TODAY)
+def test_the_credit_system_as_provider_gets_the_high_risk_duties_and_gdpr_22_and_35(bundled: Service) -> None:
+    found = bundled.answers().organisation.obligations("credit-system", as_of=TODAY)
     assert {f"Article {n}" for n in (9, 10, 11, 12, 13, 14, 15, 17)} <= refs(found, "eu-ai-act")
-    assert {"Article 22", "Article 35"} <= refs(found, "gdpr")
+    assert {"Article 22", "Article 35(1)"} <= refs(found, "gdpr")
     article_9 = next(o for o in found.obligations if o.provision.ref == "Article 9")
     assert article_9.addressee == "provider"
     (reason,) = article_9.reasons
@@ -78,18 +78,18 @@ def test_an_soa_exclusion_removes_the_control_and_shows_why(bundled: Service) ->
 
 def test_expired_evidence_shows_as_expired_and_makes_a_gap(bundled: Service) -> None:
     org = bundled.answers().organisation
-    found = org.obligations("credit-model", as_of=TODAY, frameworks=["eu-ai-act"])
+    found = org.obligations("credit-system", as_of=TODAY, frameworks=["eu-ai-act"])
     article_9 = next(o for o in found.obligations if o.provision.ref == "Article 9")
     assert article_9.status == "expired" and [m.status for m in article_9.evidence] == ["expired"]
-    gap = next(g for g in org.gaps(as_of=TODAY) if g.provision.ref == "Article 9" and "credit-model" in g.assets)
-    assert gap.status == "expired" and gap.owner == org.asset("credit-model").owner
+    gap = next(g for g in org.gaps(as_of=TODAY) if g.provision.ref == "Article 9" and "credit-system" in g.assets)
+    assert gap.status == "expired" and gap.owner == org.asset("credit-system").owner
     assert not gap.in_force  # as amended, Annex III duties apply from 2 Dec 2027: a gap to close in time
 
 
 def test_an_obligation_not_yet_in_force_says_from_when(bundled: Service) -> None:
     org = bundled.answers().organisation
-    before = org.obligations("credit-model", as_of=dt.date(2026, 7, 1), frameworks=["eu-ai-act"])
-    now = org.obligations("credit-model", as_of=TODAY, frameworks=["eu-ai-act"])
+    before = org.obligations("credit-system", as_of=dt.date(2026, 7, 1), frameworks=["eu-ai-act"])
+    now = org.obligations("credit-system", as_of=TODAY, frameworks=["eu-ai-act"])
     dates_then = {o.provision.ref: o.dates.applies_from for o in before.obligations}
     dates_now = {o.provision.ref: o.dates for o in now.obligations}
     assert dates_then["Article 9"] == dt.date(2026, 8, 2)
