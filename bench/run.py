@@ -45,7 +45,9 @@ from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 from graph.write.ingest import Ingest
+from graph.write.audit import AuditLog
 from graph.write.loading import Loader
+from graph.write.unit_of_work import UnitsOfWork
 from loaders.bundle import bundled_paths
 from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples, to_ntriples
@@ -78,7 +80,7 @@ def measure(fn: Callable[[], object], repeat: int) -> float:
 
 def bundled_ingest() -> Ingest:
     store = EmbeddedStore.open(None)
-    return Loader(store, ReadModel(store)).read(bundled_paths())
+    return Loader(UnitsOfWork(store, ReadModel(store), AuditLog(store))).read(bundled_paths())
 
 
 Row = dict[str, object]

@@ -2,10 +2,15 @@
 
 The GraphQL API, the CLI and the reports all call `Service`; none of them holds logic of its own, and none
 touches the store. Reads go through `answers()`, which pins one snapshot of the graph for a whole command or
-request; writes go through the loader part (`load`: whole files) or the write parts (`inventory`, `mappings`,
-`keys`: one thing at a time, each with its audit entry, under one writer lock). Each concern is a small part
-in its own module: `read_model` (snapshots), `catalog_queries`, `crosswalks`, `exports`, `loading`,
-`writer`, `org_writes`, `mapping_writes`, `keys`, `audit`.
+request; every change goes through one unit of work (`graph.write.unit_of_work`): the loader part (`load`:
+whole files, one audit entry per load) and the write parts (`inventory`, `mappings`, `keys`: one thing at a
+time, each with its audit entry). Each concern is a small part in its own module: `read_model` (snapshots),
+`catalog_queries`, `crosswalks`, `exports`, `loading`, `unit_of_work`, `org_writes`, `mapping_writes`, `keys`,
+`audit`.
+
+The parts are composed once, in `__init__`, before the service answers anything: parts built lazily on first
+use raced (`functools.cached_property` holds no lock since Python 3.12), and requests arriving together built
+several write locks, each believing it was the only writer.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,19 +27,19 @@ from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
 from graph.views.read import LoadReport, ProgressCallback, no_progress
-from graph.views.write import AuditEntryView, Written
+from graph.views.write import Actor, AuditEntryView, Written
+from graph.write.audit import AuditLog
+from graph.write.keys import ApiKeys
+from graph.write.loading import Loader
+from graph.write.mapping_writes import MappingWrites
+from graph.write.org_writes import InventoryWrites
+from graph.write.unit_of_work import UnitsOfWork
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
-if TYPE_CHECKING:  # the loader, the write side and the Neo4j parts import what only their commands need
+if TYPE_CHECKING:  # the Neo4j parts import the driver: only their commands need it
     from graph.cypher.reports import Report, ReportResult
     from graph.cypher.sync import SyncReport
-    from graph.write.audit import AuditLog
-    from graph.write.keys import ApiKeys
-    from graph.write.loading import Loader
-    from graph.write.mapping_writes import MappingWrites
-    from graph.write.org_writes import InventoryWrites
-    from graph.write.writer import Writer
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -78,46 +82,15 @@ class Service:
         self._store = store
         self._limits = limits
         self._read_model = ReadModel(store, snapshots)
-
-    # The parts are built on first use: a reading command never imports the file readers or the write side.
-    @cached_property
-    def _loader(self) -> Loader:
-        from graph.write.loading import Loader
-
-        return Loader(self._store, self._read_model, self._limits)
-
-    @cached_property
-    def _audit(self) -> AuditLog:
-        from graph.write.audit import AuditLog
-
-        return AuditLog(self._store)
-
-    @cached_property
-    def _writer(self) -> Writer:
-        from graph.write.writer import Writer
-
-        return Writer(self._store, self._read_model, self._audit)
-
-    @cached_property
-    def inventory(self) -> InventoryWrites:
+        self._audit = AuditLog(store)
+        self._units = UnitsOfWork(store, self._read_model, self._audit)
+        self._loader = Loader(self._units, limits)
+        self.inventory = InventoryWrites(self._units)
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
-        from graph.write.org_writes import InventoryWrites
-
-        return InventoryWrites(self._writer, self._read_model)
-
-    @cached_property
-    def mappings(self) -> MappingWrites:
+        self.mappings = MappingWrites(self._units)
         """Proposing and reviewing crosswalk mappings."""
-        from graph.write.mapping_writes import MappingWrites
-
-        return MappingWrites(self._writer, self._read_model)
-
-    @cached_property
-    def keys(self) -> ApiKeys:
+        self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
-        from graph.write.keys import ApiKeys
-
-        return ApiKeys(self._writer)
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -152,11 +125,11 @@ class Service:
     @property
     def read_only_reason(self) -> str:
         """What a write on this (read-only) service is told."""
-        return self._writer.read_only_reason
+        return self._units.read_only_reason
 
     @read_only_reason.setter
     def read_only_reason(self, reason: str) -> None:
-        self._writer.read_only_reason = reason
+        self._units.read_only_reason = reason
 
     def load(
         self,
@@ -167,17 +140,19 @@ class Service:
         overwrite: bool = False,
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
+        actor: Actor | None = None,
     ) -> LoadReport:
-        """Load data files in one transaction (see `graph.write.loading`), never interleaved with an API write."""
-        with self._writer.lock:
-            return self._loader.load(
-                paths,
-                replace=replace,
-                include_bundled=include_bundled,
-                overwrite=overwrite,
-                drop_dangling=drop_dangling,
-                progress=progress,
-            )
+        """Load data files in one unit of work (see `graph.write.loading`), with one audit entry naming the
+        files, their digest and the counts."""
+        return self._loader.load(
+            paths,
+            replace=replace,
+            include_bundled=include_bundled,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            progress=progress,
+            **({"actor": actor} if actor is not None else {}),
+        )
 
     def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:
         """Every problem in the files (default: the bundled data), without writing."""
