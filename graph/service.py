@@ -29,6 +29,7 @@ from graph.stores.protocol import Store
 from graph.views.read import LoadReport, ProgressCallback, no_progress
 from graph.views.write import Actor, AuditEntryView, Written
 from graph.write.audit import AuditLog
+from graph.write.ingest import asset_iri
 from graph.write.keys import ApiKeys
 from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
@@ -119,7 +120,12 @@ class Service:
         first, filtered where asked; an entry's values are read from the store as it is indexed or sliced.
         The trail needs no snapshot of the indexes, so none is built for it."""
         at = self._store.revision if revision is None else revision
-        return self._audit.query(at, organisation=organisation, target=target, kind=kind)
+        holders: list[str] = []
+        if kind == "asset" and target is not None and organisation is None:  # the asset's organisation(s)
+            orgs = [str(node.prop("identifier")) for node in self._store.nodes("Organisation")]
+            found = self._store.get(asset_iri(org, target) for org in orgs)
+            holders = [org for org in orgs if asset_iri(org, target) in found]
+        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders)
 
     # -- writes --------------------------------------------------------------------------------------------
     @property

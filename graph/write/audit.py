@@ -260,11 +260,13 @@ class AuditLog:
         organisation: str | None = None,
         target: str | None = None,
         kind: str | None = None,
+        holders: Iterable[str] = (),
     ) -> AuditTrail:
         """Entries newest first, for one organisation, one target id and one kind of thing where asked.
 
         An asset's trail (`kind="asset"` with a `target`) holds everything that bears on the asset
-        (`AuditKey.bears_on`), not only the changes to its own record."""
+        (`AuditKey.bears_on`), not only the changes to its own record; `holders` names the organisations
+        that hold an asset of that id now (its trail's organisation, when none is asked for)."""
         newest = self._index(revision)
         if organisation is None and target is None and kind is None:
             return AuditTrail(self._store, newest)
@@ -272,7 +274,7 @@ class AuditLog:
             organisations: set[str | None] = (
                 {organisation}
                 if organisation is not None
-                else {k.organisation for k in newest if k.kind == "asset" and k.target == target}
+                else {*holders, *(k.organisation for k in newest if k.kind == "asset" and k.target == target)}
             )
             return AuditTrail(
                 self._store,
