@@ -103,8 +103,8 @@ def mixed(base: str, headers: dict[str, str], seconds: float, run_id: str) -> di
                 write = turn % WRITE_EVERY == WRITE_EVERY - 1
                 owner = f"team-{turn}"
                 if write:
-                    variables = {"id": asset, "kind": "model", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
-                    body: dict[str, Any] = {"query": UPSERT, "variables": {"input": variables}}
+                    given = {"id": asset, "kind": "model", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
+                    body: dict[str, Any] = {"query": UPSERT, "variables": {"input": given}}
                 else:
                     body = {"query": READS[turn % len(READS)]}
                 started = time.perf_counter()
@@ -191,9 +191,11 @@ def report(results: dict[str, Any]) -> None:
             print(f"  {store}: skipped ({figures['skipped']})")
             continue
         print(
-            f"  {store}: {figures['writes']} writes in {figures['seconds']:g} s, {figures['writes_per_s']:.1f} writes/s, "
-            f"{figures['throughput_rps']:.1f} req/s; p95 {figures['p95_ms']:.0f} ms (reads {figures['read_p95_ms']:.0f}, "
-            f"writes {figures['write_p95_ms']:.0f}), p50 {figures['p50_ms']:.0f} ms; errors {figures['errors']}, "
+            f"  {store}: {figures['writes']} writes in {figures['seconds']:g} s, "
+            f"{figures['writes_per_s']:.1f} writes/s, {figures['throughput_rps']:.1f} req/s; "
+            f"p95 {figures['p95_ms']:.0f} ms (reads {figures['read_p95_ms']:.0f}, "
+            f"writes {figures['write_p95_ms']:.0f}), "
+            f"p50 {figures['p50_ms']:.0f} ms; errors {figures['errors']}, "
             f"lost writes {figures['lost_writes']}, audit mismatches {figures['audit_mismatches']}"
         )
         for error in figures["first_errors"]:

@@ -25,7 +25,7 @@ from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.organisation_index import record_digest
-from graph.read.read_model import ReadModel, Snapshot
+from graph.read.read_model import Snapshot
 from graph.views.read import LoadReport, ProgressCallback, no_progress
 from graph.views.write import Actor
 from graph.write.ingest import (

@@ -12,8 +12,8 @@ from core.records import Node
 from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write.ingest import Ingest
 from graph.write.audit import AuditLog
+from graph.write.ingest import Ingest
 from graph.write.loading import Loader
 from graph.write.unit_of_work import UnitsOfWork
 from ontology.namespaces import framework_iri, provision_iri

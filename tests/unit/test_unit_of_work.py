@@ -129,7 +129,9 @@ def test_the_parts_of_a_service_are_one_each_when_the_first_requests_arrive_toge
             gate = threading.Barrier(16)
             seen: list[tuple[int, int, int]] = []
 
-            def ask(service: Service = service, gate: threading.Barrier = gate) -> None:
+            def ask(
+                service: Service = service, gate: threading.Barrier = gate, seen: list[tuple[int, int, int]] = seen
+            ) -> None:
                 gate.wait()
                 seen.append((id(service.inventory), id(service.mappings), id(service.keys)))
 
