@@ -5,6 +5,7 @@ acknowledged write is lost and no two audit entries claim one sequence; both ser
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from core.records import GraphBatch, Node
 from tests.conftest import Cli
-from tests.e2e.test_server import start_server, stop
+from tests.e2e.test_server import _logs, start_server, stop
 from tests.support.arcadedb import ArcadeDB
 from tests.support.fixtures import open_neo4j, store_env
 from tests.support.writers import LINK, UNLINK, run_all, trail, upsert
@@ -88,3 +89,72 @@ def test_two_servers_racing_on_one_asset_lose_no_acknowledged_write(
     finally:
         stop(first_process)
         stop(second_process)
+
+
+def _log_says(process: Any, text: str) -> bool:
+    log = _logs[process.pid]
+    log.seek(0)
+    return text.encode() in log.read()
+
+
+def test_a_change_read_before_another_servers_commit_is_refused_not_written_over_it(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled_records: list[Node], tmp_path: Path
+) -> None:
+    """Server P prepares `shared uses part-0` and stops just before its commit; server S then commits
+    `shared uses part-1`. P's change was read before S's commit: it must not be written over it (the review
+    saw an acknowledged linkAssets lost, and two entries claiming one sequence). P answers CONFLICT; the
+    client retries, and both links stand, each with its own sequence."""
+    store = open_neo4j(arcadedb, neo4j_database)
+    store.write(GraphBatch(bundled_records), replace=True)
+    store.close()
+    env = {**store_env(arcadedb, neo4j_database), "AIMSGRAPH_REQUEST_TIMEOUT": "120"}
+    token = Cli(tmp_path / "unused").json("keys", "create", "--role", "editor", "--name", "racer", env=env)["token"]
+    paused = {"AIMSGRAPH_FAILPOINT": "neo4j:before-commit", "AIMSGRAPH_FAILPOINT_ACTION": "pause"}
+    steady, steady_process = start_server(tmp_path / "unused", env=env)
+    slow, slow_process = start_server(tmp_path / "unused", env={**env, **paused, "AIMSGRAPH_FAILPOINT_PAUSE": "8"})
+    try:
+        with httpx.Client(base_url=steady, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            for asset in ("part-0", "part-1", "shared"):
+                assert upsert(http, asset, "o")["data"]["upsertAsset"]["errors"] == []
+        variables = {"asset": "shared", "uses": "part-0"}
+        answers: list[Any] = []
+        sending = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{slow}/graphql",
+                    json={"query": LINK, "variables": variables},
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=120,
+                ).json()
+            )
+        )
+        sending.start()
+        deadline = time.monotonic() + 120
+        while not _log_says(slow_process, "failpoint neo4j:before-commit"):  # P holds its prepared change
+            assert time.monotonic() < deadline and sending.is_alive()
+            time.sleep(0.05)
+        other = httpx.post(
+            f"{steady}/graphql",
+            json={"query": LINK, "variables": {"asset": "shared", "uses": "part-1"}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        ).json()["data"]["linkAssets"]
+        sending.join()
+        first = answers[0]["data"]["linkAssets"]
+        if other["errors"]:  # the database made S wait for P instead: then S is the one refused
+            assert [e["code"] for e in other["errors"]] == ["CONFLICT"] and first["errors"] == []
+        else:
+            assert [e["code"] for e in first["errors"]] == ["CONFLICT"], first
+            assert "retry" in first["errors"][0]["message"]
+        query = '{ asset(id: "shared") { uses { edges { node { id } } } } }'
+        with httpx.Client(base_url=steady, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            for retry in ("part-0", "part-1"):  # the refused one, retried; the other is already there (no-op)
+                again = http.post("/graphql", json={"query": LINK, "variables": {"asset": "shared", "uses": retry}})
+                assert again.json()["data"]["linkAssets"]["errors"] == []
+            uses = http.post("/graphql", json={"query": query}).json()["data"]["asset"]["uses"]["edges"]
+        assert {e["node"]["id"] for e in uses} == {"part-0", "part-1"}
+        sequences = [e["sequence"] for e in trail(steady, token)]
+        assert len(sequences) == len(set(sequences)), "two audit entries claim one sequence"
+    finally:
+        stop(slow_process)
+        stop(steady_process)
