@@ -16,7 +16,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   to units in Python (one query with an unbounded `ag:partOf*` did not finish in five minutes);
 * the Neo4j store and sync on an ArcadeDB server started for the run (`neo4j_bench.py`);
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
-  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
+  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`);
+* the write side under the mixed load, on the embedded store and on ArcadeDB (`write_load.py`): writes per
+  second, p95, errors, lost writes and audit mismatches.
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -40,6 +42,7 @@ import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
+import write_load
 
 from graph.read.read_model import ReadModel
 from graph.service import Service
@@ -366,6 +369,7 @@ def main() -> int:
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
+    writes = write_load.run(args.quick)
     report(
         rows,
         {
@@ -379,6 +383,7 @@ def main() -> int:
             "obligations": organisation,
             "cli": command_line,
             "neo4j": neo4j_store,
+            "write_load": writes,
         },
     )
     concurrency.report(under_load)
@@ -386,6 +391,7 @@ def main() -> int:
     obligations.report(organisation)
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)
+    write_load.report(writes)
     return 0
 
 

@@ -163,7 +163,6 @@ def run(quick: bool) -> dict[str, Any]:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["embedded"] = measure({"AIMSGRAPH_STORE": str(Path(tmp) / "store")}, quick)
-        print(json.dumps(results["embedded"]), file=sys.stderr)  # kept if the ArcadeDB half fails
     arcadedb = _launcher()
     with tempfile.TemporaryDirectory() as tmp:
         try:
