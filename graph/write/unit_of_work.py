@@ -68,7 +68,11 @@ class UnitOfWork:
         if not self._store.capabilities.writable:
             raise ReadOnlyStoreError(self._owner.read_only_reason)
         self._owner.lock.acquire()
-        self.revision = self._store.revision
+        try:
+            self.revision = self._store.revision
+        except BaseException:
+            self._owner.lock.release()
+            raise
         return self
 
     def __exit__(
