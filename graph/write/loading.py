@@ -394,7 +394,7 @@ class Loader:
             actor,
             operation="load",
             kind="load",
-            target=", ".join(path.name for path in files),
+            target=", ".join(path.name for path in files) if len(files) <= 3 else f"{len(files)} files",
             organisation=organisations[0] if len(organisations) == 1 else None,
             before=None,
             after={
