@@ -19,7 +19,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
   of the same files (`interop.py`);
 * the explorer's first paint per view in headless Chromium against a real server (`explorer.py`);
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
-  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`).
+  (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`);
+* the write side under the mixed load, on the embedded store and on ArcadeDB (`write_load.py`): writes per
+  second, p95, errors, lost writes and audit mismatches.
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -44,13 +46,16 @@ import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
+import write_load
 
 import explorer
 from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
+from graph.write.audit import AuditLog
 from graph.write.ingest import Ingest
 from graph.write.loading import Loader
+from graph.write.unit_of_work import UnitsOfWork
 from loaders.bundle import bundled_paths
 from ontology.namespaces import PREFIXES
 from ontology.rdf import nodes_to_triples, to_ntriples
@@ -83,7 +88,7 @@ def measure(fn: Callable[[], object], repeat: int) -> float:
 
 def bundled_ingest() -> Ingest:
     store = EmbeddedStore.open(None)
-    return Loader(store, ReadModel(store)).read(bundled_paths())
+    return Loader(UnitsOfWork(store, ReadModel(store), AuditLog(store))).read(bundled_paths())
 
 
 Row = dict[str, object]
@@ -371,6 +376,7 @@ def main() -> int:
     neo4j_store = neo4j_bench.run(args.quick)
     oscal = interop.run(args.quick)
     first_paint = explorer.run(args.quick)
+    writes = write_load.run(args.quick)
     report(
         rows,
         {
@@ -386,6 +392,7 @@ def main() -> int:
             "neo4j": neo4j_store,
             "oscal": oscal,
             "explorer": first_paint,
+            "write_load": writes,
         },
     )
     concurrency.report(under_load)
@@ -395,6 +402,7 @@ def main() -> int:
     neo4j_bench.report(neo4j_store)
     interop.report(oscal)
     explorer.report(first_paint)
+    write_load.report(writes)
     return 0
 
 

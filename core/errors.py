@@ -98,6 +98,24 @@ class ConflictError(AimsgraphError):
     code = "CONFLICT"
 
 
+class RevisionConflictError(ConflictError):
+    """Another commit reached the store between the read a change was prepared from and its commit, so
+    nothing was written: read again and retry (`retryable`). Optimistic concurrency: every commit names the
+    revision it read (`graph.write.unit_of_work`), and the store refuses it if that is no longer current.
+    """
+
+    retryable = True
+
+    def __init__(self, expected: int, found: int | None) -> None:
+        self.expected = expected
+        self.found = found
+        now = f"it is at {found}" if found is not None else "it has moved on"
+        super().__init__(
+            f"the store changed while this change was prepared (it was read at revision {expected}; {now}); "
+            "nothing was written: read again and retry"
+        )
+
+
 class UnauthenticatedError(AimsgraphError):
     """A request named an API key that does not exist or was revoked, or named none where one is required."""
 

@@ -2,10 +2,15 @@
 
 The GraphQL API, the CLI and the reports all call `Service`; none of them holds logic of its own, and none
 touches the store. Reads go through `answers()`, which pins one snapshot of the graph for a whole command or
-request; writes go through the loader part (`load`: whole files) or the write parts (`inventory`, `mappings`,
-`keys`: one thing at a time, each with its audit entry, under one writer lock). Each concern is a small part
-in its own module: `read_model` (snapshots), `catalog_queries`, `crosswalks`, `exports`, `loading`,
-`writer`, `org_writes`, `mapping_writes`, `keys`, `audit`.
+request; every change goes through one unit of work (`graph.write.unit_of_work`): the loader part (`load`:
+whole files, one audit entry per load) and the write parts (`inventory`, `mappings`, `keys`: one thing at a
+time, each with its audit entry). Each concern is a small part in its own module: `read_model` (snapshots),
+`catalog_queries`, `crosswalks`, `exports`, `loading`, `unit_of_work`, `org_writes`, `mapping_writes`, `keys`,
+`audit`.
+
+The parts are composed once, in `__init__`, before the service answers anything: parts built lazily on first
+use raced (`functools.cached_property` holds no lock since Python 3.12), and requests arriving together built
+several write locks, each believing it was the only writer.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,19 +28,20 @@ from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
 from graph.views.read import DevServerView, LoadReport, ProgressCallback, no_progress
-from graph.views.write import AuditEntryView, Written
+from graph.views.write import Actor, AuditEntryView, Written
+from graph.write.audit import AuditLog
+from graph.write.ingest import asset_iri
+from graph.write.keys import ApiKeys
+from graph.write.loading import Loader
+from graph.write.mapping_writes import MappingWrites
+from graph.write.org_writes import InventoryWrites
+from graph.write.unit_of_work import UnitsOfWork
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
-if TYPE_CHECKING:  # the loader, the write side and the Neo4j parts import what only their commands need
+if TYPE_CHECKING:  # the Neo4j parts import the driver: only their commands need it
     from graph.cypher.reports import Report, ReportResult
     from graph.cypher.sync import SyncReport
-    from graph.write.audit import AuditLog
-    from graph.write.keys import ApiKeys
-    from graph.write.loading import Loader
-    from graph.write.mapping_writes import MappingWrites
-    from graph.write.org_writes import InventoryWrites
-    from graph.write.writer import Writer
 
 __all__ = [
     "DEFAULT_DEPTH",
@@ -80,46 +85,15 @@ class Service:
         self._store = store
         self._limits = limits
         self._read_model = ReadModel(store, snapshots)
-
-    # The parts are built on first use: a reading command never imports the file readers or the write side.
-    @cached_property
-    def _loader(self) -> Loader:
-        from graph.write.loading import Loader
-
-        return Loader(self._store, self._read_model, self._limits)
-
-    @cached_property
-    def _audit(self) -> AuditLog:
-        from graph.write.audit import AuditLog
-
-        return AuditLog(self._store)
-
-    @cached_property
-    def _writer(self) -> Writer:
-        from graph.write.writer import Writer
-
-        return Writer(self._store, self._read_model, self._audit)
-
-    @cached_property
-    def inventory(self) -> InventoryWrites:
+        self._audit = AuditLog(store)
+        self._units = UnitsOfWork(store, self._read_model, self._audit)
+        self._loader = Loader(self._units, limits)
+        self.inventory = InventoryWrites(self._units)
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
-        from graph.write.org_writes import InventoryWrites
-
-        return InventoryWrites(self._writer, self._read_model)
-
-    @cached_property
-    def mappings(self) -> MappingWrites:
+        self.mappings = MappingWrites(self._units)
         """Proposing and reviewing crosswalk mappings."""
-        from graph.write.mapping_writes import MappingWrites
-
-        return MappingWrites(self._writer, self._read_model)
-
-    @cached_property
-    def keys(self) -> ApiKeys:
+        self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
-        from graph.write.keys import ApiKeys
-
-        return ApiKeys(self._writer)
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -148,17 +122,22 @@ class Service:
         first, filtered where asked; an entry's values are read from the store as it is indexed or sliced.
         The trail needs no snapshot of the indexes, so none is built for it."""
         at = self._store.revision if revision is None else revision
-        return self._audit.query(at, organisation=organisation, target=target, kind=kind)
+        holders: list[str] = []
+        if kind == "asset" and target is not None and organisation is None:  # the asset's organisation(s)
+            orgs = [str(node.prop("identifier")) for node in self._store.nodes("Organisation")]
+            found = self._store.get(asset_iri(org, target) for org in orgs)
+            holders = [org for org in orgs if asset_iri(org, target) in found]
+        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders)
 
     # -- writes --------------------------------------------------------------------------------------------
     @property
     def read_only_reason(self) -> str:
         """What a write on this (read-only) service is told."""
-        return self._writer.read_only_reason
+        return self._units.read_only_reason
 
     @read_only_reason.setter
     def read_only_reason(self, reason: str) -> None:
-        self._writer.read_only_reason = reason
+        self._units.read_only_reason = reason
 
     def load(
         self,
@@ -170,21 +149,23 @@ class Service:
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
         fmt: str | None = None,
+        actor: Actor | None = None,
     ) -> LoadReport:
-        """Load data files in one transaction (see `graph.write.loading`), never interleaved with an API write.
+        """Load data files in one unit of work (see `graph.write.loading`), with one audit entry naming the
+        files, their digest and the counts.
 
         `fmt` reads every file as one import format (`oscal`, `ciso-assistant`, `sssom`, `aimsgraph`); without
         it each file is read as what it looks like."""
-        with self._writer.lock:
-            return self._loader.load(
-                paths,
-                replace=replace,
-                include_bundled=include_bundled,
-                overwrite=overwrite,
-                drop_dangling=drop_dangling,
-                progress=progress,
-                fmt=fmt,
-            )
+        return self._loader.load(
+            paths,
+            replace=replace,
+            include_bundled=include_bundled,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            progress=progress,
+            fmt=fmt,
+            **({"actor": actor} if actor is not None else {}),
+        )
 
     def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:
         """Every problem in the files (default: the bundled data), without writing."""

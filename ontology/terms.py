@@ -98,6 +98,7 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("audited_organisation", AG + "auditedOrganisation"),
     PropertyTerm("audited_kind", AG + "auditedKind"),
     PropertyTerm("audited_id", AG + "auditedId"),
+    PropertyTerm("audited_assets", AG + "auditedAsset", many=True),
     PropertyTerm("before", AG + "before"),
     PropertyTerm("after", AG + "after"),
     PropertyTerm("request_id", AG + "requestId"),

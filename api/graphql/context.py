@@ -36,6 +36,7 @@ class Context:
     auth_error: str | None = None  # a key was sent and refused: the request is answered UNAUTHENTICATED
     deadline: float = float("inf")  # set when the operation starts (api.graphql.errors.Deadline)
     deadline_seconds: float = 0.0
+    committed: list[int] = field(default_factory=list)  # audit sequences of the changes this request committed
     provisions: DataLoader[str, ProvisionView | None] = field(init=False)
     frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
     mappings: DataLoader[str, list[MappingView]] = field(init=False)

@@ -152,8 +152,16 @@ class TypedErrors(SchemaExtension):
             return
         timed_out = next((e for e in result.errors or [] if code_of(e) == "TIMEOUT"), None)
         if timed_out is not None:  # one error for the whole operation, and no half-built answer
+            committed = list(getattr(self.execution_context.context, "committed", None) or [])
+            message, extensions = timed_out.message, {"code": "TIMEOUT"}
+            if committed:  # a timeout never hides a commit: say which changes did land
+                message += (
+                    f"; {len(committed)} change(s) of this operation were committed before it stopped (audit "
+                    f"sequence {', '.join(map(str, committed))}): read them back before sending them again"
+                )
+                extensions["committed"] = committed  # type: ignore[assignment]
             result.data = None
-            result.errors = [GraphQLError(timed_out.message, extensions={"code": "TIMEOUT"})]
+            result.errors = [GraphQLError(message, extensions=extensions)]
             return
         typed: list[GraphQLError] = []
         for error in result.errors or []:

@@ -75,6 +75,7 @@ def _write(info: Info[Context, None], work: Callable[[Service], Written]) -> Wri
     except (ReadOnlyStoreError, StoreBusyError) as error:
         raise ApiError(str(error), "READ_ONLY") from error
     if written.audit is not None:
+        info.context.committed.append(written.audit.sequence)  # a timeout later in the request must say so
         info.context.refresh()
     return written
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -76,10 +78,29 @@ class ReadModel:
         self._keeper = keeper
         self._current: Snapshot | None = None
         self._lock = threading.RLock()
+        self._writing = 0  # commits of this process under way (`writing`)
+        self._counting = threading.Lock()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around a commit of this process and its `after_write`: meanwhile readers keep the snapshot they
+        would have had before it, instead of waiting for the commit or rebuilding from a store it is changing.
+
+        Why that is right: the commit is not acknowledged to anyone until it is indexed, so no reader can
+        have been told of it; and reads never wait for a write."""
+        with self._counting:
+            self._writing += 1
+        try:
+            yield
+        finally:
+            with self._counting:
+                self._writing -= 1
 
     def snapshot(self) -> Snapshot:
-        revision = self._store.revision
         current = self._current
+        if current is not None and self._writing:
+            return current  # a commit of ours is under way: the snapshot before it, without waiting
+        revision = self._store.revision
         if current is not None and current.revision == revision:
             return current
         with self._lock:

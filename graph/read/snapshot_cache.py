@@ -7,8 +7,11 @@ until the store changes.
 
 Why it is safe:
 - The key is the store's content key (its current generation and revision, both committed atomically with
-  the content) plus a digest of the code that defines the pickled classes, so a snapshot is never read
-  against other content or by other code.
+  the content) plus a digest of everything else that shapes a snapshot: the code of every package of the
+  product (the vocabulary in `ontology/` decides how records read back, the loaders' models what they hold),
+  the versions of the libraries whose objects or behaviour end up in it, the Python version, and a format
+  constant raised by hand when the file layout changes. A snapshot is never read against other content or
+  by other code.
 - Files are written to a temporary name and renamed into place, so a reader sees a whole file or none; a
   file that cannot be read for any reason is ignored and rebuilt.
 - The files live inside the store directory: whoever can write them can already write the store itself.
@@ -26,6 +29,7 @@ import threading
 import time
 from dataclasses import replace
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -36,19 +40,38 @@ log = logging.getLogger(__name__)
 _SUFFIX = ".snapshot"
 _MIN_INTERVAL = 2.0  # seconds between two snapshots written by one process
 _KEEP = 2  # the current content and the one before it, for a reader still on the old revision
-_CODE_PACKAGES = ("core", "graph", "mappings")  # the modules whose classes a snapshot holds
+FORMAT = 2  # raise when what a snapshot file holds changes in a way the code digest would not show
+CODE_PACKAGES = ("api", "core", "graph", "loaders", "mappings", "ontology")  # every package of the product
+DEPENDENCIES = ("pyoxigraph", "pydantic", "pydantic-core", "rdflib", "PyYAML")  # what shapes what is read or built
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 @cache
 def code_digest() -> str:
-    """A digest of the installed code that defines a snapshot's classes: a change invalidates old files."""
-    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
-    root = Path(__file__).resolve().parent.parent
-    for package in _CODE_PACKAGES:
-        for source in sorted((root / package).rglob("*.py")):
+    """A digest of everything besides the content that shapes a snapshot (see the module's docstring): a
+    change to any of it invalidates old files."""
+    return digest_of(Path(__file__).resolve().parents[2])
+
+
+def digest_of(root: Path) -> str:
+    """`code_digest` for the packages installed under `root`."""
+    digest = hashlib.sha256(f"format {FORMAT}|python {sys.version_info[:3]}".encode())
+    for distribution in DEPENDENCIES:
+        digest.update(f"|{distribution} {_version(distribution)}".encode())
+    for package in CODE_PACKAGES:
+        for source in sorted(p for p in (root / package).rglob("*") if p.is_file() and p.suffix in _CODE_SUFFIXES):
             digest.update(source.relative_to(root).as_posix().encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+_CODE_SUFFIXES = frozenset({".py", ".ttl"})  # the code and the vocabulary and shapes it reads
 
 
 @runtime_checkable

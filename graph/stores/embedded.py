@@ -27,6 +27,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -36,7 +37,7 @@ from typing import Self, TextIO
 
 import pyoxigraph as ox
 
-from core.errors import ReadOnlyStoreError, StoreBusyError
+from core.errors import ReadOnlyStoreError, RevisionConflictError, StoreBusyError
 from core.records import GraphBatch, Node
 from graph.stores.failpoints import failpoint
 from graph.stores.protocol import Capabilities
@@ -181,6 +182,7 @@ class EmbeddedStore:
         self._generation, self._revision = self._read_meta()
         self._orphans_checked = not writable
         self._seen_marker = self._marker()
+        self._commit_lock = threading.Lock()
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -322,8 +324,22 @@ class EmbeddedStore:
             )
 
     # -- writes --------------------------------------------------------------------------------------------
+    def commit(self, batch: GraphBatch, *, expected_revision: int, replace: bool = False) -> int:
+        """The conditional write. One process holds the store for writing (RocksDB's lock), so the revision
+        this handle keeps is the store's, and checking it under the commit lock is checking the store's."""
+        self._require_writable()
+        with self._commit_lock:
+            if self._revision != expected_revision:
+                raise RevisionConflictError(expected_revision, self._revision)
+            self._write(batch, replace=replace)
+            return self._revision
+
     def write(self, batch: GraphBatch, *, replace: bool = False) -> None:
         self._require_writable()
+        with self._commit_lock:
+            self._write(batch, replace=replace)
+
+    def _write(self, batch: GraphBatch, *, replace: bool) -> None:
         if not self._orphans_checked:  # on the first write, not on open: a read never pays for a crash's leftovers
             self._drop_orphan_generations()
             self._orphans_checked = True

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from core.errors import StoreQueryError, StoreUnavailableError, UsageError
+from core.errors import RevisionConflictError, StoreQueryError, StoreUnavailableError, UsageError
 from core.records import GraphBatch, Node
 from graph.stores import neo4j_cypher as cypher
 from graph.stores import neo4j_rows as encoding
@@ -87,6 +87,8 @@ class _Plan:
     rows: dict[str, encoding.Row]
     deletes: set[str]
     replace: bool
+    expected: int | None = None  # the revision the write was prepared at (None: unconditional)
+    synced: bool = False  # a sync: its records are marked as its own, and it removes only what it wrote
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,19 @@ class _Diff:
     kept: list[encoding.Row]  # changed, same labels: rewritten in place
     relabelled: list[encoding.Row]  # changed labels (a placeholder becoming a record, too): deleted and created again
     removed: list[str]  # records that go
+
+
+class SyncTargetInUseError(UsageError):
+    """The sync's target holds records no sync wrote: it is a live store (or someone else's data)."""
+
+    def __init__(self, location: str, foreign: Sequence[str]) -> None:
+        shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        super().__init__(
+            f"refusing to sync into {location}: it holds records that no sync wrote ({shown}), so it is a live "
+            "aimsgraph store (servers write API keys, the audit trail and assets to it) or another tool's data, "
+            "and a sync would overwrite or remove them. Sync into a database of its own (--database), or point "
+            "the servers at this one and stop syncing into it"
+        )
 
 
 class Neo4jStore:
@@ -230,15 +245,33 @@ class Neo4jStore:
         """
         self._commit(batch, replace=replace, derived={}, progress=progress)
 
+    def commit(self, batch: GraphBatch, *, expected_revision: int, replace: bool = False) -> int:
+        """`write`, refused unless the database is still at `expected_revision`.
+
+        The revision is bumped by the transaction's first statement (an atomic increment of the meta node,
+        which takes its write lock on Neo4j and conflicts on ArcadeDB's optimistic transactions); the bump must
+        land on `expected_revision + 1`, or the transaction is rolled back and RevisionConflictError raised.
+        So two API servers that read the same revision can never both commit against it.
+        """
+        stats = self._commit(batch, replace=replace, derived={}, progress=_no_progress, expected=expected_revision)
+        return stats.revision
+
     def sync(
         self, batch: GraphBatch, derived: dict[str, list[dict[str, Any]]], progress: ProgressCallback = _no_progress
     ) -> WriteStats:
-        """Make the batch the whole content and replace the derived relationships of each kind in `derived`
-        (see `cypher.DERIVED`), all in one transaction: a sync is atomic, and one killed midway left nothing."""
+        """Make the batch the whole of what syncs wrote, and replace the derived relationships of each kind in
+        `derived` (see `cypher.DERIVED`), all in one transaction: a sync is atomic, and one killed midway left
+        nothing.
+
+        A sync owns only what it wrote (each record it writes is marked `_synced`): it removes only records
+        of an earlier sync, and it refuses a database that holds any record it did not write — a live
+        aimsgraph store that servers write to (API keys, the audit trail, API-written assets), which a sync
+        would otherwise overwrite or wipe (`SyncTargetInUseError`). The check runs inside the sync's
+        transaction, after its revision bump, so a server's write cannot slip in between."""
         unknown = set(derived) - set(cypher.DERIVED)
         if unknown:
             raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
-        return self._commit(batch, replace=True, derived=derived, progress=progress)
+        return self._commit(batch, replace=True, derived=derived, progress=progress, synced=True)
 
     def _commit(
         self,
@@ -247,11 +280,16 @@ class Neo4jStore:
         replace: bool,
         derived: dict[str, list[dict[str, Any]]],
         progress: ProgressCallback,
+        expected: int | None = None,
+        synced: bool = False,
     ) -> WriteStats:
         rows: dict[str, encoding.Row] = {}
         for node in batch:
-            rows[node.id] = encoding.encode(node)
-        plan = _Plan(rows, set() if replace else set(batch.deletes), replace)
+            row = encoding.encode(node)
+            if synced:
+                row.props[cypher.SYNCED_PROPERTY] = True
+            rows[node.id] = row
+        plan = _Plan(rows, set() if replace else set(batch.deletes), replace, expected, synced)
 
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
             stats = self._apply(tx, plan, progress)
@@ -286,6 +324,10 @@ class Neo4jStore:
         """Compare the plan with what the database holds (ids, content hashes, labels), inside the write's
         transaction, and sort the rows into what to create, rewrite in place, recreate, or remove."""
         existing: dict[str, tuple[str | None, frozenset[str]]] = {}
+        if plan.synced:
+            foreign = [r["id"] for r in tx.run(cypher.NOT_SYNCED)]
+            if foreign:
+                raise SyncTargetInUseError(self.location, foreign)
         if plan.replace:
             existing = {r["id"]: (r["hash"], frozenset(r["labels"])) for r in tx.run(cypher.ALL_IDS)}
         else:
@@ -314,6 +356,8 @@ class Neo4jStore:
         size = self.dialect.batch_rows
         record = tx.run(cypher.BUMP).single()
         assert record is not None
+        if plan.expected is not None and int(record["revision"]) != plan.expected + 1:
+            raise RevisionConflictError(plan.expected, int(record["revision"]) - 1)  # rolls the transaction back
 
         def run(statement: str, key: str, items: Sequence[Any], **extra: Any) -> None:
             for chunk in _chunks(items, size):

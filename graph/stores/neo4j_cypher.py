@@ -19,6 +19,7 @@ META_LABEL = "AimsgraphMeta"
 RESERVED_LABELS = frozenset({BASE_LABEL, PLACEHOLDER_LABEL, META_LABEL})
 LINK_TYPES = sorted(LINK_BY_NAME)
 HASH_PROPERTY = "_hash"
+SYNCED_PROPERTY = "_synced"  # on every record a sync wrote: what a sync may later replace or remove
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -28,6 +29,10 @@ BUMP = (
     "SET m.revision = m.revision + 1 RETURN m.revision AS revision"
 )
 REVISION = f"MATCH (m:{META_LABEL} {{key: 'store'}}) RETURN m.revision AS revision"
+NOT_SYNCED = (
+    f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} AND n.{SYNCED_PROPERTY} IS NULL "
+    "RETURN n.id AS id ORDER BY id LIMIT 5"
+)
 ALL_IDS = f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
 SOME_IDS = (
     f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) "

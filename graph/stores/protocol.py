@@ -34,7 +34,16 @@ class Store(Protocol):
         ...
 
     def write(self, batch: GraphBatch, *, replace: bool = False) -> None:
-        """Upsert the batch in one transaction; with replace, the batch becomes the whole content."""
+        """Upsert the batch in one transaction; with replace, the batch becomes the whole content.
+
+        Unconditional: for tests, tools and the sync's target. The product's changes go through `commit`."""
+        ...
+
+    def commit(self, batch: GraphBatch, *, expected_revision: int, replace: bool = False) -> int:
+        """`write`, only if the store is still at `expected_revision`, and return the revision it made
+        (`expected_revision + 1`). The check and the revision bump happen in the write's own transaction, so
+        two writers that read the same revision can never both commit: the second gets
+        `core.errors.RevisionConflictError` and nothing of its batch is written."""
         ...
 
     def get(self, ids: Iterable[str]) -> dict[str, Node]:

@@ -4,6 +4,12 @@ Why nodes in the graph rather than a log file: the trail must be exactly as dura
 change and its entry commit together, or neither does), it is exported with the graph, and every server over
 one database sees the same trail. An entry names what it describes by id, never by a link, so that it
 outlives a deleted asset and never blocks a removal.
+
+The trail is a log: an entry's `sequence` is the store revision its commit made (the unit of work's
+conditional commit guarantees no two commits make the same one), entries are only ever added, and the index
+in memory takes each entry once however it learns of it — its own commit, a re-read at server start, or a
+re-read after another replica's write. An asset's trail holds what bears on that asset: its own changes,
+evidence scoped to it (or organisation-wide), and its organisation's control decisions.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import json
 import sys
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -43,9 +49,11 @@ def audit_node(
     before: Any,
     after: Any,
     organisation: str | None = None,
+    assets: Iterable[str] = (),
     now: dt.datetime | None = None,
 ) -> Node:
-    """The entry for one change; `sequence` is the store revision the change commits as."""
+    """The entry for one change; `sequence` is the store revision the change commits as, `assets` the assets
+    it bears on besides `target` (an evidence item's scope)."""
     entry_id = uuid.uuid4().hex
     props: dict[str, Value] = {
         "identifier": entry_id,
@@ -64,6 +72,9 @@ def audit_node(
         props["request_id"] = actor.request_id
     if organisation:
         props["audited_organisation"] = organisation
+    scope = tuple(sorted(set(assets)))
+    if scope:
+        props["audited_assets"] = scope
     return Node(id=audit_iri(entry_id), labels=("AuditEntry",), props=props)
 
 
@@ -100,9 +111,22 @@ class AuditKey:
     organisation: str | None
     kind: str
     target: str
+    assets: tuple[str, ...] = ()
+
+    def bears_on(self, asset: str, organisations: set[str | None]) -> bool:
+        """Whether the entry belongs in `asset`'s trail (the asset is in one of `organisations`): a change to
+        the asset, evidence scoped to it or to the whole organisation, or a control decision of its
+        organisation (a decision applies to every asset in scope)."""
+        if self.kind == "asset":
+            return self.target == asset
+        if self.organisation not in organisations:
+            return False
+        if self.kind == "evidence":
+            return asset in self.assets or not self.assets
+        return self.kind == "control"
 
 
-_INDEXED = ("sequence", "recorded_at", "audited_organisation", "audited_kind", "audited_id")
+_INDEXED = ("sequence", "recorded_at", "audited_organisation", "audited_kind", "audited_id", "audited_assets")
 
 
 def _key(node: Node) -> AuditKey:
@@ -114,7 +138,15 @@ def _key(node: Node) -> AuditKey:
         organisation=sys.intern(organisation) if organisation else None,
         kind=sys.intern(_text(node.props, "audited_kind") or ""),
         target=sys.intern(_text(node.props, "audited_id") or ""),
+        assets=tuple(sys.intern(a) for a in _texts(node.props, "audited_assets")),
     )
+
+
+def _texts(props: Mapping[str, Value], name: str) -> tuple[str, ...]:
+    value = props.get(name)
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, tuple) else ()
 
 
 class _Newest(Sequence[AuditKey]):
@@ -173,21 +205,33 @@ class AuditLog:
     Why only keys in memory: the trail grows by one entry per write for as long as the store lives, and each
     entry's before and after values are a kilobyte or more; a server holding them all grew by that much per
     write. It keeps ~200 bytes per entry to order and filter by, and reads a page's values from the store.
-    The writer in this process adds its own entries as it commits them (`added`), so a server that takes a
-    stream of mutations does not re-read the trail after each one.
+    The unit of work in this process adds its own entries as it commits them (`added`), so a server that
+    takes a stream of mutations does not re-read the trail after each one.
+
+    Idempotent: an entry is indexed once, by its id, whether it arrives through `added`, through a re-read,
+    or through both (a re-read that raced this process's own commit already holds the entry `added` brings).
     """
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._revision = -1
-        self._keys: list[AuditKey] = []  # oldest first
+        self._keys: list[AuditKey] = []  # oldest first: by sequence, then time and id
+        self._indexed: set[str] = set()  # the ids of the entries in `_keys`
+        self.rereads = 0  # how many times the whole trail was read (the index's cost; see the tests)
 
     def added(self, node: Node, revision_before: int, revision_after: int) -> None:
         """Take in an entry this process just committed, if the index was current before it."""
         with self._lock:
+            if self._revision >= revision_before and node.id not in self._indexed:
+                key = _key(node)
+                at = bisect.bisect_right(self._keys, key.sequence, key=lambda k: k.sequence)
+                if at == len(self._keys):
+                    self._keys.append(key)  # the usual case; trails handed out see only their first `count`
+                else:  # out of order: a new list, so a trail already handed out is not shifted under its reader
+                    self._keys = [*self._keys[:at], key, *self._keys[at:]]
+                self._indexed.add(node.id)
             if self._revision == revision_before:
-                self._keys.append(_key(node))
                 self._revision = revision_after
 
     def _index(self, revision: int) -> _Newest:
@@ -200,7 +244,11 @@ class AuditLog:
                     for n in self._store.nodes_projected("AuditEntry", _INDEXED)
                 ]
                 read.sort(key=lambda r: (r[0].sequence, r[1], r[2]))
-                self._keys, self._revision = [key for key, _, _ in read], revision
+                self._keys = [key for key, _, _ in read]
+                self._indexed = {iri for _, _, iri in read}
+                # what was read may be newer than asked for (a commit landed meanwhile): it is indexed as such
+                self._revision = max(revision, self._keys[-1].sequence if self._keys else revision)
+                self.rereads += 1
             keys = self._keys
             count = bisect.bisect_right(keys, revision, key=lambda k: k.sequence)
         return _Newest(keys, count)
@@ -212,11 +260,30 @@ class AuditLog:
         organisation: str | None = None,
         target: str | None = None,
         kind: str | None = None,
+        holders: Iterable[str] = (),
     ) -> AuditTrail:
-        """Entries newest first, for one organisation, one target id and one kind of thing where asked."""
+        """Entries newest first, for one organisation, one target id and one kind of thing where asked.
+
+        An asset's trail (`kind="asset"` with a `target`) holds everything that bears on the asset
+        (`AuditKey.bears_on`), not only the changes to its own record; `holders` names the organisations
+        that hold an asset of that id now (its trail's organisation, when none is asked for)."""
         newest = self._index(revision)
         if organisation is None and target is None and kind is None:
             return AuditTrail(self._store, newest)
+        if kind == "asset" and target is not None:
+            organisations: set[str | None] = (
+                {organisation}
+                if organisation is not None
+                else {*holders, *(k.organisation for k in newest if k.kind == "asset" and k.target == target)}
+            )
+            return AuditTrail(
+                self._store,
+                [
+                    k
+                    for k in newest
+                    if (organisation is None or k.organisation == organisation) and k.bears_on(target, organisations)
+                ],
+            )
         return AuditTrail(
             self._store,
             [

@@ -19,7 +19,7 @@ from core.errors import DataError, NotFoundError, Problem, UnauthenticatedError
 from core.records import Node, Value
 from core.vocabulary import KEY_ROLES
 from graph.views.write import Actor, ApiKeyView
-from graph.write.writer import Writer
+from graph.write.unit_of_work import UnitsOfWork
 from ontology.namespaces import AGID
 
 PREFIX = "agk"
@@ -55,8 +55,8 @@ def _view(node: Node) -> ApiKeyView:
 
 
 class ApiKeys:
-    def __init__(self, writer: Writer) -> None:
-        self._writer = writer
+    def __init__(self, units: UnitsOfWork) -> None:
+        self._units = units
 
     def create(self, actor: Actor, role: str, name: str = "") -> tuple[ApiKeyView, str]:
         """A new key and its token; the token is shown this once and cannot be read back."""
@@ -77,8 +77,8 @@ class ApiKeys:
             props["name"] = name
         node = Node(id=key_iri(key_id), labels=("ApiKey",), props=props)
         view = _view(node)
-        with self._writer.locked():
-            self._writer.commit(
+        with self._units.start() as uow:
+            uow.record(
                 actor,
                 operation="createApiKey",
                 kind="api_key",
@@ -87,25 +87,26 @@ class ApiKeys:
                 after={"id": key_id, "name": name, "role": role},
                 nodes=[node],
             )
+            uow.commit(uow.revision)
         return view, f"{PREFIX}_{key_id}_{secret}"
 
     def list(self) -> list[ApiKeyView]:
         """Every key, active and revoked, oldest first; no secrets."""
-        return sorted((_view(node) for node in self._writer.nodes("ApiKey")), key=lambda k: (k.created_at, k.id))
+        return sorted((_view(node) for node in self._units.store.nodes("ApiKey")), key=lambda k: (k.created_at, k.id))
 
     def revoke(self, actor: Actor, key_id: str) -> ApiKeyView:
         """Revoke a key for good: requests with its token are refused from the next one on."""
         if not _KEY_ID.match(key_id):  # not an id we make: nothing to look up (and no IRI to build)
             raise NotFoundError("API key", key_id, "see `aimsgraph keys list`")
-        with self._writer.locked():
-            node = self._writer.get([key_iri(key_id)]).get(key_iri(key_id))
+        with self._units.start() as uow:
+            node = uow.get([key_iri(key_id)]).get(key_iri(key_id))
             if node is None:
                 raise NotFoundError("API key", key_id, "see `aimsgraph keys list`")
             view = _view(node)
             if not view.active:
                 return view
             revoked = Node(id=node.id, labels=node.labels, props={**node.props, "revoked_at": dt.datetime.now(dt.UTC)})
-            self._writer.commit(
+            uow.record(
                 actor,
                 operation="revokeApiKey",
                 kind="api_key",
@@ -114,6 +115,7 @@ class ApiKeys:
                 after={"id": key_id, "name": view.name, "role": view.role, "revoked": True},
                 nodes=[revoked],
             )
+            uow.commit(uow.revision)
         return _view(revoked)
 
     def authenticate(self, token: str) -> ApiKeyView:
@@ -123,7 +125,7 @@ class ApiKeys:
         if match is None:
             raise refused
         key_id, secret = match.groups()
-        node = self._writer.get([key_iri(key_id)]).get(key_iri(key_id))
+        node = self._units.store.get([key_iri(key_id)]).get(key_iri(key_id))
         stored = node.prop("key_hash") if node is not None else None
         if node is None or not isinstance(stored, str) or not hmac.compare_digest(stored, _digest(secret)):
             raise refused

@@ -5,10 +5,15 @@ points at (a framework reloaded with fewer provisions while mapping sets name th
 with the list of what would dangle, unless the caller asks to drop the dependent mappings, which are then
 reported. A framework or mapping set already in the store is only changed on request (`overwrite`), and
 the refusal says what the load would change; loading the same content again is a no-op.
+
+A load is one change like any other: it commits through the unit of work, at the revision its checks read,
+with one audit entry that names the files, their digest and the counts (a load that changes nothing writes
+nothing, and no entry).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,9 +25,9 @@ from core.errors import DataError, Problem, ReadOnlyStoreError
 from core.records import GraphBatch, Node
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.organisation_index import record_digest
-from graph.read.read_model import ReadModel, Snapshot
-from graph.stores.protocol import Store
+from graph.read.read_model import Snapshot
 from graph.views.read import LoadReport, ProgressCallback, no_progress
+from graph.views.write import Actor
 from graph.write.ingest import (
     Ingest,
     RefResolver,
@@ -32,6 +37,7 @@ from graph.write.ingest import (
     add_rules,
     add_timeline,
 )
+from graph.write.unit_of_work import UnitOfWork, UnitsOfWork
 from loaders.applicability import RuleFile
 from loaders.bundle import bundled_paths
 from loaders.catalog import Catalog
@@ -105,10 +111,27 @@ class _Plan:
     dangling: dict[str, list[str]] = field(default_factory=dict)  # removed node → nodes still pointing at it
 
 
+LOADER = Actor("cli", name="load")
+"""Who a load is recorded as when the caller names nobody."""
+
+
+def files_digest(paths: Sequence[Path]) -> str:
+    """SHA-256 over the files' names and bytes, in load order: what the audit entry says was loaded."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 class Loader:
-    def __init__(self, store: Store, read_model: ReadModel, limits: InputLimits = DEFAULT_LIMITS) -> None:
-        self._store = store
-        self._read_model = read_model
+    def __init__(self, units: UnitsOfWork, limits: InputLimits = DEFAULT_LIMITS) -> None:
+        self._units = units
+        self._store = units.store
+        self._read_model = units.read_model
         self._limits = limits
 
     # -- reading and checking ------------------------------------------------------------------------------
@@ -270,6 +293,7 @@ class Loader:
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
         fmt: str | None = None,
+        actor: Actor = LOADER,
     ) -> LoadReport:
         """Load files in one transaction. Nothing is written unless every file is valid.
 
@@ -282,18 +306,21 @@ class Loader:
         files = list(paths)
         if include_bundled or not files:
             files = bundled_paths() + files
-        snapshot = self._read_model.snapshot()
-        ingest = self._ingest(files, progress, snapshot, replace, fmt)
-        return self.write_checked(
-            ingest,
-            snapshot,
-            replace=replace,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            progress=progress,
-            files=files,
-            started=started,
-        )
+        with self._units.start() as uow:
+            snapshot = self._read_model.snapshot()
+            ingest = self._ingest(files, progress, snapshot, replace, fmt)
+            return self._write_checked(
+                uow,
+                actor,
+                ingest,
+                snapshot,
+                replace=replace,
+                overwrite=overwrite,
+                drop_dangling=drop_dangling,
+                progress=progress,
+                files=files,
+                started=started,
+            )
 
     def _require_writable(self) -> None:
         if not self._store.capabilities.writable:
@@ -311,10 +338,37 @@ class Loader:
         overwrite: bool = False,
         drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
+        actor: Actor = LOADER,
+    ) -> LoadReport:
+        """Commit an ingest already read (checked against `snapshot`) in a unit of work of its own."""
+        with self._units.start() as uow:
+            return self._write_checked(
+                uow,
+                actor,
+                ingest,
+                snapshot,
+                replace=replace,
+                overwrite=overwrite,
+                drop_dangling=drop_dangling,
+                progress=progress,
+            )
+
+    def _write_checked(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        ingest: Ingest,
+        snapshot: Snapshot,
+        *,
+        replace: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
+        progress: ProgressCallback = no_progress,
         files: Sequence[Path] = (),
         started: float | None = None,
     ) -> LoadReport:
-        """SHACL-check an ingest and write it in one transaction, or raise DataError and write nothing."""
+        """SHACL-check an ingest and commit it in `uow` with its audit entry, or raise DataError and write
+        nothing."""
         started = time.perf_counter() if started is None else started
         problems = self._shacl_problems(ingest, progress)
         if problems:
@@ -338,13 +392,37 @@ class Loader:
             batch.deletes.extend(plan.deletes)
             unchanged = {iri for iri, digest in digests.items() if known.get(iri) == digest}
             batch.nodes = [node for node in batch.nodes if node.id not in unchanged]
+        written, removed = len(batch.nodes), len(batch.deletes)
         if replace:  # the whole content is replaced, but not who may write nor the record of what was written
-            batch.nodes.extend(node for label in KEPT_ON_REPLACE for node in self._store.nodes(label))
+            batch.nodes.extend(node for label in KEPT_ON_REPLACE for node in uow.nodes(label))
+            uow.replace_all()
+        organisations = list(ingest.organisation_ids)
+        uow.record(
+            actor,
+            operation="load",
+            kind="load",
+            target=", ".join(path.name for path in files) if len(files) <= 3 else f"{len(files)} files",
+            organisation=organisations[0] if len(organisations) == 1 else None,
+            before=None,
+            after={
+                "files": [str(path) for path in files],
+                "digest": files_digest(files),
+                "replaced": replace,
+                "records": len(ingest.batch),
+                "written": written,
+                "removed": removed,
+                "frameworks": list(ingest.framework_ids),
+                "mapping_sets": list(ingest.mapping_set_ids),
+                "organisations": organisations,
+                "dropped": dropped,
+            },
+            nodes=batch.nodes,
+            deletes=batch.deletes,
+        )
         progress("writing", 0, 1)
-        self._store.write(batch, replace=replace)
+        revision = uow.commit(uow.revision)[0].sequence
         progress("writing", 1, 1)
-        self._read_model.after_write(batch, replace_all=replace, revision=self._store.revision)
-        return self._report(ingest, files, self._store.revision, started, replaced=replace, dropped=dropped)
+        return self._report(ingest, files, revision, started, replaced=replace, dropped=dropped)
 
     @staticmethod
     def _report(

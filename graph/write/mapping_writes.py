@@ -15,11 +15,10 @@ from urllib.parse import unquote
 
 from core.errors import ConflictError, DataError, NotFoundError, Problem
 from core.records import Node, Value
-from graph.read.read_model import ReadModel
 from graph.views.write import Actor, MappingRef, Written
 from graph.write.ingest import mapping_iri, mapping_set_iri, relation_iri
 from graph.write.org_writes import INPUT, validated
-from graph.write.writer import Writer
+from graph.write.unit_of_work import UnitsOfWork
 from loaders.mapping_set import MappingEntry
 from mappings.relations import Relation, invert
 from ontology.namespaces import framework_iri, provision_iri
@@ -31,9 +30,9 @@ def proposal_set(source_framework: str, target_framework: str) -> str:
 
 
 class MappingWrites:
-    def __init__(self, writer: Writer, read_model: ReadModel) -> None:
-        self._writer = writer
-        self._read_model = read_model
+    def __init__(self, units: UnitsOfWork) -> None:
+        self._units = units
+        self._read_model = units.read_model
 
     def _mapping_ref(self, node: Node) -> MappingRef:
         def split(iri: str) -> tuple[str, str]:
@@ -58,7 +57,7 @@ class MappingWrites:
     def propose(self, actor: Actor, source_framework: str, target_framework: str, data: Mapping[str, Any]) -> Written:
         """Propose `source relation target` between two frameworks; a proposal for the same pair is replaced."""
         entry = validated(MappingEntry, {**data, "review_status": "proposed"})
-        with self._writer.locked():
+        with self._units.start() as uow:
             snapshot = self._read_model.snapshot()
             catalog = snapshot.catalog
             problems = []
@@ -97,7 +96,7 @@ class MappingWrites:
                     )
             set_iri = mapping_set_iri(set_id)
             nodes: list[Node] = []
-            if not self._writer.get([set_iri]):
+            if not uow.get([set_iri]):
                 nodes.append(
                     Node(
                         id=set_iri,
@@ -134,10 +133,10 @@ class MappingWrites:
                     "IN_MAPPING_SET": (set_iri,),
                 },
             )
-            old = self._writer.get([iri]).get(iri)
+            old = uow.get([iri]).get(iri)
             nodes.append(mapping)
             after = self._mapping_ref(mapping)
-            audit = self._writer.commit(
+            uow.record(
                 actor,
                 operation="proposeMapping",
                 kind="mapping",
@@ -150,6 +149,7 @@ class MappingWrites:
                 },
                 nodes=nodes,
             )
+            audit = uow.commit(uow.revision)[0]
         return Written(after, audit)
 
     def review(
@@ -163,12 +163,12 @@ class MappingWrites:
         """Mark one mapping reviewed or rejected; it is named by its set and its two refs, either way round."""
         if decision not in ("reviewed", "rejected"):
             raise DataError([Problem("<request>", "a review decides reviewed or rejected", path=f"{INPUT} → decision")])
-        with self._writer.locked():
+        with self._units.start() as uow:
             candidates = [
                 mapping_iri(mapping_set, source_ref, target_ref),
                 mapping_iri(mapping_set, target_ref, source_ref),
             ]
-            found = self._writer.get(candidates)
+            found = uow.get(candidates)
             node = next((found[iri] for iri in candidates if iri in found and "Mapping" in found[iri].labels), None)
             if node is None:
                 raise NotFoundError(
@@ -182,7 +182,7 @@ class MappingWrites:
                 props={**node.props, "review_status": decision},
                 links=node.links,
             )
-            audit = self._writer.commit(
+            uow.record(
                 actor,
                 operation="reviewMapping",
                 kind="mapping",
@@ -191,6 +191,7 @@ class MappingWrites:
                 after=_describe(reviewed, self._mapping_ref),
                 nodes=[reviewed],
             )
+            audit = uow.commit(uow.revision)[0]
         return Written(self._mapping_ref(reviewed), audit)
 
 

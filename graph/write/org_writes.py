@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from core.errors import ConflictError, DataError, NotFoundError, Problem
 from core.records import Node
 from core.vocabulary import FACTS, LABEL_ASSET_KINDS
-from graph.read.read_model import ReadModel
 from graph.read.refs import annex_iii_ref
 from graph.views.read import AssetView
 from graph.views.write import Actor, AuditEntryView, Written
@@ -31,7 +30,7 @@ from graph.write.ingest import (
     evidence_iri,
     evidence_node,
 )
-from graph.write.writer import Writer
+from graph.write.unit_of_work import UnitOfWork, UnitsOfWork
 from loaders.inventory import Asset, ControlDecision, EvidenceItem
 from loaders.validation import pydantic_problems
 from loaders.yaml_source import SourceDocument
@@ -140,14 +139,15 @@ def evidence_model(node: Node) -> EvidenceItem:
 class InventoryWrites:
     """Assets, links, control decisions and evidence of an organisation, one write at a time."""
 
-    def __init__(self, writer: Writer, read_model: ReadModel) -> None:
-        self._writer = writer
-        self._read_model = read_model
+    def __init__(self, units: UnitsOfWork) -> None:
+        self._units = units
+        self._store = units.store  # the checks' reads, made inside a unit of work
+        self._read_model = units.read_model
 
     # -- checks -------------------------------------------------------------------------------------------
     def organisation(self, org: str | None) -> str:
         """The organisation a write names, or the only one in the graph when it names none."""
-        orgs = {str(node.prop("identifier")): node for node in self._writer.nodes("Organisation")}
+        orgs = {str(node.prop("identifier")): node for node in self._store.nodes("Organisation")}
         if org is None:
             if len(orgs) == 1:
                 return next(iter(orgs))
@@ -158,7 +158,7 @@ class InventoryWrites:
 
     def _ref_problem(self, framework: str, ref: str, path: str) -> Problem | None:
         """None when the provision exists; else the problem, with the catalog's spelling as a suggestion."""
-        found = self._writer.get([provision_iri(framework, ref)]).get(provision_iri(framework, ref))
+        found = self._store.get([provision_iri(framework, ref)]).get(provision_iri(framework, ref))
         if found is not None and "Provision" in found.labels:
             return None
         refs = RefResolver()  # the error path only: suggestions need the framework's refs
@@ -169,7 +169,7 @@ class InventoryWrites:
     def _assets(self, org: str, ids: list[str], path: str) -> tuple[dict[str, Node], list[Problem]]:
         """The asset records of `ids` in `org`, and a problem for each that is not one."""
         iris = {asset_id: asset_iri(org, asset_id) for asset_id in ids}
-        found = self._writer.get(iris.values())
+        found = self._store.get(iris.values())
         nodes: dict[str, Node] = {}
         problems = []
         for position, (asset_id, iri) in enumerate(iris.items()):
@@ -194,7 +194,7 @@ class InventoryWrites:
         meet = next((n for n in ahead if n in backward), None)
         while meet is None and ahead and behind:
             if len(ahead) <= len(behind):
-                found = self._writer.get(ahead)
+                found = self._store.get(ahead)
                 grown = []
                 for iri in ahead:
                     node = found.get(iri)
@@ -205,7 +205,7 @@ class InventoryWrites:
                 ahead = grown
                 meet = next((n for n in grown if n in backward), None)
             else:
-                users = self._writer.referrers(behind, "USES")
+                users = self._store.referrers(behind, "USES")
                 grown = []
                 for iri in behind:
                     for user in users.get(iri, ()):
@@ -245,7 +245,7 @@ class InventoryWrites:
             # Only a link the asset did not have can close a cycle (the stored links have none): an asset
             # whose uses are unchanged needs no search, which in a large organisation can reach thousands.
             iri = asset_iri(org, asset.id)
-            stored = self._writer.get([iri]).get(iri)
+            stored = self._store.get([iri]).get(iri)
             had = set(stored.links.get("USES", ())) if stored is not None else set()
             added = [u for u in others if asset_iri(org, u) not in had]
             loop = self._cycle(org, asset.id, added) if added else None
@@ -258,10 +258,11 @@ class InventoryWrites:
     def upsert_asset(self, actor: Actor, org: str | None, data: Mapping[str, Any]) -> Written:
         """Create or replace one asset, validated as an inventory's asset is."""
         asset = validated(Asset, data)
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             self._check_asset(org_id, asset)
             entry = self._replace(
+                uow,
                 actor,
                 org_id,
                 asset,
@@ -275,21 +276,21 @@ class InventoryWrites:
 
     def delete_asset(self, actor: Actor, org: str | None, asset_id: str) -> Written:
         """Remove an asset that nothing uses and no evidence names; otherwise say what still does."""
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             found, problems = self._assets(org_id, [asset_id], INPUT)
             if problems:
                 raise NotFoundError("asset", asset_id, f"in {org_id}")
             iri = asset_iri(org_id, asset_id)
-            users = self._writer.referrers([iri], "USES").get(iri, [])
-            scoped = self._writer.referrers([iri], "SCOPE").get(iri, [])
+            users = self._store.referrers([iri], "USES").get(iri, [])
+            scoped = self._store.referrers([iri], "SCOPE").get(iri, [])
             if users or scoped:
                 named = [f"asset {_id_of(u)}" for u in sorted(users)] + [
                     f"evidence {_id_of(e)}" for e in sorted(scoped)
                 ]
                 raise ConflictError(f"{asset_id!r} is still named by {', '.join(named)}; unlink or change those first")
             before = asset_model(found[asset_id])
-            entry = self._writer.commit(
+            uow.record(
                 actor,
                 operation="deleteAsset",
                 kind="asset",
@@ -299,13 +300,14 @@ class InventoryWrites:
                 after=None,
                 deletes=[iri],
             )
+            entry = uow.commit(uow.revision)[0]
         return Written(None, entry)
 
     def link(self, actor: Actor, org: str | None, asset_id: str, uses: str, *, present: bool) -> Written:
         """Add (`present`) or remove one `uses` link, reading the asset inside the lock so that racing links
         to the same asset all land."""
         operation = "linkAssets" if present else "unlinkAssets"
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             found, problems = self._assets(org_id, [asset_id], f"{INPUT} → assetId")
             if present:
@@ -326,7 +328,7 @@ class InventoryWrites:
                     raise DataError([_problem(f"{INPUT} → uses", "uses would form a cycle: " + " → ".join(loop))])
             new_uses = [*before.uses, uses] if present else [u for u in before.uses if u != uses]
             after = before.model_copy(update={"uses": new_uses})
-            entry = self._writer.commit(
+            uow.record(
                 actor,
                 operation=operation,
                 kind="asset",
@@ -336,10 +338,12 @@ class InventoryWrites:
                 after=_dump(after),
                 nodes=[asset_node(org_id, after)],
             )
+            entry = uow.commit(uow.revision)[0]
         return Written(asset_view(org_id, after), entry)
 
     def _replace(
         self,
+        uow: UnitOfWork,
         actor: Actor,
         org_id: str,
         new: M,
@@ -349,14 +353,15 @@ class InventoryWrites:
         operation: str,
         kind: str,
         target: str,
+        assets: Callable[[M | None], list[str]] = lambda _: [],
     ) -> AuditEntryView | None:
-        """Write `node` over the stored record with its audit entry (call inside `locked()`); None, and
-        nothing written, when the stored record already reads as `new`."""
-        old = self._writer.get([node.id]).get(node.id)
+        """Write `node` over the stored record with its audit entry, in `uow`; None, and nothing written,
+        when the stored record already reads as `new`. `assets` names the assets a value bears on."""
+        old = uow.get([node.id]).get(node.id)
         before = read(old) if old is not None else None
         if before == new:
             return None
-        return self._writer.commit(
+        uow.record(
             actor,
             operation=operation,
             kind=kind,
@@ -365,18 +370,21 @@ class InventoryWrites:
             before=_dump(before),
             after=_dump(new),
             nodes=[node],
+            assets=[*assets(before), *assets(new)],
         )
+        return uow.commit(uow.revision)[0]
 
     # -- controls -----------------------------------------------------------------------------------------
     def record_control(self, actor: Actor, org: str | None, data: Mapping[str, Any]) -> Written:
         """Record an implemented control or an SoA decision (an exclusion says why)."""
         control = validated(ControlDecision, data)
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             problem = self._ref_problem(control.framework, control.ref, f"{INPUT} → ref")
             if problem:
                 raise DataError([problem])
             entry = self._replace(
+                uow,
                 actor,
                 org_id,
                 control,
@@ -392,7 +400,7 @@ class InventoryWrites:
     def attach_evidence(self, actor: Actor, org: str | None, data: Mapping[str, Any]) -> Written:
         """Add or replace one evidence item for a provision and some assets (none: organisation-wide)."""
         item = validated(EvidenceItem, data)
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             problems: list[Problem] = []
             ref_problem = self._ref_problem(item.proves.framework, item.proves.ref, f"{INPUT} → proves")
@@ -404,6 +412,7 @@ class InventoryWrites:
             if problems:
                 raise DataError(problems)
             entry = self._replace(
+                uow,
                 actor,
                 org_id,
                 item,
@@ -412,25 +421,29 @@ class InventoryWrites:
                 operation="attachEvidence",
                 kind="evidence",
                 target=item.id,
+                assets=lambda e: list(e.assets) if e is not None else [],
             )
         return Written(item, entry)
 
     def revoke_evidence(self, actor: Actor, org: str | None, evidence_id: str) -> Written:
         """Withdraw an evidence item: the obligations it covered become gaps again; the audit entry keeps it."""
-        with self._writer.locked():
+        with self._units.start() as uow:
             org_id = self.organisation(org)
             iri = evidence_iri(org_id, evidence_id)
-            old = self._writer.get([iri]).get(iri)
+            old = self._store.get([iri]).get(iri)
             if old is None or "Evidence" not in old.labels:
                 raise NotFoundError("evidence", evidence_id, f"in {org_id}")
-            entry = self._writer.commit(
+            revoked = evidence_model(old)
+            uow.record(
                 actor,
                 operation="revokeEvidence",
                 kind="evidence",
                 target=evidence_id,
                 organisation=org_id,
-                before=_dump(evidence_model(old)),
+                before=_dump(revoked),
                 after=None,
                 deletes=[iri],
+                assets=revoked.assets,
             )
+            entry = uow.commit(uow.revision)[0]
         return Written(None, entry)

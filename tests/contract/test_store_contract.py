@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import StoreBusyError
+from core.errors import RevisionConflictError, StoreBusyError
 from core.records import GraphBatch, Node, Scalar, Value
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.protocol import Store, open_store
@@ -74,6 +74,36 @@ def test_every_write_raises_the_revision(store: Store) -> None:
     second = store.revision
     store.write(GraphBatch([article(1)]))
     assert first < second < store.revision
+
+
+def test_a_conditional_commit_at_the_current_revision_lands_and_makes_the_next(store: Store) -> None:
+    store.write(GraphBatch([FRAMEWORK]), replace=True)
+    at = store.revision
+    assert store.commit(GraphBatch([article(1)]), expected_revision=at) == at + 1
+    assert store.revision == at + 1 and article(1).id in store.get([article(1).id])
+    assert store.commit(GraphBatch([FRAMEWORK, article(3)]), expected_revision=at + 1, replace=True) == at + 2
+    assert article(1).id not in store.get([article(1).id])
+
+
+def test_a_conditional_commit_at_a_stale_revision_is_refused_and_writes_nothing(store: Store) -> None:
+    """Optimistic concurrency: a change prepared at a revision another commit has since moved past is refused
+    (CONFLICT, retryable) and none of it is written, on every store."""
+    store.write(GraphBatch([FRAMEWORK, article(1)]), replace=True)
+    stale = store.revision
+    store.write(GraphBatch([article(2)]))  # another writer's commit lands first
+    for replace in (False, True):
+        with pytest.raises(RevisionConflictError) as refused:
+            store.commit(
+                GraphBatch([article(1, title="Stale"), article(9)], deletes=[article(2).id]),
+                expected_revision=stale,
+                replace=replace,
+            )
+        assert refused.value.code == "CONFLICT" and refused.value.retryable
+    assert store.revision == stale + 1
+    found = store.get([article(1).id, article(2).id, article(9).id])
+    assert found == {article(1).id: article(1), article(2).id: article(2)}
+    with pytest.raises(RevisionConflictError):
+        store.commit(GraphBatch([article(9)]), expected_revision=stale + 5)  # ahead of the store: refused too
 
 
 def test_upsert_replaces_a_node_whole_and_keeps_the_others(store: Store) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 from graph.views.write import Actor
+from loaders.bundle import bundled_paths
 from tests.conftest import Cli
 
 GRC = Actor("key", key_id="3f2a9c1d0b7e", name="grc-sync", request_id="req-1")
@@ -22,6 +23,7 @@ def test_the_trail_reads_newest_first_narrowed_to_one_asset(seeded_cli: Cli) -> 
         ("cli-other", "upsertAsset"),
         ("cli-audited", "upsertAsset"),
         ("cli-audited", "upsertAsset"),
+        (f"{len(bundled_paths())} files", "load"),  # the load that filled the store is in the trail too
     ]
     narrowed = seeded_cli.json("audit", "--asset", "cli-audited", "--first", "1")
     assert len(narrowed) == 1 and narrowed[0]["before"]["owner"] == "risk" and narrowed[0]["after"]["owner"] == "models"

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import UsageError
 from core.records import GraphBatch, Node
 from graph.cypher.sync import SyncReport
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
+from graph.views.write import Actor
 from tests.conftest import AIMSGRAPH, Cli, ProcessCli
 from tests.support.arcadedb import ArcadeDB, start_arcadedb
 from tests.support.fixtures import DEMO_DAY, DemoDatabase, fresh_database, graph_dump, open_neo4j, store_env
@@ -131,6 +133,25 @@ def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
     fresh.close()
 
 
+def test_a_sync_refuses_a_database_that_servers_write_to_and_deletes_nothing(
+    arcadedb: ArcadeDB, neo4j_database: str, source: tuple[Service, EmbeddedStore]
+) -> None:
+    """The review synced a fresh embedded store into a database that API servers wrote to: it removed 2,515
+    records, the audit trail and every API key. A sync removes only what syncs wrote, and refuses a live store."""
+    live = Service(open_neo4j(arcadedb, neo4j_database))
+    live.ensure_bootstrapped()
+    key, _ = live.keys.create(Actor("cli", name="ops"), "editor", "grc")
+    live.inventory.upsert_asset(Actor("cli"), None, {"id": "api-made", "kind": "model", "name": "A", "owner": "o"})
+    before = graph_dump(open_neo4j(arcadedb, neo4j_database))
+    service, _ = source
+    with pytest.raises(UsageError) as refused:
+        sync(service, arcadedb, neo4j_database)
+    assert "refusing to sync" in str(refused.value) and "live" in str(refused.value)
+    assert graph_dump(open_neo4j(arcadedb, neo4j_database)) == before  # not one record touched
+    assert [k.id for k in live.keys.list()] == [key.id]
+    live.close()
+
+
 def sync_args(server: ArcadeDB, database: str) -> list[str]:
     return ["neo4j", "sync", "--uri", server.uri, "--database", database]
 
@@ -139,7 +160,7 @@ def test_a_sync_killed_before_it_commits_changes_nothing_and_a_rerun_ends_as_a_c
     arcadedb: ArcadeDB, neo4j_database: str, seeded_store: Path
 ) -> None:
     target = open_neo4j(arcadedb, neo4j_database)
-    target.write(GraphBatch([OLD]), replace=True)
+    target.sync(GraphBatch([OLD]), {})  # what an earlier sync left
     before, revision = graph_dump(target), target.revision
     cli = ProcessCli(seeded_store)
     login = credentials(arcadedb)
@@ -165,7 +186,7 @@ def test_a_server_that_dies_mid_sync_fails_it_in_one_line_and_a_rerun_after_rest
     try:
         database = server.create_database("victim")
         store = open_neo4j(server, database)
-        store.write(GraphBatch([OLD]), replace=True)
+        store.sync(GraphBatch([OLD]), {})  # what an earlier sync left
         store.close()
         env = {
             **os.environ,

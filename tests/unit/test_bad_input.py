@@ -12,8 +12,10 @@ from core.records import Node
 from graph.read.read_model import ReadModel
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
+from graph.write.audit import AuditLog
 from graph.write.ingest import Ingest
 from graph.write.loading import Loader
+from graph.write.unit_of_work import UnitsOfWork
 from ontology.namespaces import framework_iri, provision_iri
 
 HEADER = """\
@@ -152,7 +154,7 @@ def test_shacl_violation_is_reported_at_the_line_that_made_it(tmp_path: Path) ->
     loaded = Service(store)
     loaded.load([write(tmp_path, GOOD_BODY, "good.yaml")], replace=True)
     read_model = ReadModel(store)
-    loader = Loader(store, read_model)
+    loader = Loader(UnitsOfWork(store, read_model, AuditLog(store)))
     ingest = Ingest()
     ingest.add(
         Node(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
 
 from graph.bootstrap import bootstrap
+from graph.read import snapshot_cache
 from graph.read.read_model import ReadModel, Snapshot
 from graph.read.snapshot_cache import SnapshotCache
 from graph.service import Service
@@ -121,3 +123,25 @@ def test_a_pickled_snapshot_equals_the_one_built(bundled: Service) -> None:
 
 def test_an_in_memory_store_keeps_no_snapshot_files(memory_service: Service) -> None:
     assert SnapshotCache.beside(memory_service._store) is None
+
+
+@pytest.mark.parametrize(
+    "edited",
+    ["ontology/terms.py", "ontology/rdf.py", "ontology/aimsgraph.ttl", "loaders/inventory.py", "graph/read/refs.py"],
+)
+def test_the_snapshot_key_changes_with_any_package_of_the_product(tmp_path: Path, edited: str) -> None:
+    """A snapshot pickles classes of every package and reads records through the vocabulary: editing any of
+    that code (the review found `terms.py` and `rdf.py` left the key unchanged) must invalidate old files."""
+    installed = Path(snapshot_cache.__file__).resolve().parents[2]
+    for package in snapshot_cache.CODE_PACKAGES:
+        shutil.copytree(installed / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    assert snapshot_cache.digest_of(tmp_path) == snapshot_cache.code_digest()
+    with (tmp_path / edited).open("a") as handle:
+        handle.write("\n# an edit\n")
+    assert snapshot_cache.digest_of(tmp_path) != snapshot_cache.code_digest()
+
+
+def test_the_snapshot_key_names_the_format_and_the_dependency_versions() -> None:
+    """The libraries whose objects or behaviour a snapshot holds are part of its key, and so is its format."""
+    assert "pyoxigraph" in snapshot_cache.DEPENDENCIES and "pydantic" in snapshot_cache.DEPENDENCIES
+    assert isinstance(snapshot_cache.FORMAT, int)

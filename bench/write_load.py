@@ -1,0 +1,205 @@
+"""The write side under the mixed load: 32 clients, one request in four a write, against one server on the
+embedded store and one on ArcadeDB (over Bolt): writes per second, the p95 of all requests, of reads alone and
+of writes alone, errors, and lost writes.
+
+Every write is an `upsertAsset` of the client's own asset with a new owner each time, so after the run each
+client's asset must read as its last acknowledged write (a lost write shows as an older owner), and the
+asset's audit trail must hold exactly one entry per acknowledged write (a write recorded twice or not at all
+shows as a different count). Reads never wait for a write: the read p95 is reported beside the write p95.
+
+Run alone with `.venv/bin/python bench/write_load.py [--quick]`; `bench/run.py` calls it too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import standalone
+from concurrency import AIMSGRAPH, free_port, latency_figures, run_clients
+from graphql_layer import READS
+
+CLIENTS = 32
+WRITE_EVERY = 4
+UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) { asset { id owner } errors { code } } }"""
+OWNER = "{ asset(id: $id) { owner } }"
+
+
+def _launcher() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "tests" / "support" / "arcadedb.py"
+    spec = importlib.util.spec_from_file_location("aimsgraph_bench_arcadedb", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """`aimsgraph serve` with `env` on a free port, until it answers /readyz."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [AIMSGRAPH, "serve", "--port", str(port)], env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        try:
+            while True:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"the server did not start: {log.read()[-2000:]!r}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([AIMSGRAPH, *args], env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def mixed(base: str, headers: dict[str, str], seconds: float, run_id: str) -> dict[str, Any]:
+    """32 clients for `seconds`; each client's writes go to its own asset `wl-<run>-<client>`."""
+    reads: list[float] = []
+    writes: list[float] = []
+    errors: list[str] = []
+    acknowledged: dict[str, tuple[str, int]] = {}  # asset → (last acknowledged owner, acknowledged writes)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        asset = f"wl-{run_id}-{number}"
+        my_reads: list[float] = []
+        my_writes: list[float] = []
+        failed: list[str] = []
+        last, count = "", 0
+        with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
+            turn = number
+            while time.monotonic() < stop_at:
+                write = turn % WRITE_EVERY == WRITE_EVERY - 1
+                owner = f"team-{turn}"
+                if write:
+                    given = {"id": asset, "kind": "model", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
+                    body: dict[str, Any] = {"query": UPSERT, "variables": {"input": given}}
+                else:
+                    body = {"query": READS[turn % len(READS)]}
+                started = time.perf_counter()
+                response = http.post("/graphql", json=body)
+                (my_writes if write else my_reads).append(time.perf_counter() - started)
+                answer = response.json() if response.status_code == 200 else {}
+                payload = next(iter((answer.get("data") or {}).values()), None)
+                refused = isinstance(payload, dict) and payload.get("errors")
+                if response.status_code != 200 or "errors" in answer or refused:
+                    failed.append(response.text[:200])
+                elif write:
+                    last, count = owner, count + 1
+                turn += 1
+        with lock:
+            reads.extend(my_reads)
+            writes.extend(my_writes)
+            errors.extend(failed)
+            if count:
+                acknowledged[asset] = (last, count)
+
+    elapsed = run_clients(CLIENTS, client)
+    lost, misrecorded = 0, 0
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
+        for asset, (owner, count) in acknowledged.items():
+            query = f'{{ asset(id: "{asset}") {{ owner }} auditLog(assetId: "{asset}", first: 0) {{ totalCount }} }}'
+            data = http.post("/graphql", json={"query": query}).json()["data"]
+            lost += data["asset"] is None or data["asset"]["owner"] != owner
+            misrecorded += data["auditLog"]["totalCount"] != count
+    figures = latency_figures(reads + writes, elapsed)
+    return {
+        "clients": CLIENTS,
+        "seconds": seconds,
+        "writes": len(writes),
+        "writes_per_s": len(writes) / elapsed,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "lost_writes": lost,
+        "audit_mismatches": misrecorded,
+        **figures,
+        "read_p95_ms": latency_figures(reads, elapsed)["p95_ms"],
+        "write_p95_ms": latency_figures(writes, elapsed)["p95_ms"],
+    }
+
+
+def measure(env: dict[str, str], quick: bool) -> dict[str, Any]:
+    seconds, warm_up = (4.0, 2.0) if quick else (20.0, 5.0)
+    _cli(env, "frameworks")  # fills an empty store from the bundled data
+    token = json.loads(_cli(env, "keys", "create", "--role", "editor", "--name", "bench", "--json"))["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    with serving(env) as base:
+        mixed(base, headers, warm_up, "warm")
+        return mixed(base, headers, seconds, "run")
+
+
+def run(quick: bool) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["embedded"] = measure({"AIMSGRAPH_STORE": str(Path(tmp) / "store")}, quick)
+    arcadedb = _launcher()
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            server = arcadedb.start_arcadedb(Path(tmp) / "arcadedb", heap="1g")
+        except arcadedb.ArcadeDBUnavailableError as error:
+            results["arcadedb"] = {"skipped": str(error)}
+            return results
+        try:
+            env = {
+                "AIMSGRAPH_STORE": server.uri,
+                "AIMSGRAPH_NEO4J_USER": server.user,
+                "AIMSGRAPH_NEO4J_PASSWORD": server.password,
+                "AIMSGRAPH_NEO4J_DATABASE": server.database,
+            }
+            results["arcadedb"] = measure(env, quick)
+        finally:
+            server.stop()
+    return results
+
+
+def report(results: dict[str, Any]) -> None:
+    print(f"\nwrite side under the mixed load ({CLIENTS} clients, one request in {WRITE_EVERY} a write)")
+    for store, figures in results.items():
+        if "skipped" in figures:
+            print(f"  {store}: skipped ({figures['skipped']})")
+            continue
+        print(
+            f"  {store}: {figures['writes']} writes in {figures['seconds']:g} s, "
+            f"{figures['writes_per_s']:.1f} writes/s, {figures['throughput_rps']:.1f} req/s; "
+            f"p95 {figures['p95_ms']:.0f} ms (reads {figures['read_p95_ms']:.0f}, "
+            f"writes {figures['write_p95_ms']:.0f}), "
+            f"p50 {figures['p50_ms']:.0f} ms; errors {figures['errors']}, "
+            f"lost writes {figures['lost_writes']}, audit mismatches {figures['audit_mismatches']}"
+        )
+        for error in figures["first_errors"]:
+            print(f"    error: {error}")
+
+
+if __name__ == "__main__":
+    sys.exit(standalone.main(__doc__, run, report))
