@@ -35,7 +35,7 @@ def open_configured_store(settings: Settings, *, write: bool, on_wait: Callable[
         return open_store(settings.store_kind)
     exists = (settings.store_path / "CURRENT").exists()
     if not write and exists:
-        return open_store("embedded", path=settings.store_path, read_only=True)
+        return open_store("embedded", path=settings.store_path, read_only=True, wait=settings.lock_wait)
     return open_store(
         "embedded",
         path=settings.store_path,

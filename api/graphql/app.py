@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -124,13 +125,14 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         """Liveness: the process answers, and says which revision it serves and whether it can write."""
         health = await anyio.to_thread.run_sync(service.health)
-        return JSONResponse({"status": "ok", **asdict(health)})
+        return JSONResponse({"status": "ok", "pid": os.getpid(), **asdict(health)})
 
     async def readyz(request: Request) -> Response:
-        """Readiness: the graph holds frameworks to answer from."""
+        """Readiness: the graph holds frameworks to answer from. Says which process answers (`pid`: one of
+        several workers) and the revision it serves, having first caught up with the writer's newest commit."""
         health = await anyio.to_thread.run_sync(service.health)
         ready = health.frameworks > 0
-        return JSONResponse({"ready": ready, **asdict(health)}, status_code=200 if ready else 503)
+        return JSONResponse({"ready": ready, "pid": os.getpid(), **asdict(health)}, status_code=200 if ready else 503)
 
     configure_json_logs()
     middleware = [Middleware(RequestIds)]

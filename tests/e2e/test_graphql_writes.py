@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.conftest import Cli
-from tests.e2e.test_server import start_server, stop
 from tests.support.graphql import nodes
+from tests.support.servers import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ORIGIN = "https://grc.example"
