@@ -158,9 +158,9 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
 
 
 def follower_app() -> Starlette:
-    """The app of one of several worker processes (`aimsgraph serve --workers N`): each opens the store
-    read-only and follows the writer's commits, so CLI loads are seen on the next request; writes are refused
-    with READ_ONLY, saying why."""
+    """The app of one of several worker processes (`aimsgraph serve --workers N`): each reads the embedded
+    store's newest checkpoint and takes the next one the writer publishes (a CLI change is published before
+    it is acknowledged, so it is seen on the next request); writes are refused with READ_ONLY, saying why."""
     settings = Settings()
     service = bootstrap(settings, write=False, fill_empty=False)
     service.read_only_reason = (
