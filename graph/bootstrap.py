@@ -1,7 +1,8 @@
 """Wiring: settings → store → service. The one place that decides which concrete store is used, and how.
 
-Why readers and writers open differently: a command that only reads opens the embedded store read-only, so
-any number of reads run beside one writer and never block it; a command that writes (a load, a server that
+Why readers and writers open differently: a command that only reads opens the embedded store's newest
+checkpoint read-only, so any number of reads run beside one writer and never block it (nor read a store being
+written); a command that writes (a load, a server that
 will take writes) holds the store, waiting a bounded time for another writer and saying what it waits for.
 Tests pass their own store instead of patching anything.
 """
@@ -35,7 +36,7 @@ def open_configured_store(settings: Settings, *, write: bool, on_wait: Callable[
         return open_store(settings.store_kind)
     exists = (settings.store_path / "CURRENT").exists()
     if not write and exists:
-        return open_store("embedded", path=settings.store_path, read_only=True)
+        return open_store("embedded", path=settings.store_path, read_only=True, wait=settings.lock_wait)
     return open_store(
         "embedded",
         path=settings.store_path,

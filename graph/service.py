@@ -167,6 +167,11 @@ class Service:
             **({"actor": actor} if actor is not None else {}),
         )
 
+    def publish(self) -> None:
+        """Make the changes so far readable by other processes at once (before a CLI change through a server's
+        write channel is acknowledged); the store otherwise does so within its sync interval."""
+        self._store.publish()
+
     def validate(self, paths: Sequence[Path] | None = None, progress: ProgressCallback = no_progress) -> list[Problem]:
         """Every problem in the files (default: the bundled data), without writing."""
         return self._loader.validate(paths, progress)

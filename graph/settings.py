@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         default=1,
         ge=1,
         le=64,
-        description="Server processes; more than 1 open the embedded store read-only and refuse writes",
+        description="Server processes; more than 1 read the embedded store's checkpoints and refuse writes",
     )
     anonymous_read: bool = Field(
         default=True, description="Requests without an API key may query (as viewer); false requires a key"

@@ -8,8 +8,10 @@ Data is never read as console markup: titles, summaries and error messages print
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,8 +21,10 @@ import typer
 from pydantic import ValidationError
 from rich.text import Text
 
+from api.channel import client as channel
+from api.channel.address import remove_stale
 from api.cli.progress import DelayedProgress
-from core.errors import AimsgraphError
+from core.errors import AimsgraphError, StoreBusyError
 from graph.bootstrap import bootstrap
 from graph.service import Answers, Service
 from graph.settings import Settings
@@ -30,6 +34,7 @@ from graph.views.read import (
     ProvisionView,
     to_jsonable,
 )
+from graph.views.write import Actor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -139,6 +144,68 @@ def open_service(*, write: bool = False, fill_empty: bool = True) -> Iterator[Se
     finally:
         if service is not None:
             service.close()
+
+
+def cli_actor() -> Actor:
+    """The CLI user, as the audit trail names who made a change."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor("cli", name=user)
+
+
+def _writer(settings: Settings, fill_empty: bool) -> channel.Writes:
+    """Where this command's change goes: the server holding the embedded store, when one answers on its write
+    channel; else the store itself, held for this command.
+
+    Why a loop: between a server taking the store's lock and opening its channel there is a moment when
+    neither way is open; and a CLI load in progress holds the lock for a while. Both are waited for up to
+    `lock_wait` seconds. A socket left by a killed server refuses connections at once, and is removed once
+    this command holds the lock (then no server can be behind it).
+    """
+    store = settings.store_path
+    direct = settings.model_copy(update={"lock_wait": 0.0})
+    deadline = time.monotonic() + settings.lock_wait
+    told = False
+    while True:
+        connection = channel.connect(store)
+        if connection is not None:
+            return channel.RemoteWrites(connection, cli_actor())
+        try:
+            with DelayedProgress(err.real) as progress:
+                service = bootstrap(direct, write=True, fill_empty=fill_empty, progress=progress)
+        except StoreBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            if not told:
+                _waiting(f"waiting up to {settings.lock_wait:g} s for the store at {store}, held for writing elsewhere")
+                told = True
+            time.sleep(0.1)
+            continue
+        remove_stale(store)
+        return service
+
+
+@contextmanager
+def open_writes(*, fill_empty: bool = True) -> Iterator[channel.Writes]:
+    """The changes of one command (load, keys): sent to the server that holds the embedded store when one runs
+    (through its write channel, so they print the same), else written directly. Errors as `open_service`."""
+    settings = load_settings()
+    if settings.store_uri is not None or settings.store_kind != "embedded":  # the server or process arbitrates
+        with open_service(write=True, fill_empty=fill_empty) as service:
+            yield service
+        return
+    writes: channel.Writes | None = None
+    try:
+        writes = _writer(settings, fill_empty)
+        yield writes
+    except AimsgraphError as error:
+        print_error(str(error))
+        raise typer.Exit(1) from None
+    finally:
+        if writes is not None:
+            writes.close()
 
 
 @contextmanager

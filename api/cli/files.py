@@ -18,7 +18,7 @@ from graph.views.read import (
 
 if TYPE_CHECKING:
     pass
-from api.cli.common import JsonOption, app, err, open_service, print_error, print_json, print_load_report
+from api.cli.common import JsonOption, app, err, open_service, open_writes, print_error, print_json, print_load_report
 
 
 @app.command()
@@ -36,7 +36,7 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """Load data files in one transaction; an invalid file leaves the store as it was."""
-    with open_service(write=True, fill_empty=not replace) as service, DelayedProgress(err.real) as progress:
+    with open_writes(fill_empty=not replace) as service, DelayedProgress(err.real) as progress:
         report = service.load(
             files or [],
             replace=replace,

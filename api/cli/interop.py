@@ -15,6 +15,7 @@ from api.cli.common import (
     err,
     export_app,
     open_service,
+    open_writes,
     print_error,
     print_load_report,
     snapshot,
@@ -47,8 +48,8 @@ def import_files(
     if fmt not in IMPORT_FORMATS:
         print_error(f"unknown import format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
         raise typer.Exit(2)
-    with open_service(write=True) as service, DelayedProgress(err.real) as progress:
-        report = service.load(files, overwrite=overwrite, drop_dangling=drop_dangling, progress=progress, fmt=fmt)
+    with open_writes() as writes, DelayedProgress(err.real) as progress:
+        report = writes.load(files, overwrite=overwrite, drop_dangling=drop_dangling, progress=progress, fmt=fmt)
     print_load_report(report, as_json)
 
 

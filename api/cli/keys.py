@@ -1,21 +1,17 @@
 """`aimsgraph keys create|list|revoke`: API keys for the GraphQL API, managed from the command line.
 
-The commands write to the store like `load` does, so they need the store's write lock: while `aimsgraph
-serve` holds it, they say so in one line, and the same is done through the API (`createApiKey`,
-`revokeApiKey`, `apiKeys` with an admin key). The first admin key can only come from here.
+The commands change the store like `load` does: directly, or through the write channel of the `aimsgraph
+serve` that holds it (`api.channel`), printing the same either way. The same is done through the API
+(`createApiKey`, `revokeApiKey`, `apiKeys` with an admin key). The first admin key can only come from here.
 """
 
 from __future__ import annotations
 
-import getpass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from api.cli.common import app, err, make_table, open_service, out, print_json
-
-if TYPE_CHECKING:
-    from graph.views.write import Actor
+from api.cli.common import app, cli_actor, err, make_table, open_service, open_writes, out, print_json
 
 keys_app = typer.Typer(
     help="API keys for the GraphQL API: create (token shown once), list, revoke.", no_args_is_help=True
@@ -25,16 +21,6 @@ app.add_typer(keys_app, name="keys")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
 
-def _cli_actor() -> Actor:
-    from graph.views.write import Actor
-
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return Actor("cli", name=user)
-
-
 @keys_app.command("create")
 def create(
     role: Annotated[str, typer.Option("--role", help="viewer (queries), editor (inventory, evidence) or admin.")],
@@ -42,8 +28,8 @@ def create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a key and print its token, once: the store keeps only a hash of it."""
-    actor = _cli_actor()
-    with open_service(write=True) as service:
+    actor = cli_actor()
+    with open_writes() as service:
         view, token = service.keys.create(actor, role, name)
     if as_json:
         print_json({"id": view.id, "name": view.name, "role": view.role, "token": token})
@@ -91,7 +77,7 @@ def list_keys(as_json: JsonFlag = False) -> None:
 @keys_app.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `aimsgraph keys list`).")]) -> None:
     """Revoke a key for good: requests with its token are refused from then on."""
-    actor = _cli_actor()
-    with open_service(write=True) as service:
+    actor = cli_actor()
+    with open_writes() as service:
         view = service.keys.revoke(actor, key_id)
     err.print(f"revoked key {view.id} ({view.role})")

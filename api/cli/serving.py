@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-if TYPE_CHECKING:
-    pass
 from api.cli.common import app, err, load_settings, open_service
 
 
@@ -22,14 +20,16 @@ def serve(
         typer.Option(
             min=1,
             max=64,
-            help="Worker processes (default $AIMSGRAPH_WORKERS, else 1). 1 holds the store for writing and takes "
-            "mutations; more open it read-only, follow the commits of CLI loads and refuse mutations.",
+            help="Worker processes (default $AIMSGRAPH_WORKERS, else 1). 1 holds the store for writing, takes "
+            "mutations and the CLI's changes; more read the store's newest checkpoint, follow the writer's commits "
+            "and refuse mutations.",
         ),
     ] = None,
 ) -> None:
     """Serve the explorer at /, the GraphQL API at /graphql (GraphiQL in a browser), /healthz and /readyz."""
     import uvicorn
 
+    from api.channel.server import serve_channel
     from api.cli.workers import serve_workers
     from api.graphql.app import create_app
 
@@ -38,7 +38,9 @@ def serve(
     root = f"http://{host or settings.host}:{port or settings.port}"
     where = f"{root}/ (the explorer), GraphQL at {root}/graphql"
     if workers == 1:
-        with open_service(write=True) as service:
+        # The embedded store's CLI changes come to this process through its write channel (`api.channel`).
+        channel_at = settings.store_path if settings.store_uri is None and settings.store_kind == "embedded" else None
+        with open_service(write=True) as service, serve_channel(service, channel_at):
             err.print(Text(f"aimsgraph: serving {where} (store: {settings.store_label}, held for writing)"))
             uvicorn.run(
                 create_app(service, settings),
@@ -48,7 +50,7 @@ def serve(
                 access_log=False,  # the app logs each request as JSON, with its request id
             )
         return
-    with open_service(write=True):  # create and fill the store once, then let it go
+    with open_service():  # a read: an empty store is filled once; beside a running server, nothing is taken
         pass
     # The workers are new processes: they read the same settings from the environment.
     os.environ["AIMSGRAPH_STORE"] = str(settings.store)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -131,13 +132,14 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         """Liveness: the process answers, and says which revision it serves and whether it can write."""
         health = await anyio.to_thread.run_sync(service.health)
-        return JSONResponse({"status": "ok", **asdict(health)})
+        return JSONResponse({"status": "ok", "pid": os.getpid(), **asdict(health)})
 
     async def readyz(request: Request) -> Response:
-        """Readiness: the graph holds frameworks to answer from."""
+        """Readiness: the graph holds frameworks to answer from. Says which process answers (`pid`: one of
+        several workers) and the revision it serves, having first caught up with the writer's newest commit."""
         health = await anyio.to_thread.run_sync(service.health)
         ready = health.frameworks > 0
-        return JSONResponse({"ready": ready, **asdict(health)}, status_code=200 if ready else 503)
+        return JSONResponse({"ready": ready, "pid": os.getpid(), **asdict(health)}, status_code=200 if ready else 503)
 
     configure_json_logs()
     middleware = [Middleware(RequestIds)]
@@ -164,9 +166,9 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
 
 
 def follower_app() -> Starlette:
-    """The app of one of several worker processes (`aimsgraph serve --workers N`): each opens the store
-    read-only and follows the writer's commits, so CLI loads are seen on the next request; writes are refused
-    with READ_ONLY, saying why."""
+    """The app of one of several worker processes (`aimsgraph serve --workers N`): each reads the embedded
+    store's newest checkpoint and takes the next one the writer publishes (a CLI change is published before
+    it is acknowledged, so it is seen on the next request); writes are refused with READ_ONLY, saying why."""
     settings = Settings()
     service = bootstrap(settings, write=False, fill_empty=False)
     service.read_only_reason = (

@@ -16,12 +16,14 @@ How a write stays atomic, even under kill -9:
   the current content less the replaced nodes, plus the batch.
 
 One process may hold the store for writing (RocksDB's lock); a second writer waits a bounded time, then is
-told who holds it. Readers open it read-only and never block a writer; a read-only handle follows the
-writer's commits through a marker file the writer rewrites after each commit (see `_follow`).
+told who holds it. Readers in other processes never open the live store: they open the newest consistent
+checkpoint the writer publishes (`graph.stores.checkpoints`), never block the writer, and follow its commits
+by taking each newer checkpoint as it appears (see `_follow`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -39,6 +41,8 @@ import pyoxigraph as ox
 
 from core.errors import ReadOnlyStoreError, RevisionConflictError, StoreBusyError
 from core.records import GraphBatch, Node
+from graph.stores import checkpoints
+from graph.stores.checkpoints import Lease
 from graph.stores.failpoints import failpoint
 from graph.stores.protocol import Capabilities
 from graph.stores.syncer import Syncer
@@ -65,7 +69,6 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # Above this many nodes an upsert rebuilds a generation with the bulk loader instead of one SPARQL update:
 # measured here, a 150k-node SPARQL upsert took 74 s, a bulk-loaded generation a few seconds.
 _LARGE_WRITE = 5_000
-_REVISION_MARKER = "aimsgraph-revision"
 _KEEP_LOGS = 3
 DEFAULT_SYNC_INTERVAL = 1.0  # seconds; see graph.stores.syncer
 _SCRATCH = "aimsgraph-scratch-"
@@ -89,6 +92,20 @@ def _holder(location: Path) -> tuple[int, str] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return pid, command
+
+
+def _writer_crashed(location: Path) -> bool:
+    """A writer's file names a process that is gone: it was killed, perhaps before publishing its last commits."""
+    return (location / _WRITER).exists() and _holder(location) is None
+
+
+def _meta(oxstore: ox.Store) -> tuple[ox.NamedNode | None, int]:
+    """The current generation and the revision, as the meta graph says."""
+    generation = next(iter(oxstore.quads_for_pattern(_STORE, _CURRENT, None, _META)), None)
+    revision = next(iter(oxstore.quads_for_pattern(_STORE, _REVISION, None, _META)), None)
+    current = generation.object if generation and isinstance(generation.object, ox.NamedNode) else None
+    number = int(revision.object.value) if revision and isinstance(revision.object, ox.Literal) else 0
+    return current, number
 
 
 def _busy_message(location: Path, holder: tuple[int, str] | None) -> str:
@@ -173,7 +190,13 @@ class EmbeddedStore:
     name = "embedded"
 
     def __init__(
-        self, oxstore: ox.Store, *, path: Path | None, writable: bool, sync_interval: float = DEFAULT_SYNC_INTERVAL
+        self,
+        oxstore: ox.Store,
+        *,
+        path: Path | None,
+        writable: bool,
+        sync_interval: float = DEFAULT_SYNC_INTERVAL,
+        lease: Lease | None = None,
     ) -> None:
         self._ox = oxstore
         self._path = path
@@ -181,8 +204,13 @@ class EmbeddedStore:
         self._syncer = Syncer(self._flush, sync_interval) if path is not None and writable else None
         self._generation, self._revision = self._read_meta()
         self._orphans_checked = not writable
-        self._seen_marker = self._marker()
         self._commit_lock = threading.Lock()
+        # a reader: the checkpoints it holds (the one it reads and the one before, for reads still on it)
+        self._leases: list[Lease] = [lease] if lease is not None else []
+        self._switching = threading.Lock()
+        # a writer: what its newest checkpoint holds, so an idle interval publishes nothing
+        self._publishing = threading.Lock()
+        self._published: tuple[ox.NamedNode | None, int] | None = None
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -197,7 +225,8 @@ class EmbeddedStore:
     ) -> Self:
         """Open (creating if needed) the store at `path`, or an in-memory one when `path` is None.
 
-        Read-only opens never wait and never block a writer. A writable open of a store that another process
+        A read-only open reads the newest checkpoint and never blocks a writer (it waits, up to `wait` seconds
+        and at least a few, only for a store's very first checkpoint). A writable open of a store that another process
         holds for writing waits up to `wait` seconds (saying so through `on_wait`), then raises
         `StoreBusyError`: it never falls back to read-only without a word. A small write is synced to disk
         within `sync_interval` seconds (see `graph.stores.syncer`); it survives a killed process at once.
@@ -208,8 +237,9 @@ class EmbeddedStore:
         if read_only:
             if not (location / "CURRENT").exists():
                 raise StoreBusyError(f"there is no store at {location} yet")
-            _prune_logs(location)
-            return cls(ox.Store.read_only(str(location)), path=location, writable=False)
+            lease = cls._lease_checkpoint(location, wait)
+            _prune_logs(lease.path)
+            return cls(ox.Store.read_only(str(lease.path)), path=location, writable=False, lease=lease)
         location.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait
         told = False
@@ -233,7 +263,31 @@ class EmbeddedStore:
             for leftover in location.glob(f"{_SCRATCH}*"):  # a killed write's scratch file
                 shutil.rmtree(leftover, ignore_errors=True)
             (location / _WRITER).write_text(json.dumps({"pid": os.getpid(), "command": _this_command()}))
+            latest = checkpoints.latest(location)
+            if latest is not None and checkpoints.revision_of(latest) == store._revision:
+                store._published = (store._generation, store._revision)
+            store.publish()  # readers wait for no commit: a killed predecessor's last ones become readable now
             return store
+
+    @classmethod
+    def _lease_checkpoint(cls, location: Path, wait: float) -> Lease:
+        """A hold on the store's newest checkpoint. With no live writer to publish one (a store from before
+        checkpoints, or a writer killed before it published its last commits), this reader takes the write
+        lock for a moment and publishes it; a live writer publishes on open and after its commits."""
+        if checkpoints.latest(location) is None or _writer_crashed(location):
+            with contextlib.suppress(StoreBusyError):  # a live writer: it publishes
+                cls.open(location, wait=0).close()
+        deadline = time.monotonic() + max(wait, 5.0)
+        while True:
+            lease = checkpoints.lease_newest(location)
+            if lease is not None:
+                return lease
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"the store at {location} has no readable checkpoint yet; the process writing it makes one "
+                    "when it opens the store"
+                )
+            time.sleep(0.05)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -257,46 +311,55 @@ class EmbeddedStore:
             return None
         return f"{self._generation.value}#{revision}"
 
-    # -- following another process's commits ---------------------------------------------------------------
-    def _marker(self) -> tuple[int, int] | None:
-        """The writer's revision marker file, as (modification time, size): a stat, no store access."""
-        if self._path is None:
-            return None
-        try:
-            info = (self._path / _REVISION_MARKER).stat()
-        except FileNotFoundError:
-            return None
-        return info.st_mtime_ns, info.st_size
-
+    # -- following the writer's commits, and publishing them -----------------------------------------------
     def _follow(self) -> None:
-        """Reopen a read-only handle when the writer has committed since it was opened.
+        """Take the writer's newest checkpoint when it is newer than the one read.
 
-        Why a marker file: a RocksDB read-only handle sees the store as it was when opened. The writer
-        rewrites the marker after every commit, so a stat per request tells a follower when to reopen.
+        The check is one small file read (`LATEST`) per request. The handle reads its metadata only from the
+        checkpoint it has just opened, so it never pairs one revision's number with another's content.
         """
-        marker = self._marker()
-        if marker == self._seen_marker:
+        assert self._path is not None and self._leases
+        name = checkpoints.latest(self._path)
+        if name is None or name == self._leases[-1].name:
             return
-        self._seen_marker = marker
-        assert self._path is not None
-        self._ox = ox.Store.read_only(str(self._path))
-        self._generation, self._revision = self._read_meta()
+        with self._switching:
+            if name == self._leases[-1].name:  # another request switched meanwhile
+                return
+            lease = checkpoints.lease_newest(self._path)
+            if lease is None or lease.name == self._leases[-1].name:
+                if lease is not None:
+                    lease.release()
+                return
+            _prune_logs(lease.path)
+            oxstore = ox.Store.read_only(str(lease.path))
+            generation, revision = _meta(oxstore)
+            self._ox, self._generation, self._revision = oxstore, generation, revision
+            self._leases.append(lease)
+            while len(self._leases) > 2:
+                self._leases.pop(0).release()
 
-    def _publish_revision(self) -> None:
-        if self._path is None:
+    def publish(self) -> None:
+        """Make every commit so far readable by other processes: a checkpoint, unless the newest one has them."""
+        if self._path is None or not self._writable:
             return
-        marker = self._path / _REVISION_MARKER
-        partial = marker.with_suffix(".partial")
-        partial.write_text(f"{self._revision}\n")
-        partial.replace(marker)
+        with self._publishing:
+            state = _meta(self._ox)
+            if state == self._published:
+                return
+            checkpoints.publish(self._path, self._ox, state[1])
+            self._published = state
+
+    def _committed(self, *, flushed: bool) -> None:
+        """A commit is in. A large write has flushed already, so its checkpoint costs only links: published now.
+        A small one is flushed and published by the syncer within the sync interval."""
+        if flushed:
+            self.publish()
+        elif self._syncer is not None:
+            self._syncer.committed()
 
     # -- meta ----------------------------------------------------------------------------------------------
     def _read_meta(self) -> tuple[ox.NamedNode | None, int]:
-        generation = next(iter(self._ox.quads_for_pattern(_STORE, _CURRENT, None, _META)), None)
-        revision = next(iter(self._ox.quads_for_pattern(_STORE, _REVISION, None, _META)), None)
-        current = generation.object if generation and isinstance(generation.object, ox.NamedNode) else None
-        number = int(revision.object.value) if revision and isinstance(revision.object, ox.Literal) else 0
-        return current, number
+        return _meta(self._ox)
 
     def generations(self) -> list[str]:
         """The content generations on disk: one, unless a crash left an orphan that the next write removes."""
@@ -343,12 +406,13 @@ class EmbeddedStore:
         if not self._orphans_checked:  # on the first write, not on open: a read never pays for a crash's leftovers
             self._drop_orphan_generations()
             self._orphans_checked = True
-        if replace or self._generation is None or len(batch) + len(batch.deletes) > _LARGE_WRITE:
+        large = replace or self._generation is None or len(batch) + len(batch.deletes) > _LARGE_WRITE
+        if large:
             self._write_large(batch, replace=replace or self._generation is None)
         else:
             self._upsert(batch, to_ntriples(nodes_to_triples(batch)))  # fails on a bad record before writing
         self._generation, self._revision = self._read_meta()
-        self._publish_revision()
+        self._committed(flushed=large)
 
     def _write_large(self, batch: GraphBatch, *, replace: bool) -> None:
         """Stream the new generation's N-Triples to a file, then bulk-load it.
@@ -422,11 +486,10 @@ class EmbeddedStore:
         failpoint("upsert:before")
         self._ox.update(update)
         failpoint("upsert:applied")
-        if self._syncer is not None:
-            self._syncer.committed()
 
     def _flush(self) -> None:
         self._ox.flush()
+        self.publish()
 
     # -- reads ---------------------------------------------------------------------------------------------
     def _pairs(self, subject: ox.NamedNode) -> Iterator[tuple[str, Obj]]:
@@ -512,7 +575,11 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if self._syncer is not None:
-            self._syncer.close()  # flushes what is pending
+            self._syncer.close()  # flushes and publishes what is pending
         if self._path is not None and self._writable:
+            self.publish()
             (self._path / _WRITER).unlink(missing_ok=True)
+        for lease in self._leases:
+            lease.release()
+        self._leases.clear()
         del self._ox

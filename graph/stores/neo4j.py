@@ -516,5 +516,8 @@ class Neo4jStore:
 
         return self._read(read)
 
+    def publish(self) -> None:
+        """Every session reads the server's committed state: nothing to publish."""
+
     def close(self) -> None:
         self._driver.close()

@@ -69,6 +69,11 @@ class Store(Protocol):
 
     def is_empty(self) -> bool: ...
 
+    def publish(self) -> None:
+        """Make every commit so far readable by other processes now. The embedded store publishes a checkpoint
+        (it does so on its own within the sync interval); a store whose readers see commits at once does nothing."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import Cli
-from tests.e2e.test_server import start_server, stop
+from tests.support.servers import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -22,7 +22,6 @@ import pytest
 
 from core.safe_text import spreadsheet_cell
 from tests.conftest import AIMSGRAPH
-from tests.e2e.test_server import start_server, stop
 from tests.support.browser import (
     READY,
     VIEW_ROUTES,
@@ -35,6 +34,7 @@ from tests.support.browser import (
     required,
     start_chromium,
 )
+from tests.support.servers import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

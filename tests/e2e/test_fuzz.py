@@ -23,7 +23,7 @@ from hypothesis_graphql import from_schema
 
 from api.graphql.schema import sdl
 from tests.conftest import Cli
-from tests.e2e.test_server import start_server, stop
+from tests.support.servers import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 EXAMPLES = int(os.environ.get("AIMSGRAPH_FUZZ_EXAMPLES", "150"))

@@ -3,72 +3,19 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import AIMSGRAPH, Cli, tiny_catalog
+from tests.support.servers import free_port, start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-_logs: dict[int, IO[bytes]] = {}
-
-
-def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[bytes]]:
-    """A real `aimsgraph serve` on a free loopback port, once it answers /healthz."""
-    port = free_port()
-    full_env = {**os.environ, "AIMSGRAPH_STORE": str(store), **(env or {})}
-    # The server's log goes to a file, never to a pipe nobody reads: it writes a JSON line per request, and a
-    # full pipe (64 KiB) would block the server in its logging call.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 — closed with the process, in stop()
-    process = subprocess.Popen(
-        [AIMSGRAPH, "serve", "--port", str(port), *args],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    _logs[process.pid] = log
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return base, process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            raise AssertionError(f"server did not start: {log.read()!r}")
-        time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log = _logs.pop(process.pid, None)
-    if log is not None:
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -118,17 +65,17 @@ def test_hostile_queries_are_refused_and_the_server_keeps_serving(server: tuple[
     assert graphql(base, "{ frameworks { id } }")["data"]["frameworks"]
 
 
-def test_the_cli_reads_while_the_server_holds_the_store(server: tuple[str, Path], tmp_path: Path) -> None:
-    _, store = server
+def test_the_cli_reads_and_loads_while_the_server_holds_the_store(server: tuple[str, Path], tmp_path: Path) -> None:
+    base, store = server
     cli = Cli(store)
     assert len(cli.json("frameworks")) == 6
     extra = tmp_path / "x.yaml"
     extra.write_text(tiny_catalog("x", "{ref: '1', kind: clause, title: One}"))
-    started = time.monotonic()
-    result = cli.run("load", str(extra), env={"AIMSGRAPH_LOCK_WAIT": "0.5"})
-    assert result.returncode == 1 and "aimsgraph serve" in result.stderr and "Traceback" not in result.stderr
-    assert "waiting" not in result.stderr and time.monotonic() - started < 5  # a server does not let go: no wait
-    assert "GraphQL API" in result.stderr  # says what to do instead
+    result = cli.run("load", str(extra), env={"AIMSGRAPH_LOCK_WAIT": "0"})
+    assert result.returncode == 0, result.stderr  # sent to the server through its write channel
+    assert "loaded 2 nodes (x) from 1 file(s)" in result.stderr
+    assert graphql(base, '{ framework(id: "x") { id } }')["data"]["framework"] == {"id": "x"}
+    assert "x" in {f["id"] for f in cli.json("frameworks")}  # and the next read anywhere sees it
 
 
 def test_graphiql_is_served_to_browsers(server: tuple[str, Path]) -> None:
@@ -162,34 +109,37 @@ def test_a_body_that_is_not_a_json_object_gets_400(server: tuple[str, Path], bod
 
 
 def test_health_answers_while_a_heavy_query_runs(server: tuple[str, Path]) -> None:
+    """Health checks are answered during a heavy query, not after it: several /healthz calls both start and
+    return while the query is in flight. No timing: if the query held the event loop, a health check made
+    during it could only return after it, and at most one made before it landed would count."""
     base, _ = server
     heavy = (
         '{ a: crosswalk(source: "iso27001", target: "nist-ai-rmf", includeInferred: true, first: 500) '
         "{ edges { node { source { ref } target { ref } path { ref } } } } "
         ' b: coverage(have: "nist-ai-rmf", want: "eu-ai-act", includeInferred: true) { ratio } }'
     )
-    outcome: list[float] = []
+    sent = threading.Event()
+    answered = threading.Event()
 
     def ask() -> None:
-        started = time.monotonic()
-        httpx.post(f"{base}/graphql", json={"query": heavy}, timeout=60)
-        outcome.append(time.monotonic() - started)
+        sent.set()
+        httpx.post(f"{base}/graphql", json={"query": heavy}, timeout=120)
+        answered.set()
 
     worker = threading.Thread(target=ask)
     worker.start()
-    time.sleep(0.05)
-    waits: list[float] = []
-    while worker.is_alive() and len(waits) < 20:
-        started = time.monotonic()
-        assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
-        waits.append(time.monotonic() - started)
+    assert sent.wait(60)
+    during = 0
+    with httpx.Client(timeout=60) as client:
+        while not answered.is_set() and during < 3:
+            assert client.get(f"{base}/healthz").status_code == 200
+            during += not answered.is_set()
     worker.join()
-    assert waits and max(waits) < 1.0, f"health waited {max(waits):.2f} s behind a query of {outcome}"
+    assert during >= 3, f"only {during} health checks were answered while the query ran"
 
 
 def test_a_second_writer_is_told_who_holds_the_store_instead_of_serving_stale_data(server: tuple[str, Path]) -> None:
     _, store = server
-    started = time.monotonic()
     second = subprocess.run(
         [AIMSGRAPH, "serve", "--port", str(free_port())],
         env={**os.environ, "AIMSGRAPH_STORE": str(store), "AIMSGRAPH_LOCK_WAIT": "0.5"},
@@ -199,7 +149,6 @@ def test_a_second_writer_is_told_who_holds_the_store_instead_of_serving_stale_da
         check=False,
     )
     assert second.returncode == 1 and "held for writing by another process" in second.stderr
-    assert time.monotonic() - started < 30
 
 
 def test_read_only_workers_follow_the_commits_of_a_cli_load(tmp_path: Path) -> None:

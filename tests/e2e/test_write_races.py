@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.e2e.test_server import start_server, stop
+from tests.support.servers import start_server, stop
 from tests.support.writers import Acknowledged, owner_of, run_all, trail, write_stream
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -126,7 +126,7 @@ def test_a_kill_inside_a_replacing_load_leaves_exactly_the_old_or_the_new_conten
     assert killed.returncode == -signal.SIGKILL, f"the load did not reach {point}: {killed.stderr}"
     after = frameworks(seeded_cli)
     if point in ("generation:filled", "generation:switched"):  # a read left the crash's leftover alone
-        store = EmbeddedStore.open(seeded_cli.store, read_only=True)
+        store = EmbeddedStore.open(seeded_cli.store)  # the live store (readers see a checkpoint of it)
         try:
             assert len(store.generations()) == 2  # cleaning it is the next write's job, not a read's
         finally:

@@ -20,9 +20,9 @@ from graph.settings import Settings
 from graph.stores.neo4j import Neo4jStore
 from graph.views.write import Actor
 from tests.conftest import Cli, tiny_catalog
-from tests.e2e.test_server import start_server, stop
 from tests.support.arcadedb import ArcadeDB, free_port
 from tests.support.fixtures import DEMO_DAY, DemoDatabase, open_neo4j, store_env
+from tests.support.servers import start_server, stop
 
 pytestmark = pytest.mark.integration
 

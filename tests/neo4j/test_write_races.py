@@ -14,9 +14,9 @@ import pytest
 
 from core.records import GraphBatch, Node
 from tests.conftest import Cli
-from tests.e2e.test_server import _logs, start_server, stop
 from tests.support.arcadedb import ArcadeDB
 from tests.support.fixtures import open_neo4j, store_env
+from tests.support.servers import server_log, start_server, stop
 from tests.support.writers import LINK, UNLINK, run_all, trail, upsert
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
@@ -92,9 +92,7 @@ def test_two_servers_racing_on_one_asset_lose_no_acknowledged_write(
 
 
 def _log_says(process: Any, text: str) -> bool:
-    log = _logs[process.pid]
-    log.seek(0)
-    return text.encode() in log.read()
+    return text in server_log(process, tail=None)
 
 
 def test_a_change_read_before_another_servers_commit_is_refused_not_written_over_it(

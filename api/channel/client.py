@@ -1,0 +1,178 @@
+"""The CLI's side of the write channel: the changes a command makes, sent to the server holding the store.
+
+`RemoteWrites` answers like the service does (`load`, `keys.create`, `keys.revoke`, the same views and
+exceptions), so a command prints the same lines whichever way its change went. Files are named to the server
+by absolute path (it runs elsewhere) and the answer names them again as the user typed them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from api.channel import address, wire
+from core.errors import DataError, Problem
+from graph.service import ProgressCallback, no_progress
+from graph.views.read import LoadReport
+from graph.views.write import Actor, ApiKeyView
+
+_HELLO_TIMEOUT = 5.0  # seconds a listening server has to say who it is
+
+
+class KeyWrites(Protocol):
+    def create(self, actor: Actor, role: str, name: str = "") -> tuple[ApiKeyView, str]: ...
+
+    def revoke(self, actor: Actor, key_id: str) -> ApiKeyView: ...
+
+
+class Writes(Protocol):
+    """What a CLI change command calls: the service itself, or a server's through the channel."""
+
+    @property
+    def keys(self) -> KeyWrites: ...
+
+    def load(
+        self,
+        paths: Iterable[Path] = (),
+        *,
+        replace: bool = False,
+        include_bundled: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
+        progress: ProgressCallback = no_progress,
+        fmt: str | None = None,
+    ) -> LoadReport: ...
+
+    def close(self) -> None: ...
+
+
+class _Connection:
+    def __init__(self, sock: socket.socket, server_pid: int) -> None:
+        self._sock = sock
+        self._stream = sock.makefile("rwb")
+        self.server_pid = server_pid
+
+    def call(self, message: dict[str, Any], progress: ProgressCallback = no_progress) -> Any:
+        """Send one request and wait for its answer, passing progress on; a silent or vanished server is a
+        clear error that says the change may or may not have been made."""
+        who = f"`aimsgraph serve` (pid {self.server_pid})" if self.server_pid else "the server holding the store"
+        unknown = "the change may or may not have been made: check `aimsgraph audit` before trying again"
+        self._sock.settimeout(wire.SILENCE)
+        try:
+            wire.send(self._stream, message)
+            while True:
+                reply = wire.receive(self._stream)
+                if reply is None:
+                    raise wire.ChannelError(f"{who} closed the write channel before answering; {unknown}")
+                if "progress" in reply:
+                    phase, done, total = reply["progress"]
+                    progress(str(phase), int(done), int(total))
+                elif "ok" in reply:
+                    return reply["ok"]
+                elif "error" in reply:
+                    raise wire.error_from_wire(reply["error"])
+        except TimeoutError:
+            raise wire.ChannelError(f"{who} has not answered for {wire.SILENCE:g} s; {unknown}") from None
+        except (BrokenPipeError, ConnectionResetError):
+            raise wire.ChannelError(f"{who} went away during the change; {unknown}") from None
+
+    def close(self) -> None:
+        self._stream.close()
+        self._sock.close()
+
+
+def connect(store: Path) -> _Connection | None:
+    """A greeted connection to the server holding the store, or None when no server listens there."""
+    try:
+        sock = address.connect(store, _HELLO_TIMEOUT)
+    except PermissionError:
+        raise wire.ChannelError(
+            f"the write channel of the store at {store} belongs to another user; only the store's owner may write"
+        ) from None
+    if sock is None:
+        return None
+    connection = _Connection(sock, 0)
+    try:
+        hello = connection.call(wire.request("hello", Actor("cli")))
+    except BaseException:
+        connection.close()
+        raise
+    connection.server_pid = int(hello.get("pid", 0))
+    return connection
+
+
+def _named_as_typed(names: dict[str, str], text: str) -> str:
+    for absolute, typed in sorted(names.items(), key=lambda pair: -len(pair[0])):
+        text = text.replace(absolute, typed)
+    return text
+
+
+class _RemoteKeys:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def create(self, actor: Actor, role: str, name: str = "") -> tuple[ApiKeyView, str]:
+        answer = self._connection.call(wire.request("keys.create", actor, role=role, name=name))
+        return wire.key_from_wire(answer["key"]), str(answer["token"])
+
+    def revoke(self, actor: Actor, key_id: str) -> ApiKeyView:
+        answer = self._connection.call(wire.request("keys.revoke", actor, key_id=key_id))
+        return wire.key_from_wire(answer["key"])
+
+
+class RemoteWrites:
+    """The changes of one CLI command, made by the server holding the store, on behalf of `actor`."""
+
+    def __init__(self, connection: _Connection, actor: Actor) -> None:
+        self._connection = connection
+        self._actor = actor
+        self.keys = _RemoteKeys(connection)
+
+    @property
+    def server_pid(self) -> int:
+        return self._connection.server_pid
+
+    def load(
+        self,
+        paths: Iterable[Path] = (),
+        *,
+        replace: bool = False,
+        include_bundled: bool = False,
+        overwrite: bool = False,
+        drop_dangling: bool = False,
+        progress: ProgressCallback = no_progress,
+        fmt: str | None = None,
+    ) -> LoadReport:
+        typed = [Path(path) for path in paths]
+        names = {str(path.absolute()): str(path) for path in typed if not path.is_absolute()}
+        message = wire.request(
+            "load",
+            self._actor,
+            paths=[str(path.absolute()) for path in typed],
+            replace=replace,
+            include_bundled=include_bundled,
+            overwrite=overwrite,
+            drop_dangling=drop_dangling,
+            fmt=fmt,
+        )
+        try:
+            report = wire.report_from_wire(self._connection.call(message, progress))
+        except DataError as error:
+            raise DataError(
+                [
+                    Problem(
+                        names.get(problem.file, problem.file),
+                        _named_as_typed(names, problem.message),
+                        problem.line,
+                        problem.path,
+                    )
+                    for problem in error.problems
+                ]
+            ) from None
+        return dataclasses.replace(report, files=tuple(names.get(name, name) for name in report.files))
+
+    def close(self) -> None:
+        self._connection.close()
