@@ -222,7 +222,19 @@ def test_the_provision_browser_shows_dates_as_amended_mappings_and_the_obligatio
     dates = text_of(page, "dl.dates")
     assert "2027-12-02" in dates and "amended; originally 2026-08-02" in dates
     detail = text_of(page, "section.detail")
-    assert "Credit scoring model" in detail  # Article 9 binds the credit model as its provider
+    bound = graphql(
+        base,
+        'query($asOf: Date) { assets(first: 40) { edges { node { name obligations(frameworks: ["eu-ai-act"], '
+        "asOf: $asOf, first: 200) { edges { node { provision { ref } } } } } } } }",
+        asOf=AS_OF,
+    )["assets"]["edges"]
+    binds = [
+        a["node"]["name"]
+        for a in bound
+        if any(o["node"]["provision"]["ref"] == "Article 9" for o in a["node"]["obligations"]["edges"])
+    ]
+    assert binds and all(name in detail for name in binds)  # the assets Article 9 binds, as the API says
+    assert f"Obligations it creates ({len(binds)})" in detail
     assert page.find_element(By.CSS_SELECTOR, 'nav.tree a[aria-current="true"]').text.startswith("Article 9")
     box = page.find_element(By.CSS_SELECTOR, "input[name=q]")
     before = route_number(page)
