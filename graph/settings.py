@@ -79,7 +79,17 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
     max_input_nodes: int = Field(
-        default=2_000_000, ge=1000, description="Most values in a YAML data file, aliases counted at full size"
+        default=1_000_000,
+        ge=1000,
+        description="Most values in a YAML data file, aliases counted at full size (each costs ~0.6 KB while read)",
+    )
+    max_input_items: int = Field(
+        default=200_000,
+        ge=100,
+        description="Most entries in one list or mapping of a data file, or rows of one table, in any format",
+    )
+    max_input_problems: int = Field(
+        default=1_000, ge=10, description="Most problems listed for one bad file (the rest are counted)"
     )
 
     @field_validator("store", mode="before")
@@ -111,7 +121,11 @@ class Settings(BaseSettings):
 
     def input_limits(self) -> InputLimits:
         return InputLimits(
-            max_bytes=self.max_input_bytes, max_depth=self.max_input_depth, max_nodes=self.max_input_nodes
+            max_bytes=self.max_input_bytes,
+            max_depth=self.max_input_depth,
+            max_nodes=self.max_input_nodes,
+            max_items=self.max_input_items,
+            max_problems=self.max_input_problems,
         )
 
 

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from core.errors import DataError, Problem
 from core.vocabulary import Relation
-from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
+from loaders.limits import DEFAULT_LIMITS, InputLimits, check_items, read_text
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.yaml_source import SourceDocument, parse_yaml
 from ontology.namespaces import AG, AGID, SKOS
@@ -241,9 +242,17 @@ def _rows(body: str, first_line: int, name: str, limits: InputLimits) -> list[tu
     reader = csv.reader(io.StringIO(body, newline=""), delimiter="\t")
     try:
         columns = next(reader, [])
-        rows = []
+        repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
+        if repeated:
+            raise DataError([Problem(name, f"column {repeated[0]!r} appears twice", line=first_line + 1)])
+        rows: list[tuple[int, dict[str, str]]] = []
         line = first_line + reader.line_num
         for cells in reader:
+            if len(cells) > len(columns):
+                raise DataError(
+                    [Problem(name, f"{len(cells)} cells where the header names {len(columns)}", line=line + 1)]
+                )
+            check_items(len(rows) + 1, name, limits, line=line + 1)
             rows.append((line + 1, dict(zip(columns, cells, strict=False))))
             line = first_line + reader.line_num
     except csv.Error as error:
