@@ -20,6 +20,7 @@ a namespaced function other than the temporal ones.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.errors import NotFoundError, UsageError
 
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _HEADER_PARAM = re.compile(
     r'^param:\s*(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>"[^"]*"|\S+))?\s*(?P<doc>.*)$'
 )
@@ -316,9 +318,15 @@ def convert(name: str, kind: str, raw: str) -> Any:
     """One parameter's text as its declared type, or a one-line error saying what was expected."""
     try:
         if kind == "int":
-            return int(raw)
+            number = int(raw)
+            if not INT64_MIN <= number <= INT64_MAX:  # what Bolt carries; the driver would fail with a traceback
+                raise UsageError(f"parameter {name} must be an integer between {INT64_MIN} and {INT64_MAX}")
+            return number
         if kind == "float":
-            return float(raw)
+            real = float(raw)
+            if not math.isfinite(real):
+                raise ValueError(raw)
+            return real
         if kind == "bool":
             if raw.lower() not in ("true", "false"):
                 raise ValueError(raw)
@@ -326,6 +334,7 @@ def convert(name: str, kind: str, raw: str) -> Any:
         if kind == "date":
             return dt.date.fromisoformat(raw)
     except ValueError:
+        raw = raw if len(raw) <= 40 else raw[:40] + "…"
         expected = {"int": "an integer", "float": "a number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"}
         raise UsageError(f"parameter {name} must be {expected[kind]}, not {raw!r}") from None
     return raw

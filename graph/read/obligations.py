@@ -52,7 +52,7 @@ def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
         return "valid"
     if evidence.valid_until < day:
         return "expired"
-    if evidence.valid_until < day + dt.timedelta(days=EXPIRING_WITHIN_DAYS):
+    if (evidence.valid_until - day).days < EXPIRING_WITHIN_DAYS:  # not day + 30 days: past 9999-12-01 it overflows
         return "expiring"
     return "valid"
 
