@@ -57,7 +57,7 @@ def run(schema: strawberry.Schema, service: Service, query: str, **variables: An
 
 
 @pytest.mark.parametrize(
-    ("query", "variables", "needle"),
+    "case",
     [
         (
             'query($k: ProvisionKind) { provisions(framework: "gdpr", kind: $k) { totalCount } }',
@@ -69,17 +69,13 @@ def run(schema: strawberry.Schema, service: Service, query: str, **variables: An
             {"n": 2**40},
             "non 32-bit signed integer",
         ),
-        ('query($d: Date) { gaps(asOf: $d) { totalCount } }', {"d": "10000-01-01"}, "Date"),
+        ("query($d: Date) { gaps(asOf: $d) { totalCount } }", {"d": "10000-01-01"}, "Date"),
     ],
 )
 def test_a_bad_variable_is_bad_input_without_a_traceback(
-    schema: strawberry.Schema,
-    bundled: Service,
-    caplog: pytest.LogCaptureFixture,
-    query: str,
-    variables: dict[str, Any],
-    needle: str,
+    schema: strawberry.Schema, bundled: Service, caplog: pytest.LogCaptureFixture, case: tuple[str, dict[str, Any], str]
 ) -> None:
+    query, variables, needle = case
     with caplog.at_level(logging.INFO, logger="aimsgraph.graphql"):
         result = run(schema, bundled, query, **variables)
     (error,) = result.errors
