@@ -5,6 +5,9 @@ CURIEs whose prefix is the framework id (`iso42001:A.6.2.4`, `eu-ai-act:Article%
 the curie_map). Relations travel as SKOS predicates (subset = skos:broadMatch, the target being broader);
 strength, rationale type, review status and authority flags travel in declared extension slots, and the
 rationale in `comment`. A source with no counterpart is a row whose object is `sssom:NoTermFound`.
+
+A cell that a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`) is written with a leading `'`, as is
+one that starts with `'`; the reader removes one leading `'` from every cell, so our own files round-trip.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from core.errors import DataError, Problem
+from core.safe_text import spreadsheet_cell
 from core.vocabulary import Relation
 from loaders.limits import DEFAULT_LIMITS, InputLimits, check_items, read_text
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
@@ -63,8 +67,19 @@ EXTENSIONS = [
 ]
 
 
+def guard_cell(text: str) -> str:
+    """A cell a spreadsheet opening the TSV shows as text: one that would start a formula (or that starts with
+    the guard itself) gets a leading `'`, which `unguard_cell` removes on reading, so the value round-trips."""
+    return "'" + text if text.startswith("'") or spreadsheet_cell(text) != text else text
+
+
+def unguard_cell(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
 class _TsvWriter:
-    """Tab-separated rows, quoting a cell only when it holds a tab, a quote or any line break.
+    """Tab-separated rows, quoting a cell only when it holds a tab, a quote or any line break, and guarding a
+    cell a spreadsheet would run as a formula (`guard_cell`).
 
     The csv module quotes only the characters of its own line terminator, so a bare carriage return in a
     rationale would split the row on reading; here every cell that could break a row is quoted.
@@ -76,7 +91,7 @@ class _TsvWriter:
         self._out = out
 
     def _cell(self, value: object) -> str:
-        text = str(value)
+        text = guard_cell(str(value))
         if any(char in text for char in self._SPECIAL):
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -253,7 +268,7 @@ def _rows(body: str, first_line: int, name: str, limits: InputLimits) -> list[tu
                     [Problem(name, f"{len(cells)} cells where the header names {len(columns)}", line=line + 1)]
                 )
             check_items(len(rows) + 1, name, limits, line=line + 1)
-            rows.append((line + 1, dict(zip(columns, cells, strict=False))))
+            rows.append((line + 1, dict(zip(columns, map(unguard_cell, cells), strict=False))))
             line = first_line + reader.line_num
     except csv.Error as error:
         raise DataError(

@@ -18,7 +18,7 @@ from graph.views.read import (
 
 if TYPE_CHECKING:
     pass
-from api.cli.common import JsonOption, app, err, open_service, print_error, print_json
+from api.cli.common import JsonOption, app, err, open_service, plain, print_error, print_json
 
 
 @app.command()
@@ -71,7 +71,7 @@ def load(
     if report.dropped:
         err.print(Text(f"removed {len(report.dropped)} mapping(s) that pointed at removed provisions:"))
         for line in report.dropped:
-            err.print(Text(f"  {line}"))
+            err.print(plain(f"  {line}"))
 
 
 @app.command()
@@ -86,7 +86,7 @@ def validate(
         print_json({"valid": not problems, "problems": [to_jsonable(p) for p in problems]})
     else:
         for problem in problems:
-            err.print(Text(str(problem)), highlight=False)
+            err.print(plain(str(problem)), highlight=False)
         err.print("valid" if not problems else f"{len(problems)} problem(s)")
     if problems:
         raise typer.Exit(1)

@@ -26,6 +26,7 @@ from api.cli.common import (
     make_table,
     open_service,
     out,
+    plain,
     print_json,
     snapshot,
     write_output,
@@ -197,7 +198,7 @@ def obligations(
     title = f"{found.asset.id} ({found.asset.kind}): {len(found.obligations)} obligations as of {found.as_of}"
     out.print(make_table(title, ["framework", "ref", "addressee", "evidence", "applies from", "why"], table_rows))
     for e in found.excluded:
-        out.print(Text(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
+        out.print(plain(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
 
 
 @app.command()
