@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-if TYPE_CHECKING:
-    pass
 from api.cli.common import app, err, load_settings, open_service
 
 
@@ -30,6 +28,7 @@ def serve(
     """Serve the GraphQL API at /graphql, with /healthz and /readyz."""
     import uvicorn
 
+    from api.cli.connections import GuardedH11Protocol, uvicorn_options
     from api.cli.workers import serve_workers
     from api.graphql.app import create_app
 
@@ -39,12 +38,16 @@ def serve(
     if workers == 1:
         with open_service(write=True) as service:
             err.print(Text(f"aimsgraph: GraphQL on {where} (store: {settings.store_label}, held for writing)"))
+            GuardedH11Protocol.configure(
+                settings.max_connections, settings.max_connections_per_client, settings.header_timeout
+            )
             uvicorn.run(
                 create_app(service, settings),
                 host=host or settings.host,
                 port=port or settings.port,
                 log_level="info",
                 access_log=False,  # the app logs each request as JSON, with its request id
+                **uvicorn_options(settings),
             )
         return
     with open_service(write=True):  # create and fill the store once, then let it go
@@ -55,5 +58,9 @@ def serve(
     followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
     err.print(Text(f"aimsgraph: GraphQL on {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
-        "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
+        "api.graphql.app:follower_app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        options=uvicorn_options(settings),
     )

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from core import deadlines
 from core.errors import NotFoundError, UsageError
 from core.vocabulary import EXPIRING_WITHIN_DAYS
 from graph.read import propagation
@@ -273,6 +274,7 @@ class Obligations:
         per_provision: dict[tuple[str, str], GapView] = {}
         assets_of: dict[tuple[str, str], list[str]] = defaultdict(list)  # not a tuple grown per asset: quadratic
         for asset in self.assets(found):
+            deadlines.check()  # a request's timeout stops the work here, not after the last asset
             for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
                 if obligation.voluntary or obligation.status in ("valid", "expiring"):
                     continue
