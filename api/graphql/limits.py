@@ -100,11 +100,14 @@ class HealthCache:
         self._latest: dict[str, Any] | None = None
         self._at = float("-inf")
         self._refreshing = threading.Lock()
+        self._keeping = threading.Lock()
 
     def refresh(self) -> dict[str, Any]:
         """Work the health out now (in a worker thread: it may wait for a snapshot)."""
         latest = {"status": "ok", **asdict(self._service.health())}
-        self._latest, self._at = latest, time.monotonic()
+        with self._keeping:  # a slower refresh that read an older revision never replaces a newer one
+            if self._latest is None or latest["revision"] >= self._latest["revision"]:
+                self._latest, self._at = latest, time.monotonic()
         return latest
 
     def refresh_in_background(self) -> None:
