@@ -40,6 +40,7 @@ import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
+import uses_chain
 
 from graph.read.read_model import ReadModel
 from graph.service import Service
@@ -364,6 +365,7 @@ def main() -> int:
     organisation = obligations.run(args.quick)
     command_line = cli.run(args.quick)
     neo4j_store = neo4j_bench.run(args.quick)
+    chains = uses_chain.run(args.quick)
     report(
         rows,
         {
@@ -377,6 +379,7 @@ def main() -> int:
             "obligations": organisation,
             "cli": command_line,
             "neo4j": neo4j_store,
+            "uses_chain": chains,
         },
     )
     concurrency.report(under_load)
@@ -384,6 +387,7 @@ def main() -> int:
     obligations.report(organisation)
     cli.report(command_line)
     neo4j_bench.report(neo4j_store)
+    uses_chain.report(chains)
     return 0
 
 
