@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import threading
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -38,24 +36,6 @@ from core.errors import UnauthenticatedError
 from graph.bootstrap import bootstrap
 from graph.service import Service
 from graph.settings import Settings
-
-WORKER_NICENESS = 10  # how far below the event loop's OS priority a thread running GraphQL work runs
-
-
-def below_the_event_loop() -> None:
-    """Lower the OS priority of the calling thread (a GraphQL worker) under the event loop's.
-
-    Why: a worker holds the interpreter while it computes; when it lets go, the thread the OS runs next takes
-    it. With the workers niced, the event loop (which answers /healthz, accepts connections and reads bodies)
-    is the one the scheduler prefers on a busy machine. Linux sets a niceness per thread; elsewhere, or when
-    the OS refuses, nothing changes.
-    """
-    try:
-        thread = threading.get_native_id()
-        if os.getpriority(os.PRIO_PROCESS, thread) < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, thread, WORKER_NICENESS)
-    except (AttributeError, OSError):
-        pass
 
 
 class _GraphQL(GraphQL[Context, None]):
@@ -134,7 +114,6 @@ class _GraphQL(GraphQL[Context, None]):
             )
 
         def in_thread() -> ExecutionResult:
-            below_the_event_loop()
             try:
                 with deadline(timeout):  # checked inside long fields too, so the work itself stops
                     return asyncio.run(run())
