@@ -58,7 +58,7 @@ class _GraphQL(GraphQL[Context, None]):
 
     def _context(self, header: str | None, request_id: str | None) -> Context:
         answers = self._service.answers()  # first: a follower catches up with the writer, keys included
-        self._health.refresh()  # what /healthz says follows what the requests read
+        self._health.note(answers)  # what /healthz says follows what the requests read
         context = Context(answers=answers, settings=self._settings, service=self._service, request_id=request_id)
         if header is not None:
             scheme, _, token = header.partition(" ")

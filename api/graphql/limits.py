@@ -9,9 +9,9 @@ slowloris). Only a body within the limit reaches the app, as one message.
 
 Why health is answered from a cache: /healthz is what a load balancer polls, and it must stay fast whatever
 the load. Working out the health took a thread from the pool that GraphQL requests also wait on, so under 32
-clients it queued behind them (p50 105 ms). The health is kept by the requests themselves (every GraphQL
-request refreshes it from the snapshot it read) and refreshed in the background when it is older than
-`HEALTH_MAX_AGE`; the event loop answers at once from what is kept.
+clients it queued behind them (p50 105 ms). The health is kept by the requests themselves (a GraphQL request
+that read a newer revision notes it) and refreshed in the background when it is older than `HEALTH_MAX_AGE`;
+the event loop answers at once from what is kept.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import asdict
 from typing import Any
 
 from api.graphql.request_ids import ASGIApp, Message, Receive, Scope, Send
-from graph.service import Service
+from graph.service import Answers, Service
 
 HEALTH_MAX_AGE = 1.0  # seconds a kept health answer is served before a refresh is started
 
@@ -122,6 +122,18 @@ class HealthCache:
                 self._refreshing.release()
 
         threading.Thread(target=run, name="aimsgraph-health", daemon=True).start()
+
+    def note(self, answers: Answers) -> None:
+        """What a request read: a newer revision than the kept one replaces its revision and framework count,
+        without asking the service again (which could build another snapshot under racing writes)."""
+        latest = self._latest
+        if latest is None or answers.revision <= latest["revision"]:
+            return
+        with self._keeping:
+            if self._latest is not None and answers.revision > self._latest["revision"]:
+                frameworks = len(answers.catalog.frameworks())
+                self._latest = {**self._latest, "revision": answers.revision, "frameworks": frameworks}
+                self._at = time.monotonic()
 
     async def current(self) -> dict[str, Any]:
         """The kept health; the first time (or after a failed refresh) it is worked out and awaited."""
