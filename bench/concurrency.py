@@ -1,13 +1,16 @@
 """The server under load: throughput and latency at 1, 8 and 32 concurrent clients against the one-client
 figure of the same run, for one writer process and for read-only workers, plus server memory over a repeated
-hostile run. All traffic goes to a server on 127.0.0.1 that this script starts and stops; every loop is
-bounded in time.
+hostile run; and /healthz, polled from its own process (a new connection per check, as a load balancer does),
+while 32 clients send the mix and while 10,000 idle connections are opened against the server (issue 24:
+p99 ≤ 50 ms, no errors, server memory against its own figure before the run). All traffic goes to a server
+on 127.0.0.1 that this script starts and stops; every loop is bounded in time.
 
 Run alone with `.venv/bin/python bench/concurrency.py [--quick]`; `bench/run.py` calls it too.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -123,10 +126,13 @@ def load(base: str, clients: int, seconds: float) -> dict[str, Any]:
             turn = offset
             while time.monotonic() < stop_at:
                 started = time.perf_counter()
-                response = http.post(f"{base}/graphql", json={"query": MIX[turn % len(MIX)]})
+                try:  # a refused or dropped connection is an error of the run, not the end of this client
+                    response = http.post(f"{base}/graphql", json={"query": MIX[turn % len(MIX)]})
+                    ok = response.status_code == 200 and "errors" not in response.json()
+                except httpx.HTTPError:
+                    ok = False
                 mine.append(time.perf_counter() - started)
-                if response.status_code != 200 or "errors" in response.json():
-                    failed += 1
+                failed += not ok
                 turn += 1
         with lock:
             latencies.extend(mine)
@@ -161,6 +167,117 @@ def hostile_memory(base: str, pid: int, rounds: int) -> dict[str, Any]:
     return {"rss_mb_per_round": sizes, "growth_after_first_round_mb": round(sizes[-1] - sizes[0], 1)}
 
 
+# A health checker in its own process, so its figures are the server's and not the load generator's: a new
+# connection per check, one check every 20 ms, for a fixed time; prints the latencies and errors as JSON.
+_POLLER = r"""
+import http.client, json, sys, time
+host, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+latencies, errors = [], 0
+stop = time.monotonic() + seconds
+while time.monotonic() < stop:
+    started = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        errors += response.status != 200
+    except OSError:
+        errors += 1
+    latencies.append(time.perf_counter() - started)
+    time.sleep(0.02)
+print(json.dumps({"latencies": latencies, "errors": errors}))
+"""
+
+
+@contextmanager
+def health_poller(base: str, seconds: float) -> Iterator[dict[str, Any]]:
+    """Poll /healthz from another process for `seconds` while the block runs; fills the yielded dict with
+    the checks' p50/p99/max in ms and their errors when the block ends."""
+    port = base.rsplit(":", 1)[1]
+    poller = subprocess.Popen(
+        [sys.executable, "-c", _POLLER, "127.0.0.1", port, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    figures: dict[str, Any] = {}
+    try:
+        yield figures
+    finally:
+        out, _ = poller.communicate(timeout=seconds + 60)
+        found = json.loads(out)
+        ordered = sorted(found["latencies"])
+        figures.update(
+            checks=len(ordered),
+            errors=found["errors"],
+            p50_ms=ordered[len(ordered) // 2] * 1e3 if ordered else 0.0,
+            p99_ms=ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1e3 if ordered else 0.0,
+            max_ms=ordered[-1] * 1e3 if ordered else 0.0,
+        )
+
+
+def open_files(pid: int) -> int:
+    return sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir())
+
+
+def idle_flood(base: str, pid: int, count: int, seconds: float) -> dict[str, Any]:
+    """Open `count` TCP connections that never send a byte (as fast as they connect, for at most `seconds`),
+    hold them, and report what the server kept: its open files and memory against the figures before."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < count + 256 <= hard or (hard == resource.RLIM_INFINITY and soft < count + 256):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count + 256, hard))
+    port = int(base.rsplit(":", 1)[1])
+    before_rss, before_files = rss_mb(pid), open_files(pid)
+    sockets: list[socket.socket] = []
+    failed = 0
+    peak_files = before_files
+    stop_at = time.monotonic() + seconds
+    try:
+        while len(sockets) + failed < count and time.monotonic() < stop_at:
+            sock = socket.socket()
+            sock.settimeout(5)
+            try:
+                # from 100 addresses other than the health checker's (127.0.0.2-101: all of 127/8 is local), as a
+                # flood from many clients; from one address the per-client limit would close all but 100
+                sock.bind((f"127.0.0.{2 + (len(sockets) + failed) % 100}", 0))
+                sock.connect(("127.0.0.1", port))
+                sockets.append(sock)
+            except OSError:
+                sock.close()
+                failed += 1
+            if len(sockets) % 500 == 0:
+                peak_files = max(peak_files, open_files(pid))
+        time.sleep(min(2.0, max(0.0, stop_at - time.monotonic())))  # held: the header timeout may act
+        peak_files = max(peak_files, open_files(pid))
+        during_rss = rss_mb(pid)
+    finally:
+        for sock in sockets:
+            sock.close()
+    return {
+        "opened": len(sockets),
+        "connect_failures": failed,
+        "server_open_files_before": before_files,
+        "server_open_files_peak": peak_files,
+        "server_rss_before_mb": round(before_rss, 1),
+        "server_rss_during_mb": round(during_rss, 1),
+        "server_rss_ratio": round(during_rss / before_rss, 2) if before_rss else 0.0,
+    }
+
+
+def health_runs(base: str, pid: int, quick: bool) -> dict[str, Any]:
+    """/healthz while 32 clients send the mix, and while idle connections flood the server."""
+    seconds = 3.0 if quick else 10.0
+    before = rss_mb(pid)
+    with health_poller(base, seconds) as under_load:
+        point = load(base, 32, seconds)
+    loaded = {**under_load, "graphql_errors": point["errors"], "server_rss_ratio": round(rss_mb(pid) / before, 2)}
+    count = 1_000 if quick else 10_000
+    with health_poller(base, seconds + 5) as under_flood:
+        flood = idle_flood(base, pid, count, seconds)
+    return {"32 clients": loaded, f"{count:,} idle connections": {**under_flood, **flood}}
+
+
 def run(quick: bool) -> dict[str, Any]:
     seconds = 2.0 if quick else 10.0
     results: dict[str, Any] = {"seconds_per_point": seconds, "modes": {}}
@@ -179,6 +296,7 @@ def run(quick: bool) -> dict[str, Any]:
                 mode: dict[str, Any] = {"points": points}
                 if workers == 1:
                     mode["hostile_memory"] = hostile_memory(base, pid, 3 if quick else 10)
+                    results["health"] = health_runs(base, pid, quick)
                 results["modes"][f"{workers} worker(s)"] = mode
     return results
 
@@ -195,6 +313,17 @@ def report(results: dict[str, Any]) -> None:
         if "hostile_memory" in mode:
             memory = mode["hostile_memory"]
             print(f"{name}: server RSS over hostile rounds (MB): {memory['rss_mb_per_round']}")
+    print("\n/healthz from its own process (a new connection per check), one writer process")
+    for name, h in results.get("health", {}).items():
+        extra = (
+            f" opened {h['opened']:,}, server files {h['server_open_files_before']}→{h['server_open_files_peak']}"
+            if "opened" in h
+            else f" graphql errors {h['graphql_errors']}"
+        )
+        print(
+            f"  under {name:<22} checks {h['checks']:>4} p50 {h['p50_ms']:6.1f} ms  p99 {h['p99_ms']:6.1f} ms  "
+            f"max {h['max_ms']:7.1f} ms  errors {h['errors']}  server RSS ×{h['server_rss_ratio']:.2f}{extra}"
+        )
 
 
 if __name__ == "__main__":

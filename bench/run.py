@@ -46,6 +46,7 @@ import neo4j_bench
 import obligations
 import pyoxigraph as ox
 import rdflib
+import uses_chain
 import write_load
 
 import explorer
@@ -377,6 +378,7 @@ def main() -> int:
     oscal = interop.run(args.quick)
     first_paint = explorer.run(args.quick)
     writes = write_load.run(args.quick)
+    chains = uses_chain.run(args.quick)
     report(
         rows,
         {
@@ -393,6 +395,7 @@ def main() -> int:
             "oscal": oscal,
             "explorer": first_paint,
             "write_load": writes,
+            "uses_chain": chains,
         },
     )
     concurrency.report(under_load)
@@ -403,6 +406,7 @@ def main() -> int:
     interop.report(oscal)
     explorer.report(first_paint)
     write_load.report(writes)
+    uses_chain.report(chains)
     return 0
 
 

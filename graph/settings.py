@@ -76,10 +76,41 @@ class Settings(BaseSettings):
         default=4, ge=1, le=256, description="GraphQL operations one server process runs at once; the rest queue"
     )
     request_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds one GraphQL operation may run")
+    max_connections: int = Field(
+        default=1_000,
+        ge=1,
+        description="Connections one server process holds (kept under its open-file limit); at the limit the "
+        "oldest idle one is closed for a new one, and a new one is refused only when all are busy",
+    )
+    max_connections_per_client: int = Field(
+        default=100, ge=1, description="Connections one client address may hold; past it, its oldest idle one closes"
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds a connection may take to send a request's headers (new or idle between requests)",
+    )
+    body_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds a request may take to send its body (slow bodies get 408)"
+    )
+    keep_alive_timeout: float = Field(
+        default=5.0, gt=0, le=600, description="Seconds an idle keep-alive connection stays open after a response"
+    )
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
     max_input_nodes: int = Field(
-        default=2_000_000, ge=1000, description="Most values in a YAML data file, aliases counted at full size"
+        default=1_000_000,
+        ge=1000,
+        description="Most values in a YAML data file, aliases counted at full size (each costs ~0.6 KB while read)",
+    )
+    max_input_items: int = Field(
+        default=200_000,
+        ge=100,
+        description="Most entries in one list or mapping of a data file, or rows of one table, in any format",
+    )
+    max_input_problems: int = Field(
+        default=1_000, ge=10, description="Most problems listed for one bad file (the rest are counted)"
     )
     max_provisions: int = Field(
         default=50_000, ge=10, description="Most provisions of one framework imported from OSCAL or CISO Assistant"
@@ -118,6 +149,8 @@ class Settings(BaseSettings):
             max_depth=self.max_input_depth,
             max_nodes=self.max_input_nodes,
             max_provisions=self.max_provisions,
+            max_items=self.max_input_items,
+            max_problems=self.max_input_problems,
         )
 
 

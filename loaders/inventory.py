@@ -43,7 +43,7 @@ class Organisation(BaseModel):
 
     id: StrictStr = Id
     name: StrictStr = Field(min_length=1)
-    jurisdictions: list[StrictStr] = Field(default_factory=list)
+    jurisdictions: list[StrictStr] = Field(default_factory=list, max_length=500)
     scope: StrictStr | None = Field(default=None, description="The management systems' scope, in a sentence.")
     # The facts the law uses about the organisation. Absent means unknown: a duty that turns on one is
     # answered "applies if ...".
@@ -85,9 +85,11 @@ class Asset(BaseModel):
     kind: AssetKind
     name: StrictStr = Field(min_length=1)
     owner: StrictStr = Field(min_length=1, description="The team or person answerable for the asset.")
-    roles: list[Role] = Field(default_factory=list, description="The organisation's roles for this asset.")
+    roles: list[Role] = Field(
+        default_factory=list, max_length=20, description="The organisation's roles for this asset."
+    )
     annex_iii: list[StrictStr] = Field(
-        default_factory=list, description='AI Act Annex III points the use falls under, e.g. "5(b)".'
+        default_factory=list, max_length=100, description='AI Act Annex III points the use falls under, e.g. "5(b)".'
     )
     # Yes/no facts that default to "no"; `null` says "not known".
     annex_i: bool | None = False
@@ -103,7 +105,7 @@ class Asset(BaseModel):
     gpai_systemic_risk: bool | None = False
     transfers_outside_eea: bool | None = False
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
-    uses: list[StrictStr] = Field(default_factory=list, description="Ids of the assets it uses.")
+    uses: list[StrictStr] = Field(default_factory=list, max_length=10_000, description="Ids of the assets it uses.")
     description: StrictStr | None = None
     # The facts the law uses that an inventory may not know: absent is unknown, and a duty that turns on one
     # is answered "applies if ..." (docs/inventory-format.md).

@@ -12,6 +12,9 @@ when it parses a file, so the same values also travel in standard slots it keeps
 `confidence` (strength / 10) and the rest in the mapping's `other` (`rationale_type=semantic|…`). The reader
 takes the extension columns when they are there and the standard slots otherwise: a file that went through
 `sssom parse` or `sssom convert` reads back whole.
+
+A cell that a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`) is written with a leading `'`, as is
+one that starts with `'`; the reader removes one leading `'` from every cell, so our own files round-trip.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,8 +34,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from core.errors import DataError, Problem
+from core.safe_text import spreadsheet_cell
 from core.vocabulary import Relation
-from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
+from loaders.limits import DEFAULT_LIMITS, InputLimits, check_items, read_text
 from loaders.mapping_set import MappingSetFile, parse_mapping_set
 from loaders.yaml_source import SourceDocument, parse_yaml
 from ontology.namespaces import AG, AGID, SKOS
@@ -72,8 +77,19 @@ EXTENSIONS = [
 ]
 
 
+def guard_cell(text: str) -> str:
+    """A cell a spreadsheet opening the TSV shows as text: one that would start a formula (or that starts with
+    the guard itself) gets a leading `'`, which `unguard_cell` removes on reading, so the value round-trips."""
+    return "'" + text if text.startswith("'") or spreadsheet_cell(text) != text else text
+
+
+def unguard_cell(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
 class _TsvWriter:
-    """Tab-separated rows, quoting a cell only when it holds a tab, a quote or any line break.
+    """Tab-separated rows, quoting a cell only when it holds a tab, a quote or any line break, and guarding a
+    cell a spreadsheet would run as a formula (`guard_cell`).
 
     The csv module quotes only the characters of its own line terminator, so a bare carriage return in a
     rationale would split the row on reading; here every cell that could break a row is quoted.
@@ -85,7 +101,7 @@ class _TsvWriter:
         self._out = out
 
     def _cell(self, value: object) -> str:
-        text = str(value)
+        text = guard_cell(str(value))
         if any(char in text for char in self._SPECIAL):
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -286,10 +302,18 @@ def _rows(body: str, first_line: int, name: str, limits: InputLimits) -> list[tu
     reader = csv.reader(io.StringIO(body, newline=""), delimiter="\t")
     try:
         columns = next(reader, [])
-        rows = []
+        repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
+        if repeated:
+            raise DataError([Problem(name, f"column {repeated[0]!r} appears twice", line=first_line + 1)])
+        rows: list[tuple[int, dict[str, str]]] = []
         line = first_line + reader.line_num
         for cells in reader:
-            rows.append((line + 1, dict(zip(columns, cells, strict=False))))
+            if len(cells) > len(columns):
+                raise DataError(
+                    [Problem(name, f"{len(cells)} cells where the header names {len(columns)}", line=line + 1)]
+                )
+            check_items(len(rows) + 1, name, limits, line=line + 1)
+            rows.append((line + 1, dict(zip(columns, map(unguard_cell, cells), strict=False))))
             line = first_line + reader.line_num
     except csv.Error as error:
         raise DataError(

@@ -18,7 +18,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
-    for item in error.errors():
+    """The validation errors as problems with lines, at most the document's `max_problems` (and one line saying
+    how many more): a file with a million bad values gets a readable answer, not a million problems."""
+    room = max(doc.max_problems - len(doc.problems), 1)
+    count = error.error_count()
+    for item in error.errors(include_url=False, include_context=False)[:room]:
         message = item["msg"]
         if item["type"] in (
             "literal_error",
@@ -32,6 +36,8 @@ def pydantic_problems(doc: SourceDocument, error: ValidationError) -> None:
         if item["type"] == "string_type" and isinstance(item.get("input"), int | float):
             message += ' (quote refs and numbers-as-names in YAML, e.g. ref: "4.1")'
         doc.problems.append(doc.problem(tuple(item["loc"]), message))
+    if count > room:
+        doc.problems.append(doc.problem((), f"… and {count - room:,} more problems of the same kind, not listed"))
 
 
 def validate_document(doc: SourceDocument, model: type[M], checks: Callable[[SourceDocument, M], None], what: str) -> M:

@@ -5,9 +5,9 @@ YAML node tree once gives both the data and a path → line table. Duplicate map
 silently resolve to the last value, are reported as problems.
 
 Before anything is built, one pass over the parser's events checks the document against `InputLimits`:
-nesting depth, aliases that refer to themselves, and the size the document would have with every alias
-expanded (a "billion laughs" file is refused there, in bounded memory). Every failure — a syntax error, a
-date like 2023-13-45 — becomes a `DataError` with file and line.
+nesting depth, aliases that refer to themselves, the entries of each list and mapping, and the size the
+document would have with every alias expanded (a "billion laughs" file is refused there, in bounded memory).
+Every failure — a syntax error, a date like 2023-13-45 — becomes a `DataError` with file and line.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from core.errors import DataError, Problem
-from loaders.limits import DEFAULT_LIMITS, InputLimits, read_text
+from loaders.limits import DEFAULT_LIMITS, InputLimits, check_items, read_text
 
 PathKey = tuple[str | int, ...]
 
@@ -38,6 +38,7 @@ class SourceDocument:
     aliases: dict[PathKey, PathKey] = field(default_factory=dict)
     """For a document converted from another format (OSCAL, CISO Assistant): a path in our shape → where that
     value sits in the file as written, so a problem names the path the user can find."""
+    max_problems: int = DEFAULT_LIMITS.max_problems  # validation lists this many, and counts the rest
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of the deepest known node on `path` (1-based)."""
@@ -67,10 +68,22 @@ def _check_events(text: str, name: str, limits: InputLimits) -> None:
     """Refuse, before building anything, a document too deep, self-referencing or too large once expanded."""
     sizes: dict[str, int] = {}  # anchor → expanded node count
     open_anchors: list[tuple[str | None, int]] = []  # (anchor, node count when it opened)
+    open_kinds: list[str] = []  # "sequence" or "mapping", for each open collection
+    entries: list[int] = []  # nodes directly inside each open collection (a mapping counts keys and values)
     nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             line = event.start_mark.line + 1 if event.start_mark else None
+            if entries and isinstance(event, yaml.NodeEvent):
+                entries[-1] += 1
+                per_entry = 1 if open_kinds[-1] == "sequence" else 2  # a mapping's entries are key-value pairs
+                check_items(-(-entries[-1] // per_entry), name, limits, line=line)
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_kinds.append("sequence" if isinstance(event, yaml.SequenceStartEvent) else "mapping")
+                entries.append(0)
+            elif isinstance(event, yaml.CollectionEndEvent) and entries:
+                open_kinds.pop()
+                entries.pop()
             if isinstance(event, yaml.AliasEvent):
                 anchor = event.anchor or ""
                 if any(anchor == opened for opened, _ in open_anchors):
@@ -158,7 +171,7 @@ def parse_yaml(text: str, name: str, limits: InputLimits = DEFAULT_LIMITS) -> So
         raise _syntax_error(error, name) from error
     finally:
         loader.dispose()
-    doc = SourceDocument(file=name, data=data)
+    doc = SourceDocument(file=name, data=data, max_problems=limits.max_problems)
     if root is not None:
         _walk(root, doc)
     return doc

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass
 
+from core import deadlines
 from mappings.model import Mapping, Provenance
 from mappings.relations import RANK, Relation, compose
 
@@ -74,6 +75,7 @@ def infer_from(
         _Walk(m.target, m.relation, m.strength or 1, (source, m.target), (m.id,)) for m in edges.get(source, ())
     ]
     for _ in range(depth - 1):
+        deadlines.check()  # a request's timeout stops a deep walk between hops
         next_frontier: list[_Walk] = []
         for walk in frontier:
             for edge in edges.get(walk.node, ()):

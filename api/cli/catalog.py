@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
+from core.safe_text import terminal_text
 from graph.service import SEARCH_LIMIT
 from graph.views.read import (
     to_jsonable,
@@ -25,6 +26,7 @@ from api.cli.common import (
     iso,
     make_table,
     out,
+    plain,
     print_json,
     provision_row,
     snapshot,
@@ -108,10 +110,13 @@ def provision(
             }
         )
         return
-    out.print(Text.assemble((f"{view.framework} {view.ref}", "bold"), f"  {view.title or ''}"), highlight=False)
-    out.print(Text(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else "")), highlight=False)
+    out.print(
+        Text.assemble((terminal_text(f"{view.framework} {view.ref}"), "bold"), plain(f"  {view.title or ''}")),
+        highlight=False,
+    )
+    out.print(plain(f"kind: {view.kind}" + (f"   part of: {view.parent}" if view.parent else "")), highlight=False)
     if view.addressees:
-        out.print(Text(f"binds: {', '.join(view.addressees)}"), highlight=False)
+        out.print(plain(f"binds: {', '.join(view.addressees)}"), highlight=False)
     if dates.applies_from:
         line = f"applies from: {dates.applies_from.isoformat()}"
         if dates.scope != "all":
@@ -120,11 +125,11 @@ def provision(
             line += f" — {dates.rule.basis}"
         if dates.amended:
             line += f"; originally {iso(dates.original)}"
-        out.print(Text(line), highlight=False)
+        out.print(plain(line), highlight=False)
     if view.used_in:
-        out.print(Text(f"used in: {', '.join(view.used_in)}"), highlight=False)
+        out.print(plain(f"used in: {', '.join(view.used_in)}"), highlight=False)
     if view.summary:
-        out.print(Text(f"\n{view.summary}"), highlight=False)
+        out.print(plain(f"\n{view.summary}"), highlight=False)
     if children:
         out.print(
             make_table(
@@ -155,7 +160,7 @@ def acts(
     )
     for act in found:
         if act.uncertainty:
-            out.print(Text(f"{act.id}: {act.uncertainty}"), highlight=False)
+            out.print(plain(f"{act.id}: {act.uncertainty}"), highlight=False)
 
 
 @app.command()

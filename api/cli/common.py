@@ -2,14 +2,17 @@
 
 With `--json` a command prints only JSON on stdout; messages and progress go to stderr. Exit codes: 0 ok,
 1 a user or data error (the message says what and where), 2 a usage error (bad options or settings).
-Data is never read as console markup: titles, summaries and error messages print exactly as they are.
+Data is never read as console markup: titles, summaries and error messages print exactly as they are, except
+that a control character in them (an escape sequence) is shown as `\\xNN` rather than sent to the terminal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -25,6 +28,7 @@ from api.channel import client as channel
 from api.channel.address import remove_stale
 from api.cli.progress import DelayedProgress
 from core.errors import AimsgraphError, StoreBusyError
+from core.safe_text import terminal_text
 from graph.bootstrap import bootstrap
 from graph.service import Answers, Service
 from graph.settings import Settings
@@ -68,9 +72,7 @@ class _DeferredConsole:
 
     def real(self) -> Console:
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(stderr=self._stderr, soft_wrap=self._stderr)
+            self._console = _safe_console_class()(stderr=self._stderr, soft_wrap=self._stderr)
         return self._console
 
     def print(self, *objects: Any, **options: Any) -> None:
@@ -79,6 +81,32 @@ class _DeferredConsole:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real(), name)
 
+
+@functools.cache
+def _safe_console_class() -> type[Console]:
+    """A rich console that never sends a control character of the data to the terminal.
+
+    rich drops BEL, CR and backspace from text but passes ESC and the C1 codes, so an asset named
+    `\\x1b]0;pwned\\x07\\x1b[2J` would set the window title and clear the screen. Cells and messages are
+    neutralised where they are made (`plain`, `text_cell`), where the layout can count them; this is the
+    net under every print: any text segment still holding a control character is shown as `\\xNN`. The
+    console's own styles and cursor moves are separate control segments and pass unchanged.
+    """
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterator[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and _CONTROL.search(segment.text):
+                    yield Segment(terminal_text(segment.text, keep_newlines=True), segment.style)
+                else:
+                    yield segment
+
+    return SafeConsole
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 out = _DeferredConsole(stderr=False)
 err = _DeferredConsole(stderr=True)
@@ -107,8 +135,8 @@ def main_options(
 
 
 def print_error(message: str) -> None:
-    """One error on stderr; the message is data, never markup."""
-    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
+    """One error on stderr; the message is data, never markup, and never a control sequence."""
+    err.print(Text.assemble(("error:", "red"), " ", plain(message)), highlight=False)
 
 
 def load_settings() -> Settings:
@@ -269,9 +297,15 @@ ScopeOption = Annotated[
 Cell = str | Text
 
 
+def plain(text: str) -> Text:
+    """Data as plain text for the terminal: a title holding `[deleted]` or `[/]` prints as written, and a
+    control character (an escape sequence) is shown as `\\xNN`, never sent."""
+    return Text(terminal_text(text, keep_newlines=True))
+
+
 def text_cell(value: Cell) -> Text:
-    """Data as plain text: a title holding `[deleted]` or `[/]` prints as written."""
-    return value if isinstance(value, Text) else Text(value)
+    """A table cell: data as plain text (`plain`)."""
+    return value if isinstance(value, Text) else plain(value)
 
 
 def make_table(title: str, columns: list[str], rows: list[list[Cell]]) -> Table:
@@ -286,8 +320,9 @@ def make_table(title: str, columns: list[str], rows: list[list[Cell]]) -> Table:
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """An export to a file, or to stdout; at a terminal its control characters are shown, not sent."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_text(text, keep_newlines=True) if sys.stdout.isatty() else text)
     else:
         output.write_text(text, encoding="utf-8")
         err.print(Text(f"wrote {output}"))

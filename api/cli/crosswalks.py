@@ -27,6 +27,7 @@ from api.cli.common import (
     export_app,
     make_table,
     out,
+    plain,
     print_error,
     print_json,
     snapshot,
@@ -119,9 +120,9 @@ def _matrix_table(title: str, grid: CrosswalkMatrix) -> Table:
     table = Table(title=Text(title), title_justify="left")
     table.add_column("source ↓ / target →")
     for column in grid.columns:
-        table.add_column(Text(column), justify="right")
+        table.add_column(plain(column), justify="right")
     for row, cells in zip(grid.rows, grid.cells, strict=True):
-        table.add_row(Text(row), *[_matrix_cell(cell) for cell in cells])
+        table.add_row(plain(row), *[_matrix_cell(cell) for cell in cells])
     return table
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from api.cli.progress import DelayedProgress
 from graph.service import inventory_schema
@@ -18,7 +17,17 @@ from graph.views.read import (
 
 if TYPE_CHECKING:
     pass
-from api.cli.common import JsonOption, app, err, open_service, open_writes, print_error, print_json, print_load_report
+from api.cli.common import (
+    JsonOption,
+    app,
+    err,
+    open_service,
+    open_writes,
+    plain,
+    print_error,
+    print_json,
+    print_load_report,
+)
 
 
 @app.command()
@@ -60,7 +69,7 @@ def validate(
         print_json({"valid": not problems, "problems": [to_jsonable(p) for p in problems]})
     else:
         for problem in problems:
-            err.print(Text(str(problem)), highlight=False)
+            err.print(plain(str(problem)), highlight=False)
         err.print("valid" if not problems else f"{len(problems)} problem(s)")
     if problems:
         raise typer.Exit(1)

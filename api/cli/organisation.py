@@ -26,6 +26,7 @@ from api.cli.common import (
     make_table,
     open_service,
     out,
+    plain,
     print_json,
     snapshot,
     write_output,
@@ -233,7 +234,7 @@ def obligations(
     for act in sorted({u.split(":", 1)[0] for o in found.obligations for u in o.uncertainty}):
         out.print(Text(f"uncertain: answers citing {act} rest on facts not verified against the Official Journal"))
     for e in found.excluded:
-        out.print(Text(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
+        out.print(plain(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
 
 
 @app.command()

@@ -30,6 +30,7 @@ def serve(
     import uvicorn
 
     from api.channel.server import serve_channel
+    from api.cli.connections import GuardedH11Protocol, uvicorn_options
     from api.cli.workers import serve_workers
     from api.graphql.app import create_app
 
@@ -42,12 +43,16 @@ def serve(
         channel_at = settings.store_path if settings.store_uri is None and settings.store_kind == "embedded" else None
         with open_service(write=True) as service, serve_channel(service, channel_at):
             err.print(Text(f"aimsgraph: serving {where} (store: {settings.store_label}, held for writing)"))
+            GuardedH11Protocol.configure(
+                settings.max_connections, settings.max_connections_per_client, settings.header_timeout
+            )
             uvicorn.run(
                 create_app(service, settings),
                 host=host or settings.host,
                 port=port or settings.port,
                 log_level="info",
                 access_log=False,  # the app logs each request as JSON, with its request id
+                **uvicorn_options(settings),
             )
         return
     with open_service():  # a read: an empty store is filled once; beside a running server, nothing is taken
@@ -58,5 +63,9 @@ def serve(
     followers = "workers over" if settings.store_uri else "read-only workers following"  # Neo4j: all may write
     err.print(Text(f"aimsgraph: serving {where} ({workers} {followers} {settings.store_label})"))
     serve_workers(
-        "api.graphql.app:follower_app", host=host or settings.host, port=port or settings.port, workers=workers
+        "api.graphql.app:follower_app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        options=uvicorn_options(settings),
     )

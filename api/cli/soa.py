@@ -1,4 +1,8 @@
-"""The Statement of Applicability as a file an auditor reads: CSV, JSON or Markdown."""
+"""The Statement of Applicability as a file an auditor reads: CSV, JSON or Markdown.
+
+Every cell is data someone typed (a justification, a title), and the file is opened by someone else: a CSV
+cell never starts a spreadsheet formula and a Markdown cell stays one cell on one row (`core.safe_text`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from core.errors import UsageError
+from core.safe_text import markdown_cell, spreadsheet_cell
 from graph.views.read import SoaRow
 
 COLUMNS = ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag", "binding"]
@@ -36,7 +41,7 @@ def render_soa(rows: Sequence[SoaRow], fmt: str) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(_cells(r) for r in rows)
+        writer.writerows([spreadsheet_cell(cell) for cell in _cells(r)] for r in rows)
         return out.getvalue()
     if fmt == "md":
         lines = [
@@ -45,6 +50,6 @@ def render_soa(rows: Sequence[SoaRow], fmt: str) -> str:
             "| " + " | ".join(COLUMNS) + " |",
             "|" + "---|" * len(COLUMNS),
         ]
-        lines += ["| " + " | ".join(c.replace("|", "\\\\|") for c in _cells(r)) + " |" for r in rows]
+        lines += ["| " + " | ".join(markdown_cell(c) for c in _cells(r)) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     raise UsageError(f"unknown format {fmt!r}; choose csv, json or md")

@@ -9,15 +9,24 @@ with one worker). Binding the socket here with IPPROTO_TCP keeps asyncio's TCP_N
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 
-def serve_workers(app: str, *, host: str, port: int, workers: int) -> None:
-    """Run `workers` processes of the ASGI app factory named by `app` ("module:function") on host:port."""
+def serve_workers(app: str, *, host: str, port: int, workers: int, options: dict[str, Any] | None = None) -> None:
+    """Run `workers` processes of the ASGI app factory named by `app` ("module:function") on host:port;
+    `options` are further uvicorn settings (the guarded protocol: `api.cli.connections`)."""
     config = uvicorn.Config(
-        app, factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False
+        app,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        **(options or {}),
     )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)

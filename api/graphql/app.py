@@ -3,7 +3,10 @@
 
 Why GraphQL runs in a worker thread: resolvers are plain Python over in-memory indexes, so a heavy query
 would hold the event loop and stall every other request, health checks included. Each operation runs on
-its own event loop in a thread, bounded by a timeout, while the server's loop keeps answering.
+its own event loop in a thread of a bounded pool (`max_concurrent_operations`), under a deadline that the
+long loops inside a field check (`core.deadlines`), while the server's loop keeps answering; /healthz is
+answered on the loop from a kept health (`api.graphql.limits`), and a request body is bounded while it is
+read.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from strawberry.types import ExecutionResult
 from api.explorer import graphiql_page
 from api.explorer import routes as explorer_routes
 from api.graphql.context import Context
+from api.graphql.limits import BodyLimit, HealthCache
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema
+from core.deadlines import deadline
 from core.errors import UnauthenticatedError
 from graph.bootstrap import bootstrap
 from graph.service import Service
@@ -38,9 +43,10 @@ from graph.settings import Settings
 
 
 class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, service: Service, settings: Settings) -> None:
+    def __init__(self, service: Service, settings: Settings, health: HealthCache) -> None:
         super().__init__(build_schema(settings), graphql_ide=None if settings.production else "graphiql")
         self._service = service
+        self._health = health
         self._settings = settings
         # Operations hold the interpreter: more of them at once than a few only share it thinner, and a write
         # holding the store's lock then waits its turn behind every reader (measured: writes queued for
@@ -60,6 +66,7 @@ class _GraphQL(GraphQL[Context, None]):
 
     def _context(self, header: str | None, request_id: str | None) -> Context:
         answers = self._service.answers()  # first: a follower catches up with the writer, keys included
+        self._health.note(answers)  # what /healthz says follows what the requests read
         context = Context(answers=answers, settings=self._settings, service=self._service, request_id=request_id)
         if header is not None:
             scheme, _, token = header.partition(" ")
@@ -83,6 +90,8 @@ class _GraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "request body is not UTF-8") from error
         except json.JSONDecodeError as error:
             raise HTTPException(400, f"request body is not JSON: {error.msg} at position {error.pos}") from error
+        except RecursionError as error:  # [[[[… 400,000 deep: the parser's own recursion gives out
+            raise HTTPException(400, "request body is nested too deeply to be a GraphQL request") from error
         if isinstance(parsed, list) and parsed and all(isinstance(item, dict) for item in parsed):
             return parsed
         if not isinstance(parsed, dict):
@@ -114,7 +123,8 @@ class _GraphQL(GraphQL[Context, None]):
 
         def in_thread() -> ExecutionResult:
             try:
-                return asyncio.run(run())
+                with deadline(timeout):  # checked inside long fields too, so the work itself stops
+                    return asyncio.run(run())
             except TimeoutError:
                 error = GraphQLError(
                     f"the operation ran longer than {timeout:g} s and was stopped; ask for less",
@@ -127,12 +137,13 @@ class _GraphQL(GraphQL[Context, None]):
 
 def create_app(service: Service, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    graphql = _GraphQL(service, settings)
+    health = HealthCache(service)
+    graphql = _GraphQL(service, settings, health)
 
     async def healthz(request: Request) -> Response:
-        """Liveness: the process answers, and says which revision it serves and whether it can write."""
-        health = await anyio.to_thread.run_sync(service.health)
-        return JSONResponse({"status": "ok", "pid": os.getpid(), **asdict(health)})
+        """Liveness: the process answers, and says which revision it serves and whether it can write; answered
+        on the event loop from the kept health, never queued behind GraphQL work."""
+        return JSONResponse({**(await health.current()), "pid": os.getpid()})
 
     async def readyz(request: Request) -> Response:
         """Readiness: the graph holds frameworks to answer from. Says which process answers (`pid`: one of
@@ -142,7 +153,10 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
         return JSONResponse({"ready": ready, "pid": os.getpid(), **asdict(health)}, status_code=200 if ready else 503)
 
     configure_json_logs()
-    middleware = [Middleware(RequestIds)]
+    middleware = [
+        Middleware(RequestIds),
+        Middleware(BodyLimit, max_bytes=settings.max_request_bytes, timeout=settings.body_timeout),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

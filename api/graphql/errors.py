@@ -5,6 +5,8 @@ depth (a nested `mappings` as much as a top-level `provision`), and all of them 
 - A service error (`core.errors.AimsgraphError`) keeps its message and gets its `code` (NOT_FOUND,
   BAD_INPUT, ...).
 - A GraphQL syntax or validation error (no original exception) gets GRAPHQL_VALIDATION_FAILED.
+- A variable's value that graphql-core refuses before execution (`kind: "spaceship"`, an Int past 32 bits)
+  gets BAD_INPUT: the client sent it, and the message says what was wrong.
 - Anything else is an internal error: its message is replaced, so nothing of the internals leaks, and it
   is logged with its traceback; expected errors are logged as one line without one.
 """
@@ -43,6 +45,9 @@ def code_of(error: GraphQLError) -> str:
         return original.code
     if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
         return str(original.extensions["code"])
+    if isinstance(original, GraphQLError) and error.path is None:
+        # graphql-core refusing a variable's value before anything ran (an unknown enum value, an Int out of range)
+        return "BAD_INPUT"
     if error.extensions and "code" in error.extensions:
         return str(error.extensions["code"])
     if original is None:

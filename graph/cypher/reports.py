@@ -20,6 +20,7 @@ a namespaced function other than the temporal ones.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.errors import NotFoundError, UsageError
 
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _HEADER_PARAM = re.compile(
     r'^param:\s*(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>"[^"]*"|\S+))?\s*(?P<doc>.*)$'
 )
@@ -121,6 +123,21 @@ def _closing(cypher: str, start: int) -> int:
     raise ReportRefused(f"the report has an unterminated {what}")
 
 
+_LINE_END = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+_HEX = re.compile(r"0[xX][0-9a-fA-F_]*|0[oO][0-7_]*")
+_DECIMAL = re.compile(r"[0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9][0-9_]*)?")
+
+
+def _number_end(cypher: str, start: int) -> int:
+    """Where a numeric literal starting at `start` ends: digits, a fraction and an exponent, or a hex or octal
+    literal. Nothing else is taken, so a keyword glued to a number is still seen as a word."""
+    hexed = _HEX.match(cypher, start)
+    if hexed is not None and hexed.end() > start + 2:
+        return hexed.end()
+    decimal = _DECIMAL.match(cypher, start)
+    return decimal.end() if decimal is not None and decimal.end() > start else start + 1
+
+
 def tokens(cypher: str) -> list[Token]:
     """Cypher's lexical tokens, without comments; strings and quoted names are single tokens.
 
@@ -134,8 +151,9 @@ def tokens(cypher: str) -> list[Token]:
         if ch.isspace():
             i += 1
         elif cypher.startswith("//", i):
-            end = cypher.find("\n", i)
-            i = n if end < 0 else end + 1
+            # ends at the first character any parser may take as a line break (`\r` alone, U+2028, …)
+            match = _LINE_END.search(cypher, i)
+            i = n if match is None else match.end()
         elif cypher.startswith("/*", i):
             end = cypher.find("*/", i + 2)
             if end < 0:
@@ -158,11 +176,9 @@ def tokens(cypher: str) -> list[Token]:
             found.append(Token("word", cypher[i:j]))
             i = j
         elif ch.isdigit():
-            j = i + 1
-            while j < n and (cypher[j].isalnum() or cypher[j] in "._"):
-                j += 1
+            j = _number_end(cypher, i)
             found.append(Token("number", cypher[i:j]))
-            i = j
+            i = j  # letters glued to the number (`1CREATE`) start a word of their own
         else:
             found.append(Token("punct", ch))
             i += 1
@@ -172,24 +188,33 @@ def tokens(cypher: str) -> list[Token]:
 def check_read_only(cypher: str) -> None:
     """Refuse a statement that could write, change the schema, call a procedure or reach outside the graph.
 
-    Words used as property keys (`n.set`), labels or types (`:Create`), map keys (`{merge: 1}`) and
-    parameters are names, not clauses, and pass.
+    Words used as property keys (`n.set`), labels or types (`:Create`), map keys (`{merge: 1}`, inside an open
+    brace only) and parameters are names, not clauses, and pass. A function name may be backticked
+    (`` `apoc.create.uuid`() ``, `` `apoc`.create.uuid() ``): every name called is judged by its namespace,
+    however it is quoted. Where Neo4j's parser might read the text differently, the check reads it the
+    stricter way.
     """
     items = tokens(cypher)
+    openers: list[str] = []  # the brackets open at each token, innermost last
     for index, token in enumerate(items):
         before = items[index - 1] if index else None
         after = items[index + 1] if index + 1 < len(items) else None
-        if (
-            token.kind == "punct"
-            and token.text == ";"
-            and any(t.kind != "punct" or t.text != ";" for t in items[index + 1 :])
-        ):
-            raise ReportRefused("a report is one statement; this one holds several")
+        if token.kind == "punct":
+            if token.text in "({[":
+                openers.append(token.text)
+            elif token.text in ")}]" and openers:
+                openers.pop()
+            elif token.text == ";" and any(t.kind != "punct" or t.text != ";" for t in items[index + 1 :]):
+                raise ReportRefused("a report is one statement; this one holds several")
+            continue
+        if token.kind in ("word", "name"):
+            _check_call(items, index)
         if token.kind != "word":
             continue
         if before is not None and before.kind == "punct" and before.text in ".:":
             continue  # a property key, label or relationship type
-        map_key = before is not None and before.kind == "punct" and before.text in ("{", ",")
+        in_map = bool(openers) and openers[-1] == "{"
+        map_key = in_map and before is not None and before.kind == "punct" and before.text in ("{", ",")
         if map_key and after is not None and after.kind == "punct" and after.text == ":":
             continue  # a map key
         word = token.text.upper()
@@ -199,15 +224,31 @@ def check_read_only(cypher: str) -> None:
             )
         if word == "CALL" and after is not None and not (after.kind == "punct" and after.text in "{("):
             raise ReportRefused("the report calls a procedure; reports may use CALL { … } subqueries only")
-        if after is not None and after.kind == "punct" and after.text == "." and (before is None or before.text != "."):
-            # the start of a dotted name: a namespaced function if the chain ends in "("
-            chain = index
-            while chain + 2 < len(items) and items[chain + 1].text == "." and items[chain + 2].kind == "word":
-                chain += 2
-            opens = chain + 1 < len(items) and items[chain + 1].text == "("
-            if opens and token.text.lower() not in READ_NAMESPACES:
-                name = "".join(t.text for t in items[index : chain + 1])
-                raise ReportRefused(f"the report calls {name}(); reports may call built-in functions only")
+
+
+def _check_call(items: list[Token], index: int) -> None:
+    """Refuse a namespaced function call starting at `items[index]`, unless its namespace only computes
+    values (the temporal ones). Words and backticked names count alike, and a backticked name holding dots
+    (`` `apoc.create.uuid` ``) is a dotted name."""
+    before = items[index - 1] if index else None
+    if before is not None and before.kind == "punct" and before.text == ".":
+        return  # the middle of a chain, judged from its start
+    parts = [items[index].text]
+    chain = index
+    while (
+        chain + 2 < len(items)
+        and items[chain + 1].kind == "punct"
+        and items[chain + 1].text == "."
+        and items[chain + 2].kind in ("word", "name")
+    ):
+        chain += 2
+        parts.append(items[chain].text)
+    opens = chain + 1 < len(items) and items[chain + 1].kind == "punct" and items[chain + 1].text == "("
+    if not opens:
+        return
+    name = ".".join(parts)
+    if "." in name and name.split(".", 1)[0].strip().lower() not in READ_NAMESPACES:
+        raise ReportRefused(f"the report calls {name}(); reports may call built-in functions only")
 
 
 # -- files ------------------------------------------------------------------------------------------------
@@ -277,9 +318,15 @@ def convert(name: str, kind: str, raw: str) -> Any:
     """One parameter's text as its declared type, or a one-line error saying what was expected."""
     try:
         if kind == "int":
-            return int(raw)
+            number = int(raw)
+            if not INT64_MIN <= number <= INT64_MAX:  # what Bolt carries; the driver would fail with a traceback
+                raise UsageError(f"parameter {name} must be an integer between {INT64_MIN} and {INT64_MAX}")
+            return number
         if kind == "float":
-            return float(raw)
+            real = float(raw)
+            if not math.isfinite(real):
+                raise ValueError(raw)
+            return real
         if kind == "bool":
             if raw.lower() not in ("true", "false"):
                 raise ValueError(raw)
@@ -287,6 +334,7 @@ def convert(name: str, kind: str, raw: str) -> Any:
         if kind == "date":
             return dt.date.fromisoformat(raw)
     except ValueError:
+        raw = raw if len(raw) <= 40 else raw[:40] + "…"
         expected = {"int": "an integer", "float": "a number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"}
         raise UsageError(f"parameter {name} must be {expected[kind]}, not {raw!r}") from None
     return raw

@@ -21,8 +21,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from core import deadlines
 from core.errors import NotFoundError, UsageError
-from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES, PROPAGATING_FACTS
+from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES
+from graph.read import propagation
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
 from graph.read.read_model import Snapshot
@@ -64,7 +66,7 @@ def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
         return "valid"
     if evidence.valid_until < day:
         return "expired"
-    if evidence.valid_until < day + dt.timedelta(days=EXPIRING_WITHIN_DAYS):
+    if (evidence.valid_until - day).days < EXPIRING_WITHIN_DAYS:  # not day + 30 days: past 9999-12-01 it overflows
         return "expiring"
     return "valid"
 
@@ -122,40 +124,9 @@ class Obligations:
         return found
 
     def _taken_in(self, asset: AssetView) -> dict[str, str]:
-        """The facts an asset takes on through `uses`, each with the path it came along.
-
-        Worked out once per snapshot for every asset it reaches (an iterative walk, memoised): a second
-        question about any of them costs a dictionary lookup, however large the inventory.
-        """
-        memo = self._snapshot.taken_in
-        stack = [asset]
-        opened: set[tuple[str, str]] = set()  # loads refuse cycles; this keeps a damaged store from looping
-        while stack:
-            current = stack[-1]
-            key = (current.org, current.id)
-            if key in memo:
-                stack.pop()
-                continue
-            used = [u for u in (self._orgs.assets.get((current.org, i)) for i in current.uses) if u is not None]
-            pending = [u for u in used if u.kind != "vendor" and (u.org, u.id) not in memo]
-            if pending and key not in opened:
-                opened.add(key)
-                stack.extend(pending)
-                continue
-            for other in pending:  # only left pending on a cycle
-                memo.setdefault((other.org, other.id), {})
-            found: dict[str, str] = {}
-            for other in used:
-                if other.kind == "vendor":
-                    continue  # a vendor's facts describe what is sent to it, not what the asset takes in
-                for fact in other.facts:
-                    if fact in PROPAGATING_FACTS:
-                        found.setdefault(fact, other.id)
-                for fact, path in memo[(other.org, other.id)].items():
-                    found.setdefault(fact, f"{other.id} → {path}")
-            memo[key] = found
-            stack.pop()
-        return memo[(asset.org, asset.id)]
+        """The facts an asset takes on through `uses`, each with the path it came along (`propagation`: linear
+        in the organisation's graph, memoised per snapshot)."""
+        return propagation.taken_in(asset, self._orgs.assets, self._snapshot.taken_in)
 
     # -- rules ---------------------------------------------------------------------------------------------
     def _state(
@@ -523,14 +494,16 @@ class Obligations:
         found = self.organisation(org).id
         day = as_of or dt.date.today()
         per_provision: dict[tuple[str, str], GapView] = {}
+        assets_of: dict[tuple[str, str], list[str]] = defaultdict(list)  # not a tuple grown per asset: quadratic
         for asset in self.assets(found):
+            deadlines.check()  # a request's timeout stops the work here, not after the last asset
             for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
                 if obligation.voluntary or obligation.status in ("valid", "expiring"):
                     continue
                 owner = "organisation" if obligation.organisation_wide else asset.owner
                 key = (owner, obligation.provision.iri)
                 earlier = per_provision.get(key)
-                assets = (*earlier.assets, asset.id) if earlier else (asset.id,)
+                assets_of[key].append(asset.id)
                 conditions = obligation.conditions
                 if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
                     conditions = (
@@ -540,7 +513,7 @@ class Obligations:
                     )
                 per_provision[key] = GapView(
                     owner=owner,
-                    assets=assets,
+                    assets=(),
                     provision=obligation.provision,
                     status=obligation.status,
                     applies_from=obligation.dates.applies_from,
@@ -548,7 +521,8 @@ class Obligations:
                     evidence=obligation.evidence,
                     conditions=conditions,
                 )
-        return sorted(per_provision.values(), key=lambda g: (g.owner, g.provision.framework, g.provision.order))
+        gaps = (replace(gap, assets=tuple(assets_of[key])) for key, gap in per_provision.items())
+        return sorted(gaps, key=lambda g: (g.owner, g.provision.framework, g.provision.order))
 
     def coverage(
         self,

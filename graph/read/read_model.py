@@ -20,6 +20,7 @@ from graph.read.catalog_index import CatalogIndex
 from graph.read.mapping_index import MappingIndex
 from graph.read.node_source import BatchSource, NodeSource, SortedById
 from graph.read.organisation_index import OrganisationIndex
+from graph.read.propagation import TakenIn
 from graph.read.rules_index import RulesIndex
 from graph.read.timeline_index import TimelineIndex
 from graph.stores.protocol import Store
@@ -44,7 +45,7 @@ class Snapshot:
     organisations: OrganisationIndex
     rules: RulesIndex
     inferred: dict[tuple[str, str, int], list[Mapping]] = field(default_factory=dict)
-    taken_in: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # facts taken in through uses
+    taken_in: dict[tuple[str, str], TakenIn] = field(default_factory=dict)  # facts taken in through uses
     # Answers worked out once per snapshot, so an asset's hundreds of obligations cost lookups, not walks:
     dates: dict[tuple[str, str, dt.date], DatesView] = field(default_factory=dict)
     evidence: dict[str, dict[str, list[EvidenceView]]] = field(default_factory=dict)  # org → provision → items

@@ -37,7 +37,7 @@ def write(tmp_path: Path, text: str, name: str = "input.yaml") -> Path:
 
 
 def test_a_billion_laughs_file_is_refused_before_it_expands(tmp_path: Path) -> None:
-    assert "expands to more than 2,000,000 values" in refused(write(tmp_path, BILLION_LAUGHS))
+    assert "expands to more than 1,000,000 values" in refused(write(tmp_path, BILLION_LAUGHS))
 
 
 def test_an_alias_that_refers_to_itself_is_refused(tmp_path: Path) -> None:
@@ -124,3 +124,64 @@ def test_a_confidence_that_is_not_a_number_is_refused_at_its_line(tmp_path: Path
     with pytest.raises(DataError) as caught:
         read_data_file(path)
     assert any(p.line == 9 and "strength" in (p.path or "") for p in caught.value.problems), caught.value.problems
+
+
+# -- issue 24: repeated keys and columns, extra cells, lines after multi-line cells, long lists ------------------
+SHEET_HEADER = "organisation,id,kind,name,owner,description\n"
+
+
+def problems_of(path: Path, limits: InputLimits | None = None) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        read_data_file(path, limits) if limits else read_data_file(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_json_key_given_twice_is_refused_not_silently_the_last_value(tmp_path: Path) -> None:
+    text = '{"organisation": {"id": "acme", "name": "Acme", "name": "Evil Corp"}, "assets": []}'
+    found = problems_of(write(tmp_path, text, "org.json"))
+    assert any("duplicate key 'name'" in p for p in found), found
+
+
+def test_a_csv_column_given_twice_is_refused(tmp_path: Path) -> None:
+    text = "organisation,id,kind,name,owner,name\nacme,a1,ai_system,Scorer,risk,Other\n"
+    (problem,) = problems_of(write(tmp_path, text, "assets.csv"))
+    assert "column 'name' appears twice" in problem and ":1:" in problem
+
+
+def test_a_csv_row_with_extra_cells_is_a_clear_error_at_its_line(tmp_path: Path) -> None:
+    text = SHEET_HEADER + "acme,a1,ai_system,Scorer,risk,ok\nacme,a2,ai_system,Other,risk,ok,surplus,more\n"
+    (problem,) = problems_of(write(tmp_path, text, "assets.csv"))
+    assert ":3:" in problem and "8 cells where the header names 6 columns" in problem
+
+
+def test_after_a_multi_line_cell_the_error_names_the_rows_own_line(tmp_path: Path) -> None:
+    text = SHEET_HEADER + 'acme,a1,ai_system,Scorer,risk,"one\ntwo\nthree"\nacme,a2,robot,Other,risk,fine\n'
+    found = problems_of(write(tmp_path, text, "assets.csv"))
+    assert any(":5" in p and "robot" in p for p in found), found  # a2 starts on line 5, not 3
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("org.json", '{"organisation": {"id": "o", "name": "O", "jurisdictions": [' + ",".join(["1"] * 300) + "]}}"),
+        ("org.yaml", "organisation:\n  id: o\n  name: O\n  jurisdictions:\n" + "  - 1\n" * 300),
+        ("org.yaml", "organisation:\n  id: o\n  name: O\n  extra:\n" + "".join(f"    k{i}: 1\n" for i in range(300))),
+        ("assets.csv", SHEET_HEADER + "acme,a,ai_system,A,risk,x\n" * 300),
+    ],
+)
+def test_a_list_longer_than_the_item_limit_is_refused_before_validation(tmp_path: Path, name: str, text: str) -> None:
+    (problem,) = problems_of(write(tmp_path, text, name), InputLimits(max_items=200))
+    assert "more than 200 entries" in problem and "AIMSGRAPH_MAX_INPUT_ITEMS" in problem
+
+
+def test_the_problems_listed_for_one_file_are_bounded_and_the_rest_counted(tmp_path: Path) -> None:
+    assets = ",".join(f'{{"id": "a{i}", "kind": "robot", "name": "A", "owner": "o"}}' for i in range(500))
+    text = '{"organisation": {"id": "o", "name": "O"}, "assets": [' + assets + "]}"
+    found = problems_of(write(tmp_path, text, "org.json"), InputLimits(max_problems=20))
+    assert len(found) == 21 and "… and 480 more problems" in found[-1]
+
+
+def test_an_organisation_with_thousands_of_jurisdictions_is_one_problem(tmp_path: Path) -> None:
+    text = '{"organisation": {"id": "o", "name": "O", "jurisdictions": [' + ",".join(["1"] * 5000) + "]}}"
+    (problem,) = problems_of(write(tmp_path, text, "org.json"))
+    assert "jurisdictions" in problem and "at most 500 items" in problem

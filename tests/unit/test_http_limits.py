@@ -71,3 +71,29 @@ def test_an_oversized_body_is_refused_with_400(bundled: Service) -> None:
 def test_a_batch_or_null_that_is_not_operations_is_refused_with_400(bundled: Service, body: bytes) -> None:
     response = client(bundled).post("/graphql", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
+
+
+def test_a_body_nested_400k_deep_is_400_not_500(bundled: Service) -> None:
+    body = b"[" * 400_000 + b"]" * 400_000
+    response = client(bundled, max_request_bytes=1_000_000).post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400 and "nested too deeply" in response.text
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(bundled: Service) -> None:
+    http = client(bundled, max_request_bytes=2_000)
+    response = http.post(
+        "/graphql", content=b"{}", headers={"Content-Type": "application/json", "Content-Length": "99999999"}
+    )
+    assert response.status_code == 400 and "larger than 2,000 bytes" in response.text
+    assert response.headers["connection"] == "close"
+
+
+def test_a_request_timeout_stops_the_work_inside_one_field(bundled: Service) -> None:
+    from core.deadlines import OperationTimeout, deadline
+
+    organisation = bundled.answers().organisation
+    with deadline(0), pytest.raises(OperationTimeout, match="stopped"):
+        organisation.gaps("northwind")  # stops at its first asset, not after the last
+    assert organisation.gaps("northwind")  # without a deadline it answers

@@ -68,6 +68,9 @@ def test_a_statement_that_could_write_is_refused(cypher: str) -> None:
         "MATCH (n) CALL { WITH n MATCH (n)-[r]->() RETURN count(r) AS c } RETURN c",
         "RETURN date('2026-01-01') + duration({days: 3}) AS d, duration.inDays(date(), date()).days AS x",
         "MATCH (n) RETURN n;",
+        "MATCH (n) RETURN n LIMIT 10",
+        "RETURN 1.5e3 AS x, 0x1F AS y, [1, 2][0..1] AS z, toUpper('a') AS u, `toLower`('B') AS l",
+        "RETURN {a: {set: 1}, b: [1, 2]} AS m",
     ],
 )
 def test_reads_pass_whatever_their_strings_comments_and_names_hold(cypher: str) -> None:
@@ -80,6 +83,33 @@ def test_reads_pass_whatever_their_strings_comments_and_names_hold(cypher: str) 
 )
 def test_an_unterminated_string_comment_or_name_is_refused_rather_than_guessed(cypher: str) -> None:
     with pytest.raises(ReportRefused, match="unterminated"):
+        check_read_only(cypher)
+
+
+# The hostile probe's shapes (issue 24): each passed the checker and was stopped only by the server's parser,
+# which may differ from Neo4j's. The checker must refuse them itself.
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "MATCH (n) WITH n LIMIT 1CREATE (m:X)",  # a keyword glued to a number
+        "MATCH (n) WITH n LIMIT 1SET n.x = 1",
+        "MATCH (n) WITH n SKIP 0x1FMERGE (m:X {id: 1})",  # glued to a hexadecimal number
+        "MATCH (n) WITH n LIMIT 1.5e3DETACH DELETE n",
+        "RETURN 1CALL db.createLabel('X')",
+        "RETURN `apoc.create.uuid`() AS id",  # a backticked function name
+        "RETURN `apoc`.`create`.uuid() AS id",
+        "RETURN apoc.`create`.uuid() AS id",
+        "RETURN `apoc`.create.node(['X'], {}) AS n",
+        "RETURN `db.createLabel` ('X')",
+        "MATCH (n) RETURN n // a comment ended by a carriage return\rCREATE (m)",
+        "MATCH (n) RETURN n // a comment ended by a line separator\u2028CREATE (m)",
+        "MATCH (n) WITH n, CREATE: 1",  # not a map: no brace is open
+        "MATCH (n) RETURN n UNION MATCH (m) WITH m, SET: 1",
+        "WITH 1 AS x CALL `db`.labels() YIELD label RETURN label",
+    ],
+)
+def test_the_probes_writing_statements_are_refused_by_the_checker_itself(cypher: str) -> None:
+    with pytest.raises(ReportRefused):
         check_read_only(cypher)
 
 

@@ -197,8 +197,8 @@ def test_evidence_close_to_its_end_is_expiring(service: Service, days_left: int,
     owner renews it before it lapses; past its end it is `expired`."""
     day = dt.date(2027, 3, 1)
     until = day + dt.timedelta(days=days_left)
-    service.inventory.attach_evidence(ME, None, evidence("ev-ending", ["credit-model"], until.isoformat()))
-    found = service.answers().organisation.obligations("credit-model", frameworks=["eu-ai-act"], as_of=day)
+    service.inventory.attach_evidence(ME, None, evidence("ev-ending", ["credit-system"], until.isoformat()))
+    found = service.answers().organisation.obligations("credit-system", frameworks=["eu-ai-act"], as_of=day)
     (article,) = [o for o in found.obligations if o.provision.ref == "Article 9"]
     assert [m.status for m in article.evidence if m.evidence.id == "ev-ending"] == [status]
     assert article.status == status
