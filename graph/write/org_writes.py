@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from core.errors import ConflictError, DataError, NotFoundError, Problem
 from core.records import Node
-from core.vocabulary import FACTS, LABEL_ASSET_KINDS
+from core.vocabulary import FACTS, LABEL_ASSET_KINDS, OPEN_FACTS, ORG_VALUE_NAMES
 from graph.read.refs import annex_iii_ref
 from graph.views.read import AssetView
 from graph.views.write import Actor, AuditEntryView, Written
@@ -65,8 +65,6 @@ def _id_of(iri: str) -> str:
 def asset_model(node: Node) -> Asset:
     """An asset record read back into the inventory's model: the form audit entries keep."""
     kind = next((LABEL_ASSET_KINDS[label] for label in node.labels if label in LABEL_ASSET_KINDS), "ai_system")
-    facts = node.prop("facts")
-    stated = set(facts) if isinstance(facts, tuple) else set()
     roles = node.prop("roles")
     annex = node.prop("annex_iii")
     summary = node.prop("summary")
@@ -78,12 +76,35 @@ def asset_model(node: Node) -> Asset:
             "owner": str(node.prop("owner")),
             "roles": list(roles) if isinstance(roles, tuple) else [],
             "annex_iii": [str(a) for a in annex] if isinstance(annex, tuple) else [],
-            **{fact: fact in stated for fact in FACTS},
+            **_stated_facts(node),
             "in_scope": node.prop("in_scope") is not False,
             "uses": [_id_of(iri) for iri in node.links.get("USES", ())],
             "description": summary if isinstance(summary, str) else None,
         }
     )
+
+
+def _names(node: Node, prop: str) -> set[str]:
+    value = node.prop(prop)
+    return {str(v) for v in value} if isinstance(value, tuple) else set()
+
+
+def _stated_facts(node: Node) -> dict[str, Any]:
+    """Every fact the record states, as the inventory stated it (the inverse of `ingest.asset_node`): a change
+    that rebuilds an asset from its record (linking, unlinking) must keep what the law's rules read, including
+    what is unknown. Closed facts are "no" unless held or stated unknown; open facts are unknown unless held or
+    stated false; valued facts come back from `name=value`."""
+    held, denied, unknown = _names(node, "facts"), _names(node, "denied_facts"), _names(node, "unknown_facts")
+    facts: dict[str, Any] = {name: (True if name in held else None if name in unknown else False) for name in FACTS}
+    facts.update({name: (True if name in held else False if name in denied else None) for name in OPEN_FACTS})
+    for pair in _names(node, "fact_values"):
+        name, _, value = pair.partition("=")
+        if name not in ORG_VALUE_NAMES:
+            facts[name] = value
+    scopes = _names(node, "ms_scopes")
+    if scopes:
+        facts["management_system_scopes"] = sorted(scopes - {"none"})
+    return facts
 
 
 def asset_view(org: str, asset: Asset) -> AssetView:

@@ -117,3 +117,22 @@ def test_an_upsert_is_refused_exactly_when_a_use_it_adds_closes_a_cycle(service:
     with pytest.raises(AimsgraphError, match="cycle"):
         service.inventory.upsert_asset(ME, None, {**base, "id": "c-low", "name": "low", "uses": ["c-top"]})
     assert service.answers().organisation.asset("c-low").uses == ()
+
+
+def test_linking_and_unlinking_keep_every_fact_the_law_reads_including_the_unknown_ones(service: Service) -> None:
+    """Linking rebuilds the asset from its record; it once kept only the old yes/no flags, so a link dropped
+    Article 6(3)'s condition, the legal basis, a denied fact and the scopes, and the engine's answer changed."""
+    asset = {
+        "id": "facts-kept", "kind": "ai_system", "name": "F", "owner": "o", "roles": ["provider"],
+        "annex_iii": ["4(a)"], "art6_3_condition": "a", "profiles_natural_persons": False,
+        "legal_basis": "contract", "placed_on_market": "2026-03-01", "large_scale": True,
+        "personal_data": None, "management_system_scopes": ["iso42001"],
+    }  # fmt: skip
+    service.inventory.upsert_asset(ME, None, asset)
+    service.inventory.upsert_asset(ME, None, {"id": "facts-dep", "kind": "dataset", "name": "D", "owner": "o"})
+    iri = f"https://w3id.org/aimsgraph/id/org/northwind/asset/{asset['id']}"
+    before = service._store.get([iri])[iri]
+    service.inventory.link(ME, None, "facts-kept", "facts-dep", present=True)
+    service.inventory.link(ME, None, "facts-kept", "facts-dep", present=False)
+    after = service._store.get([iri])[iri]
+    assert after.props == before.props
