@@ -124,7 +124,7 @@ def test_idle_connections_past_the_open_file_limit_neither_stop_the_server_nor_f
         with httpx.Client(timeout=10) as http:
             assert http.get(f"{server.base}/healthz").status_code == 200
             body = http.post(f"{server.base}/graphql", json={"query": "{ frameworks { id } }"}).json()
-            assert len(body["data"]["frameworks"]) == 5
+            assert len(body["data"]["frameworks"]) == 6
     finally:
         for sock in idle:
             sock.close()

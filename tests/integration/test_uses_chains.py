@@ -41,6 +41,7 @@ def write_chain(tmp_path: Path, depth: int) -> Path:
             "kind": "ai_system" if i == 0 else "model",
             "name": f"A{i}",
             "owner": "o",
+            "roles": ["controller"],  # GDPR duties bind the chain (ISO binds only a declared management system)
             "uses": [f"a{i + 1}"],
         }
         for i in range(depth)

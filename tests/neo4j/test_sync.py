@@ -53,7 +53,12 @@ def test_the_demo_sync_holds_every_record_and_the_engines_obligations(
     neo4j_demo: DemoDatabase, bundled: Service, bundled_records: list[Node]
 ) -> None:
     store = neo4j_demo.open()
-    assert sorted(store.all_nodes(), key=lambda n: n.id) == sorted(bundled_records, key=lambda n: n.id)
+
+    # Every record but the audit trail, which is each store's own history (its load entry names its own files).
+    def content(nodes: list[Node]) -> list[Node]:
+        return sorted((n for n in nodes if "AuditEntry" not in n.labels), key=lambda n: n.id)
+
+    assert content(list(store.all_nodes())) == content(bundled_records)
     answers = bundled.answers()
     found = [
         o
