@@ -76,6 +76,7 @@ class ConnectionGuard:
         self._logged_at = float("-inf")
         self._sweeping = False
         quiet_repeats(logging.getLogger("uvicorn.error"))
+        quiet_repeats(logging.getLogger("asyncio"))
 
     # -- the life of a connection ------------------------------------------------------------------------------
     def admit(self, connection: GuardedH11Protocol, client: str) -> bool:
@@ -220,6 +221,14 @@ class RepeatedWarnings(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, OSError):  # asyncio's failed accept (EMFILE): one line, not a traceback per attempt
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                f"{record.getMessage()}: {error}",
+                (),
+                None,
+                None,
+            )
         key = str(record.msg)
         now = time.monotonic()
         shown_at, held = self._last.get(key, (float("-inf"), 0))
