@@ -45,3 +45,29 @@ def org_iri(org: str, kind: str = "", item_id: str = "") -> str:
 
 def role_iri(role: str) -> str:
     return f"{AGID}role/{quote(role, safe='')}"
+
+
+# Derived and work-model items. Obligations, gaps and SoA decisions are answers, not stored records, but a GRC
+# tool must name them to page, look them up (`node(id)`) and attach work to them, so each gets a stable IRI that
+# is a function of what identifies it. These IRIs are the GraphQL global ids (`node(id:)`), the keys the work
+# model hangs assignees and statuses on, and the ids the Neo4j model shows.
+
+
+def obligation_iri(org: str, asset_id: str, framework_id: str, ref: str) -> str:
+    """One asset's duty under one provision; an organisation-wide duty uses the organisation's id as `asset_id`."""
+    return f"{org_iri(org, 'obligation', asset_id)}/{quote(framework_id, safe='')}/{quote(ref, safe='')}"
+
+
+def gap_iri(org: str, owner: str, framework_id: str, ref: str) -> str:
+    """A gap as `gaps` groups it: one provision, one owner (an asset owner, or "organisation")."""
+    return f"{org_iri(org, 'gap', owner)}/{quote(framework_id, safe='')}/{quote(ref, safe='')}"
+
+
+def soa_decision_iri(org: str, framework_id: str, ref: str) -> str:
+    """The organisation's Statement of Applicability decision on one control."""
+    return f"{org_iri(org, 'soa-decision', framework_id)}/{quote(ref, safe='')}"
+
+
+def owner_iri(org: str, owner_id: str) -> str:
+    """A person or team the work model assigns obligations and controls to."""
+    return org_iri(org, "owner", owner_id)
