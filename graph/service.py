@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from core.errors import Problem, StoreUnavailableError
 from graph.read.answers import Answers
@@ -28,14 +28,16 @@ from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
 from graph.views.read import DevServerView, LoadReport, ProgressCallback, no_progress
-from graph.views.write import Actor, AuditEntryView, Written
+from graph.views.write import Actor, AuditEntryView, LoadOptions, Written
 from graph.write.audit import AuditLog
 from graph.write.ingest import asset_iri
 from graph.write.keys import ApiKeys
+from graph.write.kinds import FileKind
 from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
+from loaders.files import ImportFormat
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -49,7 +51,10 @@ __all__ = [
     "SEARCH_LIMIT",
     "Answers",
     "DevServerView",
+    "FileKind",
     "Health",
+    "ImportFormat",
+    "LoadOptions",
     "ProgressCallback",
     "Service",
     "Written",
@@ -80,14 +85,21 @@ class Service:
     """The one object every interface calls."""
 
     def __init__(
-        self, store: Store, limits: InputLimits = DEFAULT_LIMITS, snapshots: SnapshotKeeper | None = None
+        self,
+        store: Store,
+        limits: InputLimits = DEFAULT_LIMITS,
+        snapshots: SnapshotKeeper | None = None,
+        *,
+        formats: Iterable[ImportFormat] = (),
+        kinds: Iterable[FileKind[Any]] = (),
     ) -> None:
+        """`formats` and `kinds` add import formats and file kinds to the built-in ones (`graph.write.kinds`)."""
         self._store = store
         self._limits = limits
         self._read_model = ReadModel(store, snapshots)
         self._audit = AuditLog(store)
         self._units = UnitsOfWork(store, self._read_model, self._audit)
-        self._loader = Loader(self._units, limits)
+        self._loader = Loader(self._units, limits, formats=formats, kinds=kinds)
         self.inventory = InventoryWrites(self._units)
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
         self.mappings = MappingWrites(self._units)
@@ -143,29 +155,21 @@ class Service:
         self,
         paths: Iterable[Path] = (),
         *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
         actor: Actor | None = None,
+        **options: Unpack[LoadOptions],
     ) -> LoadReport:
         """Load data files in one unit of work (see `graph.write.loading`), with one audit entry naming the
-        files, their digest and the counts.
+        files, their digest and the counts. `options` (`graph.views.write.LoadOptions`): `fmt` reads every
+        file as one import format (`import_formats`); without it each file is read as what it looks like."""
+        if actor is None:
+            return self._loader.load(paths, progress=progress, **options)
+        return self._loader.load(paths, progress=progress, actor=actor, **options)
 
-        `fmt` reads every file as one import format (`oscal`, `ciso-assistant`, `sssom`, `aimsgraph`); without
-        it each file is read as what it looks like."""
-        return self._loader.load(
-            paths,
-            replace=replace,
-            include_bundled=include_bundled,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            progress=progress,
-            fmt=fmt,
-            **({"actor": actor} if actor is not None else {}),
-        )
+    @property
+    def import_formats(self) -> list[str]:
+        """The names `load(fmt=…)` and `aimsgraph import FORMAT` take."""
+        return self._loader.formats
 
     def publish(self) -> None:
         """Make the changes so far readable by other processes at once (before a CLI change through a server's

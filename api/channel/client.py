@@ -11,11 +11,11 @@ import dataclasses
 import socket
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from api.channel import address, wire
 from core.errors import DataError, Problem
-from graph.service import ProgressCallback, no_progress
+from graph.service import LoadOptions, ProgressCallback, no_progress
 from graph.views.read import LoadReport
 from graph.views.write import Actor, ApiKeyView
 
@@ -35,15 +35,7 @@ class Writes(Protocol):
     def keys(self) -> KeyWrites: ...
 
     def load(
-        self,
-        paths: Iterable[Path] = (),
-        *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
-        progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
+        self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
     ) -> LoadReport: ...
 
     def close(self) -> None: ...
@@ -136,28 +128,11 @@ class RemoteWrites:
         return self._connection.server_pid
 
     def load(
-        self,
-        paths: Iterable[Path] = (),
-        *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
-        progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
+        self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
     ) -> LoadReport:
         typed = [Path(path) for path in paths]
         names = {str(path.absolute()): str(path) for path in typed if not path.is_absolute()}
-        message = wire.request(
-            "load",
-            self._actor,
-            paths=[str(path.absolute()) for path in typed],
-            replace=replace,
-            include_bundled=include_bundled,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            fmt=fmt,
-        )
+        message = wire.request("load", self._actor, paths=[str(path.absolute()) for path in typed], options=options)
         try:
             report = wire.report_from_wire(self._connection.call(message, progress))
         except DataError as error:

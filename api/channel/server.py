@@ -143,13 +143,9 @@ class ChannelServer:
         if operation == "load":
             report = service.load(
                 [Path(path) for path in arguments.get("paths", [])],
-                replace=bool(arguments.get("replace")),
-                include_bundled=bool(arguments.get("include_bundled")),
-                overwrite=bool(arguments.get("overwrite")),
-                drop_dangling=bool(arguments.get("drop_dangling")),
                 progress=replies.progress,
-                fmt=str(arguments["fmt"]) if arguments.get("fmt") else None,
                 actor=actor,
+                **wire.options_from_wire(arguments.get("options")),
             )
             service.publish()
             return wire.report_to_wire(report)

@@ -19,9 +19,9 @@ from typing import Any, Protocol
 from core import errors
 from core.errors import AimsgraphError, DataError, Problem
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView
+from graph.views.write import Actor, ApiKeyView, LoadOptions, load_options
 
-PROTOCOL = 1
+PROTOCOL = 2
 """Raised when a message changes shape: a client and a server of different versions refuse each other."""
 
 OPERATIONS = ("hello", "load", "keys.create", "keys.revoke")
@@ -82,6 +82,18 @@ def actor_from(data: Any) -> Actor:
         raise ChannelError("a channel request names its CLI user as the actor")
     name = data.get("name")
     return Actor("cli", name=str(name) if name is not None else None)
+
+
+def options_from_wire(data: Any) -> LoadOptions:
+    """A load request's options, checked against the service's `LoadOptions`."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ChannelError("a load request's options are a JSON object")
+    try:
+        return load_options(data)
+    except ValueError as error:
+        raise ChannelError(f"{error}: run the same aimsgraph version on both sides") from None
 
 
 # -- results -----------------------------------------------------------------------------------------------

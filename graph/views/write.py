@@ -6,8 +6,9 @@ Plain immutable views, like `graph.views.read`, so that the API and the CLI rend
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 from core.vocabulary import KEY_ROLES
 
@@ -34,6 +35,36 @@ class Actor:
 
 
 ANONYMOUS = Actor("anonymous")
+
+
+class LoadOptions(TypedDict, total=False):
+    """How a load treats what the store holds: the one place its options are named.
+
+    `Service.load`, the loader, and the write channel's both ends take these as `**options`, so an option is
+    added here once and reaches every road a load takes (a direct write, or a server's through the channel).
+    """
+
+    replace: bool  # the files become the whole content (API keys and the audit trail stay)
+    include_bundled: bool  # load the bundled data as well as the files
+    overwrite: bool  # replace frameworks and mapping sets already in the store when they differ
+    drop_dangling: bool  # remove mappings that point at provisions the load removes
+    fmt: str | None  # read every file as this import format (`oscal`, `sssom`, …); None: as each looks
+
+
+def load_options(data: Mapping[str, Any]) -> LoadOptions:
+    """Options received as data (the write channel's request), checked against `LoadOptions`: an unknown name
+    or a value of the wrong type is a ValueError naming it."""
+    declared = LoadOptions.__annotations__  # strings ("bool", "str | None"): this module defers annotations
+    options: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in declared:
+            raise ValueError(f"unknown load option {name!r}; known: {', '.join(declared)}")
+        wanted = str(declared[name])
+        fits = isinstance(value, bool) if wanted == "bool" else value is None or isinstance(value, str)
+        if not fits:
+            raise ValueError(f"load option {name!r} must be {wanted}, not {type(value).__name__}")
+        options[name] = value
+    return cast(LoadOptions, options)
 
 
 @dataclass(frozen=True, slots=True)
