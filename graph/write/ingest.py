@@ -11,11 +11,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote
 
 from core.records import GraphBatch, Node, Value
 from core.vocabulary import ASSET_KIND_LABELS, FACTS, KIND_LABELS, OPEN_FACTS, ORG_FACTS, VALUE_NAMES, Relation, Role
 from graph.read.refs import annex_iii_ref, candidate_keys, ref_key
+from graph.views.read import ProgressCallback, no_progress
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
 from loaders.inventory import Asset as InventoryAsset
@@ -25,6 +27,8 @@ from loaders.timeline import Timeline
 from loaders.yaml_source import PathKey, SourceDocument
 from ontology.namespaces import AGID, framework_iri, org_iri, provision_iri, role_iri
 from ontology.terms import RELATION_IRIS
+
+PROGRESS_STEP = 500
 
 
 @dataclass(slots=True)
@@ -40,6 +44,13 @@ class Ingest:
     rule_framework_ids: list[str] = field(default_factory=list)  # frameworks whose applicability rules are in it
     asset_sheet_ids: list[str] = field(default_factory=list)  # organisations whose assets alone are in it
     vouched: set[str] = field(default_factory=set)  # ids of records their validated models vouch for
+    progress: ProgressCallback = no_progress
+
+    def step(self, doc: SourceDocument, done: int, total: int) -> None:
+        """Progress inside one file: every `PROGRESS_STEP` items of a long list, so a bar moves while one big
+        file (a 100,000-asset inventory, a 5,000-pair mapping collection) is taken in."""
+        if done % PROGRESS_STEP == 0 or done == total:
+            self.progress(f"taking in {Path(doc.file).name}", done, total)
 
     def add(self, node: Node, file: str, line: int | None, *, vouched: bool = False) -> None:
         self.batch.add(node)
@@ -84,6 +95,7 @@ def add_catalog(ingest: Ingest, catalog: Catalog, doc: SourceDocument) -> None:
     )
     ingest.framework_ids.append(header.id)
     for index, entry in enumerate(catalog.provisions):
+        ingest.step(doc, index, len(catalog.provisions))
         entry_props: dict[str, Value] = {"ref": entry.ref, "order": index + 1}
         if entry.title:
             entry_props["title"] = entry.title
@@ -111,6 +123,7 @@ def add_catalog(ingest: Ingest, catalog: Catalog, doc: SourceDocument) -> None:
             doc.file,
             doc.line_of(("provisions", index)),
         )
+    ingest.step(doc, len(catalog.provisions), len(catalog.provisions))
     for role in sorted(roles):
         ingest.add(role_node(role), doc.file, None)
 
@@ -212,6 +225,7 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
     )
     ingest.mapping_set_ids.append(header.id)
     for index, entry in enumerate(parsed.mappings):
+        ingest.step(doc, index, len(parsed.mappings))
         known = [  # a list, not a generator: both sides are checked and reported
             refs.check(doc, ("mappings", index, side), framework, ref)
             for side, framework, ref in (
@@ -247,6 +261,7 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
             doc.line_of(("mappings", index)),
             vouched=True,
         )
+    ingest.step(doc, len(parsed.mappings), len(parsed.mappings))
     for index, record in enumerate(parsed.no_counterpart):
         if not refs.check(doc, ("no_counterpart", index, "source"), header.source_framework, record.source):
             continue
@@ -453,6 +468,7 @@ def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: 
     # Each asset's IRI once: `uses` names ~20 assets each, and quoting them again took 10 s for 100,000 assets.
     iris = {asset.id: asset_iri(org.id, asset.id) for asset in parsed.assets}
     for index, asset in enumerate(parsed.assets):
+        ingest.step(doc, index, len(parsed.assets))
         for position, point in enumerate(asset.annex_iii):
             why = refs.problem("eu-ai-act", annex_iii_ref(point))
             if why:
@@ -460,6 +476,7 @@ def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: 
                     doc.problem(("assets", index, "annex_iii", position), f"unknown Annex III point {point!r}")
                 )
         ingest.add(asset_node(org.id, asset, iris), doc.file, doc.line_of(("assets", index)), vouched=True)
+    ingest.step(doc, len(parsed.assets), len(parsed.assets))
     for index, control in enumerate(parsed.controls):
         if not refs.check(doc, ("controls", index, "ref"), control.framework, control.ref):
             continue

@@ -127,7 +127,7 @@ class Loader:
         Catalogs are taken first, so that the other files in the same load can name their provisions; without
         `replace`, frameworks already in the store count too.
         """
-        ingest = Ingest()
+        ingest = Ingest(progress=progress)
         problems: list[Problem] = []
         parsed_files: list[tuple[SourceDocument, object, FileKind[Any]]] = []
         bundled = set(bundled_paths()) if fmt else set()  # the bundled data is always read as itself
