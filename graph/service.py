@@ -195,9 +195,11 @@ class Service:
         obligations: bool = True,
         as_of: dt.date | None = None,
         progress: ProgressCallback = no_progress,
+        actor: Actor | None = None,
     ) -> SyncReport:
-        """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction)."""
-        from graph.cypher.sync import sync_to
+        """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction,
+        one unit of work on the database with its audit entry: see `graph.cypher.sync`)."""
+        from graph.cypher.sync import SYNCER, sync_to
 
         return sync_to(
             self._store,
@@ -209,6 +211,7 @@ class Service:
             obligations=obligations,
             as_of=as_of,
             progress=progress,
+            actor=actor or SYNCER,
         )
 
     @staticmethod

@@ -4,6 +4,7 @@ identical to a clean sync."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -107,6 +108,25 @@ def test_a_second_sync_finds_nothing_to_change(
     assert second.unchanged == len(bundled_records)
     assert graph_dump(store) == before
     store.close()
+
+
+def test_each_sync_is_one_audited_change_in_the_database_it_writes(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled: Service, bundled_records: list[Node]
+) -> None:
+    """A sync's bookkeeping goes through the unit of work: one audit entry per sync, its sequence the revision
+    the sync made, naming the source, the counts and the content's digest; the trail of syncs is kept."""
+    first = sync(bundled, arcadedb, neo4j_database)
+    second = sync(bundled, arcadedb, neo4j_database)
+    target = Service(open_neo4j(arcadedb, neo4j_database))
+    entries = [e for e in target.audit_log() if e.operation == "sync"]
+    assert [e.sequence for e in entries] == [second.revision, first.revision]
+    newest, oldest = (json.loads(e.after) for e in entries)
+    assert newest["records"] == oldest["records"] == len(bundled_records)
+    assert newest["source"] == "embedded" and newest["sourceRevision"] == bundled.answers().revision
+    assert newest["digest"] == oldest["digest"] and len(newest["digest"]) == 64
+    assert newest["obligations"] == second.obligations > 0
+    assert entries[0].actor == "cli neo4j sync"
+    target.close()
 
 
 def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
