@@ -222,6 +222,7 @@ def add_mapping_set(ingest: Ingest, parsed: MappingSetFile, doc: SourceDocument,
         ),
         doc.file,
         doc.line_of(("mapping_set",)),
+        vouched=True,
     )
     ingest.mapping_set_ids.append(header.id)
     for index, entry in enumerate(parsed.mappings):
