@@ -200,7 +200,9 @@ def _audited_sync(
             },
             nodes=[*batch.nodes, *earlier],
         )
-        uow.commit(uow.revision, write=write)
+        entries = uow.commit(uow.revision, write=write)
+    if not written:  # committed, but its answer was lost (see `UnitOfWork.commit`): the counts are not known
+        return WriteStats(entries[0].sequence, 0, 0, 0, 0, 0, {})
     stats = written[-1]
     # the report counts the source's records: the sync's own entry (and the trail it carries) are bookkeeping
     return replace(stats, created=stats.created - 1, unchanged=stats.unchanged - len(earlier))
