@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, TypedDict, cast, get_type_hints
 
 from core.vocabulary import KEY_ROLES
 
@@ -54,15 +54,17 @@ class LoadOptions(TypedDict, total=False):
 def load_options(data: Mapping[str, Any]) -> LoadOptions:
     """Options received as data (the write channel's request), checked against `LoadOptions`: an unknown name
     or a value of the wrong type is a ValueError naming it."""
-    declared = LoadOptions.__annotations__  # strings ("bool", "str | None"): this module defers annotations
+    declared = get_type_hints(LoadOptions)  # the types themselves (bool, str | None), not their names
     options: dict[str, Any] = {}
     for name, value in data.items():
         if name not in declared:
             raise ValueError(f"unknown load option {name!r}; known: {', '.join(declared)}")
-        wanted = str(declared[name])
-        fits = isinstance(value, bool) if wanted == "bool" else value is None or isinstance(value, str)
+        if declared[name] is bool:
+            fits, wanted = isinstance(value, bool), "true or false"
+        else:
+            fits, wanted = value is None or isinstance(value, str), "a string or null"
         if not fits:
-            raise ValueError(f"load option {name!r} must be {wanted}, not {type(value).__name__}")
+            raise ValueError(f"load option {name!r} must be {wanted}, not {value!r}")
         options[name] = value
     return cast(LoadOptions, options)
 
