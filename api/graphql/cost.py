@@ -51,6 +51,7 @@ LISTS = {
     "uncovered": 150,
     "reasons": 3,
     "statementOfApplicability": 38,
+    "entries": 100,  # ChangeFeed.entries: `first` of `changes(since:)`
 }
 
 

@@ -75,6 +75,20 @@ class AuditEntryView:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangesView:
+    """A page of the changes feed: the entries committed after a sequence, oldest first, whole commits only.
+
+    `next` is the sequence to ask from next time (the last commit this page read up to, or the revision the
+    page was read at when nothing more is there); `more` says whether entries past `next` were already
+    there; `revision` is the store revision the page was read at."""
+
+    entries: tuple[AuditEntryView, ...]
+    next: int
+    more: bool
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
 class MappingRef:
     """One mapping as a write names it: the two provisions, in the frameworks' own refs."""
 
