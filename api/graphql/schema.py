@@ -44,6 +44,7 @@ from api.graphql.paging import (
     paginate,
     provision_key,
 )
+from api.graphql.subscriptions import Subscription
 from api.graphql.types import (
     Act,
     Asset,
@@ -416,7 +417,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     schema_extensions: list[Any] = extensions
     guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
-    return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
+    return AimsgraphSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=schema_extensions)
 
 
 def _object_types() -> list[type]:
