@@ -37,6 +37,7 @@ from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
+from graph.write.webhooks import Webhooks
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -96,6 +97,8 @@ class Service:
         """Proposing and reviewing crosswalk mappings."""
         self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
+        self.webhooks = Webhooks(self._units)
+        """Webhooks: register, list, remove, and record their deliveries (sent by `api.graphql.webhook_delivery`)."""
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:

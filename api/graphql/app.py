@@ -39,6 +39,7 @@ from api.graphql.events import Announcer
 from api.graphql.limits import BodyLimit, HealthCache
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema
+from api.graphql.webhook_delivery import Dispatcher
 from core.deadlines import deadline
 from core.errors import UnauthenticatedError
 from graph.bootstrap import bootstrap
@@ -57,6 +58,7 @@ class _GraphQL(GraphQL[Context, None]):
         # seconds under 32 clients). The rest wait here, in arrival order, at no cost.
         self._running = anyio.CapacityLimiter(settings.max_concurrent_operations)
         self.events = Announcer(service, settings.events_poll_interval)
+        self.webhooks = Dispatcher(service, self.events, settings)
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from the package's own files (strawberry's page loads it from a CDN: blank offline)."""
@@ -194,11 +196,13 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        """Follow the audit trail from the start (subscriptions), and stop following on shutdown."""
+        """Follow the audit trail from the start (subscriptions, webhooks), and stop following on shutdown."""
         await graphql.events.start()
+        await graphql.webhooks.start()
         try:
             yield
         finally:
+            await graphql.webhooks.stop()
             await graphql.events.stop()
 
     return Starlette(

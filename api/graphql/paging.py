@@ -36,7 +36,7 @@ from graph.views.read import (
     OrganisationView,
     ProvisionView,
 )
-from graph.views.write import ApiKeyView, AuditEntryView
+from graph.views.write import ApiKeyView, AuditEntryView, WebhookView
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -232,6 +232,11 @@ def by_own_id(view: OrganisationView | AssetView) -> Key:
 
 def api_key_key(view: ApiKeyView) -> Key:
     """Keys oldest first, as the service lists them."""
+    return (view.created_at.isoformat(), view.id)
+
+
+def webhook_key(view: WebhookView) -> Key:
+    """Webhooks oldest first, as the service lists them."""
     return (view.created_at.isoformat(), view.id)
 
 

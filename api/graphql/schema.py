@@ -43,6 +43,7 @@ from api.graphql.paging import (
     obligation_key,
     paginate,
     provision_key,
+    webhook_key,
 )
 from api.graphql.subscriptions import Subscription
 from api.graphql.types import (
@@ -58,6 +59,7 @@ from api.graphql.types import (
     Provision,
     SoaEntry,
 )
+from api.graphql.webhook_types import Webhook
 from api.graphql.write_types import ApiKey, AuditEntry, Caller, ChangeFeed
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
@@ -381,6 +383,12 @@ class Query:
         keys = info.context.service.keys.list() if info.context.service else []
         return paginate(keys, lambda k: ApiKey(view=k), page, after, limit, key=api_key_key)
 
+    @strawberry.field(permission_classes=[CanAdmin], description="The webhooks, active and removed; no secrets.")
+    def webhooks(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Webhook]:
+        page, limit = default_page(info, first)
+        hooks = info.context.service.webhooks.list() if info.context.service else []
+        return paginate(hooks, lambda w: Webhook(view=w), page, after, limit, key=webhook_key)
+
     @strawberry.field(description="Who is asking: the role this request runs with, and its key (no role needed).")
     def caller(self, info: Info[Context, None]) -> Caller:
         role = info.context.role
@@ -421,11 +429,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 def _object_types() -> list[type]:
-    from api.graphql import paging, types, write_types
+    from api.graphql import paging, types, webhook_types, write_types
 
     return [
         value
-        for module in (paging, types, write_types)
+        for module in (paging, types, write_types, webhook_types)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

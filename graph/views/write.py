@@ -89,6 +89,24 @@ class ChangesView:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookView:
+    """A registered webhook, without its secret: where changes are sent, which ones, and how far they went."""
+
+    id: str
+    url: str
+    organisation: str | None
+    kinds: tuple[str, ...]
+    created_at: dt.datetime
+    removed_at: dt.datetime | None
+    delivered: int  # every change up to this sequence was accepted by the receiver
+    last_status: str | None  # the outcome of the last attempt: "200", "timeout", "connection refused" ...
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
+
+
+@dataclass(frozen=True, slots=True)
 class MappingRef:
     """One mapping as a write names it: the two provisions, in the frameworks' own refs."""
 

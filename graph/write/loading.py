@@ -69,7 +69,7 @@ def _describe(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-KEPT_ON_REPLACE = ("ApiKey", "AuditEntry")
+KEPT_ON_REPLACE = ("ApiKey", "AuditEntry", "Webhook")
 """Records no data file defines: a replacing load keeps them."""
 
 _ORDER: dict[type, int] = {Catalog: 0, Timeline: 1, RuleFile: 2, Inventory: 3, AssetSheet: 3, MappingSetFile: 4}
