@@ -21,7 +21,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
   (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`);
 * the write side under the mixed load, on the embedded store and on ArcadeDB (`write_load.py`): writes per
-  second, p95, errors, lost writes and audit mismatches.
+  second, p95, errors, lost writes and audit mismatches;
+* the changes feed's read rate against auditLog pages, and subscription fan-out to 50 clients against one
+  (`events.py`).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import cli
 import concurrency
+import events
 import graphql_layer
 import interop
 import neo4j_bench
@@ -379,6 +382,7 @@ def main() -> int:
     first_paint = explorer.run(args.quick)
     writes = write_load.run(args.quick)
     chains = uses_chain.run(args.quick)
+    sync_events = events.run(args.quick)
     report(
         rows,
         {
@@ -396,6 +400,7 @@ def main() -> int:
             "explorer": first_paint,
             "write_load": writes,
             "uses_chain": chains,
+            "events": sync_events,
         },
     )
     concurrency.report(under_load)
@@ -407,6 +412,7 @@ def main() -> int:
     explorer.report(first_paint)
     write_load.report(writes)
     uses_chain.report(chains)
+    events.report(sync_events)
     return 0
 
 

@@ -28,8 +28,9 @@ from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
 from graph.views.read import DevServerView, LoadReport, ProgressCallback, no_progress
-from graph.views.write import Actor, AuditEntryView, LoadOptions, Written
+from graph.views.write import Actor, AuditEntryView, ChangesView, LoadOptions, Written
 from graph.write.audit import AuditLog
+from graph.write.changes import ChangeFeed
 from graph.write.ingest import asset_iri
 from graph.write.keys import ApiKeys
 from graph.write.kinds import FileKind
@@ -37,6 +38,7 @@ from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
+from graph.write.webhooks import Webhooks
 from loaders.files import ImportFormat
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
@@ -99,6 +101,7 @@ class Service:
         self._read_model = ReadModel(store, snapshots)
         self._audit = AuditLog(store)
         self._units = UnitsOfWork(store, self._read_model, self._audit)
+        self._changes = ChangeFeed(self._audit)
         self._loader = Loader(self._units, limits, formats=formats, kinds=kinds)
         self.inventory = InventoryWrites(self._units)
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
@@ -106,6 +109,8 @@ class Service:
         """Proposing and reviewing crosswalk mappings."""
         self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
+        self.webhooks = Webhooks(self._units)
+        """Webhooks: register, list, remove, and record their deliveries (sent by `api.graphql.webhook_delivery`)."""
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -129,17 +134,41 @@ class Service:
         organisation: str | None = None,
         target: str | None = None,
         kind: str | None = None,
+        after: int | None = None,
     ) -> Sequence[AuditEntryView]:
         """The audit trail as of `revision` (a request's snapshot; the store's newest when left out), newest
-        first, filtered where asked; an entry's values are read from the store as it is indexed or sliced.
-        The trail needs no snapshot of the indexes, so none is built for it."""
+        first, filtered where asked (`after`: only entries committed after that sequence); an entry's values
+        are read from the store as it is indexed or sliced. The trail needs no snapshot of the indexes, so
+        none is built for it."""
         at = self._store.revision if revision is None else revision
         holders: list[str] = []
         if kind == "asset" and target is not None and organisation is None:  # the asset's organisation(s)
             orgs = [str(node.prop("identifier")) for node in self._store.nodes("Organisation")]
             found = self._store.get(asset_iri(org, target) for org in orgs)
             holders = [org for org in orgs if asset_iri(org, target) in found]
-        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders)
+        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders, after=after)
+
+    def changes(
+        self,
+        since: int,
+        first: int,
+        *,
+        revision: int | None = None,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> ChangesView:
+        """What was committed after sequence `since`, oldest first, whole commits, as of `revision` (the store's
+        newest when left out): the feed a connector syncs from (see `graph.write.changes`)."""
+        at = self.latest_revision() if revision is None else revision
+        return self._changes.since(at, since, first, organisation=organisation, kinds=kinds)
+
+    def latest_revision(self) -> int:
+        """The store's newest revision, as this process can read it (a follower's newest checkpoint)."""
+        return self._store.revision
+
+    def on_commit(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(revision)` after each change this process commits (once its audit entry is indexed)."""
+        self._audit.listen(listener)
 
     # -- writes --------------------------------------------------------------------------------------------
     @property

@@ -106,8 +106,13 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("key_hash", AG + "keyHash"),
     PropertyTerm("created_at", AG + "createdAt", "dateTime"),
     PropertyTerm("revoked_at", AG + "revokedAt", "dateTime"),
+    # webhooks
+    PropertyTerm("webhook_secret", AG + "webhookSecret"),
+    PropertyTerm("webhook_organisation", AG + "webhookOrganisation"),
+    PropertyTerm("webhook_kinds", AG + "webhookKind", many=True),
+    PropertyTerm("delivered", AG + "delivered", "integer"),
 )
-SECRET_PROPERTIES: frozenset[str] = frozenset({"key_hash"})
+SECRET_PROPERTIES: frozenset[str] = frozenset({"key_hash", "webhook_secret"})
 """Properties that stay in the store and never leave it: no export carries them."""
 
 LINK_TERMS: tuple[LinkTerm, ...] = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, Unpack
 
@@ -17,7 +17,7 @@ from api.channel import address, wire
 from core.errors import DataError, Problem
 from graph.service import LoadOptions, ProgressCallback, no_progress
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView
+from graph.views.write import Actor, ApiKeyView, WebhookView
 
 _HELLO_TIMEOUT = 5.0  # seconds a listening server has to say who it is
 
@@ -28,11 +28,28 @@ class KeyWrites(Protocol):
     def revoke(self, actor: Actor, key_id: str) -> ApiKeyView: ...
 
 
+class WebhookWrites(Protocol):
+    def create(
+        self,
+        actor: Actor,
+        url: str,
+        *,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+        since: int | None = None,
+    ) -> tuple[WebhookView, str]: ...
+
+    def remove(self, actor: Actor, webhook_id: str) -> WebhookView: ...
+
+
 class Writes(Protocol):
     """What a CLI change command calls: the service itself, or a server's through the channel."""
 
     @property
     def keys(self) -> KeyWrites: ...
+
+    @property
+    def webhooks(self) -> WebhookWrites: ...
 
     def load(
         self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
@@ -115,6 +132,30 @@ class _RemoteKeys:
         return wire.key_from_wire(answer["key"])
 
 
+class _RemoteWebhooks:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def create(
+        self,
+        actor: Actor,
+        url: str,
+        *,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+        since: int | None = None,
+    ) -> tuple[WebhookView, str]:
+        message = wire.request(
+            "webhooks.create", actor, url=url, organisation=organisation, kinds=list(kinds), since=since
+        )
+        answer = self._connection.call(message)
+        return wire.webhook_from_wire(answer["webhook"]), str(answer["secret"])
+
+    def remove(self, actor: Actor, webhook_id: str) -> WebhookView:
+        answer = self._connection.call(wire.request("webhooks.remove", actor, webhook_id=webhook_id))
+        return wire.webhook_from_wire(answer["webhook"])
+
+
 class RemoteWrites:
     """The changes of one CLI command, made by the server holding the store, on behalf of `actor`."""
 
@@ -122,6 +163,7 @@ class RemoteWrites:
         self._connection = connection
         self._actor = actor
         self.keys = _RemoteKeys(connection)
+        self.webhooks = _RemoteWebhooks(connection)
 
     @property
     def server_pid(self) -> int:

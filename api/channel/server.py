@@ -157,6 +157,21 @@ class ChannelServer:
             view = service.keys.revoke(actor, str(arguments.get("key_id")))
             service.publish()
             return {"key": wire.key_to_wire(view)}
+        if operation == "webhooks.create":
+            since = arguments.get("since")
+            hook, secret = service.webhooks.create(
+                actor,
+                str(arguments.get("url")),
+                organisation=str(arguments["organisation"]) if arguments.get("organisation") else None,
+                kinds=[str(k) for k in arguments.get("kinds", [])],
+                since=int(since) if since is not None else None,
+            )
+            service.publish()
+            return {"webhook": wire.webhook_to_wire(hook), "secret": secret}
+        if operation == "webhooks.remove":
+            hook = service.webhooks.remove(actor, str(arguments.get("webhook_id")))
+            service.publish()
+            return {"webhook": wire.webhook_to_wire(hook)}
         raise wire.ChannelError(f"unknown channel operation {operation!r}; known: {', '.join(wire.OPERATIONS)}")
 
 

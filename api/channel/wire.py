@@ -19,12 +19,12 @@ from typing import Any, Protocol
 from core import errors
 from core.errors import AimsgraphError, DataError, Problem
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView, LoadOptions, load_options
+from graph.views.write import Actor, ApiKeyView, LoadOptions, WebhookView, load_options
 
 PROTOCOL = 2
 """Raised when a message changes shape: a client and a server of different versions refuse each other."""
 
-OPERATIONS = ("hello", "load", "keys.create", "keys.revoke")
+OPERATIONS = ("hello", "load", "keys.create", "keys.revoke", "webhooks.create", "webhooks.remove")
 HEARTBEAT = 1.0  # seconds between the server's `alive` lines while it works
 SILENCE = 30.0  # seconds without any line after which the client stops waiting for a server
 
@@ -124,6 +124,33 @@ def key_from_wire(data: dict[str, Any]) -> ApiKeyView:
         role=str(data["role"]),
         created_at=dt.datetime.fromisoformat(data["created_at"]),
         revoked_at=dt.datetime.fromisoformat(revoked) if revoked else None,
+    )
+
+
+def webhook_to_wire(view: WebhookView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "url": view.url,
+        "organisation": view.organisation,
+        "kinds": list(view.kinds),
+        "created_at": view.created_at.isoformat(),
+        "removed_at": view.removed_at.isoformat() if view.removed_at else None,
+        "delivered": view.delivered,
+        "last_status": view.last_status,
+    }
+
+
+def webhook_from_wire(data: dict[str, Any]) -> WebhookView:
+    removed = data.get("removed_at")
+    return WebhookView(
+        id=str(data["id"]),
+        url=str(data["url"]),
+        organisation=data.get("organisation"),
+        kinds=tuple(str(k) for k in data.get("kinds", [])),
+        created_at=dt.datetime.fromisoformat(data["created_at"]),
+        removed_at=dt.datetime.fromisoformat(removed) if removed else None,
+        delivered=int(data["delivered"]),
+        last_status=data.get("last_status"),
     )
 
 

@@ -199,11 +199,20 @@ class GuardedH11Protocol(H11Protocol):
         super().data_received(data)
         self._mark()
 
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        """A WebSocket (a subscription) leaves HTTP: uncounted here, or its quiet stretches between messages
+        would read as a connection waiting for a request, and the sweep would close it mid-subscription."""
+        super().handle_websocket_upgrade(event)
+        self._guard().closed(self)
+        self._upgraded = True
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._mark()
 
     def _mark(self) -> None:
+        if getattr(self, "_upgraded", False):
+            return
         guard = self._guard()
         if self.cycle is not None and not self.cycle.response_complete:
             guard.busy(self)

@@ -12,8 +12,10 @@ read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+from collections.abc import AsyncIterator
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -25,16 +27,19 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 
 from api.explorer import graphiql_page
 from api.explorer import routes as explorer_routes
 from api.graphql.context import Context
+from api.graphql.events import Announcer
 from api.graphql.limits import BodyLimit, HealthCache
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs
 from api.graphql.schema import build_schema
+from api.graphql.webhook_delivery import Dispatcher
 from core.deadlines import deadline
 from core.errors import UnauthenticatedError
 from graph.bootstrap import bootstrap
@@ -52,6 +57,8 @@ class _GraphQL(GraphQL[Context, None]):
         # holding the store's lock then waits its turn behind every reader (measured: writes queued for
         # seconds under 32 clients). The rest wait here, in arrival order, at no cost.
         self._running = anyio.CapacityLimiter(settings.max_concurrent_operations)
+        self.events = Announcer(service, settings.events_poll_interval)
+        self.webhooks = Dispatcher(service, self.events, settings)
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from the package's own files (strawberry's page loads it from a CDN: blank offline)."""
@@ -67,17 +74,35 @@ class _GraphQL(GraphQL[Context, None]):
     def _context(self, header: str | None, request_id: str | None) -> Context:
         answers = self._service.answers()  # first: a follower catches up with the writer, keys included
         self._health.note(answers)  # what /healthz says follows what the requests read
-        context = Context(answers=answers, settings=self._settings, service=self._service, request_id=request_id)
+        context = Context(
+            answers=answers, settings=self._settings, service=self._service, request_id=request_id, events=self.events
+        )
         if header is not None:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                context.auth_error = "send the API key as `Authorization: Bearer <token>`"
-            else:
-                try:
-                    context.key = self._service.keys.authenticate(token)
-                except UnauthenticatedError as error:
-                    context.auth_error = str(error)
+            self._authenticate(context, header)
         return context
+
+    def _authenticate(self, context: Context, header: str) -> None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            context.auth_error = "send the API key as `Authorization: Bearer <token>`"
+        else:
+            try:
+                context.key = self._service.keys.authenticate(token)
+            except UnauthenticatedError as error:
+                context.auth_error = str(error)
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """A subscription client authenticates in its connection_init payload (`Authorization`), or in the
+        handshake's headers; a key that is sent and not good closes the socket (4403) before any operation."""
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization"))
+        if header is not None:
+            if not isinstance(header, str):
+                raise ConnectionRejectionError({"message": "Authorization must be `Bearer <token>`"})
+            await anyio.to_thread.run_sync(self._authenticate, context, header)
+        if context.auth_error is not None:
+            raise ConnectionRejectionError({"message": context.auth_error})
+        return await super().on_ws_connect(context)
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body must be a JSON object (or a batch of them) in UTF-8, of bounded size: else 400."""
@@ -168,9 +193,23 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
                 max_age=600,
             )
         )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """Follow the audit trail from the start (subscriptions, webhooks), and stop following on shutdown."""
+        await graphql.events.start()
+        await graphql.webhooks.start()
+        try:
+            yield
+        finally:
+            await graphql.webhooks.stop()
+            await graphql.events.stop()
+
     return Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *explorer_routes(),

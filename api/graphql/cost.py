@@ -38,6 +38,8 @@ PAGED = {
     "evidence": 3,
     "mappings": 40,
     "because": 20,
+    "webhooks": 10,
+    "deliveries": 100,
 }
 # Fields that return a plain list (bounded: see tests/unit/test_schema_contract.py): their size in the bundled data.
 LISTS = {
@@ -51,6 +53,7 @@ LISTS = {
     "uncovered": 150,
     "reasons": 3,
     "statementOfApplicability": 38,
+    "entries": 100,  # ChangeFeed.entries: `first` of `changes(since:)`
 }
 
 

@@ -20,6 +20,7 @@ from api.graphql.context import Context
 from api.graphql.enums import KeyRole, ReviewDecision
 from api.graphql.errors import ApiError
 from api.graphql.types import Asset
+from api.graphql.webhook_types import Webhook, WebhookPayload
 from api.graphql.write_types import (
     ApiKey,
     ApiKeyPayload,
@@ -266,6 +267,45 @@ class Mutation:
         except REFUSALS as error:
             return ApiKeyPayload(errors=mutation_errors(error))
         return ApiKeyPayload(key=ApiKey(view=view))
+
+    @strawberry.mutation(
+        description="Register a webhook: every change committed from now on (or after `since`) is POSTed to `url` "
+        "as JSON, signed with the secret in the answer (shown once), retried with backoff until accepted.",
+        permission_classes=[CanAdmin],
+    )
+    def create_webhook(
+        self,
+        info: Info[Context, None],
+        url: Annotated[str, strawberry.argument(description="An http(s) URL that accepts POSTs.")],
+        organisation: Annotated[
+            str | None, strawberry.argument(description="Only this organisation's changes.")
+        ] = None,
+        kinds: Annotated[
+            list[str] | None, strawberry.argument(description="Only changes to these kinds; every kind when left out.")
+        ] = None,
+        since: Annotated[
+            int | None, strawberry.argument(description="Send the changes committed after this sequence too.")
+        ] = None,
+    ) -> WebhookPayload:
+        service = _service(info)
+        try:
+            view, secret = service.webhooks.create(
+                info.context.actor, url, organisation=organisation, kinds=kinds or (), since=since
+            )
+        except REFUSALS as error:
+            return WebhookPayload(errors=mutation_errors(error))
+        return WebhookPayload(webhook=Webhook(view=view), secret=secret)
+
+    @strawberry.mutation(description="Stop sending changes to a webhook, for good.", permission_classes=[CanAdmin])
+    def remove_webhook(
+        self, info: Info[Context, None], id: Annotated[str, strawberry.argument(description="The webhook's id.")]
+    ) -> WebhookPayload:
+        service = _service(info)
+        try:
+            view = service.webhooks.remove(info.context.actor, id)
+        except REFUSALS as error:
+            return WebhookPayload(errors=mutation_errors(error))
+        return WebhookPayload(webhook=Webhook(view=view))
 
 
 def _mapping_payload(outcome: Written | list[AimsgraphError]) -> MappingPayload:

@@ -30,7 +30,22 @@ from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.interop import InteropDocument, InteropFormat, interop_document
 from api.graphql.mutations import Mutation
-from api.graphql.paging import Connection, check_first, default_page, paginate
+from api.graphql.paging import (
+    Connection,
+    api_key_key,
+    audit_key,
+    audit_locate,
+    by_own_id,
+    check_first,
+    default_page,
+    gap_key,
+    mapping_key,
+    obligation_key,
+    paginate,
+    provision_key,
+    webhook_key,
+)
+from api.graphql.subscriptions import Subscription
 from api.graphql.types import (
     Act,
     Asset,
@@ -44,10 +59,11 @@ from api.graphql.types import (
     Provision,
     SoaEntry,
 )
-from api.graphql.write_types import ApiKey, AuditEntry, Caller
+from api.graphql.webhook_types import Webhook
+from api.graphql.write_types import ApiKey, AuditEntry, Caller, ChangeFeed
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
-from graph.views.write import AuditEntryView
+from graph.views.write import AuditEntryView, ChangesView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
@@ -85,7 +101,7 @@ class Query:
     ) -> Connection[Provision]:
         page, limit = default_page(info, first)
         views = info.context.answers.catalog.provisions(framework, kind.value if kind else None)
-        return paginate(views, lambda v: Provision(view=v), page, after, limit)
+        return paginate(views, lambda v: Provision(view=v), page, after, limit, key=provision_key)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -114,7 +130,7 @@ class Query:
         # Every match, up to the search's own cap: it scores the whole catalog whatever the limit, so the full
         # ranking costs what one page does, and totalCount and hasNextPage are exact.
         views = info.context.answers.catalog.search(text, framework, SEARCH_LIMIT)
-        return paginate(views, lambda v: Provision(view=v), page, after, limit)
+        return paginate(views, lambda v: Provision(view=v), page, after, limit, key=provision_key, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -131,7 +147,7 @@ class Query:
     ) -> Connection[Organisation]:
         page, limit = default_page(info, first)
         views = info.context.answers.organisation.organisations()
-        return paginate(views, lambda o: Organisation(view=o), page, after, limit)
+        return paginate(views, lambda o: Organisation(view=o), page, after, limit, key=by_own_id)
 
     @strawberry.field(
         permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
@@ -149,7 +165,7 @@ class Query:
     ) -> Connection[Asset]:
         page, limit = default_page(info, first)
         views = info.context.answers.organisation.assets(organisation)
-        return paginate(views, lambda v: Asset(view=v), page, after, limit)
+        return paginate(views, lambda v: Asset(view=v), page, after, limit, key=by_own_id)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -169,7 +185,9 @@ class Query:
         found = info.context.answers.organisation.obligations(
             asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
         )
-        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
+        return paginate(
+            found.obligations, lambda o: Obligation(view=o), page, after, limit, key=obligation_key, ordered=False
+        )
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -186,7 +204,7 @@ class Query:
         page, limit = default_page(info, first)
         org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
         views = info.context.answers.organisation.gaps(org, as_of)
-        return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit)
+        return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit, key=gap_key, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
@@ -242,7 +260,7 @@ class Query:
         views = info.context.answers.crosswalks.crosswalk(
             source_framework, target, include_inferred=include_inferred, min_strength=min_strength, depth=depth
         )
-        return paginate(views, lambda v: Mapping(view=v), page, after, limit)
+        return paginate(views, lambda v: Mapping(view=v), page, after, limit, key=mapping_key, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead], description="What of `want` the implemented provisions of `have` cover — and why."
@@ -302,6 +320,13 @@ class Query:
         organisation: Annotated[
             str | None, strawberry.argument(description="Only changes in this organisation.")
         ] = None,
+        after_sequence: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only changes committed after this sequence (an entry's `sequence`). To follow "
+                "the trail oldest first, a page at a time, use `changes(since:)`."
+            ),
+        ] = None,
     ) -> Connection[AuditEntry]:
         page, limit = default_page(info, first)
         service = info.context.service
@@ -312,14 +337,57 @@ class Query:
                 organisation=organisation,
                 target=asset_id,
                 kind="asset" if asset_id is not None else None,
+                after=after_sequence,
             )
-        return paginate(entries, lambda e: AuditEntry(view=e), page, after, limit)
+        return paginate(
+            entries, lambda e: AuditEntry(view=e), page, after, limit, key=audit_key, locate=audit_locate(entries)
+        )
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="What changed after the sequence `since`, oldest first, whole commits at a time: assets, "
+        "links, evidence, controls, mappings, frameworks, loads, keys — every audited change. Keep `next` and "
+        "ask `changes(since: next)` to sync incrementally; start from 0 (or read everything, then follow from "
+        "the `revision` of that read).",
+    )
+    def changes(
+        self,
+        info: Info[Context, None],
+        since: Annotated[
+            int, strawberry.argument(description="The sequence synced up to: the `next` of the last page, or 0.")
+        ],
+        first: First = None,
+        organisation: Annotated[
+            str | None, strawberry.argument(description="Only changes in this organisation.")
+        ] = None,
+        kinds: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only changes to these kinds (asset, evidence, control, mapping ...)."),
+        ] = None,
+    ) -> ChangeFeed:
+        page, limit = default_page(info, first)
+        check_first(page, limit)
+        if since < 0:
+            raise ApiError("`since` is a sequence: 0 or more")
+        service = info.context.service
+        revision = info.context.answers.revision
+        if service is None:
+            return ChangeFeed(view=ChangesView(entries=(), next=max(since, revision), more=False, revision=revision))
+        return ChangeFeed(
+            view=service.changes(since, page, revision=revision, organisation=organisation, kinds=kinds or ())
+        )
 
     @strawberry.field(permission_classes=[CanAdmin], description="The API keys, active and revoked; no secrets.")
     def api_keys(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[ApiKey]:
         page, limit = default_page(info, first)
         keys = info.context.service.keys.list() if info.context.service else []
-        return paginate(keys, lambda k: ApiKey(view=k), page, after, limit)
+        return paginate(keys, lambda k: ApiKey(view=k), page, after, limit, key=api_key_key)
+
+    @strawberry.field(permission_classes=[CanAdmin], description="The webhooks, active and removed; no secrets.")
+    def webhooks(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Webhook]:
+        page, limit = default_page(info, first)
+        hooks = info.context.service.webhooks.list() if info.context.service else []
+        return paginate(hooks, lambda w: Webhook(view=w), page, after, limit, key=webhook_key)
 
     @strawberry.field(description="Who is asking: the role this request runs with, and its key (no role needed).")
     def caller(self, info: Info[Context, None]) -> Caller:
@@ -357,15 +425,15 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     schema_extensions: list[Any] = extensions
     guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
-    return AimsgraphSchema(query=Query, mutation=Mutation, extensions=schema_extensions)
+    return AimsgraphSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=schema_extensions)
 
 
 def _object_types() -> list[type]:
-    from api.graphql import paging, types, write_types
+    from api.graphql import paging, types, webhook_types, write_types
 
     return [
         value
-        for module in (paging, types, write_types)
+        for module in (paging, types, write_types, webhook_types)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

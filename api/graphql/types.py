@@ -24,7 +24,15 @@ from api.graphql.enums import (
     ReviewStatus,
     SoaStatus,
 )
-from api.graphql.paging import Connection, default_page, paginate, paginate_loaded
+from api.graphql.paging import (
+    Connection,
+    default_page,
+    evidence_key,
+    mapping_key,
+    obligation_key,
+    paginate,
+    paginate_loaded,
+)
 from graph.views.read import (
     ActView,
     AssetView,
@@ -193,7 +201,7 @@ class Provision:
         found = await loader.load(self.view.iri)
         views = [v for v in found if target_framework is None or v.target_framework == target_framework]
         page, limit = default_page(info, first)
-        return paginate(views, lambda v: Mapping(view=v), page, after, limit)
+        return paginate(views, lambda v: Mapping(view=v), page, after, limit, key=mapping_key, ordered=False)
 
 
 @strawberry.type(description="A law as first published, or an act amending it.")
@@ -419,7 +427,9 @@ class Verdict:
     )
     def because(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Mapping]:
         page, limit = default_page(info, first)
-        return paginate(self.view.because, lambda m: Mapping(view=m), page, after, limit)
+        return paginate(
+            self.view.because, lambda m: Mapping(view=m), page, after, limit, key=mapping_key, ordered=False
+        )
 
 
 @strawberry.type(description="What of one framework the implemented provisions of another cover.")
@@ -553,7 +563,9 @@ class Asset:
     ) -> Connection[Obligation]:
         found = await info.context.obligations.load((self.view.org, self.view.id, tuple(frameworks or ()), as_of))
         page, limit = default_page(info, first)
-        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
+        return paginate(
+            found.obligations, lambda o: Obligation(view=o), page, after, limit, key=obligation_key, ordered=False
+        )
 
 
 def _asset(view: AssetView) -> Asset:
@@ -672,7 +684,9 @@ class Obligation:
     @strawberry.field(description="The evidence that covers it, best first, a page at a time.")
     def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
         page, limit = default_page(info, first)
-        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
+        return paginate(
+            self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit, key=evidence_key, ordered=False
+        )
 
     status: EvidenceStatus = strawberry.field(
         default=None, description="The best evidence status: valid, expiring, expired or missing."
@@ -780,7 +794,9 @@ class SoaEntry:
     @strawberry.field(description="The evidence for it, a page at a time.")
     def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
         page, limit = default_page(info, first)
-        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
+        return paginate(
+            self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit, key=evidence_key, ordered=False
+        )
 
     evidence_status: EvidenceStatus = strawberry.field(default=None, description="The best evidence status.")
 

@@ -26,7 +26,7 @@ from api.graphql.enums import (
 )
 from api.graphql.types import Asset
 from core.errors import AimsgraphError, DataError
-from graph.views.write import ApiKeyView, AuditEntryView, MappingRef
+from graph.views.write import ApiKeyView, AuditEntryView, ChangesView, MappingRef
 
 
 @strawberry.enum(description="Why a write was refused.")
@@ -107,6 +107,30 @@ class AuditEntry:
     @strawberry.field(description="The X-Request-ID of the request that made it, as in the server's log.")
     def request_id(self) -> str | None:
         return self.view.request_id
+
+
+@strawberry.type(description="A page of the changes feed: what was committed after a sequence, oldest first.")
+class ChangeFeed:
+    view: strawberry.Private[ChangesView]
+
+    @strawberry.field(
+        description="The changes, oldest first, as the audit trail keeps them: at most `first`, plus the rest of "
+        "the last commit (a commit's changes come together)."
+    )
+    def entries(self) -> list[AuditEntry]:
+        return [AuditEntry(view=entry) for entry in self.view.entries]
+
+    @strawberry.field(description="Pass as `since` next time: everything up to it has been handed out.")
+    def next(self) -> int:
+        return self.view.next
+
+    @strawberry.field(description="More changes were already there after `next`: ask again at once.")
+    def has_more(self) -> bool:
+        return self.view.more
+
+    @strawberry.field(description="The store revision this page was read at.")
+    def revision(self) -> int:
+        return self.view.revision
 
 
 @strawberry.type(description="An API key, without its secret.")

@@ -108,6 +108,38 @@ class AuditEntryView:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangesView:
+    """A page of the changes feed: the entries committed after a sequence, oldest first, whole commits only.
+
+    `next` is the sequence to ask from next time (the last commit this page read up to, or the revision the
+    page was read at when nothing more is there); `more` says whether entries past `next` were already
+    there; `revision` is the store revision the page was read at."""
+
+    entries: tuple[AuditEntryView, ...]
+    next: int
+    more: bool
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookView:
+    """A registered webhook, without its secret: where changes are sent, which ones, and how far they went."""
+
+    id: str
+    url: str
+    organisation: str | None
+    kinds: tuple[str, ...]
+    created_at: dt.datetime
+    removed_at: dt.datetime | None
+    delivered: int  # every change up to this sequence was accepted by the receiver
+    last_status: str | None  # the outcome of the last attempt: "200", "timeout", "connection refused" ...
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
+
+
+@dataclass(frozen=True, slots=True)
 class MappingRef:
     """One mapping as a write names it: the two provisions, in the frameworks' own refs."""
 

@@ -53,7 +53,7 @@ def _describe(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-KEPT_ON_REPLACE = ("ApiKey", "AuditEntry")
+KEPT_ON_REPLACE = ("ApiKey", "AuditEntry", "Webhook")
 """Records no data file defines: a replacing load keeps them."""
 
 
