@@ -32,6 +32,7 @@ from api.graphql.types import (
     Asset,
     Framework,
     Gap,
+    Mapping,
     MappingSet,
     Obligation,
     Organisation,
@@ -46,6 +47,7 @@ from graph.views.read import (
     FrameworkView,
     GapView,
     MappingSetView,
+    MappingView,
     ObligationView,
     OrganisationView,
     ProvisionView,
@@ -154,6 +156,8 @@ def as_node(view: object) -> Node:
         return RecordedControl(view=view)
     if isinstance(view, MappingSetView):
         return MappingSet(view=view)
+    if isinstance(view, MappingView):
+        return Mapping(view=view)
     if isinstance(view, ObligationView):
         return Obligation(view=view)
     if isinstance(view, GapView):
@@ -163,7 +167,7 @@ def as_node(view: object) -> Node:
     raise TypeError(f"no GraphQL type for {type(view).__name__}")
 
 
-NODE_TYPES: list[type] = [Framework, Provision, Organisation, Asset, Evidence, RecordedControl, MappingSet]
+NODE_TYPES: list[type] = [Framework, Provision, Organisation, Asset, Evidence, RecordedControl, MappingSet, Mapping]
 NODE_TYPES += [Obligation, Gap, SoaEntry]
 """Every type that implements Node (the schema is told of them all, found through `node` or not)."""
 
@@ -175,9 +179,9 @@ class ListQueries:
     @strawberry.field(
         permission_classes=[CanRead],
         description="Anything by its global id (its `iri`): a framework, provision, organisation, asset, evidence "
-        "item, recorded control, mapping set, obligation, gap or Statement of Applicability decision. Null, with a "
-        "NOT_FOUND error at this path, when the graph holds nothing under the id; the rest of the answer stands. "
-        "Obligations and gaps are answered for today.",
+        "item, recorded control, mapping set, asserted mapping, obligation, gap or Statement of Applicability "
+        "decision. Null, with a NOT_FOUND error at this path, when the graph holds nothing under the id; the rest "
+        "of the answer stands. Obligations and gaps are answered for today.",
     )
     def node(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]

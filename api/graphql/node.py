@@ -12,6 +12,9 @@ import strawberry
 IRI = "Its global id: its stable IRI in the graph (pass it to `node(id:)`)."
 
 
-@strawberry.interface(description="Something with a global id (its IRI) that `node(id:)` finds again.")
+@strawberry.interface(
+    description="Something with a global id (its IRI) that `node(id:)` finds again. Every type but `Mapping` "
+    "always has one; an inferred mapping is composed on the fly and has none (null)."
+)
 class Node:
-    iri: strawberry.ID = strawberry.field(description=IRI)
+    iri: strawberry.ID | None = strawberry.field(description=IRI)

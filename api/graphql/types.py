@@ -288,11 +288,12 @@ class Provenance:
 
 
 @strawberry.type(description="How a source provision relates to a target (NIST IR 8477 set-theory relationship).")
-class Mapping:
+class Mapping(Node):
     view: strawberry.Private[MappingView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = None if self.view.iri is None else strawberry.ID(self.view.iri)
         self.target_framework = self.view.target_framework
         self.relation = Relation(self.view.relation)
         self.strength = self.view.strength
@@ -301,6 +302,11 @@ class Mapping:
         self.inferred = self.view.inferred
         self.inverted = self.view.inverted
         self.harmonized_structure = self.view.harmonized
+
+    iri: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=IRI + " The asserted mapping's, also when read backwards (inverted); null for an inferred one.",
+    )
 
     @strawberry.field(description="The provision mapped from.")
     def source(self) -> Provision:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from core.errors import NotFoundError
 from graph.read.catalog_queries import CatalogQueries
@@ -30,6 +30,7 @@ from graph.views.read import (
     FrameworkView,
     GapView,
     MappingSetView,
+    MappingView,
     ObligationFilter,
     ObligationView,
     OrganisationView,
@@ -47,6 +48,7 @@ NodeView = (
     | EvidenceMatch
     | RecordedControlView
     | MappingSetView
+    | MappingView
     | ObligationView
     | GapView
     | SoaRow
@@ -74,6 +76,7 @@ class Listings:
     def __init__(
         self, snapshot: Snapshot, catalog: CatalogQueries, crosswalks: Crosswalks, organisation: Obligations
     ) -> None:
+        self._snapshot = snapshot
         self._orgs = snapshot.organisations
         self._catalog = catalog
         self._crosswalks = crosswalks
@@ -195,6 +198,8 @@ class Listings:
         head, rest = parts[0], parts[1:]
         if head == "org" and rest:
             return self._in_organisation(rest[0], rest[1:])
+        if head == "mapping" and len(rest) == 2:
+            return self._mapping(AGID + "/".join(quote(part, safe="") for part in parts))
         if head == "mapping-set" and len(rest) == 1:
             return next((s for s in self._crosswalks.mapping_sets() if s.id == rest[0]), None)
         if len(parts) == 1:
@@ -203,6 +208,13 @@ class Listings:
             framework = self._catalog.frameworks_by_id([head])[0]
             return self._catalog.provision(framework.id, rest[0]) if framework else None
         return None
+
+    def _mapping(self, iri: str) -> MappingView | None:
+        stored = next((m for m in self._snapshot.mappings.mappings if m.id == iri), None)
+        if stored is None:
+            return None
+        views = self._crosswalks.mappings_of([stored.source])[0]
+        return next((v for v in views if v.iri == iri and not v.inverted), None)
 
     def _in_organisation(self, org: str, parts: list[str]) -> NodeView | None:
         if not parts:

@@ -137,6 +137,7 @@ class MappingView:
     inverted: bool
     path: tuple[ProvisionView, ...]
     harmonized: bool = False
+    iri: str | None = None  # the asserted mapping's record (read backwards or not); None for an inferred one
 
 
 @pickled_by_fields

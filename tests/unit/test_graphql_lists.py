@@ -210,6 +210,8 @@ def test_node_finds_every_kind_of_thing_by_its_global_id(schema: strawberry.Sche
         service,
         """{ framework(id: "gdpr") { iri } provision(framework: "gdpr", ref: "Article 30(1)") { iri }
         organisations { edges { node { iri } } } asset(id: "l-one") { iri } mappingSets { iri }
+        provisionMappings: provision(framework: "iso27001", ref: "A.5.1") { mappings(first: 1) { edges { node {
+          iri } } } }
         evidence(first: 1) { edges { node { iri } } } controls(first: 1) { edges { node { iri } } }
         soaDecisions(first: 1) { edges { node { iri } } }
         obligations(assetId: "l-one", frameworks: ["gdpr", "iso27001"], first: 100) { edges { node { iri
@@ -223,12 +225,14 @@ def test_node_finds_every_kind_of_thing_by_its_global_id(schema: strawberry.Sche
         "Organisation": nodes(data["organisations"])[0]["iri"],
         "Asset": data["asset"]["iri"],
         "MappingSet": data["mappingSets"][0]["iri"],
+        "Mapping": nodes(data["provisionMappings"]["mappings"])[0]["iri"],
         "Evidence": nodes(data["evidence"])[0]["iri"],
         "RecordedControl": nodes(data["controls"])[0]["iri"],
         "SoaEntry": nodes(data["soaDecisions"])[0]["iri"],
         "Obligation": next(o["iri"] for o in obligations if not o["organisationWide"]),
         "Gap": nodes(data["gaps"])[0]["iri"],
     }
+    assert expected["Mapping"].startswith(f"{AGID}mapping/")
     org_wide = next(o["iri"] for o in obligations if o["organisationWide"])
     for typename, iri in [*expected.items(), ("Obligation", org_wide)]:
         assert ok(schema, service, NODE, id=iri)["node"] == {"__typename": typename, "iri": iri}
@@ -264,3 +268,19 @@ def test_global_ids_of_records_are_the_iris_their_records_are_stored_under(servi
     assert item.iri == evidence_iri("northwind", "l-ev-soon")
     control = next(c for c in lists.controls() if c.provision.ref == "A.7.4")
     assert control.iri == control_iri("northwind", "iso27001", "A.7.4")
+
+
+def test_an_inferred_mapping_has_no_global_id_and_an_inverted_one_names_its_record(
+    schema: strawberry.Schema, service: Service
+) -> None:
+    data = ok(
+        schema,
+        service,
+        """{ provision(framework: "iso42001", ref: "A.2.2") { mappings(includeInferred: true, first: 500) {
+        edges { node { iri inferred inverted } } } } }""",
+    )
+    found = nodes(data["provision"]["mappings"])
+    assert any(m["inferred"] for m in found) and any(m["inverted"] for m in found)
+    assert all((m["iri"] is None) == m["inferred"] for m in found)
+    inverted = next(m["iri"] for m in found if m["inverted"])
+    assert ok(schema, service, NODE, id=inverted)["node"] == {"__typename": "Mapping", "iri": inverted}
