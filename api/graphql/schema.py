@@ -186,8 +186,10 @@ class Query(ListQueries):
             if wanted.asset not in (None, asset_id):
                 raise ApiError("`assetId` and `filter.assetId` name different assets")
             wanted = replace(wanted, asset=asset_id)
-        if frameworks:
-            wanted = replace(wanted, frameworks=(*wanted.frameworks, *frameworks))
+        if frameworks:  # the argument older than the filter: one or the other
+            if wanted.frameworks:
+                raise ApiError("give `frameworks` or `filter.frameworks`, not both")
+            wanted = replace(wanted, frameworks=tuple(frameworks))
         views = info.context.answers.lists.obligations(organisation, wanted, as_of)
         return paginate(views, lambda o: Obligation(view=o), page, after, limit)
 

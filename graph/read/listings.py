@@ -227,6 +227,7 @@ class Listings:
             "obligation": self._obligation,
             "gap": self._gap,
             "soa-decision": self._soa_decision,
+            # the work model's owners (`ontology.namespaces.owner_iri`: org/{org}/owner/{id}) add "owner" here
         }
         lookup = lookups.get(kind)
         return lookup(org, rest) if lookup else None

@@ -284,3 +284,15 @@ def test_an_inferred_mapping_has_no_global_id_and_an_inverted_one_names_its_reco
     assert all((m["iri"] is None) == m["inferred"] for m in found)
     inverted = next(m["iri"] for m in found if m["inverted"])
     assert ok(schema, service, NODE, id=inverted)["node"] == {"__typename": "Mapping", "iri": inverted}
+
+
+def test_obligations_take_frameworks_as_an_argument_or_in_the_filter_not_both(
+    schema: strawberry.Schema, service: Service
+) -> None:
+    query = """query($filter: ObligationFilterInput) { obligations(assetId: "l-one", frameworks: ["gdpr"],
+      filter: $filter) { totalCount } }"""
+    assert ok(schema, service, query)["obligations"]["totalCount"] > 0
+    result = run(schema, service, query, filter={"frameworks": ["iso27001"]})
+    assert result.errors[0].extensions["code"] == "BAD_INPUT" and "not both" in result.errors[0].message
+    mismatch = run(schema, service, query.replace('frameworks: ["gdpr"],', ""), filter={"assetId": "l-two"})
+    assert mismatch.errors[0].extensions["code"] == "BAD_INPUT"
