@@ -81,6 +81,9 @@ class Listings:
         self._catalog = catalog
         self._crosswalks = crosswalks
         self._organisation = organisation
+        # an organisation's gaps on a day, worked out once per request (aliased `node` lookups of gaps, a gap
+        # list and its lookups): they walk every asset's obligations
+        self._gaps: dict[tuple[str, dt.date | None], list[GapView]] = {}
 
     # -- lists ---------------------------------------------------------------------------------------------
     def _frameworks(self, ids: Sequence[str]) -> set[str]:
@@ -177,7 +180,9 @@ class Listings:
         self._frameworks(wanted.frameworks)
         if wanted.asset is not None:
             self._organisation.asset(wanted.asset, found)
-        return [gap for gap in self._organisation.gaps(found, as_of) if keeps(gap, wanted)]
+        if (found, as_of) not in self._gaps:
+            self._gaps[(found, as_of)] = self._organisation.gaps(found, as_of)
+        return [gap for gap in self._gaps[(found, as_of)] if keeps(gap, wanted)]
 
     # -- lookup by global id ---------------------------------------------------------------------------------
     def node(self, iri: str) -> NodeView:
