@@ -336,6 +336,51 @@ def bench_graphql(data: Bundled, fast_repeat: int) -> list[Row]:
     ]
 
 
+LIST_QUERIES = {
+    "graphql obligations list (gdpr, organisation, 100)": """{ obligations(filter: {frameworks: ["gdpr"]},
+      first: 100) { totalCount edges { node { iri status provision { ref } asset { id } } } } }""",
+    "graphql evidence list (expired)": """{ evidence(filter: {statuses: [expired]}) { totalCount
+      edges { node { iri id validUntil provision { ref } } } } }""",
+    "graphql node(id) of a gap": """query($id: ID!) { node(id: $id) { iri ... on Gap { status } } }""",
+}
+
+
+def bench_lists(data: Bundled, fast_repeat: int) -> list[Row]:
+    """The list queries and `node(id)` through the real schema, each against the service answering the same
+    question in process (the views alone, no GraphQL): the difference is what paging, filtering inputs and
+    serialising cost. A gap's node(id) works out the organisation's gaps to find it (gaps are derived)."""
+    import asyncio
+
+    from api.graphql.context import Context
+    from api.graphql.schema import build_schema
+    from graph.settings import Settings
+    from graph.views.read import EvidenceFilter, ObligationFilter
+
+    settings = Settings()
+    schema = build_schema(settings)
+    gap = data.service.answers().lists.gaps()[0].iri
+    direct = {
+        "graphql obligations list (gdpr, organisation, 100)": lambda: data.service.answers().lists.obligations(
+            None, ObligationFilter(frameworks=("gdpr",))
+        ),
+        "graphql evidence list (expired)": lambda: data.service.answers().lists.evidence(
+            None, EvidenceFilter(statuses=("expired",))
+        ),
+        "graphql node(id) of a gap": lambda: data.service.answers().lists.node(gap),
+    }
+    rows = []
+    for name, query in LIST_QUERIES.items():
+
+        def execute(q: str = query) -> None:
+            context = Context(answers=data.service.answers(), settings=settings)
+            result = asyncio.run(schema.execute(q, variable_values={"id": gap}, context_value=context))
+            assert result.errors is None, result.errors
+
+        execute()
+        rows.append(row(name, measure(execute, fast_repeat), measure(direct[name], fast_repeat), "service call"))
+    return rows
+
+
 def report(rows: list[Row], payload: dict[str, object]) -> None:
     """Print the table and keep every figure in bench/results/latest.json."""
     width = max(len(str(r["benchmark"])) for r in rows)
@@ -364,6 +409,7 @@ def main() -> int:
     if args.quick:
         pairs = [("iso27001", "eu-ai-act"), ("nist-ai-rmf", "iso42001")]
     rows += bench_graphql(data, fast_repeat if not args.quick else 3)
+    rows += bench_lists(data, 20 if not args.quick else 2)
     rows += bench_crosswalk(data, slow_repeat, pairs)
     coverage_pairs = [
         ("iso27001", "iso42001"),

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from graph.views.read import (
     EvidenceMatch,
+    GapView,
     ObligationView,
 )
 
@@ -237,6 +238,14 @@ def obligations(
         out.print(plain(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
 
 
+def _gap_assets(gap: GapView) -> str:
+    """The gap's assets; each with its own status where they differ (evidence missing for one, expired for
+    another)."""
+    if len({status for _, status in gap.asset_statuses}) <= 1:
+        return ", ".join(gap.assets)
+    return ", ".join(f"{asset} ({status})" for asset, status in gap.asset_statuses)
+
+
 @app.command()
 def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Binding obligations without valid evidence, by owner (those not yet in force say from when)."""
@@ -252,6 +261,7 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
                     "title": gap.provision.display_title,
                     "status": gap.status,
                     "assets": list(gap.assets),
+                    "asset_statuses": dict(gap.asset_statuses),
                     "applies_from": iso(gap.applies_from),
                     "in_force": gap.in_force,
                     "expired_evidence": [m.evidence.id for m in gap.evidence if m.status == "expired"],
@@ -268,7 +278,7 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
             g.provision.ref,
             Text(g.status, style=STATUS_STYLE[g.status]),
             (iso(g.applies_from) or "") + ("" if g.in_force else " (not yet)"),
-            ", ".join(g.assets),
+            _gap_assets(g),
             _applies_if(g.conditions) if g.conditions else "",
         ]
         for g in found

@@ -185,6 +185,36 @@ class KeyRole(Enum):
     admin = "admin"
 
 
+@strawberry.enum(description="AI Act Article 6(3): the condition (a)-(d) a provider relies on for the derogation.")
+class Art63Condition(Enum):
+    a = "a"
+    b = "b"
+    c = "c"
+    d = "d"
+
+
+@strawberry.enum(description="The AI Act Annex I section of the product legislation (B: only Article 2(2)'s).")
+class AnnexISection(Enum):
+    A = "A"
+    B = "B"
+
+
+@strawberry.enum(description="The GDPR Article 6(1) legal basis of the processing.")
+class LegalBasis(Enum):
+    consent = "consent"
+    contract = "contract"
+    legal_obligation = "legal_obligation"
+    vital_interests = "vital_interests"
+    public_task = "public_task"
+    legitimate_interests = "legitimate_interests"
+
+
+@strawberry.enum(description="A management-system standard an organisation declares.")
+class ManagementSystem(Enum):
+    iso42001 = "iso42001"
+    iso27001 = "iso27001"
+
+
 VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "ProvisionKind": ProvisionKind,
     "AddresseeRole": AddresseeRole,
@@ -201,4 +231,8 @@ VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "RationaleType": RationaleType,
     "DateScope": DateScope,
     "KeyRole": KeyRole,
+    "Art63Condition": Art63Condition,
+    "AnnexISection": AnnexISection,
+    "LegalBasis": LegalBasis,
+    "ManagementSystem": ManagementSystem,
 }

@@ -20,6 +20,7 @@ from api.graphql.context import Context
 from api.graphql.enums import KeyRole, ReviewDecision
 from api.graphql.errors import ApiError
 from api.graphql.types import Asset
+from api.graphql.updates import AssetUpdateInput
 from api.graphql.webhook_types import Webhook, WebhookPayload
 from api.graphql.write_types import (
     ApiKey,
@@ -88,7 +89,9 @@ def _audit(written: Written) -> AuditEntry | None:
 def _asset_payload(info: Info[Context, None], outcome: Written | list[AimsgraphError]) -> AssetPayload:
     if isinstance(outcome, list):
         return AssetPayload(errors=[e for error in outcome for e in mutation_errors(error)])
-    return AssetPayload(asset=Asset(view=outcome.after), audit_entry=_audit(outcome))
+    # read back as the store now holds it (the request moved to the write's revision): every stated fact, too
+    found = info.context.answers.organisation.assets_by_key([(outcome.after.org, outcome.after.id)])[0]
+    return AssetPayload(asset=Asset(view=found or outcome.after), audit_entry=_audit(outcome))
 
 
 def _removed(outcome: Written | list[AimsgraphError], removed_id: str) -> RemovePayload:
@@ -111,6 +114,23 @@ class Mutation:
         data = plain(input)
         return _asset_payload(
             info, _write(info, lambda s: s.inventory.upsert_asset(info.context.actor, organisation, data))
+        )
+
+    @strawberry.mutation(
+        description="Change some fields of an asset and keep the rest, its links included (`uses` only when "
+        "given); null states a fact not known. One audit entry (updateAsset).",
+        permission_classes=[CanEdit],
+    )
+    def update_asset(
+        self,
+        info: Info[Context, None],
+        id: AssetId,
+        input: Annotated[AssetUpdateInput, strawberry.argument(description="The fields to change, and only those.")],
+        organisation: OrgId = None,
+    ) -> AssetPayload:
+        changes = plain(input)
+        return _asset_payload(
+            info, _write(info, lambda s: s.inventory.update_asset(info.context.actor, organisation, id, changes))
         )
 
     @strawberry.mutation(

@@ -20,7 +20,7 @@ import bisect
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -50,6 +50,13 @@ Key = tuple[KeyPart, ...]
 """An item's place in its list: the list is in ascending order of these keys, and no two items share one."""
 
 KeyOf = Callable[[V], Key]
+
+
+class HasIri(Protocol):
+    @property
+    def iri(self) -> str: ...
+
+
 Locate = Callable[[Key], int]
 """Where a page after a cursor's key starts: the index of the first item past that key."""
 
@@ -219,6 +226,11 @@ async def paginate_loaded(
 # what an item's values alone cannot say (best evidence first, a provision's mappings in the crosswalk's
 # order) is paged by the last item's identity, and a cursor whose item has left the list is refused rather
 # than guessed at (`identity`).
+
+
+def by_iri(view: HasIri) -> Key:
+    """A list ranked by what its items' values alone cannot say, paged by each item's stable IRI (`identity`)."""
+    return (view.iri,)
 
 
 def provision_key(view: ProvisionView) -> Key:

@@ -7,6 +7,7 @@ views. Errors are typed by `api.graphql.errors` wherever they arise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Annotated, Any
 
 import strawberry
@@ -28,19 +29,20 @@ from api.graphql.context import Context
 from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
+from api.graphql.filters import ObligationFilterArg, ObligationFilterInput
 from api.graphql.interop import InteropDocument, InteropFormat, interop_document
+from api.graphql.lists import NODE_TYPES, ListQueries
 from api.graphql.mutations import Mutation
 from api.graphql.paging import (
     Connection,
     api_key_key,
     audit_key,
     audit_locate,
+    by_iri,
     by_own_id,
     check_first,
     default_page,
-    gap_key,
     mapping_key,
-    obligation_key,
     paginate,
     provision_key,
     webhook_key,
@@ -67,22 +69,25 @@ from graph.views.write import AuditEntryView, ChangesView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
-class Query:
+class Query(ListQueries):
     @strawberry.field(permission_classes=[CanRead], description="Every framework in the graph.")
     def frameworks(self, info: Info[Context, None]) -> list[Framework]:
         return [Framework(view=v) for v in info.context.answers.catalog.frameworks()]
 
     @strawberry.field(
         permission_classes=[CanRead],
-        description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1, gdpr).",
+        description="One framework by id (iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1, gdpr); null, "
+        "with a NOT_FOUND error at this path, for an unknown id.",
     )
-    def framework(self, info: Info[Context, None], id: FrameworkId) -> Framework:
+    def framework(self, info: Info[Context, None], id: FrameworkId) -> Framework | None:
         return Framework(view=info.context.answers.catalog.framework(id))
 
     @strawberry.field(
-        permission_classes=[CanRead], description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1')."
+        permission_classes=[CanRead],
+        description="One provision by ref; refs resolve leniently ('Art. 9(2)', 'a.5.1'). Null, with a NOT_FOUND "
+        "error at this path, when there is no such provision.",
     )
-    def provision(self, info: Info[Context, None], framework: FrameworkId, ref: Ref) -> Provision:
+    def provision(self, info: Info[Context, None], framework: FrameworkId, ref: Ref) -> Provision | None:
         return Provision(view=info.context.answers.catalog.provision(framework, ref))
 
     @strawberry.field(
@@ -150,9 +155,11 @@ class Query:
         return paginate(views, lambda o: Organisation(view=o), page, after, limit, key=by_own_id)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="One asset; `organisation` may be left out when the graph holds one."
+        permission_classes=[CanRead],
+        description="One asset; `organisation` may be left out when the graph holds one. Null, with a NOT_FOUND "
+        "error at this path, when there is no such asset.",
     )
-    def asset(self, info: Info[Context, None], id: AssetId, organisation: OrgId = None) -> Asset:
+    def asset(self, info: Info[Context, None], id: AssetId, organisation: OrgId = None) -> Asset | None:
         return Asset(view=info.context.answers.organisation.asset(id, organisation))
 
     @strawberry.field(permission_classes=[CanRead], description="An organisation's assets, a page at a time.")
@@ -169,29 +176,41 @@ class Query:
 
     @strawberry.field(
         permission_classes=[CanRead],
-        description="What applies to an asset, why, from when, and with what evidence, a page at a time.",
+        description="What applies to an asset — or, without `assetId`, to every asset of the organisation (an "
+        "organisation-wide duty once) — why, from when, and with what evidence, a page at a time.",
     )
     def obligations(
         self,
         info: Info[Context, None],
-        asset_id: AssetId,
+        asset_id: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The asset's id in its organisation's inventory; every asset when left out."
+            ),
+        ] = None,
         organisation: OrgId = None,
         frameworks: Frameworks = None,
         as_of: AsOf = None,
         first: First = None,
         after: After = None,
+        filter: ObligationFilterArg = None,
     ) -> Connection[Obligation]:
         page, limit = default_page(info, first)
-        found = info.context.answers.organisation.obligations(
-            asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
-        )
-        return paginate(
-            found.obligations, lambda o: Obligation(view=o), page, after, limit, key=obligation_key, ordered=False
-        )
+        wanted = (filter or ObligationFilterInput()).view()
+        if asset_id is not None:
+            if wanted.asset not in (None, asset_id):
+                raise ApiError("`assetId` and `filter.assetId` name different assets")
+            wanted = replace(wanted, asset=asset_id)
+        if frameworks:  # the argument older than the filter: one or the other
+            if wanted.frameworks:
+                raise ApiError("give `frameworks` or `filter.frameworks`, not both")
+            wanted = replace(wanted, frameworks=tuple(frameworks))
+        views = info.context.answers.lists.obligations(organisation, wanted, as_of)
+        return paginate(views, lambda o: Obligation(view=o), page, after, limit, key=by_iri, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead],
-        description="Binding obligations without valid evidence, by owner (owner is on each gap).",
+        description="Binding obligations without valid evidence, by owner (owner is on each gap), a page at a time.",
     )
     def gaps(
         self,
@@ -200,19 +219,26 @@ class Query:
         as_of: AsOf = None,
         first: First = None,
         after: After = None,
+        filter: ObligationFilterArg = None,
     ) -> Connection[Gap]:
         page, limit = default_page(info, first)
-        org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
-        views = info.context.answers.organisation.gaps(org, as_of)
-        return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit, key=gap_key, ordered=False)
+        wanted = (filter or ObligationFilterInput()).view()
+        views = info.context.answers.lists.gaps(organisation, wanted, as_of)
+        return paginate(views, lambda g: Gap(view=g, org=g.org), page, after, limit, key=by_iri, ordered=False)
 
     @strawberry.field(
-        permission_classes=[CanRead], description="The ISO/IEC 42001 Statement of Applicability: every Annex A control."
+        permission_classes=[CanRead],
+        description="A Statement of Applicability: every Annex A control of ISO/IEC 42001 (or of `framework`). "
+        "`soaDecisions` pages both standards with filters.",
     )
     def statement_of_applicability(
-        self, info: Info[Context, None], organisation: OrgId = None, as_of: AsOf = None
+        self,
+        info: Info[Context, None],
+        organisation: OrgId = None,
+        as_of: AsOf = None,
+        framework: Annotated[str, strawberry.argument(description="iso42001 or iso27001.")] = "iso42001",
     ) -> list[SoaEntry]:
-        rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of)
+        rows = info.context.answers.organisation.statement_of_applicability(organisation, as_of, framework)
         return [SoaEntry(view=r) for r in rows]
 
     @strawberry.field(
@@ -425,15 +451,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     schema_extensions: list[Any] = extensions
     guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
-    return AimsgraphSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=schema_extensions)
+    return AimsgraphSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=schema_extensions, types=NODE_TYPES
+    )
 
 
 def _object_types() -> list[type]:
-    from api.graphql import paging, types, webhook_types, write_types
+    from api.graphql import lists, paging, types, webhook_types, write_types
 
     return [
         value
-        for module in (paging, types, write_types, webhook_types)
+        for module in (paging, types, write_types, webhook_types, lists)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

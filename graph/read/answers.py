@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
+from graph.read.listings import Listings
 from graph.read.obligations import Obligations
 from graph.read.read_model import Snapshot
 from graph.stores.protocol import Store
@@ -28,6 +29,7 @@ class Answers:
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)
+        self.lists = Listings(snapshot, self.catalog, self.crosswalks, self.organisation)
         self._store = store
 
     @cached_property

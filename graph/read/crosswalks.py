@@ -78,6 +78,7 @@ class Crosswalks:
             inverted=mapping.inverted,
             harmonized=mapping.harmonized,
             path=tuple(by_iri[iri] for iri in mapping.path if iri in by_iri),
+            iri=None if mapping.inferred else mapping.id,
         )
 
     @staticmethod

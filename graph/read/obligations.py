@@ -51,6 +51,8 @@ from graph.views.read import (
 from mappings.relations import Relation, covers
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
+SOA_FRAMEWORKS = ("iso42001", "iso27001")
+"""The management-system standards whose Annex A controls a Statement of Applicability decides."""
 _CLOSED_VALUES = frozenset({"art6_3_condition"})
 """Valued facts whose absence is an answer: no Article 6(3) condition stated means the provider claims none."""
 
@@ -490,11 +492,14 @@ class Obligations:
         Obligations not yet in force are included (their date says so): they are the gaps to close next. An
         obligation that applies only if a fact the inventory does not state holds is a gap with its conditions
         ("applies if ..."); voluntary guidance (a management system the organisation does not declare) never is.
+        A gap groups the owner's assets under one provision; each asset keeps its own status (its evidence may
+        be missing for one and expired for another), and the gap's `status` is the worst of them (missing).
         """
         found = self.organisation(org).id
         day = as_of or dt.date.today()
         per_provision: dict[tuple[str, str], GapView] = {}
-        assets_of: dict[tuple[str, str], list[str]] = defaultdict(list)  # not a tuple grown per asset: quadratic
+        # not tuples grown per asset: quadratic
+        statuses_of: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for asset in self.assets(found):
             deadlines.check()  # a request's timeout stops the work here, not after the last asset
             for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
@@ -503,7 +508,7 @@ class Obligations:
                 owner = "organisation" if obligation.organisation_wide else asset.owner
                 key = (owner, obligation.provision.iri)
                 earlier = per_provision.get(key)
-                assets_of[key].append(asset.id)
+                statuses_of[key].append((asset.id, obligation.status))
                 conditions = obligation.conditions
                 if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
                     conditions = (
@@ -520,8 +525,17 @@ class Obligations:
                     in_force=obligation.dates.in_force,
                     evidence=obligation.evidence,
                     conditions=conditions,
+                    org=found,
                 )
-        gaps = (replace(gap, assets=tuple(assets_of[key])) for key, gap in per_provision.items())
+        gaps = (
+            replace(
+                gap,
+                assets=tuple(asset for asset, _ in statuses_of[key]),
+                asset_statuses=tuple(statuses_of[key]),
+                status=min((status for _, status in statuses_of[key]), key=_RANK.__getitem__),
+            )
+            for key, gap in per_provision.items()
+        )
         return sorted(gaps, key=lambda g: (g.owner, g.provision.framework, g.provision.order))
 
     def coverage(
@@ -565,14 +579,20 @@ class Obligations:
         flagged = tuple(replace(v, rests_on_expired=expired(v)) for v in result.verdicts)
         return replace(result, verdicts=flagged)
 
-    def statement_of_applicability(self, org: str | None = None, as_of: dt.date | None = None) -> list[SoaRow]:
-        """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""
+    def statement_of_applicability(
+        self, org: str | None = None, as_of: dt.date | None = None, framework: str = "iso42001"
+    ) -> list[SoaRow]:
+        """Every Annex A control of an ISO management-system standard (ISO/IEC 42001 by default, or 27001):
+        included or excluded and why, its status and its evidence."""
         organisation = self.organisation(org)
         found = organisation.id
-        binding = "iso42001" in organisation.management_systems
+        standard = self._catalog.framework(framework).id
+        if standard not in SOA_FRAMEWORKS:
+            raise UsageError(f"a Statement of Applicability is kept for {' and '.join(SOA_FRAMEWORKS)}, not {standard}")
+        binding = standard in organisation.management_systems
         day = as_of or dt.date.today()
         rows = []
-        for control in self._catalog.provisions("iso42001", kind="control"):
+        for control in self._catalog.provisions(standard, kind="control"):
             decision = self._orgs.controls.get((found, control.iri))
             matches = self._matches(control, None, day, found)
             status = best_status(matches)
@@ -586,6 +606,7 @@ class Obligations:
                     evidence_status=status,
                     rests_on_expired=status == "expired",
                     binding=binding,
+                    org=found,
                 )
             )
         return rows

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.pickling import pickled_by_fields
+from ontology.namespaces import gap_iri, obligation_iri, org_iri, soa_decision_iri
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as (phase, done, total) while a long command runs."""
@@ -136,6 +137,7 @@ class MappingView:
     inverted: bool
     path: tuple[ProvisionView, ...]
     harmonized: bool = False
+    iri: str | None = None  # the asserted mapping's record (read backwards or not); None for an inferred one
 
 
 @pickled_by_fields
@@ -286,6 +288,27 @@ class EvidenceView:
     owner: str
     title: str | None
 
+    @property
+    def iri(self) -> str:
+        """Its global id: the IRI its record is stored under (`graph.write.ingest.evidence_iri`)."""
+        return org_iri(self.org, "evidence", self.id)
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class RecordedControlView:
+    """A control decision as recorded (`ControlView`), with its provision resolved."""
+
+    org: str
+    provision: ProvisionView
+    status: str  # implemented, partial, planned or excluded
+    justification: str | None
+
+    @property
+    def iri(self) -> str:
+        """The IRI its record is stored under (`graph.write.ingest.control_iri`)."""
+        return org_iri(self.org, "control", f"{self.provision.framework}/{self.provision.ref}")
+
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
@@ -374,6 +397,10 @@ class EvidenceMatch:
     status: str  # valid, expiring, expired
     through: str | None  # the mapping that lets evidence for another provision count, if any
 
+    @property
+    def iri(self) -> str:
+        return self.evidence.iri
+
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
@@ -396,6 +423,13 @@ class ObligationView:
     @property
     def conditional(self) -> bool:
         return bool(self.conditions)
+
+    @property
+    def iri(self) -> str:
+        """Its global id: one asset's duty under one provision; an organisation-wide duty is named once, by
+        the organisation, whichever asset it was read through."""
+        holder = self.asset.org if self.organisation_wide else self.asset.id
+        return obligation_iri(self.asset.org, holder, self.provision.framework, self.provision.ref)
 
 
 @pickled_by_fields
@@ -425,6 +459,13 @@ class GapView:
     in_force: bool
     evidence: tuple[EvidenceMatch, ...]
     conditions: tuple[str, ...] = ()  # "applies if" (any one of these); empty when the duty is certain
+    org: str = ""  # the organisation its assets belong to
+    asset_statuses: tuple[tuple[str, str], ...] = ()  # (asset id, missing or expired), in the order of `assets`
+
+    @property
+    def iri(self) -> str:
+        """Its global id: one provision, one owner, as `gaps` groups them."""
+        return gap_iri(self.org, self.owner, self.provision.framework, self.provision.ref)
 
 
 @pickled_by_fields
@@ -437,7 +478,41 @@ class SoaRow:
     evidence: tuple[EvidenceMatch, ...]
     evidence_status: str
     rests_on_expired: bool
-    binding: bool = True  # False when the organisation declares no ISO/IEC 42001 management system
+    binding: bool = True  # False when the organisation declares no such management system
+    org: str = ""  # the organisation whose decision it is
+
+    @property
+    def iri(self) -> str:
+        """Its global id: the organisation's decision on one control."""
+        return soa_decision_iri(self.org, self.control.framework, self.control.ref)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFilter:
+    """Which evidence items a list keeps; every field left empty keeps all."""
+
+    statuses: tuple[str, ...] = ()  # valid, expiring, expired (on the asked day)
+    asset: str | None = None  # items that name this asset (organisation-wide items name none)
+    expiring_before: dt.date | None = None  # items whose validity ends before this day
+    frameworks: tuple[str, ...] = ()  # items proving a provision of one of these frameworks
+
+
+@dataclass(frozen=True, slots=True)
+class ControlFilter:
+    """Which recorded controls or Statement of Applicability decisions a list keeps."""
+
+    frameworks: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # implemented, partial, planned, excluded (and undecided for the SoA)
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationFilter:
+    """Which obligations (or gaps) a list keeps. The work model's owner and due-before filters slot in here
+    as further fields, each a clause of `graph.read.listings.keeps`."""
+
+    frameworks: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # valid, expiring, expired, missing
+    asset: str | None = None  # only this asset's obligations (and, for gaps, the gaps that name it)
 
 
 @dataclass(frozen=True, slots=True)
