@@ -36,6 +36,7 @@ from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
+from graph.write.work_writes import WorkWrites
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -94,6 +95,8 @@ class Service:
         """Proposing and reviewing crosswalk mappings."""
         self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
+        self.work = WorkWrites(self._units, self.inventory)
+        """The work model: owners, and who does the work on each obligation and control, by when, and its status."""
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:

@@ -38,6 +38,9 @@ PAGED = {
     "evidence": 3,
     "mappings": 40,
     "because": 20,
+    "owners": 50,
+    "workItems": 100,
+    "work": 2,  # a gap's work items: usually one (organisation-wide) or a few assets'
 }
 # Fields that return a plain list (bounded: see tests/unit/test_schema_contract.py): their size in the bundled data.
 LISTS = {

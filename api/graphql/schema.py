@@ -29,7 +29,7 @@ from api.graphql.cost import cost_rule
 from api.graphql.enums import KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.interop import InteropDocument, InteropFormat, interop_document
-from api.graphql.mutations import Mutation
+from api.graphql.mutations import Mutation as InventoryMutation
 from api.graphql.paging import Connection, check_first, default_page, paginate
 from api.graphql.types import (
     Act,
@@ -44,6 +44,7 @@ from api.graphql.types import (
     Provision,
     SoaEntry,
 )
+from api.graphql.work import DueBefore, OwnerFilter, WorkMutations, WorkQueries
 from api.graphql.write_types import ApiKey, AuditEntry, Caller
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
@@ -51,7 +52,7 @@ from graph.views.write import AuditEntryView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
-class Query:
+class Query(WorkQueries):
     @strawberry.field(permission_classes=[CanRead], description="Every framework in the graph.")
     def frameworks(self, info: Info[Context, None]) -> list[Framework]:
         return [Framework(view=v) for v in info.context.answers.catalog.frameworks()]
@@ -162,14 +163,16 @@ class Query:
         organisation: OrgId = None,
         frameworks: Frameworks = None,
         as_of: AsOf = None,
+        owner: OwnerFilter = None,
+        due_before: DueBefore = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Obligation]:
         page, limit = default_page(info, first)
-        found = info.context.answers.organisation.obligations(
-            asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of
-        )
-        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
+        answers = info.context.answers
+        found = answers.organisation.obligations(asset_id, org=organisation, frameworks=frameworks or (), as_of=as_of)
+        kept = answers.work.obligations(found.obligations, owner=owner, due_before=due_before)
+        return paginate(kept, lambda o: Obligation(view=o), page, after, limit)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -180,12 +183,15 @@ class Query:
         info: Info[Context, None],
         organisation: OrgId = None,
         as_of: AsOf = None,
+        owner: OwnerFilter = None,
+        due_before: DueBefore = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Gap]:
         page, limit = default_page(info, first)
         org = info.context.answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
-        views = info.context.answers.organisation.gaps(org, as_of)
+        found = info.context.answers.organisation.gaps(org, as_of)
+        views = info.context.answers.work.gaps(found, org, owner=owner, due_before=due_before)
         return paginate(views, lambda g: Gap(view=g, org=org), page, after, limit)
 
     @strawberry.field(
@@ -328,6 +334,11 @@ class Query:
         return Caller(role=KeyRole(role) if role else None, key=ApiKey(view=key) if key else None)
 
 
+@strawberry.type(description="Writes: the inventory, evidence and work (editor), mappings and API keys (admin).")
+class Mutation(InventoryMutation, WorkMutations):
+    """The inventory's writes and the work model's, as one root."""
+
+
 class AimsgraphSchema(strawberry.Schema):
     """The schema, logging expected errors as one line and internal ones with their traceback."""
 
@@ -361,11 +372,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 def _object_types() -> list[type]:
-    from api.graphql import paging, types, write_types
+    from api.graphql import paging, types, work, work_types, write_types
 
     return [
         value
-        for module in (paging, types, write_types)
+        for module in (paging, types, write_types, work_types, work)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

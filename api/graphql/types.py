@@ -18,6 +18,7 @@ from api.graphql.enums import (
     CoverageStatus,
     DateScope,
     EvidenceStatus,
+    InclusionReason,
     ProvisionKind,
     RationaleType,
     Relation,
@@ -25,6 +26,7 @@ from api.graphql.enums import (
     SoaStatus,
 )
 from api.graphql.paging import Connection, default_page, paginate, paginate_loaded
+from api.graphql.work_types import WorkItem, work_item
 from graph.views.read import (
     ActView,
     AssetView,
@@ -656,10 +658,23 @@ class Obligation:
         self.amended_by = self.view.amended_by
         self.uncertainty = list(self.view.uncertainty)
         self.date_note = self.view.date_note
+        self.standing = self.view.standing
+        self.work = work_item(self.view.work)
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
+
+    standing: str = strawberry.field(
+        default=None,
+        description='Where it stands on the asked day, in words: "in force since <day>", "from <day> (not yet)", '
+        '"voluntary" (guidance), or "in force" (a declared management system whose start the inventory does '
+        "not state).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on it, by when, and where it stands; null when none is planned."
+    )
 
     addressee: AddresseeRole = strawberry.field(
         default=None, description="The role it binds: provider, deployer, controller, organisation ..."
@@ -719,6 +734,19 @@ class Gap:
         self.applies_from = self.view.applies_from
         self.in_force = self.view.in_force
         self.conditions = list(self.view.conditions)
+        self.standing = self.view.standing
+
+    standing: str = strawberry.field(
+        default=None, description='As on its obligations: "in force since <day>", "from <day> (not yet)", ...'
+    )
+
+    @strawberry.field(
+        description="The work items of the obligations it groups (one per asset, or the organisation's), a page "
+        "at a time."
+    )
+    def work(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[WorkItem]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.work, lambda w: WorkItem(view=w), page, after, limit)
 
     conditions: list[str] = strawberry.field(
         default_factory=list, description='"Applies if": empty when the duty is certain for some asset.'
@@ -760,6 +788,28 @@ class SoaEntry:
         self.evidence_status = EvidenceStatus(self.view.evidence_status)
         self.rests_on_expired = self.view.rests_on_expired
         self.binding = self.view.binding
+        self.inclusion_reasons = [InclusionReason(r) for r in self.view.inclusion_reasons]
+        self.inclusion_note = self.view.inclusion_note
+        self.missing_inclusion_reason = self.view.missing_inclusion_reason
+        self.work = work_item(self.view.work)
+
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list, description="Why it is included (ISO/IEC 42001 6.1.3 d); empty when not stated."
+    )
+
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
+
+    missing_inclusion_reason: bool = strawberry.field(
+        default=None,
+        description="True for an included control whose decision states no reason for inclusion (reported, "
+        "never guessed).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on the control, by when, and where it stands."
+    )
 
     binding: bool = strawberry.field(
         default=None, description="False when the organisation declares no ISO/IEC 42001 management system."

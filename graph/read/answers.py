@@ -14,6 +14,7 @@ from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
 from graph.read.obligations import Obligations
 from graph.read.read_model import Snapshot
+from graph.read.work import Work
 from graph.stores.protocol import Store
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class Answers:
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)
+        self.work = Work(snapshot, self.organisation)
         self._store = store
 
     @cached_property
