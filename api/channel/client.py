@@ -17,7 +17,7 @@ from api.channel import address, wire
 from core.errors import DataError, Problem
 from graph.service import ProgressCallback, no_progress
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView
+from graph.views.write import Actor, ApiKeyView, Written
 
 _HELLO_TIMEOUT = 5.0  # seconds a listening server has to say who it is
 
@@ -28,11 +28,27 @@ class KeyWrites(Protocol):
     def revoke(self, actor: Actor, key_id: str) -> ApiKeyView: ...
 
 
+class WorkCommands(Protocol):
+    """The work model's changes a CLI command makes (`Service.work`, or a server's through the channel). A
+    remote change answers with the value after it; its audit entry stays in the server's trail."""
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written: ...
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written: ...
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written: ...
+
+
 class Writes(Protocol):
     """What a CLI change command calls: the service itself, or a server's through the channel."""
 
     @property
     def keys(self) -> KeyWrites: ...
+
+    @property
+    def work(self) -> WorkCommands: ...
 
     def load(
         self,
@@ -123,6 +139,25 @@ class _RemoteKeys:
         return wire.key_from_wire(answer["key"])
 
 
+class _RemoteWork:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written:
+        answer = self._connection.call(wire.request("work.owner", actor, organisation=org, owner=data))
+        return Written(wire.owner_from_wire(answer["owner"]), None)
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written:
+        message = wire.request("work.plan", actor, organisation=org, target=target, plan=data)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written:
+        message = wire.request("work.advance", actor, organisation=org, target=target, status=status, reason=reason)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+
 class RemoteWrites:
     """The changes of one CLI command, made by the server holding the store, on behalf of `actor`."""
 
@@ -130,6 +165,7 @@ class RemoteWrites:
         self._connection = connection
         self._actor = actor
         self.keys = _RemoteKeys(connection)
+        self.work = _RemoteWork(connection)
 
     @property
     def server_pid(self) -> int:

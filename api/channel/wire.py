@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 from core import errors
 from core.errors import AimsgraphError, DataError, Problem
-from graph.views.read import LoadReport
+from graph.views.read import LoadReport, OwnerView, WorkItemView
 from graph.views.write import Actor, ApiKeyView
 
 PROTOCOL = 1
 """Raised when a message changes shape: a client and a server of different versions refuse each other."""
 
-OPERATIONS = ("hello", "load", "keys.create", "keys.revoke")
+OPERATIONS = ("hello", "load", "keys.create", "keys.revoke", "work.owner", "work.plan", "work.advance")
 HEARTBEAT = 1.0  # seconds between the server's `alive` lines while it works
 SILENCE = 30.0  # seconds without any line after which the client stops waiting for a server
 
@@ -113,6 +113,27 @@ def key_from_wire(data: dict[str, Any]) -> ApiKeyView:
         created_at=dt.datetime.fromisoformat(data["created_at"]),
         revoked_at=dt.datetime.fromisoformat(revoked) if revoked else None,
     )
+
+
+def owner_to_wire(view: OwnerView) -> dict[str, Any]:
+    return asdict(view)
+
+
+def owner_from_wire(data: dict[str, Any]) -> OwnerView:
+    return OwnerView(**data)
+
+
+def work_to_wire(view: WorkItemView) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in asdict(view).items()}
+
+
+def work_from_wire(data: dict[str, Any]) -> WorkItemView:
+    dated = {"due": dt.date, "last_reviewed": dt.date, "next_review": dt.date, "status_changed_at": dt.datetime}
+    fields: dict[str, Any] = {
+        name: dated[name].fromisoformat(value) if name in dated and isinstance(value, str) else value
+        for name, value in data.items()
+    }
+    return WorkItemView(**fields)
 
 
 # -- errors ------------------------------------------------------------------------------------------------

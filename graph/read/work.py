@@ -6,8 +6,8 @@ Work items hang on obligations and SoA decisions by IRI (`ontology.namespaces.ob
 module lists them and filters answers by them, once for the CLI, GraphQL and the exports.
 
 "Owner" in a filter means who must act: the work item's assignee, or, where nobody is assigned, the owner the
-answer already names (the asset's owner, or "organisation" for an organisation-wide duty). A person also
-matches what is assigned to their team, and a team what is assigned to its members.
+answer already names (the asset's owner, or "organisation" for an organisation-wide duty). A team also
+matches what is assigned to its members.
 """
 
 from __future__ import annotations
@@ -66,13 +66,10 @@ class Work:
 
     # -- filters -----------------------------------------------------------------------------------------------
     def _names(self, org: str, owner: str | None) -> set[str]:
-        """The owner ids a filter on `owner` matches: the owner, its team, and a team's members."""
+        """The owner ids a filter on `owner` matches: the owner, and a team's members."""
         if owner is None:
             return set()
         names = {owner}
-        view = self._index.owners.get((org, owner))
-        if view is not None and view.team:
-            names.add(view.team)
         names.update(v.id for (o, _), v in self._index.owners.items() if o == org and v.team == owner)
         return names
 

@@ -33,6 +33,7 @@ from loaders.inventory import Owner, WorkPlan
 from ontology.namespaces import obligation_iri, org_iri, owner_iri, provision_iri, soa_decision_iri
 
 _PLAN_FIELDS = ("assignee", "due", "review_cadence", "last_reviewed")
+TARGET = "target"  # where a work item's target is named (GraphQL's `target` argument)
 
 
 def _problem(path: str, message: str) -> Problem:
@@ -81,6 +82,12 @@ def _state(item: WorkItemView | None) -> dict[str, Any] | None:
         "status_reason": item.status_reason,
     }
     return {key: value for key, value in data.items() if value is not None}
+
+
+def work_target(item: WorkItemView) -> str:
+    """How the audit trail names a work item, as `recordControl` names a control: "credit-system eu-ai-act
+    Article 9" for an asset's obligation, "iso42001 A.6.2.4" for a control's SoA decision."""
+    return " ".join(part for part in (item.asset, item.framework, item.ref) if part)
 
 
 def work_node(item: WorkItemView) -> Node:
@@ -214,7 +221,7 @@ class WorkWrites:
             before = self._target(org_id, target)
             why = transition_problem(before.status, status, reason)
             if why:
-                raise DataError([_problem(f"{INPUT} → status", why)])
+                raise DataError([_problem("status", why)])
             now = dt.datetime.now(dt.UTC)
             changes: dict[str, Any] = {
                 "status": status,
@@ -239,7 +246,7 @@ class WorkWrites:
             actor,
             operation=operation,
             kind="work",
-            target=after.iri,
+            target=work_target(after),
             organisation=after.org,
             before=_state(before),
             after=_state(after),
@@ -256,11 +263,11 @@ class WorkWrites:
         snapshot = self._read_model.snapshot()
         provision = snapshot.catalog.by_iri.get(provision_iri(framework, ref))
         if provision is None:
-            raise DataError([_problem(f"{INPUT} → ref", f"unknown {framework or '?'} ref {ref!r}")])
+            raise DataError([_problem(f"{TARGET} → ref", f"unknown {framework or '?'} ref {ref!r}")])
         if asset is None:
             if provision.kind != "control" or framework not in ("iso42001", "iso27001"):
                 raise DataError(
-                    [_problem(f"{INPUT} → ref", f"{framework} {ref} is not an Annex A control the SoA decides")]
+                    [_problem(f"{TARGET} → ref", f"{framework} {ref} is not an Annex A control the SoA decides")]
                 )
             iri, kind = soa_decision_iri(org, framework, ref), "control"
         else:
@@ -302,19 +309,19 @@ class WorkWrites:
                 if any(o.organisation_wide for o in found):
                     break  # organisation-wide duties are the same for every asset in scope
             raise DataError(
-                [_problem(f"{INPUT} → ref", f"{framework} {ref} is not an organisation-wide obligation of {org}")]
+                [_problem(f"{TARGET} → ref", f"{framework} {ref} is not an organisation-wide obligation of {org}")]
             )
         if (org, asset) not in snapshot.organisations.assets:
-            raise DataError([_problem(f"{INPUT} → assetId", f"unknown asset {asset!r} in {org}")])
+            raise DataError([_problem(f"{TARGET} → assetId", f"unknown asset {asset!r} in {org}")])
         found = engine.obligations(asset, org=org, frameworks=[framework]).obligations
         match = next((o for o in found if o.provision.ref == ref), None)
         if match is None:
-            raise DataError([_problem(f"{INPUT} → ref", f"{framework} {ref} is not an obligation of {asset!r}")])
+            raise DataError([_problem(f"{TARGET} → ref", f"{framework} {ref} is not an obligation of {asset!r}")])
         if match.organisation_wide:
             raise DataError(
                 [
                     _problem(
-                        f"{INPUT} → assetId",
+                        f"{TARGET} → assetId",
                         f"{framework} {ref} is owed by the organisation as a whole: name {org!r} as the asset",
                     )
                 ]
