@@ -409,3 +409,13 @@ def test_the_work_commands_assign_advance_and_list(cli: Cli) -> None:
     ]
     shown = cli.json("obligations", "credit-system", "--due-before", "2027-02-01", "--json")
     assert [(o["ref"], o["work"]["assigneeId"]) for o in shown] == [("Article 9", "risk-team")]
+
+
+def test_deleting_an_asset_takes_the_work_on_its_obligations_with_it(service: Service) -> None:
+    data = {"id": "scratch-bot", "kind": "ai_system", "name": "Scratch bot", "owner": "ops", "roles": ["deployer"]}
+    service.inventory.upsert_asset(ME, "northwind", data)
+    target = {"asset_id": "scratch-bot", "framework": "eu-ai-act", "ref": "Article 4"}
+    planned = service.work.plan(ME, "northwind", target, {"assignee": "ana"}).after
+    service.inventory.delete_asset(ME, "northwind", "scratch-bot")
+    assert service.answers().work.item(planned.iri) is None
+    assert [w for w in service.answers().work.items("northwind") if w.asset == "scratch-bot"] == []
