@@ -419,3 +419,14 @@ def test_deleting_an_asset_takes_the_work_on_its_obligations_with_it(service: Se
     service.inventory.delete_asset(ME, "northwind", "scratch-bot")
     assert service.answers().work.item(planned.iri) is None
     assert [w for w in service.answers().work.items("northwind") if w.asset == "scratch-bot"] == []
+
+
+def test_the_soa_and_gaps_sheets_carry_the_reason_for_inclusion_and_the_work(service: Service) -> None:
+    service.work.plan(ME, "northwind", {"framework": "iso42001", "ref": "A.6.2.4"}, {"assignee": "risk-team"})
+    service.work.plan(ME, "northwind", {"framework": "iso42001", "ref": "A.6.2.4"}, {"due": "2027-04-30"})
+    csv_text = service.answers().interop.csv("soa", org="northwind")
+    header, *rows = csv_text.splitlines()
+    assert header.endswith("inclusion_reasons,inclusion_note,flag,assignee,due,work_status,review_cadence,next_review")
+    assert next(r for r in rows if r.startswith("A.6.2.4,")).endswith(",risk-team,2027-04-30,not_started,,")
+    gaps = service.answers().interop.csv("gaps", org="northwind").splitlines()
+    assert gaps[0].endswith(",in_force,standing,assignee,due")
