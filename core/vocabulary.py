@@ -195,3 +195,22 @@ KeyRole = Literal["viewer", "editor", "admin"]
 KEY_ROLES: tuple[str, ...] = get_args(KeyRole)
 """What an API key may do, each role including the ones before it: viewer reads; editor also writes the
 inventory and evidence; admin also reviews mappings and manages keys."""
+
+# -- the work model (owners, work items on obligations and controls) ---------------------------------------
+OwnerKind = Literal["person", "team"]
+OWNER_KINDS: tuple[str, ...] = get_args(OwnerKind)
+WorkStatus = Literal["not_started", "in_progress", "implemented", "verified"]
+WORK_STATUSES: tuple[str, ...] = get_args(WorkStatus)
+"""Where the work on an obligation or control stands, in the order it moves (`core.work` has the transitions)."""
+InclusionReason = Literal[
+    "risk_treatment",
+    "legal_requirement",
+    "contractual_requirement",
+    "business_requirement",
+    "stakeholder_expectation",
+    "other",
+]
+INCLUSION_REASONS: tuple[str, ...] = get_args(InclusionReason)
+"""Why a control is in the Statement of Applicability (ISO/IEC 42001 6.1.3 d asks for a justification of each
+inclusion): the risk treatment chose it, a law or a contract requires it, the business or its stakeholders
+expect it, or another reason stated in words."""

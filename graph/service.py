@@ -39,6 +39,7 @@ from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
 from graph.write.webhooks import Webhooks
+from graph.write.work_writes import WorkWrites
 from loaders.files import ImportFormat
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
@@ -111,6 +112,8 @@ class Service:
         """API keys: create, list, revoke, authenticate."""
         self.webhooks = Webhooks(self._units)
         """Webhooks: register, list, remove, and record their deliveries (sent by `api.graphql.webhook_delivery`)."""
+        self.work = WorkWrites(self._units, self.inventory)
+        """The work model: owners, and who does the work on each obligation and control, by when, and its status."""
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:

@@ -18,10 +18,13 @@ from core.vocabulary import (
     AssetKind,
     ControlStatus,
     HeadcountBand,
+    InclusionReason,
     LegalBasis,
     ManagementSystem,
+    OwnerKind,
     Role,
 )
+from core.work import cadence_problem
 from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
@@ -36,6 +39,11 @@ class ManagementSystemDeclaration(BaseModel):
     standard: ManagementSystem
     scope: StrictStr | None = Field(default=None, description="Its scope, in a sentence.")
     certified: bool | None = Field(default=None, description="Certified by an accredited body.")
+    since: dt.date | None = Field(
+        default=None,
+        description="When the system was established (or, if certified, first certified): its obligations are "
+        "in force from this day. Absent: in force, from a day the inventory does not state.",
+    )
 
 
 class Organisation(BaseModel):
@@ -193,7 +201,8 @@ class ProvisionRef(BaseModel):
 
 
 class ControlDecision(BaseModel):
-    """An implemented control, or a Statement of Applicability decision (an exclusion says why)."""
+    """An implemented control, or a Statement of Applicability decision (an exclusion says why; an inclusion
+    says why too, ISO/IEC 42001 6.1.3 d — a missing reason is reported in the SoA, never guessed)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -201,11 +210,71 @@ class ControlDecision(BaseModel):
     ref: StrictStr
     status: ControlStatus
     justification: StrictStr | None = None
+    inclusion_reasons: list[InclusionReason] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Why the control is included: risk_treatment, legal_requirement, contractual_requirement, "
+        "business_requirement, stakeholder_expectation, other.",
+    )
+    inclusion_note: StrictStr | None = Field(
+        default=None, max_length=4000, description="The reason for inclusion in the organisation's own words."
+    )
 
     @model_validator(mode="after")
     def _excluded_says_why(self) -> ControlDecision:
         if self.status == "excluded" and not (self.justification or "").strip():
             raise ValueError("an excluded control needs a justification")
+        if self.status == "excluded" and (self.inclusion_reasons or self.inclusion_note):
+            raise ValueError("an excluded control has no reason for inclusion")
+        if "other" in self.inclusion_reasons and not (self.inclusion_note or "").strip():
+            raise ValueError("inclusion reason 'other' needs an inclusion_note saying what it is")
+        if len(set(self.inclusion_reasons)) != len(self.inclusion_reasons):
+            raise ValueError("an inclusion reason is named twice")
+        return self
+
+
+class Owner(BaseModel):
+    """A person or team that obligations and controls are assigned to (the work model)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: StrictStr = Id
+    name: StrictStr = Field(min_length=1, max_length=500)
+    kind: OwnerKind = Field(default="team", description="person or team.")
+    email: StrictStr | None = Field(
+        default=None, max_length=500, description="How to reach them: an address or another contact."
+    )
+    team: StrictStr | None = Field(
+        default=None, max_length=200, description="For a person: the id of the team (an owner) they belong to."
+    )
+
+    @model_validator(mode="after")
+    def _team_fits(self) -> Owner:
+        if self.team is not None and self.kind != "person":
+            raise ValueError("only a person belongs to a team")
+        if self.team == self.id:
+            raise ValueError("an owner cannot be its own team")
+        return self
+
+
+class WorkPlan(BaseModel):
+    """Who does the work on an obligation or control, by when, and how often it is reviewed. Every field is
+    optional: a plan changes only the fields it names (`null` clears one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assignee: StrictStr | None = Field(default=None, max_length=200, description="The owner id assigned.")
+    due: dt.date | None = Field(default=None, description="When the work is due.")
+    review_cadence: StrictStr | None = Field(
+        default=None, max_length=40, description="monthly, quarterly, half-yearly, yearly, or '90 days'."
+    )
+    last_reviewed: dt.date | None = Field(default=None, description="When it was last reviewed.")
+
+    @model_validator(mode="after")
+    def _cadence_known(self) -> WorkPlan:
+        why = cadence_problem(self.review_cadence) if self.review_cadence is not None else None
+        if why:
+            raise ValueError(why)
         return self
 
 
@@ -235,6 +304,9 @@ class Inventory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     organisation: Organisation
+    owners: list[Owner] = Field(
+        default_factory=list, max_length=100_000, description="People and teams work can be assigned to."
+    )
     assets: list[Asset] = Field(default_factory=list)
     controls: list[ControlDecision] = Field(default_factory=list)
     evidence: list[EvidenceItem] = Field(default_factory=list)
@@ -314,6 +386,19 @@ def _reference_problems(doc: SourceDocument) -> None:
         if key in seen_controls:
             doc.problems.append(doc.problem(("controls", index), f"{key[0]} {key[1]} is decided twice"))
         seen_controls.add(key)
+    owners = _items(doc.data, "owners")
+    kinds: dict[str, object] = {}
+    for index, owner in enumerate(owners):
+        owner_id = str(owner.get("id"))
+        if owner_id in kinds:
+            doc.problems.append(doc.problem(("owners", index, "id"), f"duplicate owner id {owner_id!r}"))
+        kinds.setdefault(owner_id, owner.get("kind", "team"))
+    for index, owner in enumerate(owners):
+        team = owner.get("team")
+        if team is not None and str(team) != str(owner.get("id")) and kinds.get(str(team), "team") != "team":
+            doc.problems.append(doc.problem(("owners", index, "team"), f"{team!r} is a person, not a team"))
+        elif team is not None and str(team) not in kinds:
+            doc.problems.append(doc.problem(("owners", index, "team"), f"unknown team {team!r}"))
     evidence_ids: set[str] = set()
     for index, item in enumerate(_items(doc.data, "evidence")):
         evidence_id = str(item.get("id"))

@@ -17,7 +17,7 @@ from api.channel import address, wire
 from core.errors import DataError, Problem
 from graph.service import LoadOptions, ProgressCallback, no_progress
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView, WebhookView
+from graph.views.write import Actor, ApiKeyView, WebhookView, Written
 
 _HELLO_TIMEOUT = 5.0  # seconds a listening server has to say who it is
 
@@ -42,6 +42,19 @@ class WebhookWrites(Protocol):
     def remove(self, actor: Actor, webhook_id: str) -> WebhookView: ...
 
 
+class WorkCommands(Protocol):
+    """The work model's changes a CLI command makes (`Service.work`, or a server's through the channel). A
+    remote change answers with the value after it; its audit entry stays in the server's trail."""
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written: ...
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written: ...
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written: ...
+
+
 class Writes(Protocol):
     """What a CLI change command calls: the service itself, or a server's through the channel."""
 
@@ -50,6 +63,9 @@ class Writes(Protocol):
 
     @property
     def webhooks(self) -> WebhookWrites: ...
+
+    @property
+    def work(self) -> WorkCommands: ...
 
     def load(
         self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
@@ -156,6 +172,25 @@ class _RemoteWebhooks:
         return wire.webhook_from_wire(answer["webhook"])
 
 
+class _RemoteWork:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written:
+        answer = self._connection.call(wire.request("work.owner", actor, organisation=org, owner=data))
+        return Written(wire.owner_from_wire(answer["owner"]), None)
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written:
+        message = wire.request("work.plan", actor, organisation=org, target=target, plan=data)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written:
+        message = wire.request("work.advance", actor, organisation=org, target=target, status=status, reason=reason)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+
 class RemoteWrites:
     """The changes of one CLI command, made by the server holding the store, on behalf of `actor`."""
 
@@ -164,6 +199,7 @@ class RemoteWrites:
         self._actor = actor
         self.keys = _RemoteKeys(connection)
         self.webhooks = _RemoteWebhooks(connection)
+        self.work = _RemoteWork(connection)
 
     @property
     def server_pid(self) -> int:

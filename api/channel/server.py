@@ -172,7 +172,25 @@ class ChannelServer:
             hook = service.webhooks.remove(actor, str(arguments.get("webhook_id")))
             service.publish()
             return {"webhook": wire.webhook_to_wire(hook)}
+        if operation in ("work.owner", "work.plan", "work.advance"):
+            return self._work(operation, actor, arguments)
         raise wire.ChannelError(f"unknown channel operation {operation!r}; known: {', '.join(wire.OPERATIONS)}")
+
+    def _work(self, operation: str, actor: Any, arguments: dict[str, Any]) -> Any:
+        """The work model's changes (`aimsgraph work ...`), as the service makes them."""
+        service, org = self._service, arguments.get("organisation")
+        if operation == "work.owner":
+            written = service.work.upsert_owner(actor, org, dict(arguments.get("owner") or {}))
+            service.publish()
+            return {"owner": wire.owner_to_wire(written.after), "changed": written.audit is not None}
+        target = dict(arguments.get("target") or {})
+        if operation == "work.plan":
+            written = service.work.plan(actor, org, target, dict(arguments.get("plan") or {}))
+        else:
+            status, reason = str(arguments.get("status")), arguments.get("reason")
+            written = service.work.advance(actor, org, target, status, str(reason) if reason is not None else None)
+        service.publish()
+        return {"work": wire.work_to_wire(written.after), "changed": written.audit is not None}
 
 
 @contextmanager

@@ -18,13 +18,23 @@ from typing import Any, Protocol
 
 from core import errors
 from core.errors import AimsgraphError, DataError, Problem
-from graph.views.read import LoadReport
+from graph.views.read import LoadReport, OwnerView, WorkItemView
 from graph.views.write import Actor, ApiKeyView, LoadOptions, WebhookView, load_options
 
 PROTOCOL = 2
 """Raised when a message changes shape: a client and a server of different versions refuse each other."""
 
-OPERATIONS = ("hello", "load", "keys.create", "keys.revoke", "webhooks.create", "webhooks.remove")
+OPERATIONS = (
+    "hello",
+    "load",
+    "keys.create",
+    "keys.revoke",
+    "webhooks.create",
+    "webhooks.remove",
+    "work.owner",
+    "work.plan",
+    "work.advance",
+)
 HEARTBEAT = 1.0  # seconds between the server's `alive` lines while it works
 SILENCE = 30.0  # seconds without any line after which the client stops waiting for a server
 
@@ -152,6 +162,27 @@ def webhook_from_wire(data: dict[str, Any]) -> WebhookView:
         delivered=int(data["delivered"]),
         last_status=data.get("last_status"),
     )
+
+
+def owner_to_wire(view: OwnerView) -> dict[str, Any]:
+    return asdict(view)
+
+
+def owner_from_wire(data: dict[str, Any]) -> OwnerView:
+    return OwnerView(**data)
+
+
+def work_to_wire(view: WorkItemView) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in asdict(view).items()}
+
+
+def work_from_wire(data: dict[str, Any]) -> WorkItemView:
+    dated = {"due": dt.date, "last_reviewed": dt.date, "next_review": dt.date, "status_changed_at": dt.datetime}
+    fields: dict[str, Any] = {
+        name: dated[name].fromisoformat(value) if name in dated and isinstance(value, str) else value
+        for name, value in data.items()
+    }
+    return WorkItemView(**fields)
 
 
 # -- errors ------------------------------------------------------------------------------------------------

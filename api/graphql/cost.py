@@ -43,6 +43,9 @@ PAGED = {
     "controls": 100,
     "soaDecisions": 100,
     "assetStatuses": 100,
+    "owners": 50,
+    "workItems": 100,
+    "work": 2,  # a gap's work items: usually one (organisation-wide) or a few assets'
 }
 # The same name on a single object (a root field, or under `node` or `asset`): where a page there is longer.
 PAGED_ON_ONE = {"evidence": 100}  # an organisation's evidence (Query.evidence), not one obligation's

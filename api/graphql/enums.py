@@ -215,6 +215,33 @@ class ManagementSystem(Enum):
     iso27001 = "iso27001"
 
 
+@strawberry.enum(description="A person or a team, in the work model.")
+class OwnerKind(Enum):
+    person = "person"
+    team = "team"
+
+
+@strawberry.enum(
+    description="Where the work on an obligation or control stands: not_started → in_progress → implemented → "
+    "verified (back to in_progress from implemented or verified, with a reason)."
+)
+class WorkStatus(Enum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    implemented = "implemented"
+    verified = "verified"
+
+
+@strawberry.enum(description="Why a control is in the Statement of Applicability (ISO/IEC 42001 6.1.3 d).")
+class InclusionReason(Enum):
+    risk_treatment = "risk_treatment"
+    legal_requirement = "legal_requirement"
+    contractual_requirement = "contractual_requirement"
+    business_requirement = "business_requirement"
+    stakeholder_expectation = "stakeholder_expectation"
+    other = "other"
+
+
 VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "ProvisionKind": ProvisionKind,
     "AddresseeRole": AddresseeRole,
@@ -235,4 +262,7 @@ VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "AnnexISection": AnnexISection,
     "LegalBasis": LegalBasis,
     "ManagementSystem": ManagementSystem,
+    "OwnerKind": OwnerKind,
+    "WorkStatus": WorkStatus,
+    "InclusionReason": InclusionReason,
 }

@@ -174,7 +174,12 @@ class Mutation:
         c = outcome.after
         return ControlPayload(
             control=ControlDecision(
-                framework=c.framework, ref=c.ref, status=input.status, justification=c.justification
+                framework=c.framework,
+                ref=c.ref,
+                status=input.status,
+                justification=c.justification,
+                inclusion_reasons=list(input.inclusion_reasons),
+                inclusion_note=c.inclusion_note,
             ),
             audit_entry=_audit(outcome),
         )

@@ -32,7 +32,7 @@ from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fi
 from api.graphql.filters import ObligationFilterArg, ObligationFilterInput
 from api.graphql.interop import InteropDocument, InteropFormat, interop_document
 from api.graphql.lists import NODE_TYPES, ListQueries
-from api.graphql.mutations import Mutation
+from api.graphql.mutations import Mutation as InventoryMutation
 from api.graphql.paging import (
     Connection,
     api_key_key,
@@ -62,6 +62,7 @@ from api.graphql.types import (
     SoaEntry,
 )
 from api.graphql.webhook_types import Webhook
+from api.graphql.work import DueBefore, OwnerFilter, WorkMutations, WorkQueries
 from api.graphql.write_types import ApiKey, AuditEntry, Caller, ChangeFeed
 from graph.service import DEFAULT_DEPTH, MAX_DEPTH, SEARCH_LIMIT
 from graph.settings import Settings
@@ -69,7 +70,7 @@ from graph.views.write import AuditEntryView, ChangesView
 
 
 @strawberry.type(description="Questions about the frameworks, their crosswalks and the organisations' assets.")
-class Query(ListQueries):
+class Query(ListQueries, WorkQueries):
     @strawberry.field(permission_classes=[CanRead], description="Every framework in the graph.")
     def frameworks(self, info: Info[Context, None]) -> list[Framework]:
         return [Framework(view=v) for v in info.context.answers.catalog.frameworks()]
@@ -191,6 +192,8 @@ class Query(ListQueries):
         organisation: OrgId = None,
         frameworks: Frameworks = None,
         as_of: AsOf = None,
+        owner: OwnerFilter = None,
+        due_before: DueBefore = None,
         first: First = None,
         after: After = None,
         filter: ObligationFilterArg = None,
@@ -205,8 +208,10 @@ class Query(ListQueries):
             if wanted.frameworks:
                 raise ApiError("give `frameworks` or `filter.frameworks`, not both")
             wanted = replace(wanted, frameworks=tuple(frameworks))
-        views = info.context.answers.lists.obligations(organisation, wanted, as_of)
-        return paginate(views, lambda o: Obligation(view=o), page, after, limit, key=by_iri, ordered=False)
+        answers = info.context.answers
+        views = answers.lists.obligations(organisation, wanted, as_of)
+        kept = answers.work.obligations(views, owner=owner, due_before=due_before)
+        return paginate(kept, lambda o: Obligation(view=o), page, after, limit, key=by_iri, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -217,13 +222,17 @@ class Query(ListQueries):
         info: Info[Context, None],
         organisation: OrgId = None,
         as_of: AsOf = None,
+        owner: OwnerFilter = None,
+        due_before: DueBefore = None,
         first: First = None,
         after: After = None,
         filter: ObligationFilterArg = None,
     ) -> Connection[Gap]:
         page, limit = default_page(info, first)
         wanted = (filter or ObligationFilterInput()).view()
-        views = info.context.answers.lists.gaps(organisation, wanted, as_of)
+        answers = info.context.answers
+        org = answers.organisation.organisation(organisation).id  # the gaps' assets belong to it
+        views = answers.work.gaps(answers.lists.gaps(org, wanted, as_of), org, owner=owner, due_before=due_before)
         return paginate(views, lambda g: Gap(view=g, org=g.org), page, after, limit, key=by_iri, ordered=False)
 
     @strawberry.field(
@@ -422,6 +431,11 @@ class Query(ListQueries):
         return Caller(role=KeyRole(role) if role else None, key=ApiKey(view=key) if key else None)
 
 
+@strawberry.type(description="Writes: the inventory, evidence and work (editor), mappings and API keys (admin).")
+class Mutation(InventoryMutation, WorkMutations):
+    """The inventory's writes and the work model's, as one root."""
+
+
 class AimsgraphSchema(strawberry.Schema):
     """The schema, logging expected errors as one line and internal ones with their traceback."""
 
@@ -457,11 +471,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 def _object_types() -> list[type]:
-    from api.graphql import lists, paging, types, webhook_types, write_types
+    from api.graphql import lists, paging, types, webhook_types, work, work_types, write_types
 
     return [
         value
-        for module in (paging, types, write_types, webhook_types, lists)
+        for module in (paging, types, write_types, webhook_types, lists, work_types, work)
         for value in vars(module).values()
         if isinstance(value, type) and hasattr(value, "__strawberry_definition__")
     ]

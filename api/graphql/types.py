@@ -18,6 +18,7 @@ from api.graphql.enums import (
     CoverageStatus,
     DateScope,
     EvidenceStatus,
+    InclusionReason,
     ProvisionKind,
     RationaleType,
     Relation,
@@ -27,6 +28,7 @@ from api.graphql.enums import (
 from api.graphql.node import IRI, Node
 from api.graphql.paging import (
     Connection,
+    by_iri,
     default_page,
     evidence_key,
     mapping_key,
@@ -34,6 +36,7 @@ from api.graphql.paging import (
     paginate,
     paginate_loaded,
 )
+from api.graphql.work_types import WorkItem, work_item
 from graph.views.read import (
     ActView,
     AssetView,
@@ -723,6 +726,8 @@ class Obligation(Node):
         self.amended_by = self.view.amended_by
         self.uncertainty = list(self.view.uncertainty)
         self.date_note = self.view.date_note
+        self.standing = self.view.standing
+        self.work = work_item(self.view.work)
 
     iri: strawberry.ID = strawberry.field(
         default=None,
@@ -741,6 +746,17 @@ class Obligation(Node):
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
+
+    standing: str = strawberry.field(
+        default=None,
+        description='Where it stands on the asked day, in words: "in force since <day>", "from <day> (not yet)", '
+        '"voluntary" (guidance), or "in force" (a declared management system whose start the inventory does '
+        "not state).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on it, by when, and where it stands; null when none is planned."
+    )
 
     addressee: AddresseeRole = strawberry.field(
         default=None, description="The role it binds: provider, deployer, controller, organisation ..."
@@ -812,6 +828,19 @@ class Gap(Node):
         self.applies_from = self.view.applies_from
         self.in_force = self.view.in_force
         self.conditions = list(self.view.conditions)
+        self.standing = self.view.standing
+
+    standing: str = strawberry.field(
+        default=None, description='As on its obligations: "in force since <day>", "from <day> (not yet)", ...'
+    )
+
+    @strawberry.field(
+        description="The work items of the obligations it groups (one per asset, or the organisation's), a page "
+        "at a time."
+    )
+    def work(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[WorkItem]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.work, lambda w: WorkItem(view=w), page, after, limit, key=by_iri, ordered=False)
 
     iri: strawberry.ID = strawberry.field(default=None, description=IRI + " One provision, one owner.")
 
@@ -881,6 +910,28 @@ class SoaEntry(Node):
         self.evidence_status = EvidenceStatus(self.view.evidence_status)
         self.rests_on_expired = self.view.rests_on_expired
         self.binding = self.view.binding
+        self.inclusion_reasons = [InclusionReason(r) for r in self.view.inclusion_reasons]
+        self.inclusion_note = self.view.inclusion_note
+        self.missing_inclusion_reason = self.view.missing_inclusion_reason
+        self.work = work_item(self.view.work)
+
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list, description="Why it is included (ISO/IEC 42001 6.1.3 d); empty when not stated."
+    )
+
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
+
+    missing_inclusion_reason: bool = strawberry.field(
+        default=None,
+        description="True for an included control whose decision states no reason for inclusion (reported, "
+        "never guessed).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on the control, by when, and where it stands."
+    )
 
     iri: strawberry.ID = strawberry.field(
         default=None, description=IRI + " The organisation's decision on one control."

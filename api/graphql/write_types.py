@@ -22,6 +22,7 @@ from api.graphql.enums import (
     AssertedRelation,
     AssetKind,
     ControlStatus,
+    InclusionReason,
     KeyRole,
     LegalBasis,
     ManagementSystem,
@@ -174,6 +175,12 @@ class ControlDecision:
     ref: str = strawberry.field(description="The control's ref, e.g. A.6.2.4.")
     status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
     justification: str | None = strawberry.field(description="Why it is excluded, where it is.")
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list, description="Why it is included (ISO/IEC 42001 6.1.3 d)."
+    )
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
 
 
 @strawberry.type(description="An evidence item as recorded.")
@@ -328,6 +335,14 @@ class ControlInput:
     ref: str = strawberry.field(description="The control's ref exactly as the catalog writes it, e.g. A.6.2.4.")
     status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
     justification: str | None = strawberry.field(default=None, description="Why it is excluded.")
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list,
+        description="Why it is included (ISO/IEC 42001 6.1.3 d): risk treatment, a legal or contractual requirement, "
+        "...; `other` needs an inclusionNote.",
+    )
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
 
 
 @strawberry.input(description="A provision, by framework and ref.")

@@ -125,6 +125,7 @@ def _obligation_props(obligation: ObligationView, as_of: dt.date) -> dict[str, A
         "voluntary": obligation.voluntary,
         "organisation_wide": obligation.organisation_wide,
         "in_force": obligation.dates.in_force,
+        "standing": obligation.standing,  # "in force since …", "voluntary" …: the CLI's and GraphQL's words
         "rules": sorted({reason.rule for reason in obligation.reasons}),  # the reasons: ApplicabilityRule nodes
         "evidence": [match.evidence.id for match in obligation.evidence],
         "as_of": as_of,

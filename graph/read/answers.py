@@ -15,6 +15,7 @@ from graph.read.crosswalks import Crosswalks
 from graph.read.listings import Listings
 from graph.read.obligations import Obligations
 from graph.read.read_model import Snapshot
+from graph.read.work import Work
 from graph.stores.protocol import Store
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Answers:
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)
         self.lists = Listings(snapshot, self.catalog, self.crosswalks, self.organisation)
+        self.work = Work(snapshot, self.organisation)
         self._store = store
 
     @cached_property

@@ -23,7 +23,7 @@ from typing import Any
 
 from core import deadlines
 from core.errors import NotFoundError, UsageError
-from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES
+from core.vocabulary import EXPIRING_WITHIN_DAYS, MANAGEMENT_SYSTEMS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES
 from graph.read import propagation
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
@@ -47,8 +47,10 @@ from graph.views.read import (
     RuleView,
     SoaRow,
     VerdictView,
+    WorkItemView,
 )
 from mappings.relations import Relation, covers
+from ontology.namespaces import obligation_iri, soa_decision_iri
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
 SOA_FRAMEWORKS = ("iso42001", "iso27001")
@@ -71,6 +73,31 @@ def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
     if (evidence.valid_until - day).days < EXPIRING_WITHIN_DAYS:  # not day + 30 days: past 9999-12-01 it overflows
         return "expiring"
     return "valid"
+
+
+def standing(dates: DatesView, voluntary: bool) -> str:
+    """Where a duty stands on the asked day, in words every face shows: "voluntary" for guidance, "in force since
+    <day>", "from <day> (not yet)", or "in force" where it binds from a day nobody stated."""
+    if voluntary:
+        return "voluntary"
+    if dates.applies_from is None:
+        return "in force" if dates.in_force else "no date stated"
+    if dates.in_force:
+        return f"in force since {dates.applies_from.isoformat()}"
+    return f"from {dates.applies_from.isoformat()} (not yet)"
+
+
+def management_system_dates(dates: DatesView, org: OrganisationView | None, day: dt.date) -> DatesView:
+    """A management-system standard's duty binds from the day the organisation established (or was certified
+    for) the system, not from a date in the standard, which has none: in force since that day, or in force
+    from a day the inventory does not state. Guidance (no system declared) is left to `standing`."""
+    framework = dates.provision.framework
+    if dates.applies_from is not None or dates.rule is not None or framework not in MANAGEMENT_SYSTEMS:
+        return dates
+    if org is None or framework not in org.management_systems:
+        return dates
+    since = org.management_system_since(framework)
+    return replace(dates, applies_from=since, original=since, in_force=since is None or since <= day)
 
 
 def best_status(matches: Sequence[EvidenceMatch]) -> str:
@@ -459,11 +486,16 @@ class Obligations:
                 entry[2].append(reason)
                 entry[5].append(rule)
         obligations = []
+        organisation = self._orgs.organisations.get(asset.org)
+        work = self._orgs.work
         for provision, addressee, reasons, voluntary, org_wide, rules in gathered.values():
             matches = self._matches(provision, None if org_wide else asset, day, asset.org)
             dates = self._catalog.dates(provision, scope=scope, as_of=day)
+            dates = management_system_dates(dates, organisation, day)
             certain = [r for r in reasons if not r.conditions]
             conditions = () if certain else tuple(dict.fromkeys(" and ".join(r.conditions) for r in reasons))
+            law = {"dates": dates, **self._law_in_force(rules, asset, dates, day)}
+            iri = obligation_iri(asset.org, asset.org if org_wide else asset.id, provision.framework, provision.ref)
             obligations.append(
                 ObligationView(
                     asset=asset,
@@ -475,7 +507,9 @@ class Obligations:
                     voluntary=voluntary,
                     organisation_wide=org_wide,
                     conditions=conditions,
-                    **{"dates": dates, **self._law_in_force(rules, asset, dates, day)},
+                    standing=standing(law["dates"], voluntary),
+                    work=work.get(iri),
+                    **law,
                 )
             )
         obligations.sort(key=lambda o: (o.provision.framework, o.provision.order))
@@ -500,6 +534,7 @@ class Obligations:
         per_provision: dict[tuple[str, str], GapView] = {}
         # not tuples grown per asset: quadratic
         statuses_of: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        work_of: dict[tuple[str, str], dict[str, WorkItemView]] = defaultdict(dict)
         for asset in self.assets(found):
             deadlines.check()  # a request's timeout stops the work here, not after the last asset
             for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
@@ -509,6 +544,8 @@ class Obligations:
                 key = (owner, obligation.provision.iri)
                 earlier = per_provision.get(key)
                 statuses_of[key].append((asset.id, obligation.status))
+                if obligation.work is not None:
+                    work_of[key][obligation.work.iri] = obligation.work
                 conditions = obligation.conditions
                 if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
                     conditions = (
@@ -526,6 +563,7 @@ class Obligations:
                     evidence=obligation.evidence,
                     conditions=conditions,
                     org=found,
+                    standing=obligation.standing,
                 )
         gaps = (
             replace(
@@ -533,6 +571,7 @@ class Obligations:
                 assets=tuple(asset for asset, _ in statuses_of[key]),
                 asset_statuses=tuple(statuses_of[key]),
                 status=min((status for _, status in statuses_of[key]), key=_RANK.__getitem__),
+                work=tuple(work_of[key].values()),
             )
             for key, gap in per_provision.items()
         )
@@ -596,6 +635,7 @@ class Obligations:
             decision = self._orgs.controls.get((found, control.iri))
             matches = self._matches(control, None, day, found)
             status = best_status(matches)
+            iri = soa_decision_iri(found, control.framework, control.ref)
             rows.append(
                 SoaRow(
                     control=control,
@@ -607,6 +647,9 @@ class Obligations:
                     rests_on_expired=status == "expired",
                     binding=binding,
                     org=found,
+                    inclusion_reasons=decision.inclusion_reasons if decision else (),
+                    inclusion_note=decision.inclusion_note if decision else None,
+                    work=self._orgs.work.get(iri),
                 )
             )
         return rows

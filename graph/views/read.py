@@ -242,6 +242,10 @@ class OrganisationView:
     denied: tuple[str, ...] = ()  # stated false; a fact neither stated nor denied is unknown
     values: tuple[tuple[str, str], ...] = ()  # (name, value), e.g. ("headcount_band", "50-249")
     management_systems: tuple[str, ...] = ()  # declared management systems (iso42001, iso27001)
+    ms_since: tuple[tuple[str, dt.date], ...] = ()  # (standard, established or certified since), where stated
+
+    def management_system_since(self, standard: str) -> dt.date | None:
+        return next((day for name, day in self.ms_since if name == standard), None)
 
 
 @pickled_by_fields
@@ -272,6 +276,50 @@ class ControlView:
     provision: str  # IRI
     status: str
     justification: str | None
+    inclusion_reasons: tuple[str, ...] = ()  # why it is in the SoA (ISO/IEC 42001 6.1.3 d)
+    inclusion_note: str | None = None
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class OwnerView:
+    """A person or team of an organisation that work is assigned to."""
+
+    org: str
+    id: str
+    iri: str
+    name: str
+    kind: str  # person or team
+    email: str | None
+    team: str | None  # for a person: the team's owner id
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class WorkItemView:
+    """The work on one obligation (of an asset, or organisation-wide: `asset` is then the organisation's id) or
+    one SoA decision on a control (`asset` None). Its IRI is the obligation's or decision's."""
+
+    iri: str
+    org: str
+    kind: str  # obligation or control
+    asset: str | None
+    provision: str  # IRI
+    framework: str
+    ref: str
+    assignee: str | None  # an owner id
+    due: dt.date | None
+    review_cadence: str | None
+    last_reviewed: dt.date | None
+    next_review: dt.date | None  # last review + cadence
+    status: str  # not_started, in_progress, implemented, verified
+    status_reason: str | None
+    status_changed_at: dt.datetime | None
+    status_changed_by: str | None
+
+    def overdue(self, day: dt.date) -> bool:
+        """Due before `day` and not yet implemented or verified."""
+        return self.due is not None and self.due < day and self.status in ("not_started", "in_progress")
 
 
 @pickled_by_fields
@@ -419,6 +467,8 @@ class ObligationView:
     amended_by: str | None = None  # that act's id
     uncertainty: tuple[str, ...] = ()  # "act: what is not established", for every act the answer rests on
     date_note: str | None = None  # a transition that may move the date, when the facts do not settle it
+    standing: str = ""  # "in force since …", "from … (not yet)", "voluntary" (`graph.read.obligations.standing`)
+    work: WorkItemView | None = None  # who does it, by when, and where it stands
 
     @property
     def conditional(self) -> bool:
@@ -461,6 +511,8 @@ class GapView:
     conditions: tuple[str, ...] = ()  # "applies if" (any one of these); empty when the duty is certain
     org: str = ""  # the organisation its assets belong to
     asset_statuses: tuple[tuple[str, str], ...] = ()  # (asset id, missing or expired), in the order of `assets`
+    standing: str = ""  # as on the obligations it groups
+    work: tuple[WorkItemView, ...] = ()  # the work items of the obligations it groups (per asset, or org-wide)
 
     @property
     def iri(self) -> str:
@@ -480,6 +532,14 @@ class SoaRow:
     rests_on_expired: bool
     binding: bool = True  # False when the organisation declares no such management system
     org: str = ""  # the organisation whose decision it is
+    inclusion_reasons: tuple[str, ...] = ()  # why it is included (ISO/IEC 42001 6.1.3 d)
+    inclusion_note: str | None = None
+    work: WorkItemView | None = None  # its work item, keyed by the decision's IRI
+
+    @property
+    def missing_inclusion_reason(self) -> bool:
+        """An included control whose decision states no reason for inclusion: reported, never guessed."""
+        return self.included and not self.inclusion_reasons and not (self.inclusion_note or "").strip()
 
     @property
     def iri(self) -> str:

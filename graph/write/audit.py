@@ -116,12 +116,13 @@ class AuditKey:
     def bears_on(self, asset: str, organisations: set[str | None]) -> bool:
         """Whether the entry belongs in `asset`'s trail (the asset is in one of `organisations`): a change to
         the asset, evidence scoped to it or to the whole organisation, or a control decision of its
-        organisation (a decision applies to every asset in scope)."""
+        organisation (a decision applies to every asset in scope), work on its obligations or the whole
+        organisation's."""
         if self.kind == "asset":
             return self.target == asset
         if self.organisation not in organisations:
             return False
-        if self.kind == "evidence":
+        if self.kind in ("evidence", "work"):  # scoped to the asset, or organisation-wide
             return asset in self.assets or not self.assets
         return self.kind == "control"
 

@@ -21,11 +21,11 @@ from graph.views.read import ProgressCallback, no_progress
 from loaders.applicability import RuleFile
 from loaders.catalog import Catalog
 from loaders.inventory import Asset as InventoryAsset
-from loaders.inventory import ControlDecision, EvidenceItem, Inventory
+from loaders.inventory import ControlDecision, EvidenceItem, Inventory, Owner
 from loaders.mapping_set import MappingSetFile
 from loaders.timeline import Timeline
 from loaders.yaml_source import PathKey, SourceDocument
-from ontology.namespaces import AGID, framework_iri, org_iri, provision_iri, role_iri
+from ontology.namespaces import AGID, framework_iri, org_iri, owner_iri, provision_iri, role_iri
 from ontology.terms import RELATION_IRIS
 
 PROGRESS_STEP = 500
@@ -403,12 +403,27 @@ def control_node(org_id: str, control: ControlDecision) -> Node:
     props: dict[str, Value] = {"status": control.status}
     if control.justification:
         props["justification"] = control.justification
+    if control.inclusion_reasons:
+        props["inclusion_reasons"] = tuple(control.inclusion_reasons)
+    if control.inclusion_note:
+        props["inclusion_note"] = control.inclusion_note
     return Node(
         id=control_iri(org_id, control.framework, control.ref),
         labels=("ImplementedControl",),
         props=props,
         links={"IN_ORGANISATION": (org_iri(org_id),), "IMPLEMENTS": (provision_iri(control.framework, control.ref),)},
     )
+
+
+def owner_node(org_id: str, owner: Owner) -> Node:
+    """The record of a person or team of the work model; file loads and API writes build it here."""
+    props: dict[str, Value] = {"identifier": owner.id, "name": owner.name, "owner_kind": owner.kind}
+    if owner.email:
+        props["email"] = owner.email
+    links: dict[str, tuple[str, ...]] = {"IN_ORGANISATION": (org_iri(org_id),)}
+    if owner.team:
+        links["MEMBER_OF"] = (owner_iri(org_id, owner.team),)
+    return Node(id=owner_iri(org_id, owner.id), labels=("Owner",), props=props, links=links)
 
 
 def evidence_iri(org_id: str, evidence_id: str) -> str:
@@ -460,12 +475,17 @@ def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: 
     org_props.update(stated_facts(org, ORG_FACTS))
     if org.management_systems:
         org_props["management_systems"] = tuple(m.standard for m in org.management_systems)
+        since = tuple(f"{m.standard}={m.since.isoformat()}" for m in org.management_systems if m.since)
+        if since:
+            org_props["ms_since"] = since
     ingest.add(
         Node(id=organisation, labels=("Asset", "Organisation"), props=org_props),
         doc.file,
         doc.line_of(("organisation",)),
         vouched=True,
     )
+    for index, owner in enumerate(parsed.owners):
+        ingest.add(owner_node(org.id, owner), doc.file, doc.line_of(("owners", index)))
     # Each asset's IRI once: `uses` names ~20 assets each, and quoting them again took 10 s for 100,000 assets.
     iris = {asset.id: asset_iri(org.id, asset.id) for asset in parsed.assets}
     for index, asset in enumerate(parsed.assets):

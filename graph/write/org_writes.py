@@ -332,6 +332,8 @@ class InventoryWrites:
             iri = asset_iri(org_id, asset_id)
             users = self._store.referrers([iri], "USES").get(iri, [])
             scoped = self._store.referrers([iri], "SCOPE").get(iri, [])
+            work = [e for e in scoped if e.startswith(org_iri(org_id, "obligation", asset_id) + "/")]
+            scoped = [e for e in scoped if e not in work]  # the work on its obligations goes with the asset
             if users or scoped:
                 named = [f"asset {_id_of(u)}" for u in sorted(users)] + [
                     f"evidence {_id_of(e)}" for e in sorted(scoped)
@@ -346,7 +348,7 @@ class InventoryWrites:
                 organisation=org_id,
                 before=_dump(before),
                 after=None,
-                deletes=[iri],
+                deletes=[iri, *work],
             )
             entry = uow.commit(uow.revision)[0]
         return Written(None, entry)

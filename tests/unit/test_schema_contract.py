@@ -77,6 +77,9 @@ def test_every_type_field_argument_and_enum_value_is_described(schema: GraphQLSc
         ("AnnexISection", vocabulary.VALUE_CHOICES["annex_i_section"]),
         ("LegalBasis", vocabulary.VALUE_CHOICES["legal_basis"]),
         ("ManagementSystem", vocabulary.MANAGEMENT_SYSTEMS),
+        ("OwnerKind", vocabulary.OWNER_KINDS),
+        ("WorkStatus", vocabulary.WORK_STATUSES),
+        ("InclusionReason", vocabulary.INCLUSION_REASONS),
     ],
 )
 def test_enums_are_the_vocabularys_lists(schema: GraphQLSchema, enum: str, values: tuple[str, ...]) -> None:
@@ -131,6 +134,10 @@ BOUNDED_LISTS = {
     "RemovePayload.errors": "one per problem with the mutation's input",
     "MappingPayload.errors": "one per problem with the mutation's input",
     "ApiKeyPayload.errors": "one per problem with the mutation's input",
+    "OwnerPayload.errors": "one per problem with the mutation's input",
+    "WorkPayload.errors": "one per problem with the mutation's input",
+    "SoaEntry.inclusionReasons": "an enum (InclusionReason), each at most once",
+    "ControlDecision.inclusionReasons": "an enum (InclusionReason), each at most once",
 }
 
 
