@@ -485,7 +485,7 @@ def add_inventory(ingest: Ingest, parsed: Inventory, doc: SourceDocument, refs: 
         vouched=True,
     )
     for index, owner in enumerate(parsed.owners):
-        ingest.add(owner_node(org.id, owner), doc.file, doc.line_of(("owners", index)))
+        ingest.add(owner_node(org.id, owner), doc.file, doc.line_of(("owners", index)), vouched=True)
     # Each asset's IRI once: `uses` names ~20 assets each, and quoting them again took 10 s for 100,000 assets.
     iris = {asset.id: asset_iri(org.id, asset.id) for asset in parsed.assets}
     for index, asset in enumerate(parsed.assets):
