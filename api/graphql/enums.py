@@ -121,6 +121,12 @@ class AssetFact(Enum):
     publishes_public_interest_text = "publishes_public_interest_text"
     human_editorial_review = "human_editorial_review"
     processor_for_us = "processor_for_us"
+    generates_imagery = "generates_imagery"
+    used_on_workers = "used_on_workers"
+    decisions_about_people = "decisions_about_people"
+    post_remote_biometric_identification = "post_remote_biometric_identification"
+    law_enforcement_use = "law_enforcement_use"
+    on_behalf_of_public_authority = "on_behalf_of_public_authority"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")
