@@ -112,11 +112,14 @@ Fact = Literal[
     "post_remote_biometric_identification",
     "law_enforcement_use",
     "on_behalf_of_public_authority",
+    "real_world_testing",
+    "offered_to_children",
+    "direct_marketing",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 """The yes/no facts an inventory states about an asset; applicability rules are conditions over them. Absent is
-"no" (`null` says "not known"): the last five are rare uses (AI Act Article 26(7), (10), (11), 49(3)) that an
-answer would otherwise hedge for every high-risk deployer."""
+"no" (`null` says "not known"): the last eight are rare uses (AI Act Articles 26(7), (10), (11), 49(3), 60; GDPR
+Articles 8 and 21(2)) that an answer would otherwise hedge for every asset they could concern."""
 PROPAGATING_FACTS: frozenset[str] = frozenset({"personal_data", "special_category_data", "transfers_outside_eea"})
 """Facts an asset takes on from what it uses: a system that uses a dataset holding personal data processes
 personal data. The others describe the use itself and stay with the asset that states them."""

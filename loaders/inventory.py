@@ -126,11 +126,24 @@ class Asset(BaseModel):
     )
     law_enforcement_use: bool | None = Field(
         default=False,
-        description="Used for law enforcement, e.g. to search for a suspect in a criminal investigation (Art. 26(10)).",
+        description="Used for law enforcement as the law authorises, e.g. to search for a suspect in a criminal "
+        "investigation (AI Act Art. 26(10); Art. 50's duties do not apply to such uses).",
     )
     on_behalf_of_public_authority: bool | None = Field(
         default=False,
         description="We deploy it on behalf of a public authority (AI Act Art. 49(3) registration).",
+    )
+    real_world_testing: bool | None = Field(
+        default=False,
+        description="We test this high-risk system in real-world conditions outside a sandbox (AI Act Art. 60, 61).",
+    )
+    offered_to_children: bool | None = Field(
+        default=False,
+        description="An information society service offered directly to children, on their consent (GDPR Art. 8).",
+    )
+    direct_marketing: bool | None = Field(
+        default=False,
+        description="Its personal data is processed for direct marketing (GDPR Art. 21(2): objection on any basis).",
     )
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
     uses: list[StrictStr] = Field(default_factory=list, max_length=10_000, description="Ids of the assets it uses.")

@@ -127,6 +127,9 @@ class AssetFact(Enum):
     post_remote_biometric_identification = "post_remote_biometric_identification"
     law_enforcement_use = "law_enforcement_use"
     on_behalf_of_public_authority = "on_behalf_of_public_authority"
+    real_world_testing = "real_world_testing"
+    offered_to_children = "offered_to_children"
+    direct_marketing = "direct_marketing"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")
