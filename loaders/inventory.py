@@ -19,6 +19,7 @@ from core.vocabulary import (
     ControlStatus,
     HeadcountBand,
     InclusionReason,
+    InformationException,
     LegalBasis,
     ManagementSystem,
     OwnerKind,
@@ -70,6 +71,11 @@ class Organisation(BaseModel):
     headcount_band: HeadcountBand | None = Field(
         default=None, description="Staff, as a band (GDPR Art. 30(5) exempts some under 250)."
     )
+    targets_people_in_union: bool | None = Field(
+        default=None,
+        description="Offers goods or services to people in the Union or monitors their behaviour there "
+        "(GDPR Art. 3(2): what brings an organisation established outside the Union under the GDPR).",
+    )
     management_systems: list[ManagementSystemDeclaration] = Field(
         default_factory=list,
         description="The management systems the organisation declares; "
@@ -112,6 +118,41 @@ class Asset(BaseModel):
     gpai: bool | None = False
     gpai_systemic_risk: bool | None = False
     transfers_outside_eea: bool | None = False
+    used_on_workers: bool | None = Field(
+        default=False,
+        description="We, as employer, put this system into service or use it at the workplace on our workers "
+        "(AI Act Art. 26(7): inform workers' representatives and the workers first).",
+    )
+    decisions_about_people: bool | None = Field(
+        default=False,
+        description="It makes decisions, or assists in making them, about natural persons "
+        "(AI Act Art. 26(11): tell them a high-risk system is used).",
+    )
+    post_remote_biometric_identification: bool | None = Field(
+        default=False,
+        description="A remote biometric identification system used after the fact, not in real time (Art. 26(10)).",
+    )
+    law_enforcement_use: bool | None = Field(
+        default=False,
+        description="Used for law enforcement as the law authorises, e.g. to search for a suspect in a criminal "
+        "investigation (AI Act Art. 26(10); Art. 50's duties do not apply to such uses).",
+    )
+    on_behalf_of_public_authority: bool | None = Field(
+        default=False,
+        description="We deploy it on behalf of a public authority (AI Act Art. 49(3) registration).",
+    )
+    real_world_testing: bool | None = Field(
+        default=False,
+        description="We test this high-risk system in real-world conditions outside a sandbox (AI Act Art. 60, 61).",
+    )
+    offered_to_children: bool | None = Field(
+        default=False,
+        description="An information society service offered directly to children, on their consent (GDPR Art. 8).",
+    )
+    direct_marketing: bool | None = Field(
+        default=False,
+        description="Its personal data is processed for direct marketing (GDPR Art. 21(2): objection on any basis).",
+    )
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
     uses: list[StrictStr] = Field(default_factory=list, max_length=10_000, description="Ids of the assets it uses.")
     description: StrictStr | None = None
@@ -179,6 +220,17 @@ class Asset(BaseModel):
     processor_for_us: bool | None = Field(
         default=None, description="This vendor processes personal data on our behalf, as our processor (GDPR Art. 28)."
     )
+    generates_imagery: bool | None = Field(
+        default=None,
+        description="Its synthetic output includes images or video (AI Act Art. 5(1)(ba) and (bb), inserted by "
+        "Regulation (EU) 2026/1744: intimate imagery and child sexual abuse material are visual).",
+    )
+    information_exception: InformationException | None = Field(
+        default=None,
+        description="GDPR Art. 13(4) / 14(5): the person already has the information (already_informed), or, for "
+        "data obtained elsewhere, informing is impossible or disproportionate, obtaining it is laid down by law, or "
+        "professional secrecy covers it. Absent: no exception claimed.",
+    )
     management_system_scopes: list[ManagementSystem] | None = Field(
         default=None,
         description="The management systems whose scope includes this asset; when absent, `in_scope` says it for all.",
@@ -188,6 +240,11 @@ class Asset(BaseModel):
     def _facts_fit(self) -> Asset:
         if self.art6_3_condition is not None and not self.annex_iii:
             raise ValueError("art6_3_condition is the Annex III derogation: the asset names no Annex III point")
+        if self.information_exception not in (None, "already_informed") and self.data_from_data_subject:
+            raise ValueError(
+                f"information_exception {self.information_exception} is an Article 14(5) exception: "
+                "it needs data obtained elsewhere (data_from_data_subject is true)"
+            )
         if self.annex_i_section is not None and self.annex_i is False:
             raise ValueError("annex_i_section is given but annex_i is false")
         return self

@@ -105,6 +105,14 @@ class AssetFact(Enum):
     gpai_systemic_risk = "gpai_systemic_risk"
     transfers_outside_eea = "transfers_outside_eea"
     annex_i = "annex_i"
+    used_on_workers = "used_on_workers"
+    decisions_about_people = "decisions_about_people"
+    post_remote_biometric_identification = "post_remote_biometric_identification"
+    law_enforcement_use = "law_enforcement_use"
+    on_behalf_of_public_authority = "on_behalf_of_public_authority"
+    real_world_testing = "real_world_testing"
+    offered_to_children = "offered_to_children"
+    direct_marketing = "direct_marketing"
     profiles_natural_persons = "profiles_natural_persons"
     third_party_conformity_assessment = "third_party_conformity_assessment"
     open_source = "open_source"
@@ -121,6 +129,7 @@ class AssetFact(Enum):
     publishes_public_interest_text = "publishes_public_interest_text"
     human_editorial_review = "human_editorial_review"
     processor_for_us = "processor_for_us"
+    generates_imagery = "generates_imagery"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")

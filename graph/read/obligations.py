@@ -23,7 +23,14 @@ from typing import Any
 
 from core import deadlines
 from core.errors import NotFoundError, UsageError
-from core.vocabulary import EXPIRING_WITHIN_DAYS, MANAGEMENT_SYSTEMS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES
+from core.vocabulary import (
+    CLOSED_VALUE_NAMES,
+    EXPIRING_WITHIN_DAYS,
+    MANAGEMENT_SYSTEMS,
+    OPEN_FACTS,
+    ORG_FACTS,
+    ORG_VALUE_NAMES,
+)
 from graph.read import propagation
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
@@ -55,8 +62,7 @@ from ontology.namespaces import obligation_iri, soa_decision_iri
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
 SOA_FRAMEWORKS = ("iso42001", "iso27001")
 """The management-system standards whose Annex A controls a Statement of Applicability decides."""
-_CLOSED_VALUES = frozenset({"art6_3_condition"})
-"""Valued facts whose absence is an answer: no Article 6(3) condition stated means the provider claims none."""
+_CLOSED_VALUES = CLOSED_VALUE_NAMES
 
 
 def _in_point(point: str, refs: set[str]) -> bool:
@@ -397,7 +403,13 @@ class Obligations:
             if transition is not None:
                 value = self._value(transition.value, asset, None)
                 later = f"from {transition.applies_from.isoformat()} ({transition.basis})"
-                if value is None:
+                other = self._value(transition.open_value, asset, None) if transition.open_value else None
+                if value is None and other is not None and dt.date.fromisoformat(other) < transition.before:
+                    found["date_note"] = (
+                        f"{transition.open_value} {other}, {transition.value} not stated: {transition.open_note}; "
+                        f"if {transition.value} is before {transition.before.isoformat()}: {later}"
+                    )
+                elif value is None:
                     found["date_note"] = f"if {transition.value} is before {transition.before.isoformat()}: {later}"
                 elif dt.date.fromisoformat(value) < transition.before:
                     found["dates"] = replace(

@@ -390,6 +390,8 @@ class TransitionView:
     applies_from: dt.date
     basis: str
     act: str | None
+    open_value: str | None = None
+    open_note: str | None = None
 
 
 @pickled_by_fields
