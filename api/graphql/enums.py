@@ -202,6 +202,14 @@ class Art63Condition(Enum):
     d = "d"
 
 
+@strawberry.enum(description="GDPR Articles 13(4) and 14(5)(a)-(d): why the controller need not inform the person.")
+class InformationException(Enum):
+    already_informed = "already_informed"
+    impossible_or_disproportionate = "impossible_or_disproportionate"
+    required_by_law = "required_by_law"
+    professional_secrecy = "professional_secrecy"
+
+
 @strawberry.enum(description="The AI Act Annex I section of the product legislation (B: only Article 2(2)'s).")
 class AnnexISection(Enum):
     A = "A"
@@ -270,6 +278,7 @@ VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "Art63Condition": Art63Condition,
     "AnnexISection": AnnexISection,
     "LegalBasis": LegalBasis,
+    "InformationException": InformationException,
     "ManagementSystem": ManagementSystem,
     "OwnerKind": OwnerKind,
     "WorkStatus": WorkStatus,

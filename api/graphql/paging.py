@@ -253,7 +253,9 @@ def webhook_key(view: WebhookView) -> Key:
 
 
 def obligation_key(view: ObligationView) -> Key:
-    return (view.provision.iri, view.addressee)
+    """An obligation's global id: one per asset and provision (an organisation-wide duty one per organisation),
+    so the same cursor serves an asset's list and the organisation's."""
+    return (view.iri,)
 
 
 def gap_key(view: GapView) -> Key:

@@ -43,6 +43,7 @@ from api.graphql.paging import (
     check_first,
     default_page,
     mapping_key,
+    obligation_key,
     paginate,
     provision_key,
     webhook_key,
@@ -211,7 +212,7 @@ class Query(ListQueries, WorkQueries):
         answers = info.context.answers
         views = answers.lists.obligations(organisation, wanted, as_of)
         kept = answers.work.obligations(views, owner=owner, due_before=due_before)
-        return paginate(kept, lambda o: Obligation(view=o), page, after, limit, key=by_iri, ordered=False)
+        return paginate(kept, lambda o: Obligation(view=o), page, after, limit, key=obligation_key, ordered=False)
 
     @strawberry.field(
         permission_classes=[CanRead],

@@ -15,7 +15,15 @@ import datetime as dt
 import strawberry
 from strawberry.types.base import get_object_definition
 
-from api.graphql.enums import AddresseeRole, AnnexISection, Art63Condition, AssetKind, LegalBasis, ManagementSystem
+from api.graphql.enums import (
+    AddresseeRole,
+    AnnexISection,
+    Art63Condition,
+    AssetKind,
+    InformationException,
+    LegalBasis,
+    ManagementSystem,
+)
 from api.graphql.write_types import AssetInput
 
 _FIELDS = {f.python_name: f for f in get_object_definition(AssetInput, strict=True).fields}
@@ -127,4 +135,32 @@ class AssetUpdateInput:
     )
     processor_for_us: bool | None = strawberry.field(
         default=strawberry.UNSET, description=_described("processor_for_us")
+    )
+    used_on_workers: bool | None = strawberry.field(default=strawberry.UNSET, description=_described("used_on_workers"))
+    decisions_about_people: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("decisions_about_people")
+    )
+    post_remote_biometric_identification: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("post_remote_biometric_identification")
+    )
+    law_enforcement_use: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("law_enforcement_use")
+    )
+    on_behalf_of_public_authority: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("on_behalf_of_public_authority")
+    )
+    real_world_testing: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("real_world_testing")
+    )
+    offered_to_children: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("offered_to_children")
+    )
+    direct_marketing: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("direct_marketing")
+    )
+    generates_imagery: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("generates_imagery")
+    )
+    information_exception: InformationException | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("information_exception")
     )

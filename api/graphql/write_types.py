@@ -23,6 +23,7 @@ from api.graphql.enums import (
     AssetKind,
     ControlStatus,
     InclusionReason,
+    InformationException,
     KeyRole,
     LegalBasis,
     ManagementSystem,
@@ -326,6 +327,37 @@ class AssetInput:
     )
     processor_for_us: bool | None = strawberry.field(
         default=None, description="This vendor processes personal data as our processor" + OPEN
+    )
+    used_on_workers: bool | None = strawberry.field(
+        default=False, description="Used at the workplace on workers (AI Act Art. 26(7))" + CLOSED
+    )
+    decisions_about_people: bool | None = strawberry.field(
+        default=False, description="Makes or assists decisions about natural persons (Art. 26(11))" + CLOSED
+    )
+    post_remote_biometric_identification: bool | None = strawberry.field(
+        default=False, description="Post-remote biometric identification (Art. 26(10))" + CLOSED
+    )
+    law_enforcement_use: bool | None = strawberry.field(
+        default=False, description="Used for law enforcement as the law authorises (Art. 26(10), 50)" + CLOSED
+    )
+    on_behalf_of_public_authority: bool | None = strawberry.field(
+        default=False, description="Deployed on behalf of a public authority (Art. 49(3))" + CLOSED
+    )
+    real_world_testing: bool | None = strawberry.field(
+        default=False, description="Tested in real-world conditions (Arts. 60-61)" + CLOSED
+    )
+    offered_to_children: bool | None = strawberry.field(
+        default=False, description="An information society service offered directly to a child (GDPR Art. 8)" + CLOSED
+    )
+    direct_marketing: bool | None = strawberry.field(
+        default=False, description="Personal data processed for direct marketing (GDPR Art. 21(2))" + CLOSED
+    )
+    generates_imagery: bool | None = strawberry.field(
+        default=None, description="Generates images or video (AI Act Art. 5(1)(ba)-(bb))" + OPEN
+    )
+    information_exception: InformationException | None = strawberry.field(
+        default=None,
+        description="GDPR Art. 13(4)/14(5): the exception claimed from informing the person; left out: none.",
     )
 
 
