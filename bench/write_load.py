@@ -193,6 +193,74 @@ def _arcadedb(code_env: dict[str, str], quick: bool) -> dict[str, Any]:
 ROUNDS = 2  # rounds of (before, after) per store when a baseline is given, in alternating order
 
 
+def cpu_per_request(quick: bool) -> dict[str, Any]:
+    """The server's CPU per request of the same mix (three reads, then an asset upsert), in process and on one
+    thread, so the figure is the work itself and not the machine's queue: with every worked-out answer dropped
+    at each write and the collector walking every object (before: `ReadModel.carry_answers = False`, Python's
+    collector settings), against answers carried across writes and the heap settled as `aimsgraph serve`
+    settles it (after: `prepare_to_serve`). Under 32 clients the p95 is mostly queueing for the interpreter,
+    so it follows this figure."""
+    import asyncio
+    import gc
+
+    from api.graphql.app import prepare_to_serve
+    from api.graphql.context import Context
+    from api.graphql.schema import build_schema
+    from graph.service import Service
+    from graph.settings import Settings
+    from graph.stores.embedded import EmbeddedStore
+    from graph.views.write import Actor
+
+    settings = Settings()
+    schema = build_schema(settings)
+    actor = Actor("cli", name="bench")
+    mixes = 15 if quick else 60
+
+    def one(after: bool) -> dict[str, float]:
+        thresholds = gc.get_threshold()
+        with tempfile.TemporaryDirectory() as tmp:
+            service = Service(EmbeddedStore.open(Path(tmp) / "store"))
+            service.load(include_bundled=True, replace=True)
+            service._read_model.carry_answers = after
+
+            def ask(query: str) -> None:
+                context = Context(answers=service.answers(), settings=settings, service=service)
+                assert asyncio.run(schema.execute(query, context_value=context)).errors is None
+
+            for query in READS:
+                ask(query)
+            if after:
+                prepare_to_serve(service)
+            read_s = write_s = 0.0
+            try:
+                for turn in range(mixes):
+                    for offset in range(WRITE_EVERY - 1):
+                        started = time.process_time()
+                        ask(READS[(turn * (WRITE_EVERY - 1) + offset) % len(READS)])
+                        read_s += time.process_time() - started
+                    given = {"id": f"wl-{turn % CLIENTS}", "kind": "model", "name": "B", "owner": f"t{turn}"}
+                    started = time.process_time()
+                    service.inventory.upsert_asset(actor, "northwind", {**given, "uses": ["loan-history"]})
+                    write_s += time.process_time() - started
+            finally:
+                gc.unfreeze()
+                gc.set_threshold(*thresholds)
+                sys.setswitchinterval(0.005)
+                service.close()
+        reads = mixes * (WRITE_EVERY - 1)
+        return {
+            "read_ms": read_s / reads * 1e3,
+            "write_ms": write_s / mixes * 1e3,
+            "request_ms": (read_s + write_s) / (reads + mixes) * 1e3,
+        }
+
+    found: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    for turn in range(1 if quick else ROUNDS):
+        for name in ("before", "after") if turn % 2 == 0 else ("after", "before"):
+            found[name].append(one(name == "after"))
+    return found
+
+
 def run(quick: bool) -> dict[str, Any]:
     """Each store under the mixed load with this build and, with BENCH_BASELINE, with the baseline's build in
     the same run: `ROUNDS` rounds, the two builds alternating which goes first."""
@@ -209,6 +277,7 @@ def run(quick: bool) -> dict[str, Any]:
                 for name, env in builds if turn % 2 else builds[::-1]:
                     runs[name].append(measure_on(env, quick))
             results["stores"][store] = runs
+    results["cpu_per_request"] = cpu_per_request(quick)
     return results
 
 
@@ -239,6 +308,17 @@ def report(results: dict[str, Any]) -> None:
             ratios = ", ".join(f"{a['p95_ms'] / b['p95_ms']:.2f}" for b, a in pairs)
             rates = ", ".join(f"{a['writes_per_s'] / b['writes_per_s']:.2f}" for b, a in pairs)
             print(f"  {store}: p95 after/before by round {ratios}; writes/s after/before {rates}")
+    cpu = results.get("cpu_per_request")
+    if cpu:
+        print("  server CPU per request of the mix, in process (before: answers dropped at each write, default GC)")
+        for name in ("before", "after"):
+            print(
+                f"    {name}: "
+                + "; ".join(f"read {c['read_ms']:.1f} ms, write {c['write_ms']:.1f} ms" for c in cpu[name])
+            )
+        pairs = zip(cpu["before"], cpu["after"], strict=True)
+        ratios = ", ".join(f"{a['request_ms'] / b['request_ms']:.2f}" for b, a in pairs)
+        print(f"    CPU per request after/before by round: {ratios}")
 
 
 if __name__ == "__main__":
