@@ -316,8 +316,8 @@ def report(results: dict[str, Any]) -> None:
                 f"    {name}: "
                 + "; ".join(f"read {c['read_ms']:.1f} ms, write {c['write_ms']:.1f} ms" for c in cpu[name])
             )
-        pairs = zip(cpu["before"], cpu["after"], strict=True)
-        ratios = ", ".join(f"{a['request_ms'] / b['request_ms']:.2f}" for b, a in pairs)
+        compared = zip(cpu["before"], cpu["after"], strict=True)
+        ratios = ", ".join(f"{a['request_ms'] / b['request_ms']:.2f}" for b, a in compared)
         print(f"    CPU per request after/before by round: {ratios}")
 
 
