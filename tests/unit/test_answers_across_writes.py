@@ -88,8 +88,7 @@ def test_evidence_changes_every_answer_of_its_organisation(service: Service) -> 
     service.inventory.attach_evidence(ACTOR, ORG, evidence)
     after = _worked_out(service.answers())
     assert after == _fresh(service)
-    assert after["credit-model"] != before["credit-model"]
-    assert all(after[a] is not before[a] for a in before)
+    assert all(after[a] is not before[a] for a in before)  # none kept: evidence may count for any of them
 
 
 def test_a_key_made_or_revoked_leaves_every_answer_as_worked_out(service: Service) -> None:
