@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from api.channel import address, wire
+from core import descriptors
 from core.errors import AimsgraphError
 from graph.service import Service
 
@@ -99,7 +100,7 @@ class ChannelServer:
             ).start()
 
     def _serve(self, connection: socket.socket) -> None:
-        with connection, connection.makefile("rwb") as stream:
+        with descriptors.held(), connection, connection.makefile("rwb") as stream:  # counted by the server's guard
             replies = _Replies(stream)
             uid = address.peer_uid(connection)
             if uid != os.getuid():

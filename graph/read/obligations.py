@@ -339,6 +339,7 @@ class Obligations:
         for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
             if wanted and framework not in wanted:
                 continue
+            deadlines.check()  # a request's timeout stops one asset's answer between frameworks
             for rule in rules:
                 reason = self._match(rule, asset, facts, roles=roles, org=org, day=day)
                 if reason is not None:
@@ -477,14 +478,24 @@ class Obligations:
         frameworks: Sequence[str] = (),
         as_of: dt.date | None = None,
     ) -> AssetObligations:
-        """Every provision that applies to the asset, with addressee, reasons, evidence, status and dates."""
+        """Every provision that applies to the asset, with addressee, reasons, evidence, status and dates;
+        worked out once per snapshot, and kept across writes that leave it standing (`read_model.carry`)."""
         asset = self.asset(asset_id, org)
         day = as_of or dt.date.today()
-        wanted = {self._catalog.framework(f).id for f in frameworks}
+        wanted = frozenset(self._catalog.framework(f).id for f in frameworks)
+        key = (asset.org, asset.id, day, wanted)
+        found = self._snapshot.answered.get(key)
+        if found is None:
+            found = self._obligations(asset, set(wanted), day)
+            self._snapshot.remember(key, found)
+        return found
+
+    def _obligations(self, asset: AssetView, wanted: set[str], day: dt.date) -> AssetObligations:
         scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
         gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool, list[RuleView]]] = {}
         excluded: dict[str, ExclusionView] = {}
         for rule, reason in self._matched(asset, wanted, day):
+            deadlines.check()
             for provision in self._provisions(rule):
                 decision = self._orgs.controls.get((asset.org, provision.iri))
                 if decision is not None and decision.status == "excluded":
@@ -500,7 +511,9 @@ class Obligations:
         obligations = []
         organisation = self._orgs.organisations.get(asset.org)
         work = self._orgs.work
-        for provision, addressee, reasons, voluntary, org_wide, rules in gathered.values():
+        for number, (provision, addressee, reasons, voluntary, org_wide, rules) in enumerate(gathered.values()):
+            if number % 64 == 0:
+                deadlines.check()
             matches = self._matches(provision, None if org_wide else asset, day, asset.org)
             dates = self._catalog.dates(provision, scope=scope, as_of=day)
             dates = management_system_dates(dates, organisation, day)
@@ -543,6 +556,12 @@ class Obligations:
         """
         found = self.organisation(org).id
         day = as_of or dt.date.today()
+        kept = self._snapshot.gaps.get((found, day))
+        if kept is None:
+            kept = self._snapshot.gaps[(found, day)] = self._gaps(found, day)
+        return list(kept)
+
+    def _gaps(self, found: str, day: dt.date) -> list[GapView]:
         per_provision: dict[tuple[str, str], GapView] = {}
         # not tuples grown per asset: quadratic
         statuses_of: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -644,6 +663,7 @@ class Obligations:
         day = as_of or dt.date.today()
         rows = []
         for control in self._catalog.provisions(standard, kind="control"):
+            deadlines.check()
             decision = self._orgs.controls.get((found, control.iri))
             matches = self._matches(control, None, day, found)
             status = best_status(matches)

@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core import deadlines
 from core.errors import UsageError
 from core.safe_text import spreadsheet_cell
 from graph.read.crosswalks import Crosswalks
@@ -144,6 +145,7 @@ class Sheets:
     def obligations(self, org: str | None) -> Table:
         rows: list[list[CellValue]] = []
         for asset in self._organisation.assets(org):
+            deadlines.check()  # a request's timeout stops an export of a large organisation between assets
             answer = self._organisation.obligations(asset.id, org=asset.org)
             for item in answer.obligations:
                 rows.append(
