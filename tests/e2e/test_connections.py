@@ -129,7 +129,10 @@ def test_idle_connections_past_the_open_file_limit_neither_stop_the_server_nor_f
         for sock in idle:
             sock.close()
     log = server.log_text()
-    assert "Traceback" not in log and "out of system resource" not in log
+    assert "Traceback" not in log, log[-3000:]
+    # An accept that still meets the limit in a burst (asyncio accepts up to the backlog in one go, before the
+    # guard sees them) is one line per ten seconds, never a traceback per attempt: the issue's 170 MB of log.
+    assert log.count("out of system resource") <= 2, log[-3000:]
     assert log.count('"connections: ') <= 2  # one line per ten seconds, not one per connection
 
 
