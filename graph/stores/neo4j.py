@@ -3,14 +3,14 @@ official driver. The statements live in `neo4j_cypher`, the records ⇄ rows map
 
 The model is the one DESIGN.md promises analysts (docs/neo4j.md has the details):
 - every record is a node labelled `Record` plus its own labels (`Provision:Article`, `Asset:AISystem`, …),
-  with a unique `id` (the record's IRI) and its properties as properties (dates as Cypher dates, many-valued
-  ones as lists);
+  with a unique `iri` (the record's IRI) and its properties as properties, under GraphQL's camelCase names
+  (`id` the short id, `validUntil`, …; dates as Cypher dates, many-valued ones as lists);
 - every link is a relationship whose type is the link name (`PART_OF`, `USES`, `EVIDENCES`, …);
 - a link to a node that is not (or no longer) in the graph ends at a `Record:Placeholder` node holding only
   the id, so the link survives exactly as the embedded store keeps it; placeholders no longer linked to go;
 - every reified mapping also gets a derived `(:Provision)-[:MAPS_TO {relation, strength, …}]->(:Provision)`
-  so crosswalks can be queried directly. Derived relationships and the bookkeeping property `_hash` are never
-  read back into a record.
+  so crosswalks can be queried directly. Derived relationships and properties and the bookkeeping property
+  `_hash` are never read back into a record.
 
 Why one transaction per write: a write is atomic for every reader and every other API server, and a failed
 one leaves nothing behind. The revision lives in the database (an `AimsgraphMeta` node) and is raised first
@@ -257,7 +257,11 @@ class Neo4jStore:
         return stats.revision
 
     def sync(
-        self, batch: GraphBatch, derived: dict[str, list[dict[str, Any]]], progress: ProgressCallback = _no_progress
+        self,
+        batch: GraphBatch,
+        derived: dict[str, list[dict[str, Any]]],
+        progress: ProgressCallback = _no_progress,
+        provision_props: Sequence[dict[str, Any]] = (),
     ) -> WriteStats:
         """Make the batch the whole of what syncs wrote, and replace the derived relationships of each kind in
         `derived` (see `cypher.DERIVED`), all in one transaction: a sync is atomic, and one killed midway left
@@ -271,7 +275,9 @@ class Neo4jStore:
         unknown = set(derived) - set(cypher.DERIVED)
         if unknown:
             raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
-        return self._commit(batch, replace=True, derived=derived, progress=progress, synced=True)
+        return self._commit(
+            batch, replace=True, derived=derived, progress=progress, synced=True, provision_props=provision_props
+        )
 
     def _commit(
         self,
@@ -282,6 +288,7 @@ class Neo4jStore:
         progress: ProgressCallback,
         expected: int | None = None,
         synced: bool = False,
+        provision_props: Sequence[dict[str, Any]] = (),
     ) -> WriteStats:
         rows: dict[str, encoding.Row] = {}
         for node in batch:
@@ -296,8 +303,12 @@ class Neo4jStore:
             if not derived:
                 # A plain write may remove nodes and with them derived edges: the next sync rewrites them all
                 # rather than trust a hash that no longer describes the database.
-                for kind in cypher.DERIVED:
+                for kind in [*cypher.DERIVED, "provision_props"]:
                     tx.run(cypher.set_derived_hash(kind), hash=None).consume()
+            # Every kind to rewrite is dropped before any is written. Seen in the tests on ArcadeDB: with each
+            # kind dropped and written in turn, a sync after a plain write left the organisation's SUBJECT_TO
+            # edges twice (they were dropped after its COVERAGE edges had been written in the same transaction).
+            stale: list[tuple[str, list[dict[str, Any]], str]] = []
             for kind, items in sorted(derived.items()):
                 stats.derived[kind] = len(items)
                 digest = hashlib.blake2b(repr(items).encode(), digest_size=16).hexdigest()
@@ -305,6 +316,8 @@ class Neo4jStore:
                 if stored is not None and stored["hash"] == digest:
                     continue  # the same derived edges as the last sync: nothing to rewrite
                 tx.run(cypher.DROP_DERIVED[kind]).consume()
+                stale.append((kind, items, digest))
+            for kind, items, digest in stale:
                 by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for item in items:
                     by_source[item["source"]].append({"target": item["target"], "props": item["props"]})
@@ -315,6 +328,15 @@ class Neo4jStore:
                     done += sum(len(r["edges"]) for r in chunk)
                     progress(f"writing {kind}", done, len(items))
                 tx.run(cypher.set_derived_hash(kind), hash=digest).consume()
+            if provision_props:
+                # Rewritten nodes lost them (`SET n = row.props`): set again unless nothing changed at all.
+                digest = hashlib.blake2b(repr(list(provision_props)).encode(), digest_size=16).hexdigest()
+                stored = tx.run(cypher.derived_hash("provision_props")).single()
+                rewritten = stats.created + stats.updated + stats.removed
+                if rewritten or stored is None or stored["hash"] != digest:
+                    for part in _chunks(list(provision_props), self.dialect.batch_rows):
+                        tx.run(cypher.SET_PROVISION_PROPS, rows=list(part)).consume()
+                    tx.run(cypher.set_derived_hash("provision_props"), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
 
@@ -465,9 +487,14 @@ class Neo4jStore:
         statement = cypher.projected_nodes(label, wanted)
 
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
+            # named by all its labels (a provision's own date has its own name), labelled as asked, as the
+            # embedded store answers
             return [
-                encoding.decode(r["id"], (label,), {k: v for k, v in r["props"].items() if v is not None}, ())
-                for r in tx.run(statement)
+                Node(node.id, (label,), node.props, {})
+                for node in (
+                    encoding.decode(r["id"], r["labels"], {k: v for k, v in r["props"].items() if v is not None}, ())
+                    for r in tx.run(statement)
+                )
             ]
 
         return iter(sorted(self._read(read), key=lambda n: n.id))

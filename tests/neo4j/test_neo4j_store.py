@@ -42,7 +42,7 @@ def test_the_graph_reads_as_labelled_nodes_and_named_relationships(neo4j_store: 
     neo4j_store.write(GraphBatch([FW, provision(1), provision(2, parent=1)]), replace=True)
     rows = neo4j_store.query(
         "MATCH (p:Provision:Article {ref: 'Article 2'})-[:PART_OF]->(q:Provision)-[:IN_FRAMEWORK]->(f:Framework) "
-        "RETURN p.order AS order, q.ref AS parent, f.framework_id AS framework"
+        "RETURN p.order AS order, q.ref AS parent, f.id AS framework"
     )
     assert rows == [{"order": 2, "parent": "Article 1", "framework": "fw"}]
 
@@ -74,7 +74,7 @@ def test_each_mapping_also_gets_a_maps_to_edge_that_never_leaks_into_records(neo
     neo4j_store.write(GraphBatch(nodes), replace=True)
     edges = neo4j_store.query(
         "MATCH (s:Provision)-[r:MAPS_TO]->(t:Provision) RETURN s.ref AS s, t.ref AS t, r.relation AS relation, "
-        "r.strength AS strength, r.inferred AS inferred, r.mapping AS mapping"
+        "r.strength AS strength, r.mapping AS mapping, s.framework AS framework"
     )
     assert edges == [
         {
@@ -82,7 +82,7 @@ def test_each_mapping_also_gets_a_maps_to_edge_that_never_leaks_into_records(neo
             "t": "Article 2",
             "relation": "subset",
             "strength": 7,
-            "inferred": False,
+            "framework": "fw",
             "mapping": mapping(1, 1, 2).id,
         }
     ]
