@@ -5,6 +5,9 @@ while 32 clients send the mix and while 10,000 idle connections are opened again
 p99 ≤ 50 ms, no errors, server memory against its own figure before the run). All traffic goes to a server
 on 127.0.0.1 that this script starts and stops; every loop is bounded in time.
 
+With `BENCH_BASELINE=<git ref>` the /healthz runs are repeated against that ref's build and this one, in
+alternating rounds on fresh stores (`bench/baseline.py`).
+
 Run alone with `.venv/bin/python bench/concurrency.py [--quick]`; `bench/run.py` calls it too.
 """
 
@@ -27,6 +30,7 @@ from typing import Any
 
 import httpx
 import standalone
+from baseline import baseline_env, baseline_ref
 
 AIMSGRAPH = shutil.which("aimsgraph", path=str(Path(sys.executable).parent)) or "aimsgraph"
 MIX = [
@@ -54,9 +58,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(store: Path, workers: int) -> Iterator[tuple[str, int]]:
+def server(store: Path, workers: int, code_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """`aimsgraph serve` on `store` (with `code_env`: another build's, `bench/baseline.py`)."""
     port = free_port()
-    env = {**os.environ, "AIMSGRAPH_STORE": str(store)}
+    env = {**os.environ, **(code_env or {}), "AIMSGRAPH_STORE": str(store)}
     process = subprocess.Popen(
         [AIMSGRAPH, "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
@@ -278,6 +283,31 @@ def health_runs(base: str, pid: int, quick: bool) -> dict[str, Any]:
     return {"32 clients": loaded, f"{count:,} idle connections": {**under_flood, **flood}}
 
 
+HEALTH_ROUNDS = 2  # rounds of (before, after) for /healthz when a baseline is given, alternating the order
+
+
+def health_rounds(quick: bool, ref: str) -> dict[str, list[dict[str, Any]]]:
+    """`health_runs` against this build and the build of `ref`, each on a fresh store, round by round."""
+    found: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    with baseline_env(ref) as before_env:
+        builds = [("after", {}), ("before", before_env or {})]
+        for turn in range(1 if quick else HEALTH_ROUNDS):
+            for name, env in builds if turn % 2 else builds[::-1]:
+                with tempfile.TemporaryDirectory() as tmp:
+                    store = Path(tmp) / "store"
+                    subprocess.run(
+                        [AIMSGRAPH, "--store", str(store), "frameworks"],
+                        capture_output=True,
+                        check=True,
+                        env={**os.environ, **env},
+                    )
+                    with server(store, 1, env) as (base, pid):
+                        for query in MIX:
+                            httpx.post(f"{base}/graphql", json={"query": query}, timeout=30)
+                        found[name].append(health_runs(base, pid, quick))
+    return found
+
+
 def run(quick: bool) -> dict[str, Any]:
     seconds = 2.0 if quick else 10.0
     results: dict[str, Any] = {"seconds_per_point": seconds, "modes": {}}
@@ -298,6 +328,9 @@ def run(quick: bool) -> dict[str, Any]:
                     mode["hostile_memory"] = hostile_memory(base, pid, 3 if quick else 10)
                     results["health"] = health_runs(base, pid, quick)
                 results["modes"][f"{workers} worker(s)"] = mode
+    ref = baseline_ref()
+    if ref is not None:
+        results["health_baseline"] = {"ref": ref, **health_rounds(quick, ref)}
     return results
 
 
@@ -324,6 +357,20 @@ def report(results: dict[str, Any]) -> None:
             f"  under {name:<22} checks {h['checks']:>4} p50 {h['p50_ms']:6.1f} ms  p99 {h['p99_ms']:6.1f} ms  "
             f"max {h['max_ms']:7.1f} ms  errors {h['errors']}  server RSS ×{h['server_rss_ratio']:.2f}{extra}"
         )
+    if "health_baseline" in results:
+        report_health_rounds(results["health_baseline"])
+
+
+def report_health_rounds(compared: dict[str, Any]) -> None:
+    print(f"\n/healthz, this build (after) against the build of {compared['ref']!r} (before), round by round")
+    for name in ("before", "after"):
+        for number, runs in enumerate(compared[name], 1):
+            for under, h in runs.items():
+                print(
+                    f"  {name} #{number} under {under:<22} checks {h['checks']:>4} p50 {h['p50_ms']:6.1f} ms  "
+                    f"p99 {h['p99_ms']:6.1f} ms  max {h['max_ms']:7.1f} ms  errors {h['errors']}  "
+                    f"server RSS ×{h['server_rss_ratio']:.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,12 @@ The data is generated in the shape of a real control catalog (50 groups of 20 co
 and written as OSCAL by the product's own writer; importing goes through the whole load path (reading, the
 models, reference checks, SHACL, the write) into an in-memory store; exporting reads it back and writes OSCAL.
 
-Run alone: `.venv/bin/python bench/interop.py [--quick]`; `bench/run.py` runs it with the rest.
+Peak memory is measured too (tracemalloc, Python's allocations, in runs of their own: tracing slows every
+allocation): importing each file against `json.loads` of the same text, the floor any reader pays as it holds
+the parsed document. `MEMORY_BOUND` is the bound the import keeps to; a run above it says so and fails
+`--check`.
+
+Run alone: `.venv/bin/python bench/interop.py [--quick] [--check]`; `bench/run.py` runs it with the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,6 +89,22 @@ def _mapping_set(source: Catalog, target: Catalog, pairs: int) -> MappingSetFile
     return MappingSetFile.model_validate({"mapping_set": header, "mappings": mappings})
 
 
+MEMORY_BOUND = 40.0
+"""Peak memory of an import, at most this many times the peak of `json.loads` of the same file."""
+
+
+def _peak(fn: Callable[[], object]) -> int:
+    """The peak of Python's allocations while `fn` runs, in bytes, above what was allocated before."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
 def _median(fn: Callable[[], object], repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -123,6 +145,17 @@ def run(quick: bool) -> dict[str, Any]:
         results["collection_import_s"] = _median(
             lambda: service.load([files["collection"]], fmt="oscal", overwrite=True), 1
         )
+        # peak memory, each import in a store of its own (the catalogs first, untraced, for the collection)
+        results["catalog_json_peak"] = _peak(lambda: json.loads(files["catalog"].read_text(encoding="utf-8")))
+        results["collection_json_peak"] = _peak(lambda: json.loads(files["collection"].read_text(encoding="utf-8")))
+        fresh = Service(EmbeddedStore.open(None))
+        results["catalog_import_peak"] = _peak(lambda: fresh.load([files["catalog"]], fmt="oscal", replace=True))
+        fresh.close()
+        fresh = import_catalog()
+        results["collection_import_peak"] = _peak(
+            lambda: fresh.load([files["collection"]], fmt="oscal", overwrite=True)
+        )
+        fresh.close()
         answers = service.answers()
         results["catalog_export_s"] = _median(lambda: answers.interop.oscal("catalog", "bench-a"), repeat)
         results["collection_export_s"] = _median(
@@ -132,6 +165,10 @@ def run(quick: bool) -> dict[str, Any]:
     for name in ("catalog", "collection"):
         for step in ("import", "export"):
             results[f"{name}_{step}_ratio"] = results[f"{name}_{step}_s"] / results[f"{name}_json_s"]
+        results[f"{name}_memory_ratio"] = results[f"{name}_import_peak"] / results[f"{name}_json_peak"]
+    results["memory_within_bound"] = all(
+        results[f"{name}_memory_ratio"] <= MEMORY_BOUND for name in ("catalog", "collection")
+    )
     return results
 
 
@@ -144,15 +181,24 @@ def report(results: dict[str, Any]) -> None:
             f"  import {results[f'{name}_import_s']:6.2f} s (×{results[f'{name}_import_ratio']:,.0f})"
             f"  export {results[f'{name}_export_s']:6.2f} s (×{results[f'{name}_export_ratio']:,.0f})"
         )
+    for name, what in (("catalog", "catalog"), ("collection", "mapping collection")):
+        print(
+            f"  {what:<19} peak memory: import {results[f'{name}_import_peak'] / 1e6:6.1f} MB, json.loads "
+            f"{results[f'{name}_json_peak'] / 1e6:5.1f} MB (×{results[f'{name}_memory_ratio']:.1f}; "
+            f"bound ×{MEMORY_BOUND:g})"
+        )
+    if not results["memory_within_bound"]:
+        print(f"  peak memory of an import is above ×{MEMORY_BOUND:g} the json.loads of its file")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--check", action="store_true", help="exit 1 when an import's peak memory is above bound")
     args = parser.parse_args()
     results = run(args.quick)
     report(results)
-    return 0
+    return 1 if args.check and not results["memory_within_bound"] else 0
 
 
 if __name__ == "__main__":

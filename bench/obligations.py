@@ -28,7 +28,7 @@ from typing import Any
 
 import standalone
 
-from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, PROPAGATING_FACTS
+from core.vocabulary import CLOSED_VALUE_NAMES, EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, PROPAGATING_FACTS
 from graph.read.refs import annex_iii_ref
 from graph.read.snapshot_cache import SnapshotCache
 from graph.service import Service
@@ -65,7 +65,7 @@ RANK = {"missing": 0, "expired": 1, "expiring": 2, "valid": 3}
 STATUSES = ["missing", "expired", "expiring", "valid"]
 
 
-_CLOSED_VALUES = {"art6_3_condition"}
+_CLOSED_VALUES = CLOSED_VALUE_NAMES
 
 
 def _state(name: str, asset: AssetView, facts: set[str], org: OrganisationView) -> bool | None:

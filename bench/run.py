@@ -21,7 +21,9 @@ Figures are ratios to the baseline (machines here are shared and noisy; absolute
 * the server under load (`concurrency.py`), the GraphQL layer's cost and a mixed read/write load
   (`graphql_layer.py`), and obligations over generated organisations (`obligations.py`);
 * the write side under the mixed load, on the embedded store and on ArcadeDB (`write_load.py`): writes per
-  second, p95, errors, lost writes and audit mismatches.
+  second, p95, errors, lost writes and audit mismatches;
+* the changes feed's read rate against auditLog pages, and subscription fan-out to 50 clients against one
+  (`events.py`).
 
 Run: `make bench` (or `.venv/bin/python bench/run.py [--quick]`). Results also go to bench/results/.
 """
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import cli
 import concurrency
+import events
 import graphql_layer
 import interop
 import neo4j_bench
@@ -333,6 +336,51 @@ def bench_graphql(data: Bundled, fast_repeat: int) -> list[Row]:
     ]
 
 
+LIST_QUERIES = {
+    "graphql obligations list (gdpr, organisation, 100)": """{ obligations(filter: {frameworks: ["gdpr"]},
+      first: 100) { totalCount edges { node { iri status provision { ref } asset { id } } } } }""",
+    "graphql evidence list (expired)": """{ evidence(filter: {statuses: [expired]}) { totalCount
+      edges { node { iri id validUntil provision { ref } } } } }""",
+    "graphql node(id) of a gap": """query($id: ID!) { node(id: $id) { iri ... on Gap { status } } }""",
+}
+
+
+def bench_lists(data: Bundled, fast_repeat: int) -> list[Row]:
+    """The list queries and `node(id)` through the real schema, each against the service answering the same
+    question in process (the views alone, no GraphQL): the difference is what paging, filtering inputs and
+    serialising cost. A gap's node(id) works out the organisation's gaps to find it (gaps are derived)."""
+    import asyncio
+
+    from api.graphql.context import Context
+    from api.graphql.schema import build_schema
+    from graph.settings import Settings
+    from graph.views.read import EvidenceFilter, ObligationFilter
+
+    settings = Settings()
+    schema = build_schema(settings)
+    gap = data.service.answers().lists.gaps()[0].iri
+    direct = {
+        "graphql obligations list (gdpr, organisation, 100)": lambda: data.service.answers().lists.obligations(
+            None, ObligationFilter(frameworks=("gdpr",))
+        ),
+        "graphql evidence list (expired)": lambda: data.service.answers().lists.evidence(
+            None, EvidenceFilter(statuses=("expired",))
+        ),
+        "graphql node(id) of a gap": lambda: data.service.answers().lists.node(gap),
+    }
+    rows = []
+    for name, query in LIST_QUERIES.items():
+
+        def execute(q: str = query) -> None:
+            context = Context(answers=data.service.answers(), settings=settings)
+            result = asyncio.run(schema.execute(q, variable_values={"id": gap}, context_value=context))
+            assert result.errors is None, result.errors
+
+        execute()
+        rows.append(row(name, measure(execute, fast_repeat), measure(direct[name], fast_repeat), "service call"))
+    return rows
+
+
 def report(rows: list[Row], payload: dict[str, object]) -> None:
     """Print the table and keep every figure in bench/results/latest.json."""
     width = max(len(str(r["benchmark"])) for r in rows)
@@ -361,6 +409,7 @@ def main() -> int:
     if args.quick:
         pairs = [("iso27001", "eu-ai-act"), ("nist-ai-rmf", "iso42001")]
     rows += bench_graphql(data, fast_repeat if not args.quick else 3)
+    rows += bench_lists(data, 20 if not args.quick else 2)
     rows += bench_crosswalk(data, slow_repeat, pairs)
     coverage_pairs = [
         ("iso27001", "iso42001"),
@@ -379,6 +428,7 @@ def main() -> int:
     first_paint = explorer.run(args.quick)
     writes = write_load.run(args.quick)
     chains = uses_chain.run(args.quick)
+    sync_events = events.run(args.quick)
     report(
         rows,
         {
@@ -396,6 +446,7 @@ def main() -> int:
             "explorer": first_paint,
             "write_load": writes,
             "uses_chain": chains,
+            "events": sync_events,
         },
     )
     concurrency.report(under_load)
@@ -407,6 +458,7 @@ def main() -> int:
     explorer.report(first_paint)
     write_load.report(writes)
     uses_chain.report(chains)
+    events.report(sync_events)
     return 0
 
 

@@ -3,9 +3,12 @@
 Why: the GraphQL timeout cancelled the operation's coroutine, but resolvers are synchronous, so a field that
 worked for 77 s (`gaps` over a large inventory) ran to its end before the timeout could act, holding a
 thread and the interpreter. The server sets a deadline around each operation (`deadline(seconds)`, a context
-variable: it follows the operation into its thread and tasks, and nothing else sees it); the loops that can
-run long — one asset's turn in `gaps`, one provision's walk in crosswalk inference — call `check()`, which
-raises `OperationTimeout` once it has passed. The CLI sets no deadline, so `check()` costs it one lookup.
+variable: it follows the operation into its thread and tasks, and nothing else sees it); every loop of the
+read side that grows with the data calls `check()`, which raises `OperationTimeout` once it has passed: one
+asset's turn in `gaps` and in the spreadsheet exports, each framework, rule and batch of provisions of an
+asset's obligations, every thousand steps of the walk down `uses`, crosswalks (every few hundred mappings,
+each source provision of inference), coverage, the Statement of Applicability, search (per framework), a
+mapping set's and the whole graph's exports. The CLI sets no deadline, so `check()` costs it one lookup.
 """
 
 from __future__ import annotations

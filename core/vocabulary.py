@@ -107,9 +107,19 @@ Fact = Literal[
     "gpai_systemic_risk",
     "transfers_outside_eea",
     "annex_i",
+    "used_on_workers",
+    "decisions_about_people",
+    "post_remote_biometric_identification",
+    "law_enforcement_use",
+    "on_behalf_of_public_authority",
+    "real_world_testing",
+    "offered_to_children",
+    "direct_marketing",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
-"""The yes/no facts an inventory states about an asset; applicability rules are conditions over them."""
+"""The yes/no facts an inventory states about an asset; applicability rules are conditions over them. Absent is
+"no" (`null` says "not known"): the last eight are rare uses (AI Act Articles 26(7), (10), (11), 49(3), 60; GDPR
+Articles 8 and 21(2)) that an answer would otherwise hedge for every asset they could concern."""
 PROPAGATING_FACTS: frozenset[str] = frozenset({"personal_data", "special_category_data", "transfers_outside_eea"})
 """Facts an asset takes on from what it uses: a system that uses a dataset holding personal data processes
 personal data. The others describe the use itself and stay with the asset that states them."""
@@ -131,13 +141,14 @@ OpenFact = Literal[
     "publishes_public_interest_text",
     "human_editorial_review",
     "processor_for_us",
+    "generates_imagery",
 ]
 OPEN_FACTS: tuple[str, ...] = get_args(OpenFact)
 """Yes/no facts about an asset that an inventory may leave unknown (absent): the law turns on them, and where
 one is not stated, a duty that depends on it is answered "applies if ...", never guessed. The older `FACTS`
 keep their meaning: absent is "no" (an inventory may still write `null` for "not known")."""
 
-OrgFact = Literal["established_in_union", "public_body", "public_service_provider"]
+OrgFact = Literal["established_in_union", "public_body", "public_service_provider", "targets_people_in_union"]
 ORG_FACTS: tuple[str, ...] = get_args(OrgFact)
 """Yes/no facts about the organisation as a whole; absent is unknown."""
 
@@ -148,6 +159,7 @@ ValueName = Literal[
     "placed_on_market",
     "put_into_service",
     "headcount_band",
+    "information_exception",
 ]
 VALUE_NAMES: tuple[str, ...] = get_args(ValueName)
 """Facts that take a value rather than yes/no (the last is the organisation's); absent is unknown."""
@@ -159,13 +171,21 @@ LegalBasis = Literal[
     "consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"
 ]
 HeadcountBand = Literal["1-9", "10-49", "50-249", "250-999", "1000+"]
+InformationException = Literal[
+    "already_informed", "impossible_or_disproportionate", "required_by_law", "professional_secrecy"
+]
+"""GDPR Articles 13(4) and 14(5)(a)-(d): why the controller need not inform the person (absent: none claimed)."""
 VALUE_CHOICES: dict[str, tuple[str, ...]] = {
     "art6_3_condition": get_args(Art63Condition),
     "annex_i_section": get_args(AnnexISection),
     "legal_basis": get_args(LegalBasis),
     "headcount_band": get_args(HeadcountBand),
+    "information_exception": get_args(InformationException),
 }
 """The values a rule may name for each valued fact (dates are compared, not listed)."""
+CLOSED_VALUE_NAMES: frozenset[str] = frozenset({"art6_3_condition", "information_exception"})
+"""Valued facts whose absence is an answer: an exception or derogation the inventory does not claim is not claimed
+(no Article 6(3) condition stated means the provider relies on none)."""
 ManagementSystem = Literal["iso42001", "iso27001"]
 MANAGEMENT_SYSTEMS: tuple[str, ...] = get_args(ManagementSystem)
 
@@ -195,3 +215,22 @@ KeyRole = Literal["viewer", "editor", "admin"]
 KEY_ROLES: tuple[str, ...] = get_args(KeyRole)
 """What an API key may do, each role including the ones before it: viewer reads; editor also writes the
 inventory and evidence; admin also reviews mappings and manages keys."""
+
+# -- the work model (owners, work items on obligations and controls) ---------------------------------------
+OwnerKind = Literal["person", "team"]
+OWNER_KINDS: tuple[str, ...] = get_args(OwnerKind)
+WorkStatus = Literal["not_started", "in_progress", "implemented", "verified"]
+WORK_STATUSES: tuple[str, ...] = get_args(WorkStatus)
+"""Where the work on an obligation or control stands, in the order it moves (`core.work` has the transitions)."""
+InclusionReason = Literal[
+    "risk_treatment",
+    "legal_requirement",
+    "contractual_requirement",
+    "business_requirement",
+    "stakeholder_expectation",
+    "other",
+]
+INCLUSION_REASONS: tuple[str, ...] = get_args(InclusionReason)
+"""Why a control is in the Statement of Applicability (ISO/IEC 42001 6.1.3 d asks for a justification of each
+inclusion): the risk treatment chose it, a law or a contract requires it, the business or its stakeholders
+expect it, or another reason stated in words."""

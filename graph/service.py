@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from core.errors import Problem, StoreUnavailableError
 from graph.read.answers import Answers
@@ -28,14 +28,19 @@ from graph.read.catalog_queries import SEARCH_LIMIT
 from graph.read.read_model import ReadModel, SnapshotKeeper
 from graph.stores.protocol import Store
 from graph.views.read import DevServerView, LoadReport, ProgressCallback, no_progress
-from graph.views.write import Actor, AuditEntryView, Written
+from graph.views.write import Actor, AuditEntryView, ChangesView, LoadOptions, Written
 from graph.write.audit import AuditLog
+from graph.write.changes import ChangeFeed
 from graph.write.ingest import asset_iri
 from graph.write.keys import ApiKeys
+from graph.write.kinds import FileKind
 from graph.write.loading import Loader
 from graph.write.mapping_writes import MappingWrites
 from graph.write.org_writes import InventoryWrites
 from graph.write.unit_of_work import UnitsOfWork
+from graph.write.webhooks import Webhooks
+from graph.write.work_writes import WorkWrites
+from loaders.files import ImportFormat
 from loaders.limits import DEFAULT_LIMITS, InputLimits
 from mappings.inference import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -49,7 +54,10 @@ __all__ = [
     "SEARCH_LIMIT",
     "Answers",
     "DevServerView",
+    "FileKind",
     "Health",
+    "ImportFormat",
+    "LoadOptions",
     "ProgressCallback",
     "Service",
     "Written",
@@ -80,20 +88,32 @@ class Service:
     """The one object every interface calls."""
 
     def __init__(
-        self, store: Store, limits: InputLimits = DEFAULT_LIMITS, snapshots: SnapshotKeeper | None = None
+        self,
+        store: Store,
+        limits: InputLimits = DEFAULT_LIMITS,
+        snapshots: SnapshotKeeper | None = None,
+        *,
+        formats: Iterable[ImportFormat] = (),
+        kinds: Iterable[FileKind[Any]] = (),
     ) -> None:
+        """`formats` and `kinds` add import formats and file kinds to the built-in ones (`graph.write.kinds`)."""
         self._store = store
         self._limits = limits
         self._read_model = ReadModel(store, snapshots)
         self._audit = AuditLog(store)
         self._units = UnitsOfWork(store, self._read_model, self._audit)
-        self._loader = Loader(self._units, limits)
+        self._changes = ChangeFeed(self._audit)
+        self._loader = Loader(self._units, limits, formats=formats, kinds=kinds)
         self.inventory = InventoryWrites(self._units)
         """One-at-a-time writes to an organisation's inventory (assets, links, controls, evidence)."""
         self.mappings = MappingWrites(self._units)
         """Proposing and reviewing crosswalk mappings."""
         self.keys = ApiKeys(self._units)
         """API keys: create, list, revoke, authenticate."""
+        self.webhooks = Webhooks(self._units)
+        """Webhooks: register, list, remove, and record their deliveries (sent by `api.graphql.webhook_delivery`)."""
+        self.work = WorkWrites(self._units, self.inventory)
+        """The work model: owners, and who does the work on each obligation and control, by when, and its status."""
 
     # -- reads ---------------------------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -117,17 +137,41 @@ class Service:
         organisation: str | None = None,
         target: str | None = None,
         kind: str | None = None,
+        after: int | None = None,
     ) -> Sequence[AuditEntryView]:
         """The audit trail as of `revision` (a request's snapshot; the store's newest when left out), newest
-        first, filtered where asked; an entry's values are read from the store as it is indexed or sliced.
-        The trail needs no snapshot of the indexes, so none is built for it."""
+        first, filtered where asked (`after`: only entries committed after that sequence); an entry's values
+        are read from the store as it is indexed or sliced. The trail needs no snapshot of the indexes, so
+        none is built for it."""
         at = self._store.revision if revision is None else revision
         holders: list[str] = []
         if kind == "asset" and target is not None and organisation is None:  # the asset's organisation(s)
             orgs = [str(node.prop("identifier")) for node in self._store.nodes("Organisation")]
             found = self._store.get(asset_iri(org, target) for org in orgs)
             holders = [org for org in orgs if asset_iri(org, target) in found]
-        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders)
+        return self._audit.query(at, organisation=organisation, target=target, kind=kind, holders=holders, after=after)
+
+    def changes(
+        self,
+        since: int,
+        first: int,
+        *,
+        revision: int | None = None,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> ChangesView:
+        """What was committed after sequence `since`, oldest first, whole commits, as of `revision` (the store's
+        newest when left out): the feed a connector syncs from (see `graph.write.changes`)."""
+        at = self.latest_revision() if revision is None else revision
+        return self._changes.since(at, since, first, organisation=organisation, kinds=kinds)
+
+    def latest_revision(self) -> int:
+        """The store's newest revision, as this process can read it (a follower's newest checkpoint)."""
+        return self._store.revision
+
+    def on_commit(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(revision)` after each change this process commits (once its audit entry is indexed)."""
+        self._audit.listen(listener)
 
     # -- writes --------------------------------------------------------------------------------------------
     @property
@@ -143,29 +187,21 @@ class Service:
         self,
         paths: Iterable[Path] = (),
         *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
         progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
         actor: Actor | None = None,
+        **options: Unpack[LoadOptions],
     ) -> LoadReport:
         """Load data files in one unit of work (see `graph.write.loading`), with one audit entry naming the
-        files, their digest and the counts.
+        files, their digest and the counts. `options` (`graph.views.write.LoadOptions`): `fmt` reads every
+        file as one import format (`import_formats`); without it each file is read as what it looks like."""
+        if actor is None:
+            return self._loader.load(paths, progress=progress, **options)
+        return self._loader.load(paths, progress=progress, actor=actor, **options)
 
-        `fmt` reads every file as one import format (`oscal`, `ciso-assistant`, `sssom`, `aimsgraph`); without
-        it each file is read as what it looks like."""
-        return self._loader.load(
-            paths,
-            replace=replace,
-            include_bundled=include_bundled,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            progress=progress,
-            fmt=fmt,
-            **({"actor": actor} if actor is not None else {}),
-        )
+    @property
+    def import_formats(self) -> list[str]:
+        """The names `load(fmt=…)` and `aimsgraph import FORMAT` take."""
+        return self._loader.formats
 
     def publish(self) -> None:
         """Make the changes so far readable by other processes at once (before a CLI change through a server's
@@ -191,9 +227,11 @@ class Service:
         obligations: bool = True,
         as_of: dt.date | None = None,
         progress: ProgressCallback = no_progress,
+        actor: Actor | None = None,
     ) -> SyncReport:
-        """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction)."""
-        from graph.cypher.sync import sync_to
+        """Copy this store's content and the engine's derived answers into a Neo4j database (one transaction,
+        one unit of work on the database with its audit entry: see `graph.cypher.sync`)."""
+        from graph.cypher.sync import SYNCER, sync_to
 
         return sync_to(
             self._store,
@@ -205,6 +243,7 @@ class Service:
             obligations=obligations,
             as_of=as_of,
             progress=progress,
+            actor=actor or SYNCER,
         )
 
     @staticmethod

@@ -97,6 +97,22 @@ class Settings(BaseSettings):
     keep_alive_timeout: float = Field(
         default=5.0, gt=0, le=600, description="Seconds an idle keep-alive connection stays open after a response"
     )
+    events_poll_interval: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="Seconds between looks at the store for changes other processes committed (subscriptions, "
+        "webhooks); this process's own changes are announced at once",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds a webhook receiver has to answer one delivery"
+    )
+    webhook_backoff: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="Seconds before a failed webhook delivery is retried; doubled after each failure, up to 5 minutes",
+    )
     max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest data file read, in bytes")
     max_input_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting in a YAML data file")
     max_input_nodes: int = Field(

@@ -97,6 +97,22 @@ class Transition(BaseModel):
     applies_from: dt.date
     basis: StrictStr = Field(min_length=5, description="Where the law says so.")
     act: StrictStr | None = Field(default=None, description="The (amending) act in the timeline that says so.")
+    open_value: DateValue | None = Field(
+        default=None,
+        description="A date the law's words do not name, on which whether the transition covers an asset is open "
+        "(Article 111(4) names placing on the market, not putting into service).",
+    )
+    open_note: StrictStr | None = Field(
+        default=None, min_length=10, description="What is open, said when only `open_value` is known."
+    )
+
+    @model_validator(mode="after")
+    def _open_with_note(self) -> Transition:
+        if (self.open_value is None) != (self.open_note is None):
+            raise ValueError("open_value and open_note go together")
+        if self.open_value == self.value:
+            raise ValueError("open_value must be another date than value")
+        return self
 
 
 class AmendedContent(BaseModel):

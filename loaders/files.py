@@ -1,15 +1,18 @@
 """Recognising an input file and handing it to the right reader.
 
-Each import format is one reader, `(path, limits) → [(document, parsed file)]`, named in `IMPORT_FORMATS`:
-one file may hold several things (a CISO Assistant library holds a framework and its mapping sets, an OSCAL
-mapping collection several mappings). Every reader returns the same models, so the load after it is one path.
+Each import format is one class implementing `ImportFormat` (a name, and `read(path, limits) → [(document,
+parsed file)]`), listed in `IMPORT_FORMATS`: one file may hold several things (a CISO Assistant library holds
+a framework and its mapping sets, an OSCAL mapping collection several mappings). The built-in readers return
+the models a load knows (`DataFile`), so the load after them is one path; a new format is one new class, and
+the loader takes extra ones (`graph.write.kinds`) — with a kind of its own when it brings a new model.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from core.errors import DataError, Problem
 from loaders.applicability import RuleFile, parse_rules
@@ -23,50 +26,73 @@ from loaders.yaml_source import SourceDocument, read_yaml
 
 DataFile = Catalog | MappingSetFile | Timeline | Inventory | RuleFile | AssetSheet
 Parsed = list[tuple[SourceDocument, DataFile]]
-Reader = Callable[[Path, InputLimits], Parsed]
 
 
-def _read_oscal(path: Path, limits: InputLimits) -> Parsed:
-    from loaders.oscal import read_oscal
+class ImportFormat(Protocol):
+    """One input format: what `aimsgraph import NAME` reads, and how."""
 
-    doc = _read_json(path, limits)
-    if doc is None:
-        raise DataError([Problem(str(path), "not JSON: OSCAL is imported from its JSON form")])
-    return list(read_oscal(doc, limits))
+    @property
+    def name(self) -> str: ...
 
-
-def _read_ciso(path: Path, limits: InputLimits) -> Parsed:
-    from loaders.ciso_assistant import read_library
-
-    return read_library(read_yaml(path, limits), limits)
+    def read(self, path: Path, limits: InputLimits) -> Sequence[tuple[SourceDocument, object]]:
+        """Everything the file holds, each with its document (for file, line and problems); DataError when
+        the file breaks the format's rules."""
+        ...
 
 
-def _read_sssom(path: Path, limits: InputLimits) -> Parsed:
-    from loaders.sssom import read_sssom
+class OscalFormat:
+    """OSCAL catalogs and mapping collections, from their JSON form."""
 
-    return [read_sssom(path, limits)]
+    name = "oscal"
+
+    def read(self, path: Path, limits: InputLimits) -> Parsed:
+        from loaders.oscal import read_oscal
+
+        doc = _read_json(path, limits)
+        if doc is None:
+            raise DataError([Problem(str(path), "not JSON: OSCAL is imported from its JSON form")])
+        return list(read_oscal(doc, limits))
 
 
-def _read_native(path: Path, limits: InputLimits) -> Parsed:
-    return [read_data_file(path, limits)]
+class CisoAssistantFormat:
+    """A CISO Assistant library (YAML): a framework and its requirement mapping sets."""
+
+    name = "ciso-assistant"
+
+    def read(self, path: Path, limits: InputLimits) -> Parsed:
+        from loaders.ciso_assistant import read_library
+
+        return read_library(read_yaml(path, limits), limits)
 
 
-IMPORT_FORMATS: dict[str, Reader] = {
-    "oscal": _read_oscal,
-    "ciso-assistant": _read_ciso,
-    "sssom": _read_sssom,
-    "aimsgraph": _read_native,
+class SssomFormat:
+    """A mapping set as SSSOM TSV."""
+
+    name = "sssom"
+
+    def read(self, path: Path, limits: InputLimits) -> Parsed:
+        from loaders.sssom import read_sssom
+
+        return [read_sssom(path, limits)]
+
+
+class NativeFormat:
+    """aimsgraph's own files (YAML or JSON; an asset sheet as CSV), each read as what it is."""
+
+    name = "aimsgraph"
+
+    def read(self, path: Path, limits: InputLimits) -> Parsed:
+        return [read_data_file(path, limits)]
+
+
+IMPORT_FORMATS: dict[str, ImportFormat] = {
+    fmt.name: fmt for fmt in (OscalFormat(), CisoAssistantFormat(), SssomFormat(), NativeFormat())
 }
-"""`aimsgraph import FORMAT`: the reader each format name stands for."""
+"""`aimsgraph import FORMAT`: the built-in formats by name."""
 
 
-def read_data_files(path: Path, limits: InputLimits = DEFAULT_LIMITS, fmt: str | None = None) -> Parsed:
-    """Everything one file holds, read as `fmt` (one of IMPORT_FORMATS), or as what it looks like."""
-    if fmt is not None:
-        reader = IMPORT_FORMATS.get(fmt)
-        if reader is None:
-            raise DataError([Problem(str(path), f"unknown format {fmt!r}; known: {', '.join(IMPORT_FORMATS)}")])
-        return reader(path, limits)
+def read_data_files(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> Parsed:
+    """Everything one file holds, read as what it looks like (`aimsgraph load`; `import` names its format)."""
     if path.suffix.lower() == ".json":
         fast = _read_json(path, limits)
         if (

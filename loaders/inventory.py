@@ -18,10 +18,14 @@ from core.vocabulary import (
     AssetKind,
     ControlStatus,
     HeadcountBand,
+    InclusionReason,
+    InformationException,
     LegalBasis,
     ManagementSystem,
+    OwnerKind,
     Role,
 )
+from core.work import cadence_problem
 from loaders.validation import validate_document
 from loaders.yaml_source import SourceDocument
 
@@ -36,6 +40,11 @@ class ManagementSystemDeclaration(BaseModel):
     standard: ManagementSystem
     scope: StrictStr | None = Field(default=None, description="Its scope, in a sentence.")
     certified: bool | None = Field(default=None, description="Certified by an accredited body.")
+    since: dt.date | None = Field(
+        default=None,
+        description="When the system was established (or, if certified, first certified): its obligations are "
+        "in force from this day. Absent: in force, from a day the inventory does not state.",
+    )
 
 
 class Organisation(BaseModel):
@@ -61,6 +70,11 @@ class Organisation(BaseModel):
     )
     headcount_band: HeadcountBand | None = Field(
         default=None, description="Staff, as a band (GDPR Art. 30(5) exempts some under 250)."
+    )
+    targets_people_in_union: bool | None = Field(
+        default=None,
+        description="Offers goods or services to people in the Union or monitors their behaviour there "
+        "(GDPR Art. 3(2): what brings an organisation established outside the Union under the GDPR).",
     )
     management_systems: list[ManagementSystemDeclaration] = Field(
         default_factory=list,
@@ -104,6 +118,41 @@ class Asset(BaseModel):
     gpai: bool | None = False
     gpai_systemic_risk: bool | None = False
     transfers_outside_eea: bool | None = False
+    used_on_workers: bool | None = Field(
+        default=False,
+        description="We, as employer, put this system into service or use it at the workplace on our workers "
+        "(AI Act Art. 26(7): inform workers' representatives and the workers first).",
+    )
+    decisions_about_people: bool | None = Field(
+        default=False,
+        description="It makes decisions, or assists in making them, about natural persons "
+        "(AI Act Art. 26(11): tell them a high-risk system is used).",
+    )
+    post_remote_biometric_identification: bool | None = Field(
+        default=False,
+        description="A remote biometric identification system used after the fact, not in real time (Art. 26(10)).",
+    )
+    law_enforcement_use: bool | None = Field(
+        default=False,
+        description="Used for law enforcement as the law authorises, e.g. to search for a suspect in a criminal "
+        "investigation (AI Act Art. 26(10); Art. 50's duties do not apply to such uses).",
+    )
+    on_behalf_of_public_authority: bool | None = Field(
+        default=False,
+        description="We deploy it on behalf of a public authority (AI Act Art. 49(3) registration).",
+    )
+    real_world_testing: bool | None = Field(
+        default=False,
+        description="We test this high-risk system in real-world conditions outside a sandbox (AI Act Art. 60, 61).",
+    )
+    offered_to_children: bool | None = Field(
+        default=False,
+        description="An information society service offered directly to children, on their consent (GDPR Art. 8).",
+    )
+    direct_marketing: bool | None = Field(
+        default=False,
+        description="Its personal data is processed for direct marketing (GDPR Art. 21(2): objection on any basis).",
+    )
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
     uses: list[StrictStr] = Field(default_factory=list, max_length=10_000, description="Ids of the assets it uses.")
     description: StrictStr | None = None
@@ -171,6 +220,17 @@ class Asset(BaseModel):
     processor_for_us: bool | None = Field(
         default=None, description="This vendor processes personal data on our behalf, as our processor (GDPR Art. 28)."
     )
+    generates_imagery: bool | None = Field(
+        default=None,
+        description="Its synthetic output includes images or video (AI Act Art. 5(1)(ba) and (bb), inserted by "
+        "Regulation (EU) 2026/1744: intimate imagery and child sexual abuse material are visual).",
+    )
+    information_exception: InformationException | None = Field(
+        default=None,
+        description="GDPR Art. 13(4) / 14(5): the person already has the information (already_informed), or, for "
+        "data obtained elsewhere, informing is impossible or disproportionate, obtaining it is laid down by law, or "
+        "professional secrecy covers it. Absent: no exception claimed.",
+    )
     management_system_scopes: list[ManagementSystem] | None = Field(
         default=None,
         description="The management systems whose scope includes this asset; when absent, `in_scope` says it for all.",
@@ -180,6 +240,11 @@ class Asset(BaseModel):
     def _facts_fit(self) -> Asset:
         if self.art6_3_condition is not None and not self.annex_iii:
             raise ValueError("art6_3_condition is the Annex III derogation: the asset names no Annex III point")
+        if self.information_exception not in (None, "already_informed") and self.data_from_data_subject:
+            raise ValueError(
+                f"information_exception {self.information_exception} is an Article 14(5) exception: "
+                "it needs data obtained elsewhere (data_from_data_subject is true)"
+            )
         if self.annex_i_section is not None and self.annex_i is False:
             raise ValueError("annex_i_section is given but annex_i is false")
         return self
@@ -193,7 +258,8 @@ class ProvisionRef(BaseModel):
 
 
 class ControlDecision(BaseModel):
-    """An implemented control, or a Statement of Applicability decision (an exclusion says why)."""
+    """An implemented control, or a Statement of Applicability decision (an exclusion says why; an inclusion
+    says why too, ISO/IEC 42001 6.1.3 d — a missing reason is reported in the SoA, never guessed)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -201,11 +267,71 @@ class ControlDecision(BaseModel):
     ref: StrictStr
     status: ControlStatus
     justification: StrictStr | None = None
+    inclusion_reasons: list[InclusionReason] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Why the control is included: risk_treatment, legal_requirement, contractual_requirement, "
+        "business_requirement, stakeholder_expectation, other.",
+    )
+    inclusion_note: StrictStr | None = Field(
+        default=None, max_length=4000, description="The reason for inclusion in the organisation's own words."
+    )
 
     @model_validator(mode="after")
     def _excluded_says_why(self) -> ControlDecision:
         if self.status == "excluded" and not (self.justification or "").strip():
             raise ValueError("an excluded control needs a justification")
+        if self.status == "excluded" and (self.inclusion_reasons or self.inclusion_note):
+            raise ValueError("an excluded control has no reason for inclusion")
+        if "other" in self.inclusion_reasons and not (self.inclusion_note or "").strip():
+            raise ValueError("inclusion reason 'other' needs an inclusion_note saying what it is")
+        if len(set(self.inclusion_reasons)) != len(self.inclusion_reasons):
+            raise ValueError("an inclusion reason is named twice")
+        return self
+
+
+class Owner(BaseModel):
+    """A person or team that obligations and controls are assigned to (the work model)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: StrictStr = Id
+    name: StrictStr = Field(min_length=1, max_length=500)
+    kind: OwnerKind = Field(default="team", description="person or team.")
+    email: StrictStr | None = Field(
+        default=None, max_length=500, description="How to reach them: an address or another contact."
+    )
+    team: StrictStr | None = Field(
+        default=None, max_length=200, description="For a person: the id of the team (an owner) they belong to."
+    )
+
+    @model_validator(mode="after")
+    def _team_fits(self) -> Owner:
+        if self.team is not None and self.kind != "person":
+            raise ValueError("only a person belongs to a team")
+        if self.team == self.id:
+            raise ValueError("an owner cannot be its own team")
+        return self
+
+
+class WorkPlan(BaseModel):
+    """Who does the work on an obligation or control, by when, and how often it is reviewed. Every field is
+    optional: a plan changes only the fields it names (`null` clears one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assignee: StrictStr | None = Field(default=None, max_length=200, description="The owner id assigned.")
+    due: dt.date | None = Field(default=None, description="When the work is due.")
+    review_cadence: StrictStr | None = Field(
+        default=None, max_length=40, description="monthly, quarterly, half-yearly, yearly, or '90 days'."
+    )
+    last_reviewed: dt.date | None = Field(default=None, description="When it was last reviewed.")
+
+    @model_validator(mode="after")
+    def _cadence_known(self) -> WorkPlan:
+        why = cadence_problem(self.review_cadence) if self.review_cadence is not None else None
+        if why:
+            raise ValueError(why)
         return self
 
 
@@ -235,6 +361,9 @@ class Inventory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     organisation: Organisation
+    owners: list[Owner] = Field(
+        default_factory=list, max_length=100_000, description="People and teams work can be assigned to."
+    )
     assets: list[Asset] = Field(default_factory=list)
     controls: list[ControlDecision] = Field(default_factory=list)
     evidence: list[EvidenceItem] = Field(default_factory=list)
@@ -314,6 +443,19 @@ def _reference_problems(doc: SourceDocument) -> None:
         if key in seen_controls:
             doc.problems.append(doc.problem(("controls", index), f"{key[0]} {key[1]} is decided twice"))
         seen_controls.add(key)
+    owners = _items(doc.data, "owners")
+    kinds: dict[str, object] = {}
+    for index, owner in enumerate(owners):
+        owner_id = str(owner.get("id"))
+        if owner_id in kinds:
+            doc.problems.append(doc.problem(("owners", index, "id"), f"duplicate owner id {owner_id!r}"))
+        kinds.setdefault(owner_id, owner.get("kind", "team"))
+    for index, owner in enumerate(owners):
+        team = owner.get("team")
+        if team is not None and str(team) != str(owner.get("id")) and kinds.get(str(team), "team") != "team":
+            doc.problems.append(doc.problem(("owners", index, "team"), f"{team!r} is a person, not a team"))
+        elif team is not None and str(team) not in kinds:
+            doc.problems.append(doc.problem(("owners", index, "team"), f"unknown team {team!r}"))
     evidence_ids: set[str] = set()
     for index, item in enumerate(_items(doc.data, "evidence")):
         evidence_id = str(item.get("id"))

@@ -45,7 +45,11 @@ def read_text(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> str:
         with os.fdopen(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise DataError([Problem(name, "not a regular file; give a file")])
-            data = handle.read(limits.max_bytes + 1)
+            # the size it had, and a byte more to see it grew: `read(n)` allocates n bytes first, and reading
+            # up to the 64 MB limit made every file, however small, cost 64 MB at its peak
+            data = handle.read(min(info.st_size, limits.max_bytes) + 1)
+            if len(data) > info.st_size:  # it grew since: read on, up to the limit
+                data += handle.read(limits.max_bytes + 1 - len(data))
     except OSError as error:
         raise DataError([Problem(name, f"cannot read file: {error.strerror or error}")]) from error
     if len(data) > limits.max_bytes:

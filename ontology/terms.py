@@ -106,8 +106,27 @@ PROPERTY_TERMS: tuple[PropertyTerm, ...] = (
     PropertyTerm("key_hash", AG + "keyHash"),
     PropertyTerm("created_at", AG + "createdAt", "dateTime"),
     PropertyTerm("revoked_at", AG + "revokedAt", "dateTime"),
+    # webhooks
+    PropertyTerm("webhook_secret", AG + "webhookSecret"),
+    PropertyTerm("webhook_organisation", AG + "webhookOrganisation"),
+    PropertyTerm("webhook_kinds", AG + "webhookKind", many=True),
+    PropertyTerm("delivered", AG + "delivered", "integer"),
+    # the work model: owners, work items on obligations and controls, the SoA's reason for inclusion
+    PropertyTerm("email", AG + "email"),
+    PropertyTerm("owner_kind", AG + "ownerKind"),
+    PropertyTerm("work_kind", AG + "workKind"),
+    PropertyTerm("due_on", AG + "dueOn", "date"),
+    PropertyTerm("review_cadence", AG + "reviewCadence"),
+    PropertyTerm("last_reviewed", AG + "lastReviewed", "date"),
+    PropertyTerm("work_status", AG + "workStatus"),
+    PropertyTerm("status_reason", AG + "statusReason"),
+    PropertyTerm("status_changed_at", AG + "statusChangedAt", "dateTime"),
+    PropertyTerm("status_changed_by", AG + "statusChangedBy"),
+    PropertyTerm("inclusion_reasons", AG + "inclusionReason", many=True),
+    PropertyTerm("inclusion_note", AG + "inclusionNote"),
+    PropertyTerm("ms_since", AG + "managementSystemSince", many=True),
 )
-SECRET_PROPERTIES: frozenset[str] = frozenset({"key_hash"})
+SECRET_PROPERTIES: frozenset[str] = frozenset({"key_hash", "webhook_secret"})
 """Properties that stay in the store and never leave it: no export carries them."""
 
 LINK_TERMS: tuple[LinkTerm, ...] = (
@@ -130,6 +149,9 @@ LINK_TERMS: tuple[LinkTerm, ...] = (
     LinkTerm("UNDER_ACT", AG + "underAct"),
     LinkTerm("IN_ORGANISATION", AG + "inOrganisation"),
     LinkTerm("RULE_FOR", AG + "ruleFor"),
+    LinkTerm("ASSIGNED_TO", AG + "assignedTo"),
+    LinkTerm("WORK_ON", AG + "workOn"),
+    LinkTerm("MEMBER_OF", AG + "memberOf"),
 )
 
 PROPERTY_BY_NAME = {term.name: term for term in PROPERTY_TERMS}

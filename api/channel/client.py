@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from api.channel import address, wire
 from core.errors import DataError, Problem
-from graph.service import ProgressCallback, no_progress
+from graph.service import LoadOptions, ProgressCallback, no_progress
 from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView
+from graph.views.write import Actor, ApiKeyView, WebhookView, Written
 
 _HELLO_TIMEOUT = 5.0  # seconds a listening server has to say who it is
 
@@ -28,22 +28,47 @@ class KeyWrites(Protocol):
     def revoke(self, actor: Actor, key_id: str) -> ApiKeyView: ...
 
 
+class WebhookWrites(Protocol):
+    def create(
+        self,
+        actor: Actor,
+        url: str,
+        *,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+        since: int | None = None,
+    ) -> tuple[WebhookView, str]: ...
+
+    def remove(self, actor: Actor, webhook_id: str) -> WebhookView: ...
+
+
+class WorkCommands(Protocol):
+    """The work model's changes a CLI command makes (`Service.work`, or a server's through the channel). A
+    remote change answers with the value after it; its audit entry stays in the server's trail."""
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written: ...
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written: ...
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written: ...
+
+
 class Writes(Protocol):
     """What a CLI change command calls: the service itself, or a server's through the channel."""
 
     @property
     def keys(self) -> KeyWrites: ...
 
+    @property
+    def webhooks(self) -> WebhookWrites: ...
+
+    @property
+    def work(self) -> WorkCommands: ...
+
     def load(
-        self,
-        paths: Iterable[Path] = (),
-        *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
-        progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
+        self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
     ) -> LoadReport: ...
 
     def close(self) -> None: ...
@@ -123,6 +148,49 @@ class _RemoteKeys:
         return wire.key_from_wire(answer["key"])
 
 
+class _RemoteWebhooks:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def create(
+        self,
+        actor: Actor,
+        url: str,
+        *,
+        organisation: str | None = None,
+        kinds: Sequence[str] = (),
+        since: int | None = None,
+    ) -> tuple[WebhookView, str]:
+        message = wire.request(
+            "webhooks.create", actor, url=url, organisation=organisation, kinds=list(kinds), since=since
+        )
+        answer = self._connection.call(message)
+        return wire.webhook_from_wire(answer["webhook"]), str(answer["secret"])
+
+    def remove(self, actor: Actor, webhook_id: str) -> WebhookView:
+        answer = self._connection.call(wire.request("webhooks.remove", actor, webhook_id=webhook_id))
+        return wire.webhook_from_wire(answer["webhook"])
+
+
+class _RemoteWork:
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def upsert_owner(self, actor: Actor, org: str | None, data: dict[str, Any]) -> Written:
+        answer = self._connection.call(wire.request("work.owner", actor, organisation=org, owner=data))
+        return Written(wire.owner_from_wire(answer["owner"]), None)
+
+    def plan(self, actor: Actor, org: str | None, target: dict[str, Any], data: dict[str, Any]) -> Written:
+        message = wire.request("work.plan", actor, organisation=org, target=target, plan=data)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+    def advance(
+        self, actor: Actor, org: str | None, target: dict[str, Any], status: str, reason: str | None = None
+    ) -> Written:
+        message = wire.request("work.advance", actor, organisation=org, target=target, status=status, reason=reason)
+        return Written(wire.work_from_wire(self._connection.call(message)["work"]), None)
+
+
 class RemoteWrites:
     """The changes of one CLI command, made by the server holding the store, on behalf of `actor`."""
 
@@ -130,34 +198,19 @@ class RemoteWrites:
         self._connection = connection
         self._actor = actor
         self.keys = _RemoteKeys(connection)
+        self.webhooks = _RemoteWebhooks(connection)
+        self.work = _RemoteWork(connection)
 
     @property
     def server_pid(self) -> int:
         return self._connection.server_pid
 
     def load(
-        self,
-        paths: Iterable[Path] = (),
-        *,
-        replace: bool = False,
-        include_bundled: bool = False,
-        overwrite: bool = False,
-        drop_dangling: bool = False,
-        progress: ProgressCallback = no_progress,
-        fmt: str | None = None,
+        self, paths: Iterable[Path] = (), *, progress: ProgressCallback = no_progress, **options: Unpack[LoadOptions]
     ) -> LoadReport:
         typed = [Path(path) for path in paths]
         names = {str(path.absolute()): str(path) for path in typed if not path.is_absolute()}
-        message = wire.request(
-            "load",
-            self._actor,
-            paths=[str(path.absolute()) for path in typed],
-            replace=replace,
-            include_bundled=include_bundled,
-            overwrite=overwrite,
-            drop_dangling=drop_dangling,
-            fmt=fmt,
-        )
+        message = wire.request("load", self._actor, paths=[str(path.absolute()) for path in typed], options=options)
         try:
             report = wire.report_from_wire(self._connection.call(message, progress))
         except DataError as error:

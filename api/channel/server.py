@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from api.channel import address, wire
+from core import descriptors
 from core.errors import AimsgraphError
 from graph.service import Service
 
@@ -99,7 +100,7 @@ class ChannelServer:
             ).start()
 
     def _serve(self, connection: socket.socket) -> None:
-        with connection, connection.makefile("rwb") as stream:
+        with descriptors.held(), connection, connection.makefile("rwb") as stream:  # counted by the server's guard
             replies = _Replies(stream)
             uid = address.peer_uid(connection)
             if uid != os.getuid():
@@ -143,13 +144,9 @@ class ChannelServer:
         if operation == "load":
             report = service.load(
                 [Path(path) for path in arguments.get("paths", [])],
-                replace=bool(arguments.get("replace")),
-                include_bundled=bool(arguments.get("include_bundled")),
-                overwrite=bool(arguments.get("overwrite")),
-                drop_dangling=bool(arguments.get("drop_dangling")),
                 progress=replies.progress,
-                fmt=str(arguments["fmt"]) if arguments.get("fmt") else None,
                 actor=actor,
+                **wire.options_from_wire(arguments.get("options")),
             )
             service.publish()
             return wire.report_to_wire(report)
@@ -161,7 +158,40 @@ class ChannelServer:
             view = service.keys.revoke(actor, str(arguments.get("key_id")))
             service.publish()
             return {"key": wire.key_to_wire(view)}
+        if operation == "webhooks.create":
+            since = arguments.get("since")
+            hook, secret = service.webhooks.create(
+                actor,
+                str(arguments.get("url")),
+                organisation=str(arguments["organisation"]) if arguments.get("organisation") else None,
+                kinds=[str(k) for k in arguments.get("kinds", [])],
+                since=int(since) if since is not None else None,
+            )
+            service.publish()
+            return {"webhook": wire.webhook_to_wire(hook), "secret": secret}
+        if operation == "webhooks.remove":
+            hook = service.webhooks.remove(actor, str(arguments.get("webhook_id")))
+            service.publish()
+            return {"webhook": wire.webhook_to_wire(hook)}
+        if operation in ("work.owner", "work.plan", "work.advance"):
+            return self._work(operation, actor, arguments)
         raise wire.ChannelError(f"unknown channel operation {operation!r}; known: {', '.join(wire.OPERATIONS)}")
+
+    def _work(self, operation: str, actor: Any, arguments: dict[str, Any]) -> Any:
+        """The work model's changes (`aimsgraph work ...`), as the service makes them."""
+        service, org = self._service, arguments.get("organisation")
+        if operation == "work.owner":
+            written = service.work.upsert_owner(actor, org, dict(arguments.get("owner") or {}))
+            service.publish()
+            return {"owner": wire.owner_to_wire(written.after), "changed": written.audit is not None}
+        target = dict(arguments.get("target") or {})
+        if operation == "work.plan":
+            written = service.work.plan(actor, org, target, dict(arguments.get("plan") or {}))
+        else:
+            status, reason = str(arguments.get("status")), arguments.get("reason")
+            written = service.work.advance(actor, org, target, status, str(reason) if reason is not None else None)
+        service.publish()
+        return {"work": wire.work_to_wire(written.after), "changed": written.audit is not None}
 
 
 @contextmanager

@@ -18,13 +18,23 @@ from typing import Any, Protocol
 
 from core import errors
 from core.errors import AimsgraphError, DataError, Problem
-from graph.views.read import LoadReport
-from graph.views.write import Actor, ApiKeyView
+from graph.views.read import LoadReport, OwnerView, WorkItemView
+from graph.views.write import Actor, ApiKeyView, LoadOptions, WebhookView, load_options
 
-PROTOCOL = 1
+PROTOCOL = 2
 """Raised when a message changes shape: a client and a server of different versions refuse each other."""
 
-OPERATIONS = ("hello", "load", "keys.create", "keys.revoke")
+OPERATIONS = (
+    "hello",
+    "load",
+    "keys.create",
+    "keys.revoke",
+    "webhooks.create",
+    "webhooks.remove",
+    "work.owner",
+    "work.plan",
+    "work.advance",
+)
 HEARTBEAT = 1.0  # seconds between the server's `alive` lines while it works
 SILENCE = 30.0  # seconds without any line after which the client stops waiting for a server
 
@@ -84,6 +94,18 @@ def actor_from(data: Any) -> Actor:
     return Actor("cli", name=str(name) if name is not None else None)
 
 
+def options_from_wire(data: Any) -> LoadOptions:
+    """A load request's options, checked against the service's `LoadOptions`."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ChannelError("a load request's options are a JSON object")
+    try:
+        return load_options(data)
+    except ValueError as error:
+        raise ChannelError(f"{error}: run the same aimsgraph version on both sides") from None
+
+
 # -- results -----------------------------------------------------------------------------------------------
 def report_to_wire(report: LoadReport) -> dict[str, Any]:
     return asdict(report)
@@ -113,6 +135,54 @@ def key_from_wire(data: dict[str, Any]) -> ApiKeyView:
         created_at=dt.datetime.fromisoformat(data["created_at"]),
         revoked_at=dt.datetime.fromisoformat(revoked) if revoked else None,
     )
+
+
+def webhook_to_wire(view: WebhookView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "url": view.url,
+        "organisation": view.organisation,
+        "kinds": list(view.kinds),
+        "created_at": view.created_at.isoformat(),
+        "removed_at": view.removed_at.isoformat() if view.removed_at else None,
+        "delivered": view.delivered,
+        "last_status": view.last_status,
+    }
+
+
+def webhook_from_wire(data: dict[str, Any]) -> WebhookView:
+    removed = data.get("removed_at")
+    return WebhookView(
+        id=str(data["id"]),
+        url=str(data["url"]),
+        organisation=data.get("organisation"),
+        kinds=tuple(str(k) for k in data.get("kinds", [])),
+        created_at=dt.datetime.fromisoformat(data["created_at"]),
+        removed_at=dt.datetime.fromisoformat(removed) if removed else None,
+        delivered=int(data["delivered"]),
+        last_status=data.get("last_status"),
+    )
+
+
+def owner_to_wire(view: OwnerView) -> dict[str, Any]:
+    return asdict(view)
+
+
+def owner_from_wire(data: dict[str, Any]) -> OwnerView:
+    return OwnerView(**data)
+
+
+def work_to_wire(view: WorkItemView) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in asdict(view).items()}
+
+
+def work_from_wire(data: dict[str, Any]) -> WorkItemView:
+    dated = {"due": dt.date, "last_reviewed": dt.date, "next_review": dt.date, "status_changed_at": dt.datetime}
+    fields: dict[str, Any] = {
+        name: dated[name].fromisoformat(value) if name in dated and isinstance(value, str) else value
+        for name, value in data.items()
+    }
+    return WorkItemView(**fields)
 
 
 # -- errors ------------------------------------------------------------------------------------------------

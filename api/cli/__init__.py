@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from api.cli import catalog, crosswalks, cypher, files, interop, keys, organisation, serving
+from api.cli import catalog, crosswalks, cypher, files, interop, keys, organisation, serving, webhooks, work
 from api.cli.common import app
 
 __all__ = ["app", "main"]
-_COMMAND_MODULES = (files, interop, catalog, crosswalks, organisation, serving, cypher, keys)
+_COMMAND_MODULES = (files, interop, catalog, crosswalks, organisation, serving, cypher, keys, webhooks, work)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -36,6 +36,7 @@ from graph.views.read import (
     DatesView,
     LoadReport,
     ProvisionView,
+    WorkItemView,
     to_jsonable,
 )
 from graph.views.write import Actor
@@ -252,6 +253,40 @@ def print_json(data: Any) -> None:
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def work_json(item: WorkItemView | None) -> dict[str, Any] | None:
+    """A work item as the CLI's JSON names it (the GraphQL field names), wherever a command shows one."""
+    if item is None:
+        return None
+    return {
+        "iri": item.iri,
+        "kind": item.kind,
+        "assetId": item.asset,
+        "framework": item.framework,
+        "ref": item.ref,
+        "assigneeId": item.assignee,
+        "due": iso(item.due),
+        "reviewCadence": item.review_cadence,
+        "lastReviewed": iso(item.last_reviewed),
+        "nextReview": iso(item.next_review),
+        "status": item.status,
+        "statusReason": item.status_reason,
+        "statusChangedAt": item.status_changed_at.isoformat() if item.status_changed_at else None,
+        "statusChangedBy": item.status_changed_by,
+    }
+
+
+def work_cell(items: Sequence[WorkItemView]) -> str:
+    """Who, by when and where it stands, in one table cell ("" when no work is planned)."""
+    return "; ".join(
+        ", ".join(
+            part
+            for part in (w.assignee or "unassigned", f"due {iso(w.due)}" if w.due else "", w.status.replace("_", " "))
+            if part
+        )
+        for w in items
+    )
 
 
 def provision_row(view: ProvisionView, dates: DatesView | None = None) -> dict[str, Any]:

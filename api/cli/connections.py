@@ -10,9 +10,14 @@ per failed accept (170 MB in 30 s). Here every connection is counted from the mo
 - at `max_connections` in all, or `max_connections_per_client` from one address, the oldest connection that
   is only waiting is closed to admit the new one, so a flood of idle connections cannot keep a real client
   (or a health check) out; only when every connection is busy with a request is a new one refused;
-- the limit, plus one burst of accepts (the listening backlog, which asyncio accepts in one go), stays under
-  the process's open-file limit (raised to its hard limit first), so accepting never fails for want of a file
-  descriptor;
+- the limit, plus one burst of accepts (the listening backlog, which asyncio accepts in one go), plus every
+  descriptor the process holds besides its connections, stays under the process's open-file limit (raised to
+  its hard limit first), so accepting never fails for want of a file descriptor. Those others are counted, not
+  assumed: the store's files (RocksDB opens more table files as it grows), the write channel's socket and its
+  CLI clients, the checkpoints being published and the leases readers take on them all come and go, so the
+  guard counts the process's open descriptors again every `COUNT_EVERY` seconds (less the connections it holds),
+  adds at every admission the descriptors that holders which come and go fast have declared
+  (`core.descriptors`: each write-channel client), and keeps `RESERVE` more free for what opens between counts;
 - refusals and evictions are counted and logged as one line per `LOG_EVERY` seconds, as are uvicorn's
   repeated warnings ("Invalid HTTP request received.").
 """
@@ -24,13 +29,21 @@ import logging
 import resource
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from core import descriptors
+
 logger = logging.getLogger("aimsgraph.server")
 LOG_EVERY = 10.0  # seconds between two lines about refused or evicted connections
 SWEEP_EVERY = 0.5  # seconds between two looks for connections past the header timeout
+COUNT_EVERY = 2.0  # seconds between two counts of the descriptors the process holds besides its connections
+RESERVE = 48
+"""Descriptors kept free for what opens between two counts: a few CLI clients on the write channel (one each),
+a checkpoint being published (RocksDB copies its small files one at a time), a flush's or compaction's new
+table files, a reader's lease on a checkpoint."""
 
 
 def _open_file_limit() -> int | None:
@@ -53,20 +66,37 @@ def accept_backlog() -> int:
     return 512 if limit is None else max(8, min(512, limit // 4))
 
 
-def usable_descriptors(wanted: int) -> int:
+def open_descriptors() -> int | None:
+    """How many file descriptors the process holds now (None where the system does not say)."""
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return sum(1 for _ in Path(listing).iterdir()) - 1  # less the one the listing itself holds open
+        except OSError:
+            continue
+    return None
+
+
+def usable_descriptors(wanted: int, others: int | None = None) -> int:
     """How many connections the process can hold: `wanted`, or fewer when the open-file limit would not leave
-    room for one burst of accepts (`accept_backlog`), connections still closing, the store's files and the log."""
+    room for one burst of accepts (`accept_backlog`), the `others` the process holds besides its connections
+    (counted by `open_descriptors` when not given) and the `RESERVE` for what opens before the next count."""
     limit = _open_file_limit()
     if limit is None:
         return wanted
-    return max(1, min(wanted, limit - accept_backlog() - max(64, limit // 8)))
+    if others is None:
+        others = open_descriptors()
+    if others is None:  # nothing to count with: assume as much again as a reserve
+        others = max(64, limit // 8)
+    return max(1, min(wanted, limit - accept_backlog() - others - RESERVE))
 
 
 class ConnectionGuard:
     """One process's connections: which are waiting for a request (oldest first), how many per client."""
 
     def __init__(self, max_connections: int, max_per_client: int, header_timeout: float) -> None:
-        self.max_connections = usable_descriptors(max_connections)
+        self.wanted = max_connections
+        self._untracked: int | None = None  # descriptors besides connections and `core.descriptors`' holders
+        self._counted_at = float("-inf")
         self.max_per_client = max_per_client
         self.header_timeout = header_timeout
         self.open: dict[GuardedH11Protocol, str] = {}  # connection → client address
@@ -79,12 +109,30 @@ class ConnectionGuard:
         quiet_repeats(logging.getLogger("asyncio"))
 
     # -- the life of a connection ------------------------------------------------------------------------------
+    @property
+    def max_connections(self) -> int:
+        """The connections the process can hold now: the store's files and the log as last counted, plus the
+        descriptors their holders hold at this moment (`core.descriptors`: the write channel's clients)."""
+        if self._untracked is None:
+            return usable_descriptors(self.wanted)
+        return usable_descriptors(self.wanted, others=self._untracked + descriptors.holding())
+
+    def recount(self) -> None:
+        """Count again the descriptors the process holds besides its connections and the tracked holders."""
+        self._counted_at = time.monotonic()
+        held = open_descriptors()
+        if held is not None:
+            self._untracked = max(0, held - len(self.open) - descriptors.holding())
+
     def admit(self, connection: GuardedH11Protocol, client: str) -> bool:
         """Count a new connection, closing the oldest waiting one if a limit is reached; False: refuse it."""
+        if time.monotonic() - self._counted_at >= COUNT_EVERY:
+            self.recount()
         if self.per_client.get(client, 0) >= self.max_per_client and not self._evict(client):
             return self._refuse()
-        if len(self.open) >= self.max_connections and not self._evict(None):
-            return self._refuse()
+        while len(self.open) >= self.max_connections:  # more than one when a recount lowered the bound
+            if not self._evict(None):
+                return self._refuse()
         self.open[connection] = client
         self.per_client[client] = self.per_client.get(client, 0) + 1
         self.waiting[connection] = time.monotonic()
@@ -130,8 +178,13 @@ class ConnectionGuard:
             loop.call_later(SWEEP_EVERY, self._sweep, loop)
 
     def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Close the connections that waited longer than the header timeout for a request (oldest first)."""
+        """Close the connections that waited longer than the header timeout for a request (oldest first), and
+        the oldest waiting ones past a bound that a recount lowered (while accepts fail, none are admitted)."""
         self._sweeping = False
+        if time.monotonic() - self._counted_at >= COUNT_EVERY:
+            self.recount()
+        while len(self.open) > self.max_connections and self._evict(None):
+            pass
         cutoff = time.monotonic() - self.header_timeout
         while self.waiting:
             connection, since = next(iter(self.waiting.items()))
@@ -199,11 +252,20 @@ class GuardedH11Protocol(H11Protocol):
         super().data_received(data)
         self._mark()
 
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        """A WebSocket (a subscription) leaves HTTP: uncounted here, or its quiet stretches between messages
+        would read as a connection waiting for a request, and the sweep would close it mid-subscription."""
+        super().handle_websocket_upgrade(event)
+        self._guard().closed(self)
+        self._upgraded = True
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._mark()
 
     def _mark(self) -> None:
+        if getattr(self, "_upgraded", False):
+            return
         guard = self._guard()
         if self.cycle is not None and not self.cycle.response_complete:
             guard.busy(self)

@@ -3,6 +3,7 @@ asset and why, and what evidence covers it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +13,7 @@ from rich.text import Text
 
 from graph.views.read import (
     EvidenceMatch,
+    GapView,
     ObligationView,
 )
 
@@ -29,10 +31,20 @@ from api.cli.common import (
     plain,
     print_json,
     snapshot,
+    work_cell,
+    work_json,
     write_output,
 )
 
 OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation id (default: the only one loaded).")]
+OwnerFilter = Annotated[
+    str | None,
+    typer.Option("--owner", help="Only work this owner (or team) must do: assigned, or else the asset's owner."),
+]
+DueBeforeOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--due-before", formats=["%Y-%m-%d"], help="Only work due before this day."),
+]
 STATUS_STYLE = {"valid": "green", "expiring": "yellow", "expired": "red", "missing": "red", "excluded": "dim"}
 
 
@@ -84,6 +96,8 @@ def _obligation_json(obligation: ObligationView) -> dict[str, Any]:
         "content": obligation.content,
         "amended_by": obligation.amended_by,
         "uncertainty": list(obligation.uncertainty),
+        "standing": obligation.standing,
+        "work": work_json(obligation.work),
     }
 
 
@@ -183,15 +197,20 @@ def obligations(
     ] = None,
     org: OrgOption = None,
     as_of: AsOfOption = None,
+    owner: OwnerFilter = None,
+    due_before: DueBeforeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Which obligations an asset touches, why, from when, and what evidence covers each."""
+    """Which obligations an asset touches, why, from when, what evidence covers each, and who does the work."""
     with snapshot() as answers:
         found = answers.organisation.obligations(
             asset, org=org, frameworks=framework or (), as_of=as_of.date() if as_of else None
         )
+        listed = answers.work.obligations(
+            found.obligations, owner=owner, due_before=due_before.date() if due_before else None
+        )
     if as_json:
-        rows = [_obligation_json(o) for o in found.obligations]
+        rows = [_obligation_json(o) for o in listed]
         rows += [
             {
                 "framework": e.provision.framework,
@@ -202,15 +221,13 @@ def obligations(
                 "reasons": [],
                 "evidence": [],
             }
-            for e in found.excluded
+            for e in (found.excluded if owner is None and due_before is None else ())
         ]
         print_json(rows)
         return
     table_rows: list[list[Cell]] = []
-    for o in found.obligations:
-        when = iso(o.dates.applies_from) or ""
-        if not o.dates.in_force:
-            when += " (not yet)"
+    for o in listed:
+        when = o.standing
         if o.date_note:
             when += f" [{o.date_note}]"
         first = o.reasons[0]
@@ -222,26 +239,49 @@ def obligations(
         if o.voluntary:
             why = f"guidance, not a duty. {why}"
         status = Text(o.status, style=STATUS_STYLE[o.status])
-        table_rows.append([o.provision.framework, o.provision.ref, o.addressee, status, when, why])
-    conditional = sum(1 for o in found.obligations if o.conditions)
-    title = f"{found.asset.id} ({found.asset.kind}): {len(found.obligations)} obligations as of {found.as_of}"
+        work = work_cell([o.work] if o.work else [])
+        table_rows.append([o.provision.framework, o.provision.ref, o.addressee, status, when, work, why])
+    conditional = sum(1 for o in listed if o.conditions)
+    title = f"{found.asset.id} ({found.asset.kind}): {len(listed)} obligations as of {found.as_of}"
     if conditional:
         title += f", {conditional} of them conditional on facts the inventory does not state"
-    out.print(make_table(title, ["framework", "ref", "addressee", "evidence", "applies from", "why"], table_rows))
-    for o in found.obligations:
+    columns = ["framework", "ref", "addressee", "evidence", "in force", "work", "why"]
+    out.print(make_table(title, columns, table_rows))
+    for o in listed:
         if o.content:
             out.print(Text(f"{o.provision.framework} {o.provision.ref} as amended ({o.amended_by}): {o.content}"))
-    for act in sorted({u.split(":", 1)[0] for o in found.obligations for u in o.uncertainty}):
+    for act in sorted({u.split(":", 1)[0] for o in listed for u in o.uncertainty}):
         out.print(Text(f"uncertain: answers citing {act} rest on facts not verified against the Official Journal"))
     for e in found.excluded:
         out.print(plain(f"excluded by the SoA: {e.provision.framework} {e.provision.ref} — {e.justification}"))
 
 
+def _gap_assets(gap: GapView) -> str:
+    """The gap's assets; each with its own status where they differ (evidence missing for one, expired for
+    another)."""
+    if len({status for _, status in gap.asset_statuses}) <= 1:
+        return ", ".join(gap.assets)
+    return ", ".join(f"{asset} ({status})" for asset, status in gap.asset_statuses)
+
+
 @app.command()
-def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
-    """Binding obligations without valid evidence, by owner (those not yet in force say from when)."""
+def gaps(
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    owner: OwnerFilter = None,
+    due_before: DueBeforeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Binding obligations without valid evidence, by owner (those not yet in force say from when), with who
+    does the work and by when."""
     with snapshot() as answers:
-        found = answers.organisation.gaps(org, as_of.date() if as_of else None)
+        org_id = answers.organisation.organisation(org).id
+        found = answers.work.gaps(
+            answers.organisation.gaps(org_id, as_of.date() if as_of else None),
+            org_id,
+            owner=owner,
+            due_before=due_before.date() if due_before else None,
+        )
     if as_json:
         by_owner: dict[str, list[dict[str, Any]]] = {}
         for gap in found:
@@ -252,11 +292,14 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
                     "title": gap.provision.display_title,
                     "status": gap.status,
                     "assets": list(gap.assets),
+                    "asset_statuses": dict(gap.asset_statuses),
                     "applies_from": iso(gap.applies_from),
                     "in_force": gap.in_force,
                     "expired_evidence": [m.evidence.id for m in gap.evidence if m.status == "expired"],
                     "conditional": bool(gap.conditions),
                     "conditions": list(gap.conditions),
+                    "standing": gap.standing,
+                    "work": [work_json(w) for w in gap.work],
                 }
             )
         print_json(by_owner)
@@ -267,8 +310,9 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
             g.provision.framework,
             g.provision.ref,
             Text(g.status, style=STATUS_STYLE[g.status]),
-            (iso(g.applies_from) or "") + ("" if g.in_force else " (not yet)"),
-            ", ".join(g.assets),
+            g.standing,
+            _gap_assets(g),
+            work_cell(g.work),
             _applies_if(g.conditions) if g.conditions else "",
         ]
         for g in found
@@ -278,7 +322,7 @@ def gaps(org: OrgOption = None, as_of: AsOfOption = None, as_json: JsonOption = 
         f" ({conditional} only if facts the inventory leaves open hold)" if conditional else ""
     )
     out.print(
-        make_table(title, ["owner", "framework", "ref", "evidence", "applies from", "assets", "applies if"], rows)
+        make_table(title, ["owner", "framework", "ref", "evidence", "in force", "assets", "work", "applies if"], rows)
     )
 
 

@@ -32,7 +32,7 @@ def serve(
     from api.channel.server import serve_channel
     from api.cli.connections import GuardedH11Protocol, uvicorn_options
     from api.cli.workers import serve_workers
-    from api.graphql.app import create_app
+    from api.graphql.app import create_app, prepare_to_serve
 
     settings = load_settings()
     workers = workers or settings.workers
@@ -42,6 +42,7 @@ def serve(
         # The embedded store's CLI changes come to this process through its write channel (`api.channel`).
         channel_at = settings.store_path if settings.store_uri is None and settings.store_kind == "embedded" else None
         with open_service(write=True) as service, serve_channel(service, channel_at):
+            prepare_to_serve(service)
             err.print(Text(f"aimsgraph: serving {where} (store: {settings.store_label}, held for writing)"))
             GuardedH11Protocol.configure(
                 settings.max_connections, settings.max_connections_per_client, settings.header_timeout

@@ -15,20 +15,53 @@ from core.errors import UsageError
 from core.safe_text import markdown_cell, spreadsheet_cell
 from graph.views.read import SoaRow
 
-COLUMNS = ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag", "binding"]
+COLUMNS = [
+    "control",
+    "title",
+    "included",
+    "status",
+    "justification",
+    "inclusion_reasons",
+    "inclusion_note",
+    "evidence",
+    "evidence_status",
+    "flag",
+    "binding",
+    "assignee",
+    "due",
+    "work_status",
+    "review_cadence",
+    "next_review",
+]
+
+
+def _flags(row: SoaRow) -> str:
+    """What an auditor must look at: evidence that expired, an inclusion without its reason (6.1.3 d)."""
+    flags = ["rests on expired evidence"] if row.rests_on_expired else []
+    if row.missing_inclusion_reason:
+        flags.append("no reason for inclusion stated")
+    return "; ".join(flags)
 
 
 def _cells(row: SoaRow) -> list[str]:
+    work = row.work
     return [
         row.control.ref,
         row.control.display_title,
         "yes" if row.included else "no",
         row.status,
         row.justification or "",
+        " ".join(row.inclusion_reasons),
+        row.inclusion_note or "",
         " ".join(m.evidence.id for m in row.evidence),
         row.evidence_status,
-        "rests on expired evidence" if row.rests_on_expired else "",
+        _flags(row),
         "yes" if row.binding else "no (no ISO/IEC 42001 management system declared: guidance)",
+        (work.assignee or "") if work else "",
+        (work.due.isoformat() if work.due else "") if work else "",
+        work.status if work else "",
+        (work.review_cadence or "") if work else "",
+        (work.next_review.isoformat() if work.next_review else "") if work else "",
     ]
 
 

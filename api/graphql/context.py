@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
+from api.graphql.events import Announcer
 from graph.service import Answers, Service
 from graph.settings import Settings
 from graph.views.read import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
@@ -37,6 +38,8 @@ class Context:
     deadline: float = float("inf")  # set when the operation starts (api.graphql.errors.Deadline)
     deadline_seconds: float = 0.0
     committed: list[int] = field(default_factory=list)  # audit sequences of the changes this request committed
+    events: Announcer | None = None  # the server's follower of the audit trail (subscriptions)
+    connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     provisions: DataLoader[str, ProvisionView | None] = field(init=False)
     frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
     mappings: DataLoader[str, list[MappingView]] = field(init=False)

@@ -38,7 +38,17 @@ PAGED = {
     "evidence": 3,
     "mappings": 40,
     "because": 20,
+    "webhooks": 10,
+    "deliveries": 100,
+    "controls": 100,
+    "soaDecisions": 100,
+    "assetStatuses": 100,
+    "owners": 50,
+    "workItems": 100,
+    "work": 2,  # a gap's work items: usually one (organisation-wide) or a few assets'
 }
+# The same name on a single object (a root field, or under `node` or `asset`): where a page there is longer.
+PAGED_ON_ONE = {"evidence": 100}  # an organisation's evidence (Query.evidence), not one obligation's
 # Fields that return a plain list (bounded: see tests/unit/test_schema_contract.py): their size in the bundled data.
 LISTS = {
     "frameworks": 10,
@@ -51,6 +61,7 @@ LISTS = {
     "uncovered": 150,
     "reasons": 3,
     "statementOfApplicability": 38,
+    "entries": 100,  # ChangeFeed.entries: `first` of `changes(since:)`
 }
 
 
@@ -88,7 +99,8 @@ def estimate(
             if name == "edges" and page is not None:
                 size, child_page = page, None
             elif name in PAGED:
-                size, child_page = 1, _first(node, PAGED[name], page_limit)
+                default = PAGED_ON_ONE.get(name, PAGED[name]) if multiplier == 1 else PAGED[name]
+                size, child_page = 1, _first(node, default, page_limit)
             else:
                 size, child_page = _first(node, LISTS.get(name, 1), page_limit), None
             count = multiplier * size

@@ -105,6 +105,14 @@ class AssetFact(Enum):
     gpai_systemic_risk = "gpai_systemic_risk"
     transfers_outside_eea = "transfers_outside_eea"
     annex_i = "annex_i"
+    used_on_workers = "used_on_workers"
+    decisions_about_people = "decisions_about_people"
+    post_remote_biometric_identification = "post_remote_biometric_identification"
+    law_enforcement_use = "law_enforcement_use"
+    on_behalf_of_public_authority = "on_behalf_of_public_authority"
+    real_world_testing = "real_world_testing"
+    offered_to_children = "offered_to_children"
+    direct_marketing = "direct_marketing"
     profiles_natural_persons = "profiles_natural_persons"
     third_party_conformity_assessment = "third_party_conformity_assessment"
     open_source = "open_source"
@@ -121,6 +129,7 @@ class AssetFact(Enum):
     publishes_public_interest_text = "publishes_public_interest_text"
     human_editorial_review = "human_editorial_review"
     processor_for_us = "processor_for_us"
+    generates_imagery = "generates_imagery"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")
@@ -185,6 +194,71 @@ class KeyRole(Enum):
     admin = "admin"
 
 
+@strawberry.enum(description="AI Act Article 6(3): the condition (a)-(d) a provider relies on for the derogation.")
+class Art63Condition(Enum):
+    a = "a"
+    b = "b"
+    c = "c"
+    d = "d"
+
+
+@strawberry.enum(description="GDPR Articles 13(4) and 14(5)(a)-(d): why the controller need not inform the person.")
+class InformationException(Enum):
+    already_informed = "already_informed"
+    impossible_or_disproportionate = "impossible_or_disproportionate"
+    required_by_law = "required_by_law"
+    professional_secrecy = "professional_secrecy"
+
+
+@strawberry.enum(description="The AI Act Annex I section of the product legislation (B: only Article 2(2)'s).")
+class AnnexISection(Enum):
+    A = "A"
+    B = "B"
+
+
+@strawberry.enum(description="The GDPR Article 6(1) legal basis of the processing.")
+class LegalBasis(Enum):
+    consent = "consent"
+    contract = "contract"
+    legal_obligation = "legal_obligation"
+    vital_interests = "vital_interests"
+    public_task = "public_task"
+    legitimate_interests = "legitimate_interests"
+
+
+@strawberry.enum(description="A management-system standard an organisation declares.")
+class ManagementSystem(Enum):
+    iso42001 = "iso42001"
+    iso27001 = "iso27001"
+
+
+@strawberry.enum(description="A person or a team, in the work model.")
+class OwnerKind(Enum):
+    person = "person"
+    team = "team"
+
+
+@strawberry.enum(
+    description="Where the work on an obligation or control stands: not_started → in_progress → implemented → "
+    "verified (back to in_progress from implemented or verified, with a reason)."
+)
+class WorkStatus(Enum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    implemented = "implemented"
+    verified = "verified"
+
+
+@strawberry.enum(description="Why a control is in the Statement of Applicability (ISO/IEC 42001 6.1.3 d).")
+class InclusionReason(Enum):
+    risk_treatment = "risk_treatment"
+    legal_requirement = "legal_requirement"
+    contractual_requirement = "contractual_requirement"
+    business_requirement = "business_requirement"
+    stakeholder_expectation = "stakeholder_expectation"
+    other = "other"
+
+
 VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "ProvisionKind": ProvisionKind,
     "AddresseeRole": AddresseeRole,
@@ -201,4 +275,12 @@ VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "RationaleType": RationaleType,
     "DateScope": DateScope,
     "KeyRole": KeyRole,
+    "Art63Condition": Art63Condition,
+    "AnnexISection": AnnexISection,
+    "LegalBasis": LegalBasis,
+    "InformationException": InformationException,
+    "ManagementSystem": ManagementSystem,
+    "OwnerKind": OwnerKind,
+    "WorkStatus": WorkStatus,
+    "InclusionReason": InclusionReason,
 }

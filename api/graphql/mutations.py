@@ -20,6 +20,8 @@ from api.graphql.context import Context
 from api.graphql.enums import KeyRole, ReviewDecision
 from api.graphql.errors import ApiError
 from api.graphql.types import Asset
+from api.graphql.updates import AssetUpdateInput
+from api.graphql.webhook_types import Webhook, WebhookPayload
 from api.graphql.write_types import (
     ApiKey,
     ApiKeyPayload,
@@ -89,7 +91,9 @@ def _audit(written: Written) -> AuditEntry | None:
 def _asset_payload(info: Info[Context, None], outcome: Written | list[AimsgraphError]) -> AssetPayload:
     if isinstance(outcome, list):
         return AssetPayload(errors=[e for error in outcome for e in mutation_errors(error)])
-    return AssetPayload(asset=Asset(view=outcome.after), audit_entry=_audit(outcome))
+    # read back as the store now holds it (the request moved to the write's revision): every stated fact, too
+    found = info.context.answers.organisation.assets_by_key([(outcome.after.org, outcome.after.id)])[0]
+    return AssetPayload(asset=Asset(view=found or outcome.after), audit_entry=_audit(outcome))
 
 
 def _removed(outcome: Written | list[AimsgraphError], removed_id: str) -> RemovePayload:
@@ -112,6 +116,23 @@ class Mutation:
         data = plain(input)
         return _asset_payload(
             info, _write(info, lambda s: s.inventory.upsert_asset(info.context.actor, organisation, data))
+        )
+
+    @strawberry.mutation(
+        description="Change some fields of an asset and keep the rest, its links included (`uses` only when "
+        "given); null states a fact not known. One audit entry (updateAsset).",
+        permission_classes=[CanEdit],
+    )
+    def update_asset(
+        self,
+        info: Info[Context, None],
+        id: AssetId,
+        input: Annotated[AssetUpdateInput, strawberry.argument(description="The fields to change, and only those.")],
+        organisation: OrgId = None,
+    ) -> AssetPayload:
+        changes = plain(input)
+        return _asset_payload(
+            info, _write(info, lambda s: s.inventory.update_asset(info.context.actor, organisation, id, changes))
         )
 
     @strawberry.mutation(
@@ -155,7 +176,12 @@ class Mutation:
         c = outcome.after
         return ControlPayload(
             control=ControlDecision(
-                framework=c.framework, ref=c.ref, status=input.status, justification=c.justification
+                framework=c.framework,
+                ref=c.ref,
+                status=input.status,
+                justification=c.justification,
+                inclusion_reasons=list(input.inclusion_reasons),
+                inclusion_note=c.inclusion_note,
             ),
             audit_entry=_audit(outcome),
         )
@@ -281,6 +307,45 @@ class Mutation:
         except REFUSALS as error:
             return ApiKeyPayload(errors=mutation_errors(error))
         return ApiKeyPayload(key=ApiKey(view=view))
+
+    @strawberry.mutation(
+        description="Register a webhook: every change committed from now on (or after `since`) is POSTed to `url` "
+        "as JSON, signed with the secret in the answer (shown once), retried with backoff until accepted.",
+        permission_classes=[CanAdmin],
+    )
+    def create_webhook(
+        self,
+        info: Info[Context, None],
+        url: Annotated[str, strawberry.argument(description="An http(s) URL that accepts POSTs.")],
+        organisation: Annotated[
+            str | None, strawberry.argument(description="Only this organisation's changes.")
+        ] = None,
+        kinds: Annotated[
+            list[str] | None, strawberry.argument(description="Only changes to these kinds; every kind when left out.")
+        ] = None,
+        since: Annotated[
+            int | None, strawberry.argument(description="Send the changes committed after this sequence too.")
+        ] = None,
+    ) -> WebhookPayload:
+        service = _service(info)
+        try:
+            view, secret = service.webhooks.create(
+                info.context.actor, url, organisation=organisation, kinds=kinds or (), since=since
+            )
+        except REFUSALS as error:
+            return WebhookPayload(errors=mutation_errors(error))
+        return WebhookPayload(webhook=Webhook(view=view), secret=secret)
+
+    @strawberry.mutation(description="Stop sending changes to a webhook, for good.", permission_classes=[CanAdmin])
+    def remove_webhook(
+        self, info: Info[Context, None], id: Annotated[str, strawberry.argument(description="The webhook's id.")]
+    ) -> WebhookPayload:
+        service = _service(info)
+        try:
+            view = service.webhooks.remove(info.context.actor, id)
+        except REFUSALS as error:
+            return WebhookPayload(errors=mutation_errors(error))
+        return WebhookPayload(webhook=Webhook(view=view))
 
 
 def _mapping_payload(outcome: Written | list[AimsgraphError]) -> MappingPayload:

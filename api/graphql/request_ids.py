@@ -62,6 +62,12 @@ def configure_json_logs(level: int = logging.INFO) -> None:
     logger.propagate = False
 
 
+def request_id_of(scope: Scope) -> str:
+    """The client's request id when it sent a sane one, else a new one."""
+    sent = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+    return sent if _SANE.match(sent) else uuid.uuid4().hex
+
+
 class RequestIds:
     """ASGI middleware: take or make the request id, return it, and log the request when it is answered."""
 
@@ -72,8 +78,7 @@ class RequestIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = sent if _SANE.match(sent) else uuid.uuid4().hex
+        request_id = request_id_of(scope)
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500

@@ -18,13 +18,25 @@ from api.graphql.enums import (
     CoverageStatus,
     DateScope,
     EvidenceStatus,
+    InclusionReason,
     ProvisionKind,
     RationaleType,
     Relation,
     ReviewStatus,
     SoaStatus,
 )
-from api.graphql.paging import Connection, default_page, paginate, paginate_loaded
+from api.graphql.node import IRI, Node
+from api.graphql.paging import (
+    Connection,
+    by_iri,
+    default_page,
+    evidence_key,
+    mapping_key,
+    obligation_key,
+    paginate,
+    paginate_loaded,
+)
+from api.graphql.work_types import WorkItem, work_item
 from graph.views.read import (
     ActView,
     AssetView,
@@ -45,13 +57,13 @@ from graph.views.read import (
 
 
 @strawberry.type(description="A framework: a law, regulation or standard.")
-class Framework:
+class Framework(Node):
     view: strawberry.Private[FrameworkView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
         self.id = self.view.id
-        self.iri = self.view.iri
+        self.iri = strawberry.ID(self.view.iri)
         self.name = self.view.name
         self.title = self.view.title
         self.version = self.view.version
@@ -67,7 +79,7 @@ class Framework:
         default=None, description="Its id: iso42001, iso27001, eu-ai-act, nist-ai-rmf, nist-ai-600-1 or gdpr."
     )
 
-    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI)
 
     name: str = strawberry.field(default=None, description="Its short name, e.g. ISO/IEC 42001.")
 
@@ -95,12 +107,12 @@ class Framework:
 
 
 @strawberry.type(description="A provision: clause, control, article, paragraph, point, annex, subcategory ...")
-class Provision:
+class Provision(Node):
     view: strawberry.Private[ProvisionView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
-        self.iri = self.view.iri
+        self.iri = strawberry.ID(self.view.iri)
         self.ref = self.view.ref
         self.kind = ProvisionKind(self.view.kind)
         self.title = self.view.title
@@ -109,7 +121,7 @@ class Provision:
         self.addressees = [AddresseeRole(r) for r in self.view.addressees]
         self.informative = self.view.informative
 
-    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI)
 
     ref: str = strawberry.field(
         default=None, description="The ref as the source writes it, e.g. 'Article 9(2)' or 'A.6.2.4'."
@@ -193,7 +205,7 @@ class Provision:
         found = await loader.load(self.view.iri)
         views = [v for v in found if target_framework is None or v.target_framework == target_framework]
         page, limit = default_page(info, first)
-        return paginate(views, lambda v: Mapping(view=v), page, after, limit)
+        return paginate(views, lambda v: Mapping(view=v), page, after, limit, key=mapping_key, ordered=False)
 
 
 @strawberry.type(description="A law as first published, or an act amending it.")
@@ -287,11 +299,12 @@ class Provenance:
 
 
 @strawberry.type(description="How a source provision relates to a target (NIST IR 8477 set-theory relationship).")
-class Mapping:
+class Mapping(Node):
     view: strawberry.Private[MappingView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = None if self.view.iri is None else strawberry.ID(self.view.iri)
         self.target_framework = self.view.target_framework
         self.relation = Relation(self.view.relation)
         self.strength = self.view.strength
@@ -300,6 +313,11 @@ class Mapping:
         self.inferred = self.view.inferred
         self.inverted = self.view.inverted
         self.harmonized_structure = self.view.harmonized
+
+    iri: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=IRI + " The asserted mapping's, also when read backwards (inverted); null for an inferred one.",
+    )
 
     @strawberry.field(description="The provision mapped from.")
     def source(self) -> Provision:
@@ -350,11 +368,12 @@ class Mapping:
 
 
 @strawberry.type(description="A curated collection of mappings between two frameworks, with one provenance.")
-class MappingSet:
+class MappingSet(Node):
     view: strawberry.Private[MappingSetView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = strawberry.ID(self.view.iri)
         self.id = self.view.id
         self.title = self.view.title
         self.source_framework = self.view.source_framework
@@ -366,6 +385,8 @@ class MappingSet:
         self.authority_url = self.view.authority_url
         self.mapping_count = self.view.mapping_count
         self.no_counterpart_count = self.view.no_counterpart_count
+
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI)
 
     id: str = strawberry.field(default=None, description="The set's id.")
 
@@ -419,7 +440,9 @@ class Verdict:
     )
     def because(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Mapping]:
         page, limit = default_page(info, first)
-        return paginate(self.view.because, lambda m: Mapping(view=m), page, after, limit)
+        return paginate(
+            self.view.because, lambda m: Mapping(view=m), page, after, limit, key=mapping_key, ordered=False
+        )
 
 
 @strawberry.type(description="What of one framework the implemented provisions of another cover.")
@@ -468,20 +491,20 @@ class Coverage:
 
 
 @strawberry.type(description="An organisation whose assets, controls and evidence the graph holds.")
-class Organisation:
+class Organisation(Node):
     view: strawberry.Private[OrganisationView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
         self.id = self.view.id
-        self.iri = self.view.iri
+        self.iri = strawberry.ID(self.view.iri)
         self.name = self.view.name
         self.jurisdictions = list(self.view.jurisdictions)
         self.scope = self.view.scope
 
     id: str = strawberry.field(default=None, description="Its id, as the `organisation` arguments name it.")
 
-    iri: str = strawberry.field(default=None, description="Its stable IRI in the graph.")
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI)
 
     name: str = strawberry.field(default=None, description="Its name.")
 
@@ -494,23 +517,40 @@ class Organisation:
     )
 
 
+@strawberry.type(description="A fact of an asset that takes a value.")
+class AssetValue:
+    name: str = strawberry.field(description="The fact, e.g. legal_basis.")
+    value: str = strawberry.field(description="Its value, e.g. contract, or a date.")
+
+
 @strawberry.type(description="An AI system, model, dataset, vendor or use case of an organisation.")
-class Asset:
+class Asset(Node):
     view: strawberry.Private[AssetView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = strawberry.ID(self.view.iri)
         self.id = self.view.id
+        self.description = self.view.description
         self.organisation = self.view.org
         self.kind = AssetKind(self.view.kind)
         self.name = self.view.name
         self.owner = self.view.owner
         self.roles = [AddresseeRole(r) for r in self.view.roles]
-        self.facts = [AssetFact(f) for f in self.view.facts]
+        self.facts = _in_vocabulary_order(self.view.facts)
         self.annex_iii = list(self.view.annex_iii)
         self.in_scope = self.view.in_scope
+        self.denied_facts = _in_vocabulary_order(self.view.denied)
+        self.unknown_facts = _in_vocabulary_order(self.view.unknown)
+        self.values = [AssetValue(name=n, value=v) for n, v in self.view.values]
+        scopes = self.view.ms_scopes
+        self.management_system_scopes = None if scopes is None else [s for s in scopes if s != "none"]
+
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI)
 
     id: str = strawberry.field(default=None, description="The asset's id in its organisation's inventory.")
+
+    description: str | None = strawberry.field(default=None, description="A sentence on what it is, if given.")
 
     organisation: str = strawberry.field(default=None, description="The organisation it belongs to.")
 
@@ -535,11 +575,29 @@ class Asset:
 
     in_scope: bool = strawberry.field(default=None, description="Inside the ISO management systems' scope.")
 
+    denied_facts: list[AssetFact] = strawberry.field(
+        default_factory=list, description="Facts that may be unknown, stated false (a fact in no list is unknown)."
+    )
+
+    unknown_facts: list[AssetFact] = strawberry.field(
+        default_factory=list, description="Yes/no facts that default to no, stated not known (null in the input)."
+    )
+
+    values: list[AssetValue] = strawberry.field(
+        default_factory=list,
+        description="Facts with a value: art6_3_condition, annex_i_section, legal_basis, placed_on_market, "
+        "put_into_service (dates as YYYY-MM-DD); one left out is unknown.",
+    )
+
+    management_system_scopes: list[str] | None = strawberry.field(
+        default=None, description="The declared systems whose scope holds it; null: `inScope` says it for all."
+    )
+
     @strawberry.field(description="The assets it uses, a page at a time (only the page's assets are loaded).")
     async def uses(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Asset]:
         page, limit = default_page(info, first)
         return await paginate_loaded(
-            self.view.uses, _assets_of(info, self.view.org), _asset, first=page, after=after, limit=limit
+            self.view.uses, assets_of(info, self.view.org), as_asset, first=page, after=after, limit=limit
         )
 
     @strawberry.field(description="What applies to it, why, from when, and with what evidence, a page at a time.")
@@ -553,14 +611,24 @@ class Asset:
     ) -> Connection[Obligation]:
         found = await info.context.obligations.load((self.view.org, self.view.id, tuple(frameworks or ()), as_of))
         page, limit = default_page(info, first)
-        return paginate(found.obligations, lambda o: Obligation(view=o), page, after, limit)
+        return paginate(
+            found.obligations, lambda o: Obligation(view=o), page, after, limit, key=obligation_key, ordered=False
+        )
 
 
-def _asset(view: AssetView) -> Asset:
+_FACT_ORDER = {fact.value: position for position, fact in enumerate(AssetFact)}
+
+
+def _in_vocabulary_order(facts: Sequence[str]) -> list[AssetFact]:
+    """Facts in the vocabulary's order, however the store returned them: the same asset reads the same."""
+    return [AssetFact(f) for f in sorted(facts, key=lambda f: _FACT_ORDER.get(f, len(_FACT_ORDER)))]
+
+
+def as_asset(view: AssetView) -> Asset:
     return Asset(view=view)
 
 
-def _assets_of(info: Info[Context, None], org: str) -> Callable[[Sequence[str]], Awaitable[list[AssetView | None]]]:
+def assets_of(info: Info[Context, None], org: str) -> Callable[[Sequence[str]], Awaitable[list[AssetView | None]]]:
     """Load assets of `org` by id through the request's DataLoader (one batch for all of a tick's pages)."""
 
     def load(ids: Sequence[str]) -> Awaitable[list[AssetView | None]]:
@@ -649,11 +717,13 @@ class EvidenceItem:
 
 
 @strawberry.type(description="A provision that applies to an asset.")
-class Obligation:
+class Obligation(Node):
     view: strawberry.Private[ObligationView]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = strawberry.ID(self.view.iri)
+        self.organisation_wide = self.view.organisation_wide
         self.addressee = AddresseeRole(self.view.addressee)
         self.status = EvidenceStatus(self.view.status)
         self.voluntary = self.view.voluntary
@@ -663,10 +733,37 @@ class Obligation:
         self.amended_by = self.view.amended_by
         self.uncertainty = list(self.view.uncertainty)
         self.date_note = self.view.date_note
+        self.standing = self.view.standing
+        self.work = work_item(self.view.work)
+
+    iri: strawberry.ID = strawberry.field(
+        default=None,
+        description=IRI + " One asset's duty under one provision; an organisation-wide duty has one id, named by "
+        "the organisation, whichever asset it is read through.",
+    )
+
+    @strawberry.field(description="The asset it was read for (for an organisation-wide duty, one of its assets).")
+    def asset(self) -> Asset:
+        return Asset(view=self.view.asset)
+
+    organisation_wide: bool = strawberry.field(
+        default=None, description="A management-system duty, met once for the whole scope rather than per asset."
+    )
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
+
+    standing: str = strawberry.field(
+        default=None,
+        description='Where it stands on the asked day, in words: "in force since <day>", "from <day> (not yet)", '
+        '"voluntary" (guidance), or "in force" (a declared management system whose start the inventory does '
+        "not state).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on it, by when, and where it stands; null when none is planned."
+    )
 
     addressee: AddresseeRole = strawberry.field(
         default=None, description="The role it binds: provider, deployer, controller, organisation ..."
@@ -679,7 +776,9 @@ class Obligation:
     @strawberry.field(description="The evidence that covers it, best first, a page at a time.")
     def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
         page, limit = default_page(info, first)
-        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
+        return paginate(
+            self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit, key=evidence_key, ordered=False
+        )
 
     status: EvidenceStatus = strawberry.field(
         default=None, description="The best evidence status: valid, expiring, expired or missing."
@@ -714,22 +813,65 @@ class Obligation:
     )
 
 
+@strawberry.type(description="One asset's evidence status within a gap.")
+class GapAssetStatus:
+    asset_id: str = strawberry.field(description="The asset's id.")
+    status: EvidenceStatus = strawberry.field(description="missing or expired, for this asset.")
+
+
 @strawberry.type(description="A binding obligation without valid evidence.")
-class Gap:
+class Gap(Node):
     view: strawberry.Private[GapView]
     org: strawberry.Private[str]  # the organisation its assets belong to (the view names them by id)
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = strawberry.ID(self.view.iri)
+        self.asset_statuses = [
+            GapAssetStatus(asset_id=a, status=EvidenceStatus(s)) for a, s in self.view.asset_statuses
+        ]
         self.owner = self.view.owner
         self.status = EvidenceStatus(self.view.status)
         self.applies_from = self.view.applies_from
         self.in_force = self.view.in_force
         self.conditions = list(self.view.conditions)
+        self.standing = self.view.standing
+
+    standing: str = strawberry.field(
+        default=None, description='As on its obligations: "in force since <day>", "from <day> (not yet)", ...'
+    )
+
+    @strawberry.field(
+        description="The work items of the obligations it groups (one per asset, or the organisation's), a page "
+        "at a time."
+    )
+    def work(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[WorkItem]:
+        page, limit = default_page(info, first)
+        return paginate(self.view.work, lambda w: WorkItem(view=w), page, after, limit, key=by_iri, ordered=False)
+
+    iri: strawberry.ID = strawberry.field(default=None, description=IRI + " One provision, one owner.")
 
     conditions: list[str] = strawberry.field(
         default_factory=list, description='"Applies if": empty when the duty is certain for some asset.'
     )
+
+    @strawberry.field(
+        description="Each asset's own evidence status (missing or expired), in the order of `assets`, a page at a "
+        "time; `status` is the worst of them."
+    )
+    def asset_statuses(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[GapAssetStatus]:
+        page, limit = default_page(info, first)
+        return paginate(
+            self.view.asset_statuses,
+            lambda pair: GapAssetStatus(asset_id=pair[0], status=EvidenceStatus(pair[1])),
+            page,
+            after,
+            limit,
+            key=lambda pair: (pair[0],),
+            ordered=False,
+        )
 
     owner: str = strawberry.field(default=None, description="Who must close it: the asset owner, or the organisation.")
 
@@ -741,35 +883,69 @@ class Gap:
     async def assets(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[Asset]:
         page, limit = default_page(info, first)
         return await paginate_loaded(
-            self.view.assets, _assets_of(info, self.org), _asset, first=page, after=after, limit=limit
+            self.view.assets, assets_of(info, self.org), as_asset, first=page, after=after, limit=limit
         )
 
     @strawberry.field(description="The provision.")
     def provision(self) -> Provision:
         return Provision(view=self.view.provision)
 
-    status: EvidenceStatus = strawberry.field(default=None, description="missing or expired.")
+    status: EvidenceStatus = strawberry.field(
+        default=None,
+        description="missing or expired: the worst of its assets' statuses (missing when one asset has no evidence "
+        "and another only expired evidence; see `assetStatuses`).",
+    )
 
     applies_from: dt.date | None = strawberry.field(default=None, description="When the obligation applies from.")
 
     in_force: bool = strawberry.field(default=None, description="Whether it applies already.")
 
 
-@strawberry.type(description="One ISO/IEC 42001 Annex A control in the Statement of Applicability.")
-class SoaEntry:
+@strawberry.type(
+    description="One Annex A control (ISO/IEC 42001 or 27001) in the Statement of Applicability, with the "
+    "organisation's decision on it."
+)
+class SoaEntry(Node):
     view: strawberry.Private[SoaRow]
 
     def __post_init__(self) -> None:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
+        self.iri = strawberry.ID(self.view.iri)
         self.included = self.view.included
         self.status = SoaStatus(self.view.status)
         self.justification = self.view.justification
         self.evidence_status = EvidenceStatus(self.view.evidence_status)
         self.rests_on_expired = self.view.rests_on_expired
         self.binding = self.view.binding
+        self.inclusion_reasons = [InclusionReason(r) for r in self.view.inclusion_reasons]
+        self.inclusion_note = self.view.inclusion_note
+        self.missing_inclusion_reason = self.view.missing_inclusion_reason
+        self.work = work_item(self.view.work)
+
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list, description="Why it is included (ISO/IEC 42001 6.1.3 d); empty when not stated."
+    )
+
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
+
+    missing_inclusion_reason: bool = strawberry.field(
+        default=None,
+        description="True for an included control whose decision states no reason for inclusion (reported, "
+        "never guessed).",
+    )
+
+    work: WorkItem | None = strawberry.field(
+        default=None, description="Who does the work on the control, by when, and where it stands."
+    )
+
+    iri: strawberry.ID = strawberry.field(
+        default=None, description=IRI + " The organisation's decision on one control."
+    )
 
     binding: bool = strawberry.field(
-        default=None, description="False when the organisation declares no ISO/IEC 42001 management system."
+        default=None, description="False when the organisation declares no such management system."
     )
 
     @strawberry.field(description="The control.")
@@ -787,7 +963,9 @@ class SoaEntry:
     @strawberry.field(description="The evidence for it, a page at a time.")
     def evidence(self, info: Info[Context, None], first: First = None, after: After = None) -> Connection[EvidenceItem]:
         page, limit = default_page(info, first)
-        return paginate(self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit)
+        return paginate(
+            self.view.evidence, lambda m: EvidenceItem(view=m), page, after, limit, key=evidence_key, ordered=False
+        )
 
     evidence_status: EvidenceStatus = strawberry.field(default=None, description="The best evidence status.")
 

@@ -17,16 +17,22 @@ from strawberry.scalars import JSON
 
 from api.graphql.enums import (
     AddresseeRole,
+    AnnexISection,
+    Art63Condition,
     AssertedRelation,
     AssetKind,
     ControlStatus,
+    InclusionReason,
+    InformationException,
     KeyRole,
+    LegalBasis,
+    ManagementSystem,
     RationaleType,
     ReviewStatus,
 )
 from api.graphql.types import Asset
 from core.errors import AimsgraphError, DataError
-from graph.views.write import ApiKeyView, AuditEntryView, MappingRef
+from graph.views.write import ApiKeyView, AuditEntryView, ChangesView, MappingRef
 
 
 @strawberry.enum(description="Why a write was refused.")
@@ -109,6 +115,30 @@ class AuditEntry:
         return self.view.request_id
 
 
+@strawberry.type(description="A page of the changes feed: what was committed after a sequence, oldest first.")
+class ChangeFeed:
+    view: strawberry.Private[ChangesView]
+
+    @strawberry.field(
+        description="The changes, oldest first, as the audit trail keeps them: at most `first`, plus the rest of "
+        "the last commit (a commit's changes come together)."
+    )
+    def entries(self) -> list[AuditEntry]:
+        return [AuditEntry(view=entry) for entry in self.view.entries]
+
+    @strawberry.field(description="Pass as `since` next time: everything up to it has been handed out.")
+    def next(self) -> int:
+        return self.view.next
+
+    @strawberry.field(description="More changes were already there after `next`: ask again at once.")
+    def has_more(self) -> bool:
+        return self.view.more
+
+    @strawberry.field(description="The store revision this page was read at.")
+    def revision(self) -> int:
+        return self.view.revision
+
+
 @strawberry.type(description="An API key, without its secret.")
 class ApiKey:
     view: strawberry.Private[ApiKeyView]
@@ -146,6 +176,12 @@ class ControlDecision:
     ref: str = strawberry.field(description="The control's ref, e.g. A.6.2.4.")
     status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
     justification: str | None = strawberry.field(description="Why it is excluded, where it is.")
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list, description="Why it is included (ISO/IEC 42001 6.1.3 d)."
+    )
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
 
 
 URI_DEPRECATED = "Use `location`: evidence's address is `location` in every interface (docs/naming.md)."
@@ -200,7 +236,14 @@ class MappingRecord:
 
 
 # -- inputs --------------------------------------------------------------------------------------------------
-@strawberry.input(description="An asset, with the fields of an inventory file's asset (docs/inventory-format.md).")
+CLOSED = "; null: not known (left out: no)."
+OPEN = "; left out or null: not known, and a duty that turns on it answers 'applies if ...'."
+
+
+@strawberry.input(
+    description="An asset, with every field of an inventory file's asset (docs/inventory-format.md): the yes/no "
+    "facts that default to no, and the facts the law uses that may be unknown (left out: unknown)."
+)
 class AssetInput:
     id: str = strawberry.field(description="Its id in the inventory: letters, digits, '.', '_' and '-'.")
     kind: AssetKind = strawberry.field(description="ai_system, model, dataset, vendor or use_case.")
@@ -208,21 +251,118 @@ class AssetInput:
     owner: str = strawberry.field(description="The team or person answerable for it.")
     roles: list[AddresseeRole] = strawberry.field(default_factory=list, description="The organisation's roles.")
     annex_iii: list[str] = strawberry.field(default_factory=list, description='Annex III points, e.g. "5(b)".')
-    annex_i: bool = strawberry.field(default=False, description="A product under AI Act Annex I law.")
-    personal_data: bool = strawberry.field(default=False, description="Processes personal data.")
-    special_category_data: bool = strawberry.field(default=False, description="GDPR Article 9 data.")
-    automated_decisions: bool = strawberry.field(default=False, description="Decides about people alone.")
-    interacts_with_people: bool = strawberry.field(default=False, description="People interact with it.")
-    generates_synthetic_content: bool = strawberry.field(default=False, description="Makes synthetic content.")
-    emotion_recognition: bool = strawberry.field(default=False, description="Recognises emotions.")
-    biometric_categorisation: bool = strawberry.field(default=False, description="Categorises by biometrics.")
-    deep_fake: bool = strawberry.field(default=False, description="Makes deep fakes.")
-    gpai: bool = strawberry.field(default=False, description="A general-purpose AI model.")
-    gpai_systemic_risk: bool = strawberry.field(default=False, description="A GPAI model with systemic risk.")
-    transfers_outside_eea: bool = strawberry.field(default=False, description="Data leaves the EEA.")
+    annex_i: bool | None = strawberry.field(default=False, description="A product under AI Act Annex I law" + CLOSED)
+    personal_data: bool | None = strawberry.field(default=False, description="Processes personal data" + CLOSED)
+    special_category_data: bool | None = strawberry.field(default=False, description="GDPR Article 9 data" + CLOSED)
+    automated_decisions: bool | None = strawberry.field(
+        default=False, description="Decides about people alone" + CLOSED
+    )
+    interacts_with_people: bool | None = strawberry.field(default=False, description="People interact with it" + CLOSED)
+    generates_synthetic_content: bool | None = strawberry.field(
+        default=False, description="Makes synthetic content" + CLOSED
+    )
+    emotion_recognition: bool | None = strawberry.field(default=False, description="Recognises emotions" + CLOSED)
+    biometric_categorisation: bool | None = strawberry.field(
+        default=False, description="Categorises by biometrics" + CLOSED
+    )
+    deep_fake: bool | None = strawberry.field(default=False, description="Makes deep fakes" + CLOSED)
+    gpai: bool | None = strawberry.field(default=False, description="A general-purpose AI model" + CLOSED)
+    gpai_systemic_risk: bool | None = strawberry.field(
+        default=False, description="A GPAI model with systemic risk" + CLOSED
+    )
+    transfers_outside_eea: bool | None = strawberry.field(default=False, description="Data leaves the EEA" + CLOSED)
     in_scope: bool = strawberry.field(default=True, description="Inside the ISO management systems' scope.")
     uses: list[str] = strawberry.field(default_factory=list, description="Ids of the assets it uses.")
     description: str | None = strawberry.field(default=None, description="A sentence on what it is.")
+    management_system_scopes: list[ManagementSystem] | None = strawberry.field(
+        default=None, description="The declared systems whose scope holds it; left out: `inScope` says it for all."
+    )
+    art6_3_condition: Art63Condition | None = strawberry.field(
+        default=None, description="AI Act Art. 6(3): the condition the provider relies on (needs an Annex III point)."
+    )
+    profiles_natural_persons: bool | None = strawberry.field(
+        default=None, description="Profiles natural persons (keeps an Annex III system high-risk)" + OPEN
+    )
+    annex_i_section: AnnexISection | None = strawberry.field(
+        default=None, description="The Annex I section of its product legislation (not with annexI: false)."
+    )
+    third_party_conformity_assessment: bool | None = strawberry.field(
+        default=None, description="The Annex I product needs a third-party conformity assessment" + OPEN
+    )
+    open_source: bool | None = strawberry.field(
+        default=None, description="Released under a free and open-source licence, parameters public" + OPEN
+    )
+    placed_on_market: dt.date | None = strawberry.field(default=None, description="When placed on the EU market.")
+    put_into_service: dt.date | None = strawberry.field(default=None, description="When put into service in the EU.")
+    own_name_or_trademark: bool | None = strawberry.field(
+        default=None, description="Our name or trademark on a high-risk system someone else made" + OPEN
+    )
+    substantial_modification: bool | None = strawberry.field(
+        default=None, description="We substantially modified a high-risk system" + OPEN
+    )
+    new_high_risk_purpose: bool | None = strawberry.field(
+        default=None, description="We gave it a purpose that makes it high-risk" + OPEN
+    )
+    legal_or_similar_effects: bool | None = strawberry.field(
+        default=None, description="Decisions on its output affect people legally or similarly" + OPEN
+    )
+    large_scale: bool | None = strawberry.field(default=None, description="Processing on a large scale" + OPEN)
+    systematic_monitoring: bool | None = strawberry.field(
+        default=None, description="Regular and systematic monitoring of people" + OPEN
+    )
+    data_from_data_subject: bool | None = strawberry.field(
+        default=None, description="Personal data collected from the person (GDPR Art. 13, else 14)" + OPEN
+    )
+    legal_basis: LegalBasis | None = strawberry.field(
+        default=None, description="The GDPR Article 6(1) legal basis; left out: not known."
+    )
+    criminal_offence_data: bool | None = strawberry.field(
+        default=None, description="Data on criminal convictions and offences" + OPEN
+    )
+    occasional_processing: bool | None = strawberry.field(default=None, description="Only occasional processing" + OPEN)
+    residual_high_risk: bool | None = strawberry.field(
+        default=None, description="The DPIA left a high risk measures cannot mitigate" + OPEN
+    )
+    publishes_public_interest_text: bool | None = strawberry.field(
+        default=None, description="Its generated text informs the public on matters of public interest" + OPEN
+    )
+    human_editorial_review: bool | None = strawberry.field(
+        default=None, description="That text is human-reviewed under editorial responsibility" + OPEN
+    )
+    processor_for_us: bool | None = strawberry.field(
+        default=None, description="This vendor processes personal data as our processor" + OPEN
+    )
+    used_on_workers: bool | None = strawberry.field(
+        default=False, description="Used at the workplace on workers (AI Act Art. 26(7))" + CLOSED
+    )
+    decisions_about_people: bool | None = strawberry.field(
+        default=False, description="Makes or assists decisions about natural persons (Art. 26(11))" + CLOSED
+    )
+    post_remote_biometric_identification: bool | None = strawberry.field(
+        default=False, description="Post-remote biometric identification (Art. 26(10))" + CLOSED
+    )
+    law_enforcement_use: bool | None = strawberry.field(
+        default=False, description="Used for law enforcement as the law authorises (Art. 26(10), 50)" + CLOSED
+    )
+    on_behalf_of_public_authority: bool | None = strawberry.field(
+        default=False, description="Deployed on behalf of a public authority (Art. 49(3))" + CLOSED
+    )
+    real_world_testing: bool | None = strawberry.field(
+        default=False, description="Tested in real-world conditions (Arts. 60-61)" + CLOSED
+    )
+    offered_to_children: bool | None = strawberry.field(
+        default=False, description="An information society service offered directly to a child (GDPR Art. 8)" + CLOSED
+    )
+    direct_marketing: bool | None = strawberry.field(
+        default=False, description="Personal data processed for direct marketing (GDPR Art. 21(2))" + CLOSED
+    )
+    generates_imagery: bool | None = strawberry.field(
+        default=None, description="Generates images or video (AI Act Art. 5(1)(ba)-(bb))" + OPEN
+    )
+    information_exception: InformationException | None = strawberry.field(
+        default=None,
+        description="GDPR Art. 13(4)/14(5): the exception claimed from informing the person; left out: none.",
+    )
 
 
 @strawberry.input(description="An implemented control or SoA decision (an exclusion needs a justification).")
@@ -231,6 +371,14 @@ class ControlInput:
     ref: str = strawberry.field(description="The control's ref exactly as the catalog writes it, e.g. A.6.2.4.")
     status: ControlStatus = strawberry.field(description="implemented, partial, planned or excluded.")
     justification: str | None = strawberry.field(default=None, description="Why it is excluded.")
+    inclusion_reasons: list[InclusionReason] = strawberry.field(
+        default_factory=list,
+        description="Why it is included (ISO/IEC 42001 6.1.3 d): risk treatment, a legal or contractual requirement, "
+        "...; `other` needs an inclusionNote.",
+    )
+    inclusion_note: str | None = strawberry.field(
+        default=None, description="The reason for inclusion in the organisation's words."
+    )
 
 
 @strawberry.input(description="A provision, by framework and ref.")
@@ -273,8 +421,8 @@ def plain(value: Any) -> Any:
         return value.value
     if isinstance(value, list):
         return [plain(v) for v in value]
-    if hasattr(value, "__strawberry_definition__"):
-        return {name: plain(v) for name, v in vars(value).items()}
+    if hasattr(value, "__strawberry_definition__"):  # a field left out of a partial update is not there at all
+        return {name: plain(v) for name, v in vars(value).items() if v is not strawberry.UNSET}
     return value
 
 

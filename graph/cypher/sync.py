@@ -21,19 +21,27 @@ lives once, in `graph.read.obligations`. Re-stating it in Cypher would make two 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import UsageError
 from core.records import GraphBatch
 from core.vocabulary import SCOPES
 from graph.read.answers import Answers
-from graph.stores.neo4j import Neo4jStore
+from graph.read.organisation_index import record_digest
+from graph.read.read_model import ReadModel
+from graph.stores.neo4j import Neo4jStore, WriteStats
 from graph.stores.neo4j_cypher import DATE_SCOPE_SUFFIXES
 from graph.stores.protocol import Store
 from graph.views.read import ObligationView
+from graph.views.write import Actor
+from graph.write.audit import AuditLog
+from graph.write.unit_of_work import UnitsOfWork
+
+SYNC_OPERATION = "sync"
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -126,6 +134,7 @@ def _obligation_props(obligation: ObligationView, as_of: dt.date) -> dict[str, A
         "voluntary": obligation.voluntary,
         "organisationWide": obligation.organisation_wide,
         "inForce": obligation.dates.in_force,
+        "standing": obligation.standing,  # "in force since …", "voluntary" …: the CLI's and GraphQL's words
         "rules": sorted({reason.rule for reason in obligation.reasons}),  # the reasons: ApplicabilityRule nodes
         "evidence": [match.evidence.id for match in obligation.evidence],
         "asOf": as_of,
@@ -274,6 +283,74 @@ def coverage_edges(answers: Answers, as_of: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
+SYNCER = Actor("cli", name="neo4j sync")
+"""Who a sync is recorded as when the caller names nobody."""
+
+
+def batch_digest(batch: GraphBatch) -> str:
+    """SHA-256 over the records' ids and content digests, in id order: what the sync's audit entry says it
+    copied (two syncs of the same content have the same digest)."""
+    digest = hashlib.sha256()
+    for node in sorted(batch.nodes, key=lambda n: n.id):
+        digest.update(f"{node.id}\0{record_digest(node)}\n".encode())
+    return digest.hexdigest()
+
+
+def _audited_sync(
+    source: Store,
+    target: Neo4jStore,
+    batch: GraphBatch,
+    derived: dict[str, list[dict[str, Any]]],
+    *,
+    actor: Actor,
+    progress: ProgressCallback,
+    provisions: list[dict[str, Any]],
+) -> WriteStats:
+    """The sync's bookkeeping as a change like any other: one unit of work on the target, committed at the
+    revision it read, with one audit entry (the source, its revision, the counts and the content's digest).
+
+    Earlier syncs' entries are carried in the batch, so the database keeps the trail of its syncs while each
+    sync still makes it hold exactly what the source holds (a sync removes only what syncs wrote).
+    """
+    units = UnitsOfWork(target, ReadModel(target), AuditLog(target))
+    written: list[WriteStats] = []
+
+    def write(records: GraphBatch, expected: int) -> int:
+        stats = target.sync(records, derived, progress, provisions, expected_revision=expected)
+        written.append(stats)
+        return stats.revision
+
+    with units.start() as uow:
+        known = {node.id for node in batch.nodes}
+        earlier = [
+            node
+            for node in uow.nodes("AuditEntry")
+            if node.prop("operation") == SYNC_OPERATION and node.id not in known
+        ]
+        uow.record(
+            actor,
+            operation=SYNC_OPERATION,
+            kind="sync",
+            target=target.location,
+            before=None,
+            after={
+                "source": source.name,
+                "sourceRevision": source.revision,
+                "records": len(batch),
+                "digest": batch_digest(batch),
+                "inferredMappings": len(derived.get("inferred_mappings", ())),
+                "obligations": len(derived.get("obligations", ())),
+            },
+            nodes=[*batch.nodes, *earlier],
+        )
+        entries = uow.commit(uow.revision, write=write)
+    if not written:  # committed, but its answer was lost (see `UnitOfWork.commit`): the counts are not known
+        return WriteStats(entries[0].sequence, 0, 0, 0, 0, 0, {})
+    stats = written[-1]
+    # the report counts the source's records: the sync's own entry (and the trail it carries) are bookkeeping
+    return replace(stats, created=stats.created - 1, unchanged=stats.unchanged - len(earlier))
+
+
 def sync(
     source: Store,
     answers: Answers,
@@ -282,6 +359,7 @@ def sync(
     obligations: bool = True,
     as_of: dt.date | None = None,
     progress: ProgressCallback,
+    actor: Actor = SYNCER,
 ) -> SyncReport:
     """Copy `source` (read at the revision `answers` was taken at) and the derived answers into `target`."""
     started = time.perf_counter()
@@ -299,7 +377,8 @@ def sync(
         "coverage": coverage_edges(answers, day),
     }
     links = link_counts(curated, inferred, answers.catalog.framework_of)
-    stats = target.sync(batch, derived, progress, provision_props(answers, day, links))
+    provisions = provision_props(answers, day, links)
+    stats = _audited_sync(source, target, batch, derived, actor=actor, progress=progress, provisions=provisions)
     return SyncReport(
         target=target.location,
         server=target.dialect.describe(),
@@ -330,10 +409,11 @@ def sync_to(
     obligations: bool,
     as_of: dt.date | None,
     progress: ProgressCallback,
+    actor: Actor = SYNCER,
 ) -> SyncReport:
     """Open the Neo4j database at `uri`, sync into it, close it."""
     target = Neo4jStore.open(uri, user=user, password=password, database=database)
     try:
-        return sync(source, answers, target, obligations=obligations, as_of=as_of, progress=progress)
+        return sync(source, answers, target, obligations=obligations, as_of=as_of, progress=progress, actor=actor)
     finally:
         target.close()

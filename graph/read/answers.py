@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
+from graph.read.listings import Listings
 from graph.read.obligations import Obligations
 from graph.read.read_model import Snapshot
+from graph.read.work import Work
 from graph.stores.protocol import Store
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ class Answers:
         self.catalog = CatalogQueries(snapshot)
         self.crosswalks = Crosswalks(snapshot, self.catalog)
         self.organisation = Obligations(snapshot, self.catalog, self.crosswalks)
+        self.lists = Listings(snapshot, self.catalog, self.crosswalks, self.organisation)
+        self.work = Work(snapshot, self.organisation)
         self._store = store
 
     @cached_property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from core import deadlines
 from core.errors import NotFoundError, UsageError
 from core.vocabulary import SCOPES
 from graph.read.read_model import Snapshot
@@ -133,6 +134,7 @@ class CatalogQueries:
         words = needle.lower().split()
         scored: list[tuple[int, str, int, ProvisionView]] = []
         for fid in frameworks:
+            deadlines.check()  # a request's timeout stops the work between frameworks
             for view in index.by_framework.get(fid, []):
                 view_key = ref_key(view.ref)
                 title = (view.title or "").lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from core import deadlines
 from core.errors import UsageError
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.read_model import Snapshot
@@ -78,6 +79,7 @@ class Crosswalks:
             inverted=mapping.inverted,
             harmonized=mapping.harmonized,
             path=tuple(by_iri[iri] for iri in mapping.path if iri in by_iri),
+            iri=None if mapping.inferred else mapping.id,
         )
 
     @staticmethod
@@ -113,7 +115,9 @@ class Crosswalks:
         fw = self._catalog.framework_of
         found: list[Mapping] = []
         pairs: set[tuple[str, str]] = set()
-        for mapping in self._mappings.mappings:
+        for number, mapping in enumerate(self._mappings.mappings):
+            if number % 512 == 0:
+                deadlines.check()  # a request's timeout stops the work inside the field
             if fw(mapping.source) != src.id:
                 continue
             if fw(mapping.target) == tgt.id or mapping.target == tgt.iri:
@@ -131,6 +135,7 @@ class Crosswalks:
                     pairs.add((inverse.source, inverse.target))
         if include_inferred:
             for view in self._index.by_framework.get(src.id, []):
+                deadlines.check()
                 if view.iri in self._mappings.edges:
                     found.extend(
                         m for m in self._inferred_from(view.iri, tgt.id, depth) if (m.source, m.target) not in pairs
@@ -146,6 +151,7 @@ class Crosswalks:
         edges = self._mappings.edges
         answers: list[list[MappingView]] = []
         for iri in iris:
+            deadlines.check()
             found = list(edges.get(iri, ()))
             found += self._mappings.absences.get(iri, [])
             if include_inferred:
@@ -186,6 +192,7 @@ class Crosswalks:
         fw = self._catalog.framework_of
         reaching: list[Mapping] = []
         for iri in sorted(implemented):
+            deadlines.check()
             reaching.extend(m for m in edges.get(iri, ()) if fw(m.target) == want_fw.id)
             if include_inferred and iri in edges:
                 reaching.extend(self._inferred_from(iri, want_fw.id, depth))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from core import deadlines
 from core.errors import IntegrityError, NotFoundError, UsageError
 from core.records import Node
 from core.vocabulary import KIND_LABELS
@@ -33,7 +34,9 @@ MAPPING_FORMATS = ("sssom", "skos")
 
 def _without_secrets(nodes: Iterable[Node]) -> Iterator[Node]:
     """The nodes less their secret properties (API key hashes): they never leave the store."""
-    for node in nodes:
+    for number, node in enumerate(nodes):
+        if number % 1024 == 0:
+            deadlines.check()  # a request's timeout stops an export of the whole graph
         if any(name in SECRET_PROPERTIES for name in node.props):
             props = {k: v for k, v in node.props.items() if k not in SECRET_PROPERTIES}
             yield Node(id=node.id, labels=node.labels, props=props, links=node.links)
@@ -117,7 +120,9 @@ class Exports:
         by_iri = self._snapshot.catalog.by_iri
         entries: list[dict[str, object]] = []
         absent: list[dict[str, object]] = []
-        for mapping in index.mappings:
+        for number, mapping in enumerate(index.mappings):
+            if number % 512 == 0:
+                deadlines.check()  # a request's timeout stops the export inside the field
             if mapping.provenance.mapping_set != set_id:
                 continue
             source = by_iri.get(mapping.source)

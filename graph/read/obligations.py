@@ -23,7 +23,14 @@ from typing import Any
 
 from core import deadlines
 from core.errors import NotFoundError, UsageError
-from core.vocabulary import EXPIRING_WITHIN_DAYS, OPEN_FACTS, ORG_FACTS, ORG_VALUE_NAMES
+from core.vocabulary import (
+    CLOSED_VALUE_NAMES,
+    EXPIRING_WITHIN_DAYS,
+    MANAGEMENT_SYSTEMS,
+    OPEN_FACTS,
+    ORG_FACTS,
+    ORG_VALUE_NAMES,
+)
 from graph.read import propagation
 from graph.read.catalog_queries import CatalogQueries
 from graph.read.crosswalks import Crosswalks
@@ -47,12 +54,15 @@ from graph.views.read import (
     RuleView,
     SoaRow,
     VerdictView,
+    WorkItemView,
 )
 from mappings.relations import Relation, covers
+from ontology.namespaces import obligation_iri, soa_decision_iri
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
-_CLOSED_VALUES = frozenset({"art6_3_condition"})
-"""Valued facts whose absence is an answer: no Article 6(3) condition stated means the provider claims none."""
+SOA_FRAMEWORKS = ("iso42001", "iso27001")
+"""The management-system standards whose Annex A controls a Statement of Applicability decides."""
+_CLOSED_VALUES = CLOSED_VALUE_NAMES
 
 
 def _in_point(point: str, refs: set[str]) -> bool:
@@ -69,6 +79,31 @@ def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
     if (evidence.valid_until - day).days < EXPIRING_WITHIN_DAYS:  # not day + 30 days: past 9999-12-01 it overflows
         return "expiring"
     return "valid"
+
+
+def standing(dates: DatesView, voluntary: bool) -> str:
+    """Where a duty stands on the asked day, in words every face shows: "voluntary" for guidance, "in force since
+    <day>", "from <day> (not yet)", or "in force" where it binds from a day nobody stated."""
+    if voluntary:
+        return "voluntary"
+    if dates.applies_from is None:
+        return "in force" if dates.in_force else "no date stated"
+    if dates.in_force:
+        return f"in force since {dates.applies_from.isoformat()}"
+    return f"from {dates.applies_from.isoformat()} (not yet)"
+
+
+def management_system_dates(dates: DatesView, org: OrganisationView | None, day: dt.date) -> DatesView:
+    """A management-system standard's duty binds from the day the organisation established (or was certified
+    for) the system, not from a date in the standard, which has none: in force since that day, or in force
+    from a day the inventory does not state. Guidance (no system declared) is left to `standing`."""
+    framework = dates.provision.framework
+    if dates.applies_from is not None or dates.rule is not None or framework not in MANAGEMENT_SYSTEMS:
+        return dates
+    if org is None or framework not in org.management_systems:
+        return dates
+    since = org.management_system_since(framework)
+    return replace(dates, applies_from=since, original=since, in_force=since is None or since <= day)
 
 
 def best_status(matches: Sequence[EvidenceMatch]) -> str:
@@ -304,6 +339,7 @@ class Obligations:
         for framework, rules in sorted(self._snapshot.rules.by_framework.items()):
             if wanted and framework not in wanted:
                 continue
+            deadlines.check()  # a request's timeout stops one asset's answer between frameworks
             for rule in rules:
                 reason = self._match(rule, asset, facts, roles=roles, org=org, day=day)
                 if reason is not None:
@@ -368,7 +404,13 @@ class Obligations:
             if transition is not None:
                 value = self._value(transition.value, asset, None)
                 later = f"from {transition.applies_from.isoformat()} ({transition.basis})"
-                if value is None:
+                other = self._value(transition.open_value, asset, None) if transition.open_value else None
+                if value is None and other is not None and dt.date.fromisoformat(other) < transition.before:
+                    found["date_note"] = (
+                        f"{transition.open_value} {other}, {transition.value} not stated: {transition.open_note}; "
+                        f"if {transition.value} is before {transition.before.isoformat()}: {later}"
+                    )
+                elif value is None:
                     found["date_note"] = f"if {transition.value} is before {transition.before.isoformat()}: {later}"
                 elif dt.date.fromisoformat(value) < transition.before:
                     found["dates"] = replace(
@@ -436,14 +478,24 @@ class Obligations:
         frameworks: Sequence[str] = (),
         as_of: dt.date | None = None,
     ) -> AssetObligations:
-        """Every provision that applies to the asset, with addressee, reasons, evidence, status and dates."""
+        """Every provision that applies to the asset, with addressee, reasons, evidence, status and dates;
+        worked out once per snapshot, and kept across writes that leave it standing (`read_model.carry`)."""
         asset = self.asset(asset_id, org)
         day = as_of or dt.date.today()
-        wanted = {self._catalog.framework(f).id for f in frameworks}
+        wanted = frozenset(self._catalog.framework(f).id for f in frameworks)
+        key = (asset.org, asset.id, day, wanted)
+        found = self._snapshot.answered.get(key)
+        if found is None:
+            found = self._obligations(asset, set(wanted), day)
+            self._snapshot.remember(key, found)
+        return found
+
+    def _obligations(self, asset: AssetView, wanted: set[str], day: dt.date) -> AssetObligations:
         scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
         gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool, list[RuleView]]] = {}
         excluded: dict[str, ExclusionView] = {}
         for rule, reason in self._matched(asset, wanted, day):
+            deadlines.check()
             for provision in self._provisions(rule):
                 decision = self._orgs.controls.get((asset.org, provision.iri))
                 if decision is not None and decision.status == "excluded":
@@ -457,11 +509,18 @@ class Obligations:
                 entry[2].append(reason)
                 entry[5].append(rule)
         obligations = []
-        for provision, addressee, reasons, voluntary, org_wide, rules in gathered.values():
+        organisation = self._orgs.organisations.get(asset.org)
+        work = self._orgs.work
+        for number, (provision, addressee, reasons, voluntary, org_wide, rules) in enumerate(gathered.values()):
+            if number % 64 == 0:
+                deadlines.check()
             matches = self._matches(provision, None if org_wide else asset, day, asset.org)
             dates = self._catalog.dates(provision, scope=scope, as_of=day)
+            dates = management_system_dates(dates, organisation, day)
             certain = [r for r in reasons if not r.conditions]
             conditions = () if certain else tuple(dict.fromkeys(" and ".join(r.conditions) for r in reasons))
+            law = {"dates": dates, **self._law_in_force(rules, asset, dates, day)}
+            iri = obligation_iri(asset.org, asset.org if org_wide else asset.id, provision.framework, provision.ref)
             obligations.append(
                 ObligationView(
                     asset=asset,
@@ -473,7 +532,9 @@ class Obligations:
                     voluntary=voluntary,
                     organisation_wide=org_wide,
                     conditions=conditions,
-                    **{"dates": dates, **self._law_in_force(rules, asset, dates, day)},
+                    standing=standing(law["dates"], voluntary),
+                    work=work.get(iri),
+                    **law,
                 )
             )
         obligations.sort(key=lambda o: (o.provision.framework, o.provision.order))
@@ -490,11 +551,21 @@ class Obligations:
         Obligations not yet in force are included (their date says so): they are the gaps to close next. An
         obligation that applies only if a fact the inventory does not state holds is a gap with its conditions
         ("applies if ..."); voluntary guidance (a management system the organisation does not declare) never is.
+        A gap groups the owner's assets under one provision; each asset keeps its own status (its evidence may
+        be missing for one and expired for another), and the gap's `status` is the worst of them (missing).
         """
         found = self.organisation(org).id
         day = as_of or dt.date.today()
+        kept = self._snapshot.gaps.get((found, day))
+        if kept is None:
+            kept = self._snapshot.gaps[(found, day)] = self._gaps(found, day)
+        return list(kept)
+
+    def _gaps(self, found: str, day: dt.date) -> list[GapView]:
         per_provision: dict[tuple[str, str], GapView] = {}
-        assets_of: dict[tuple[str, str], list[str]] = defaultdict(list)  # not a tuple grown per asset: quadratic
+        # not tuples grown per asset: quadratic
+        statuses_of: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        work_of: dict[tuple[str, str], dict[str, WorkItemView]] = defaultdict(dict)
         for asset in self.assets(found):
             deadlines.check()  # a request's timeout stops the work here, not after the last asset
             for obligation in self.obligations(asset.id, org=found, as_of=day).obligations:
@@ -503,7 +574,9 @@ class Obligations:
                 owner = "organisation" if obligation.organisation_wide else asset.owner
                 key = (owner, obligation.provision.iri)
                 earlier = per_provision.get(key)
-                assets_of[key].append(asset.id)
+                statuses_of[key].append((asset.id, obligation.status))
+                if obligation.work is not None:
+                    work_of[key][obligation.work.iri] = obligation.work
                 conditions = obligation.conditions
                 if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
                     conditions = (
@@ -520,8 +593,19 @@ class Obligations:
                     in_force=obligation.dates.in_force,
                     evidence=obligation.evidence,
                     conditions=conditions,
+                    org=found,
+                    standing=obligation.standing,
                 )
-        gaps = (replace(gap, assets=tuple(assets_of[key])) for key, gap in per_provision.items())
+        gaps = (
+            replace(
+                gap,
+                assets=tuple(asset for asset, _ in statuses_of[key]),
+                asset_statuses=tuple(statuses_of[key]),
+                status=min((status for _, status in statuses_of[key]), key=_RANK.__getitem__),
+                work=tuple(work_of[key].values()),
+            )
+            for key, gap in per_provision.items()
+        )
         return sorted(gaps, key=lambda g: (g.owner, g.provision.framework, g.provision.order))
 
     def coverage(
@@ -565,17 +649,25 @@ class Obligations:
         flagged = tuple(replace(v, rests_on_expired=expired(v)) for v in result.verdicts)
         return replace(result, verdicts=flagged)
 
-    def statement_of_applicability(self, org: str | None = None, as_of: dt.date | None = None) -> list[SoaRow]:
-        """Every ISO/IEC 42001 Annex A control: included or excluded and why, its status and its evidence."""
+    def statement_of_applicability(
+        self, org: str | None = None, as_of: dt.date | None = None, framework: str = "iso42001"
+    ) -> list[SoaRow]:
+        """Every Annex A control of an ISO management-system standard (ISO/IEC 42001 by default, or 27001):
+        included or excluded and why, its status and its evidence."""
         organisation = self.organisation(org)
         found = organisation.id
-        binding = "iso42001" in organisation.management_systems
+        standard = self._catalog.framework(framework).id
+        if standard not in SOA_FRAMEWORKS:
+            raise UsageError(f"a Statement of Applicability is kept for {' and '.join(SOA_FRAMEWORKS)}, not {standard}")
+        binding = standard in organisation.management_systems
         day = as_of or dt.date.today()
         rows = []
-        for control in self._catalog.provisions("iso42001", kind="control"):
+        for control in self._catalog.provisions(standard, kind="control"):
+            deadlines.check()
             decision = self._orgs.controls.get((found, control.iri))
             matches = self._matches(control, None, day, found)
             status = best_status(matches)
+            iri = soa_decision_iri(found, control.framework, control.ref)
             rows.append(
                 SoaRow(
                     control=control,
@@ -586,6 +678,10 @@ class Obligations:
                     evidence_status=status,
                     rests_on_expired=status == "expired",
                     binding=binding,
+                    org=found,
+                    inclusion_reasons=decision.inclusion_reasons if decision else (),
+                    inclusion_note=decision.inclusion_note if decision else None,
+                    work=self._orgs.work.get(iri),
                 )
             )
         return rows

@@ -17,16 +17,18 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 
 from core.records import Node
 from core.vocabulary import LABEL_ASSET_KINDS
+from core.work import next_review
 from graph.read.node_source import NodeSource
-from graph.views.read import AssetView, ControlView, EvidenceView, OrganisationView
+from graph.views.read import AssetView, ControlView, EvidenceView, OrganisationView, OwnerView, WorkItemView
 
-ORGANISATION_LABELS = ("Organisation", "Asset", "ImplementedControl", "Evidence")
+ORGANISATION_LABELS = ("Organisation", "Asset", "ImplementedControl", "Evidence", "Owner", "WorkItem")
 """The labels of an organisation's records, the only nodes this index reads."""
 
-Record = tuple[str, str, str]  # (what, organisation, key): what is organisation | asset | control | evidence
+Record = tuple[str, str, str]  # (what, organisation, key): organisation | asset | control | evidence | owner | work
 
 
 def _text(node: Node, name: str) -> str | None:
@@ -39,6 +41,18 @@ def _many(node: Node, name: str) -> tuple[str, ...]:
     if isinstance(value, tuple):
         return tuple(str(v) for v in value)
     return (str(value),) if value is not None else ()
+
+
+def _dates(node: Node, name: str) -> tuple[tuple[str, dt.date], ...]:
+    """`name=YYYY-MM-DD` pairs (a management system's since), skipping any that do not read as a date."""
+    found = []
+    for pair in _many(node, name):
+        key, _, value = pair.partition("=")
+        try:
+            found.append((key, dt.date.fromisoformat(value)))
+        except ValueError:
+            continue
+    return tuple(sorted(found))
 
 
 def _values(node: Node) -> tuple[tuple[str, str], ...]:
@@ -61,7 +75,17 @@ def _what(node: Node) -> str | None:
         return "control"
     if "Evidence" in node.labels:
         return "evidence"
+    if "Owner" in node.labels:
+        return "owner"
+    if "WorkItem" in node.labels:
+        return "work"
     return None
+
+
+def _provision_ref(iri: str) -> tuple[str, str]:
+    """(framework, ref) of a provision IRI (`…/id/{framework}/{ref}`, both quoted)."""
+    framework, ref = iri.rsplit("/", 2)[-2:]
+    return unquote(framework), unquote(ref)
 
 
 class _UnsafePatchError(Exception):
@@ -74,6 +98,10 @@ class OrganisationIndex:
     assets: dict[tuple[str, str], AssetView] = field(default_factory=dict)  # (org, asset id)
     controls: dict[tuple[str, str], ControlView] = field(default_factory=dict)  # (org, provision IRI)
     evidence: dict[str, list[EvidenceView]] = field(default_factory=dict)  # org → its evidence, by id
+    owners: dict[tuple[str, str], OwnerView] = field(default_factory=dict)  # (org, owner id)
+    # Work items by IRI (the obligation's or SoA decision's). They are not in `node_ids`: an inventory file does
+    # not carry them, so reloading the organisation's file keeps the work recorded on it.
+    work: dict[str, WorkItemView] = field(default_factory=dict)
     node_ids: dict[str, list[str]] = field(default_factory=dict)  # org → every node it owns, sorted
     records: dict[str, Record] = field(default_factory=dict)  # node IRI → what it became in this index
     digests: dict[str, str] = field(default_factory=dict)  # node IRI → `record_digest` of the node
@@ -106,6 +134,8 @@ class OrganisationIndex:
             assets=dict(self.assets),
             controls=dict(self.controls),
             evidence={org: list(items) for org, items in self.evidence.items()},
+            owners=dict(self.owners),
+            work=dict(self.work),
             node_ids=dict(self.node_ids),
             records=dict(self.records),
             digests=dict(self.digests),
@@ -141,6 +171,7 @@ class OrganisationIndex:
                     denied=_many(node, "denied_facts"),
                     values=_values(node),
                     management_systems=_many(node, "management_systems"),
+                    ms_since=_dates(node, "ms_since"),
                 )
         asset_ids = {view.iri: view.id for view in self.assets.values()}
         new_assets: list[tuple[Node, str]] = []
@@ -191,7 +222,67 @@ class OrganisationIndex:
                 self._add_control(node, org_by_iri, touched)
             elif what == "evidence":
                 self._add_evidence(node, org_by_iri, asset_ids, touched)
+            elif what == "owner":
+                self._add_owner(node, org_by_iri, touched)
+            elif what == "work":
+                self._add_work(node, org_by_iri)
         self._reorder(touched, removed | re_added)
+
+    def _add_owner(self, node: Node, org_by_iri: dict[str, str], touched: dict[str, set[str]]) -> None:
+        org_iri = node.link("IN_ORGANISATION") or ""
+        org = org_by_iri.get(org_iri)
+        if org is None:
+            self.unresolved.add(org_iri)
+            return
+        owner_id = _text(node, "identifier") or node.id
+        if (org, owner_id) in self.owners:
+            self.patchable = False
+        self._claim(node, ("owner", org, owner_id), touched)
+        team = node.link("MEMBER_OF")
+        self.owners[(org, owner_id)] = OwnerView(
+            org=org,
+            id=owner_id,
+            iri=node.id,
+            name=_text(node, "name") or owner_id,
+            kind=_text(node, "owner_kind") or "team",
+            email=_text(node, "email"),
+            team=unquote(team.rsplit("/", 1)[-1]) if team else None,
+        )
+
+    def _add_work(self, node: Node, org_by_iri: dict[str, str]) -> None:
+        """A work item: recorded by IRI, outside `node_ids` (see `work`)."""
+        org_iri = node.link("IN_ORGANISATION") or ""
+        org = org_by_iri.get(org_iri)
+        provision = node.link("WORK_ON")
+        if org is None or provision is None:
+            self.unresolved.add(org_iri)
+            return
+        self.records[node.id] = ("work", org, node.id)
+        self.digests[node.id] = record_digest(node)
+        scope = node.link("SCOPE")
+        assignee = node.link("ASSIGNED_TO")
+        framework, ref = _provision_ref(provision)
+        due, reviewed, changed = node.prop("due_on"), node.prop("last_reviewed"), node.prop("status_changed_at")
+        cadence = _text(node, "review_cadence")
+        last = reviewed if isinstance(reviewed, dt.date) else None
+        self.work[node.id] = WorkItemView(
+            iri=node.id,
+            org=org,
+            kind=_text(node, "work_kind") or "obligation",
+            asset=unquote(scope.rsplit("/", 1)[-1]) if scope else None,
+            provision=provision,
+            framework=framework,
+            ref=ref,
+            assignee=unquote(assignee.rsplit("/", 1)[-1]) if assignee else None,
+            due=due if isinstance(due, dt.date) else None,
+            review_cadence=cadence,
+            last_reviewed=last,
+            next_review=next_review(last, cadence),
+            status=_text(node, "work_status") or "not_started",
+            status_reason=_text(node, "status_reason"),
+            status_changed_at=changed if isinstance(changed, dt.datetime) else None,
+            status_changed_by=_text(node, "status_changed_by"),
+        )
 
     def _claim(self, node: Node, record: Record, touched: dict[str, set[str]]) -> None:
         """Record which view a node became; a key claimed twice makes later patches unsafe."""
@@ -217,6 +308,8 @@ class OrganisationIndex:
             provision=provision,
             status=_text(node, "status") or "implemented",
             justification=_text(node, "justification"),
+            inclusion_reasons=_many(node, "inclusion_reasons"),
+            inclusion_note=_text(node, "inclusion_note"),
         )
 
     def _add_evidence(
@@ -269,6 +362,10 @@ class OrganisationIndex:
                 dropped[iri] = (org, key)
             elif what == "control":
                 del self.controls[(org, key)]
+            elif what == "owner":
+                del self.owners[(org, key)]
+            elif what == "work":
+                del self.work[key]
             else:
                 self.evidence[org] = [e for e in self.evidence.get(org, ()) if e.id != key]
         return dropped

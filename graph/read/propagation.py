@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from core import deadlines
 from core.vocabulary import PROPAGATING_FACTS
 from graph.views.read import AssetView
 
@@ -40,7 +41,11 @@ def walk(asset: AssetView, assets: Mapping[AssetKey, AssetView], memo: dict[Asse
     `memo`, which the snapshot keeps: a second question costs a lookup). Iterative: no recursion limit."""
     stack = [asset]
     opened: set[AssetKey] = set()  # loads refuse cycles; this keeps a damaged store from looping
+    steps = 0
     while stack:
+        steps += 1
+        if steps % 1024 == 0:
+            deadlines.check()  # a request's timeout stops the first walk down a long `uses` chain
         current = stack[-1]
         key = (current.org, current.id)
         if key in memo:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.records import GraphBatch
 from graph.read.catalog_index import CatalogIndex
@@ -24,7 +24,7 @@ from graph.read.propagation import TakenIn
 from graph.read.rules_index import RulesIndex
 from graph.read.timeline_index import TimelineIndex
 from graph.stores.protocol import Store
-from graph.views.read import DatesView, EvidenceView, ProvisionView
+from graph.views.read import AssetObligations, DatesView, EvidenceView, GapView, ProvisionView
 from mappings.model import Mapping
 
 FRAMEWORK_LABELS = frozenset(
@@ -32,6 +32,18 @@ FRAMEWORK_LABELS = frozenset(
 )
 """What the catalog, mapping, timeline and rule indexes read: a write with none of these (an organisation's
 records, an audit entry) leaves them as they are."""
+
+UNREAD_LABELS = frozenset({"AuditEntry", "ApiKey", "Webhook"})
+"""Records no index or worked-out answer is made from: a write of only these (a key made or revoked, a webhook
+registered or its delivery progress, and every change's own audit entry) leaves every answer of the snapshot
+before it standing."""
+
+MEMO_BUDGET = 60_000
+"""How many obligations a snapshot keeps worked out (`Snapshot.answered`), across every asset: an asset's answer
+is a few hundred obligations of a few hundred bytes, so the demo's assets fit many times over, while `gaps` over
+an organisation of 100,000 assets keeps only the first ones it meets instead of all of them (memory bounded)."""
+
+AnswerKey = tuple[str, str, dt.date, frozenset[str]]  # (organisation, asset id, day, frameworks asked; none: all)
 
 
 @dataclass(slots=True)
@@ -51,6 +63,19 @@ class Snapshot:
     evidence: dict[str, dict[str, list[EvidenceView]]] = field(default_factory=dict)  # org → provision → items
     candidates: dict[tuple[str, str], list[tuple[EvidenceView, str | None]]] = field(default_factory=dict)
     rule_provisions: dict[str, list[ProvisionView]] = field(default_factory=dict)
+    # Whole answers, kept while the records they rest on stand: carried across a write that does not touch them
+    answered: dict[AnswerKey, AssetObligations] = field(default_factory=dict)  # an asset's obligations
+    gaps: dict[tuple[str, dt.date], list[GapView]] = field(default_factory=dict)  # (organisation, day) → gaps
+    held: int = 0  # obligations held in `answered`, against MEMO_BUDGET (counted loosely: threads may race)
+    framework_ids: frozenset[str] | None = None  # every IRI the framework indexes hold (see `_touches_frameworks`)
+
+    def remember(self, key: AnswerKey, answer: AssetObligations) -> None:
+        """Keep an asset's obligations for the next question at this snapshot (and after writes that leave
+        them standing), while the budget lasts."""
+        size = len(answer.obligations) + 1
+        if self.held + size <= MEMO_BUDGET:
+            self.answered[key] = answer
+            self.held += size
 
 
 _REBUILDS = 3
@@ -81,6 +106,9 @@ class ReadModel:
         self._lock = threading.RLock()
         self._writing = 0  # commits of this process under way (`writing`)
         self._counting = threading.Lock()
+        self.carry_answers = True
+        """Carry the worked-out answers a write leaves standing into the next snapshot (`carry`); False drops
+        every organisation's answers on every write, as before (kept for the benchmark's baseline and tests)."""
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -173,15 +201,9 @@ class ReadModel:
         organisations = before.organisations.patched(batch.nodes, batch.deletes)
         if organisations is None:
             return None
-        framework_ids = set(before.catalog.by_iri) | {f.iri for f in before.catalog.frameworks.values()}
-        framework_ids |= {m.id for m in before.mappings.mappings} | {s.iri for s in before.mappings.sets.values()}
-        framework_ids |= {iri for ids in before.timeline.node_ids.values() for iri in ids}
-        framework_ids |= {rule.iri for rules in before.rules.by_framework.values() for rule in rules}
-        touches_frameworks = any(
-            FRAMEWORK_LABELS.intersection(n.labels) or n.id in framework_ids for n in batch.nodes
-        ) or any(iri in framework_ids for iri in batch.deletes)
-        if touches_frameworks:
+        if self._touches_frameworks(before, batch):
             return self._framework_part(SortedById(self._store), revision, organisations)
+        carried = carry(before, organisations, batch) if self.carry_answers else {}
         return Snapshot(
             revision,
             replace(before.catalog, revision=revision),
@@ -193,6 +215,22 @@ class ReadModel:
             inferred=before.inferred,
             dates=before.dates,
             rule_provisions=before.rule_provisions,
+            framework_ids=before.framework_ids,
+            **carried,
+        )
+
+    @staticmethod
+    def _touches_frameworks(before: Snapshot, batch: GraphBatch) -> bool:
+        """Whether the batch writes or deletes anything the framework indexes were built from."""
+        known = before.framework_ids
+        if known is None:  # worked out once per framework content, then carried from snapshot to snapshot
+            ids = set(before.catalog.by_iri) | {f.iri for f in before.catalog.frameworks.values()}
+            ids |= {m.id for m in before.mappings.mappings} | {s.iri for s in before.mappings.sets.values()}
+            ids |= {iri for node_ids in before.timeline.node_ids.values() for iri in node_ids}
+            ids |= {rule.iri for rules in before.rules.by_framework.values() for rule in rules}
+            known = before.framework_ids = frozenset(ids)
+        return any(FRAMEWORK_LABELS.intersection(n.labels) or n.id in known for n in batch.nodes) or any(
+            iri in known for iri in batch.deletes
         )
 
     @property
@@ -204,3 +242,69 @@ class ReadModel:
     def close(self) -> None:
         if self._keeper is not None:
             self._keeper.flush()
+
+
+def carry(before: Snapshot, organisations: OrganisationIndex, batch: GraphBatch) -> dict[str, Any]:
+    """The organisations' worked-out answers of `before` that still hold once `batch` is written, as fields of
+    the next snapshot (whose organisation index is `organisations`).
+
+    Why: under a mixed load every write made a new snapshot with none of them, so the next `gaps` worked out
+    every asset's obligations again (each ~5–20 ms) and the next question about an asset walked its rules
+    again, though a write changes one asset. What a record change leaves standing:
+    - a key or an audit entry (`UNREAD_LABELS`): everything;
+    - an asset: every answer except that asset's and those of the assets that use it, directly or through
+      others (they take its facts in), and its organisation's gaps;
+    - an organisation's own record, a control decision or an evidence item: every answer of other
+      organisations (evidence also drops its organisation's evidence lookups);
+    - anything else (a record this function does not know): nothing of any organisation, as before.
+    The framework-only memos (`inferred`, `dates`, `rule_provisions`) are the caller's: they go with the
+    framework indexes."""
+    records = (before.organisations.records, organisations.records)
+    whole: set[str] = set()  # organisations whose every answer goes
+    with_evidence: set[str] = set()  # … whose evidence lookups go too
+    changed: set[tuple[str, str]] = set()  # assets changed or removed
+    for iri, labels in [*((n.id, n.labels) for n in batch.nodes), *((iri, ()) for iri in batch.deletes)]:
+        if labels and UNREAD_LABELS.issuperset(labels):
+            continue
+        found = [r[iri] for r in records if iri in r]
+        if not found:  # not an organisation's record, not the frameworks' (checked before): unknown
+            return {}
+        for what, org, key in found:
+            if what == "asset":
+                changed.add((org, key))
+            else:
+                whole.add(org)
+                if what == "evidence":
+                    with_evidence.add(org)
+    affected = _users(changed, organisations)
+    gone_orgs = whole | {org for org, _ in affected}
+    answered = [(k, v) for k, v in list(before.answered.items()) if k[0] not in whole and (k[0], k[1]) not in affected]
+    return {
+        "taken_in": {k: v for k, v in list(before.taken_in.items()) if k not in affected},
+        "evidence": {k: v for k, v in list(before.evidence.items()) if k not in with_evidence},
+        "candidates": {k: v for k, v in list(before.candidates.items()) if k[0] not in with_evidence},
+        "answered": dict(answered),
+        "gaps": {k: v for k, v in list(before.gaps.items()) if k[0] not in gone_orgs},
+        "held": sum(len(v.obligations) + 1 for _, v in answered),
+    }
+
+
+def _users(changed: set[tuple[str, str]], organisations: OrganisationIndex) -> set[tuple[str, str]]:
+    """`changed` and every asset that uses one of them, directly or through others (after the write: an asset
+    whose own `uses` changed is in `changed` already, so the index after the write names every user)."""
+    if not changed:
+        return set()
+    orgs = {org for org, _ in changed}
+    users: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for (org, asset_id), asset in organisations.assets.items():
+        if org in orgs:
+            for used in asset.uses:
+                users.setdefault((org, used), []).append((org, asset_id))
+    found = set(changed)
+    stack = list(changed)
+    while stack:
+        for user in users.get(stack.pop(), ()):
+            if user not in found:
+                found.add(user)
+                stack.append(user)
+    return found

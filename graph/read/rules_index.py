@@ -55,6 +55,8 @@ def _effects(text: str) -> dict[str, object]:
             applies_from=dt.date.fromisoformat(transition["applies_from"]),
             basis=transition["basis"],
             act=transition.get("act"),
+            open_value=transition.get("open_value"),
+            open_note=transition.get("open_note"),
         )
     amended = data.get("amended")
     data["amended"] = tuple(

@@ -14,11 +14,12 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core import deadlines
 from core.errors import UsageError
 from core.safe_text import spreadsheet_cell
 from graph.read.crosswalks import Crosswalks
 from graph.read.obligations import Obligations
-from graph.views.read import MappingView
+from graph.views.read import MappingView, WorkItemView
 
 CellValue = str | int | float | None
 SHEETS = ("matrix", "crosswalk", "coverage", "obligations", "gaps", "soa")
@@ -144,6 +145,7 @@ class Sheets:
     def obligations(self, org: str | None) -> Table:
         rows: list[list[CellValue]] = []
         for asset in self._organisation.assets(org):
+            deadlines.check()  # a request's timeout stops an export of a large organisation between assets
             answer = self._organisation.obligations(asset.id, org=asset.org)
             for item in answer.obligations:
                 rows.append(
@@ -187,10 +189,25 @@ class Sheets:
                 gap.status,
                 gap.applies_from.isoformat() if gap.applies_from else "",
                 "yes" if gap.in_force else "no",
+                gap.standing,
+                " ".join(sorted({w.assignee for w in gap.work if w.assignee})),
+                min((w.due.isoformat() for w in gap.work if w.due), default=""),
             ]
             for gap in self._organisation.gaps(org)
         ]
-        columns = ("owner", "assets", "framework", "ref", "title", "status", "applies_from", "in_force")
+        columns = (
+            "owner",
+            "assets",
+            "framework",
+            "ref",
+            "title",
+            "status",
+            "applies_from",
+            "in_force",
+            "standing",
+            "assignee",
+            "due",
+        )
         return Table("gaps", "Binding obligations without valid evidence", columns, rows)
 
     def soa(self, org: str | None) -> Table:
@@ -203,11 +220,44 @@ class Sheets:
                 row.justification or "",
                 " ".join(m.evidence.id for m in row.evidence),
                 row.evidence_status,
+                " ".join(row.inclusion_reasons),
+                row.inclusion_note or "",
+                "no reason for inclusion stated" if row.missing_inclusion_reason else "",
+                *_work_cells(row.work),
             ]
             for row in self._organisation.statement_of_applicability(org)
         ]
-        columns = ("control", "title", "included", "status", "justification", "evidence", "evidence_status")
+        columns = (
+            "control",
+            "title",
+            "included",
+            "status",
+            "justification",
+            "evidence",
+            "evidence_status",
+            "inclusion_reasons",
+            "inclusion_note",
+            "flag",
+            *WORK_COLUMNS,
+        )
         return Table("soa", "ISO/IEC 42001 Statement of Applicability", columns, rows)
+
+
+WORK_COLUMNS = ("assignee", "due", "work_status", "review_cadence", "next_review")
+
+
+def _work_cells(item: WorkItemView | None) -> list[CellValue]:
+    """The work on a row: who, by when, where it stands, how often reviewed and when next."""
+    if item is None:
+        return ["", "", "", "", ""]
+    due, upcoming = item.due, item.next_review
+    return [
+        item.assignee or "",
+        due.isoformat() if due else "",
+        item.status,
+        item.review_cadence or "",
+        upcoming.isoformat() if upcoming else "",
+    ]
 
 
 def to_csv(table: Table) -> str:

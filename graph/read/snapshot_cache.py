@@ -137,7 +137,19 @@ class SnapshotCache:
         path = self._path(snapshot.revision)  # named now, while the store is at this revision
         if path is None:
             return
-        bare = replace(snapshot, inferred={}, taken_in={}, dates={}, evidence={}, candidates={}, rule_provisions={})
+        bare = replace(
+            snapshot,
+            inferred={},
+            taken_in={},
+            dates={},
+            evidence={},
+            candidates={},
+            rule_provisions={},
+            answered={},
+            gaps={},
+            held=0,
+            framework_ids=None,
+        )
         with self._changed:
             self._pending = (path, bare)
             if self._worker is None or not self._worker.is_alive():

@@ -12,14 +12,26 @@ behind, and on close. `LATEST` names the newest complete checkpoint; a checkpoin
 and renamed whole, so a reader never sees a partial one. A reader holds a shared `flock` on the checkpoint's
 `LEASE` file while it uses it; the writer removes an old checkpoint only after taking that lock exclusively,
 and renames it away first, so a reader that raced it notices and takes the newest instead.
+
+Why readers need not wait for the interval: the writer notes each commit's revision in `COMMITTED` (a small
+file replaced whole, no sync) before the commit is acknowledged, and listens on `PUBLISH.sock` (0600, this
+user's peers only). A reader that finds `COMMITTED` ahead of the newest checkpoint asks the writer through
+that socket, and the writer publishes and answers: so a write acknowledged to anyone is in the checkpoint the
+next reader opens or follows, while a stream of writes nobody reads still shares one flush per interval.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import logging
 import os
 import shutil
+import socket
+import struct
+import threading
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +42,12 @@ _LATEST = "LATEST"
 _LEASE = "LEASE"
 _PARTIAL = ".partial-"
 _TRASH = ".trash-"
+_COMMITTED = "COMMITTED"
+_PUBLISH = "PUBLISH.sock"
+_MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes with its terminating zero; keep a margin
+ASK_TIMEOUT = 60.0  # seconds a reader waits for the writer's checkpoint: a safety net, far above a flush
+
+log = logging.getLogger("aimsgraph.store")
 
 
 class Backupable(Protocol):
@@ -140,3 +158,118 @@ def lease_newest(store: Path) -> Lease | None:
         if lease is not None:
             return lease
     raise StoreBusyError(f"the store at {store} changes too fast to open a checkpoint of it; try again")
+
+
+# -- readers asking the writer for the commits they have not got -------------------------------------------
+def mark_committed(store: Path, revision: int) -> None:
+    """Note that `revision` is committed (the writer, after each commit and before it is acknowledged)."""
+    root = folder(store)
+    root.mkdir(exist_ok=True)
+    partial = root / f"{_PARTIAL}{_COMMITTED}"
+    partial.write_text(f"{revision}\n")
+    partial.replace(root / _COMMITTED)
+
+
+def committed(store: Path) -> int | None:
+    """The newest revision the writer noted as committed, or None when it noted none."""
+    try:
+        return int((folder(store) / _COMMITTED).read_text().strip() or "-1")
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def catch_up(store: Path) -> str | None:
+    """The newest checkpoint's name, after asking a live writer to publish the commits it lacks."""
+    name = latest(store)
+    noted = committed(store)
+    if noted is None or (name is not None and revision_of(name) >= noted):
+        return name
+    if ask_for_publish(store):
+        return latest(store)
+    return name  # no writer answered (none runs, or it was killed): the newest checkpoint there is
+
+
+@contextlib.contextmanager
+def _short(path: Path) -> Iterator[str]:
+    """`path` short enough for a Unix socket address (through the directory's descriptor, on Linux)."""
+    if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
+        yield str(path)
+        return
+    handle = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield f"/proc/self/fd/{handle}/{path.name}"
+    finally:
+        os.close(handle)
+
+
+def ask_for_publish(store: Path, timeout: float = ASK_TIMEOUT) -> bool:
+    """Ask the writer to publish its commits and wait for its answer; False when no writer listens."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.settimeout(timeout)
+    try:
+        with _short(folder(store) / _PUBLISH) as address:
+            client.connect(address)
+        return client.recv(16).startswith(b"ok")
+    except (ConnectionRefusedError, FileNotFoundError, TimeoutError):
+        return False
+    except OSError:
+        log.warning("asking the writer of %s for a checkpoint failed", store, exc_info=True)
+        return False
+    finally:
+        client.close()
+
+
+class PublishOnRequest:
+    """The writer's side: a thread that publishes a checkpoint whenever a reader asks (see the module)."""
+
+    def __init__(self, store: Path, publish: Callable[[], None]) -> None:
+        self._store = store
+        self._publish = publish
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
+
+    def start(self) -> None:
+        path = folder(self._store) / _PUBLISH
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)  # the caller holds the write lock: a socket there is a dead writer's
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with _short(path) as address:
+                listener.bind(address)
+            path.chmod(0o600)
+            listener.listen(64)
+        except OSError:
+            listener.close()
+            path.unlink(missing_ok=True)
+            raise
+        self._listener = listener
+        self._thread = threading.Thread(target=self._serve, name="aimsgraph-checkpoints", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        assert self._listener is not None
+        while not self._closing.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            with connection:
+                try:
+                    raw = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+                    if struct.unpack("3i", raw)[1] != os.getuid():
+                        continue  # another user's process: no answer, and nothing done
+                    self._publish()
+                    connection.sendall(b"ok\n")
+                except OSError:  # the reader went away, or the disk failed: it reads the checkpoint there is
+                    log.warning("publishing a checkpoint a reader asked for failed", exc_info=True)
+
+    def close(self) -> None:
+        self._closing.set()
+        if self._listener is not None:
+            (folder(self._store) / _PUBLISH).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+            self._listener.close()
+        if self._thread is not None:
+            self._thread.join(timeout=30)

@@ -211,6 +211,7 @@ class EmbeddedStore:
         # a writer: what its newest checkpoint holds, so an idle interval publishes nothing
         self._publishing = threading.Lock()
         self._published: tuple[ox.NamedNode | None, int] | None = None
+        self._on_request: checkpoints.PublishOnRequest | None = None
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -267,6 +268,9 @@ class EmbeddedStore:
             if latest is not None and checkpoints.revision_of(latest) == store._revision:
                 store._published = (store._generation, store._revision)
             store.publish()  # readers wait for no commit: a killed predecessor's last ones become readable now
+            checkpoints.mark_committed(location, store._revision)
+            store._on_request = checkpoints.PublishOnRequest(location, store.publish)
+            store._on_request.start()  # a reader behind the last commit asks, and gets it at once
             return store
 
     @classmethod
@@ -278,6 +282,7 @@ class EmbeddedStore:
             with contextlib.suppress(StoreBusyError):  # a live writer: it publishes
                 cls.open(location, wait=0).close()
         deadline = time.monotonic() + max(wait, 5.0)
+        checkpoints.catch_up(location)  # a live writer's last commits, published for this reader
         while True:
             lease = checkpoints.lease_newest(location)
             if lease is not None:
@@ -319,7 +324,7 @@ class EmbeddedStore:
         checkpoint it has just opened, so it never pairs one revision's number with another's content.
         """
         assert self._path is not None and self._leases
-        name = checkpoints.latest(self._path)
+        name = checkpoints.catch_up(self._path)  # asks the writer for commits it has not published yet
         if name is None or name == self._leases[-1].name:
             return
         with self._switching:
@@ -356,6 +361,8 @@ class EmbeddedStore:
             self.publish()
         elif self._syncer is not None:
             self._syncer.committed()
+        if self._path is not None:
+            checkpoints.mark_committed(self._path, self._revision)  # before the write is acknowledged
 
     # -- meta ----------------------------------------------------------------------------------------------
     def _read_meta(self) -> tuple[ox.NamedNode | None, int]:
@@ -574,6 +581,8 @@ class EmbeddedStore:
         return self._generation is None or next(iter(self.triples()), None) is None
 
     def close(self) -> None:
+        if self._on_request is not None:
+            self._on_request.close()
         if self._syncer is not None:
             self._syncer.close()  # flushes and publishes what is pending
         if self._path is not None and self._writable:

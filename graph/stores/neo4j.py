@@ -262,6 +262,8 @@ class Neo4jStore:
         derived: dict[str, list[dict[str, Any]]],
         progress: ProgressCallback = _no_progress,
         provision_props: Sequence[dict[str, Any]] = (),
+        *,
+        expected_revision: int | None = None,
     ) -> WriteStats:
         """Make the batch the whole of what syncs wrote, and replace the derived relationships of each kind in
         `derived` (see `cypher.DERIVED`), all in one transaction: a sync is atomic, and one killed midway left
@@ -271,12 +273,19 @@ class Neo4jStore:
         of an earlier sync, and it refuses a database that holds any record it did not write — a live
         aimsgraph store that servers write to (API keys, the audit trail, API-written assets), which a sync
         would otherwise overwrite or wipe (`SyncTargetInUseError`). The check runs inside the sync's
-        transaction, after its revision bump, so a server's write cannot slip in between."""
+        transaction, after its revision bump, so a server's write cannot slip in between. With
+        `expected_revision` the sync commits only at that revision, as `commit` does (the sync's unit of work)."""
         unknown = set(derived) - set(cypher.DERIVED)
         if unknown:
             raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
         return self._commit(
-            batch, replace=True, derived=derived, progress=progress, synced=True, provision_props=provision_props
+            batch,
+            replace=True,
+            derived=derived,
+            progress=progress,
+            synced=True,
+            expected=expected_revision,
+            provision_props=provision_props,
         )
 
     def _commit(

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.pickling import pickled_by_fields
+from ontology.namespaces import gap_iri, obligation_iri, org_iri, soa_decision_iri
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as (phase, done, total) while a long command runs."""
@@ -136,6 +137,7 @@ class MappingView:
     inverted: bool
     path: tuple[ProvisionView, ...]
     harmonized: bool = False
+    iri: str | None = None  # the asserted mapping's record (read backwards or not); None for an inferred one
 
 
 @pickled_by_fields
@@ -240,6 +242,10 @@ class OrganisationView:
     denied: tuple[str, ...] = ()  # stated false; a fact neither stated nor denied is unknown
     values: tuple[tuple[str, str], ...] = ()  # (name, value), e.g. ("headcount_band", "50-249")
     management_systems: tuple[str, ...] = ()  # declared management systems (iso42001, iso27001)
+    ms_since: tuple[tuple[str, dt.date], ...] = ()  # (standard, established or certified since), where stated
+
+    def management_system_since(self, standard: str) -> dt.date | None:
+        return next((day for name, day in self.ms_since if name == standard), None)
 
 
 @pickled_by_fields
@@ -270,6 +276,50 @@ class ControlView:
     provision: str  # IRI
     status: str
     justification: str | None
+    inclusion_reasons: tuple[str, ...] = ()  # why it is in the SoA (ISO/IEC 42001 6.1.3 d)
+    inclusion_note: str | None = None
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class OwnerView:
+    """A person or team of an organisation that work is assigned to."""
+
+    org: str
+    id: str
+    iri: str
+    name: str
+    kind: str  # person or team
+    email: str | None
+    team: str | None  # for a person: the team's owner id
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class WorkItemView:
+    """The work on one obligation (of an asset, or organisation-wide: `asset` is then the organisation's id) or
+    one SoA decision on a control (`asset` None). Its IRI is the obligation's or decision's."""
+
+    iri: str
+    org: str
+    kind: str  # obligation or control
+    asset: str | None
+    provision: str  # IRI
+    framework: str
+    ref: str
+    assignee: str | None  # an owner id
+    due: dt.date | None
+    review_cadence: str | None
+    last_reviewed: dt.date | None
+    next_review: dt.date | None  # last review + cadence
+    status: str  # not_started, in_progress, implemented, verified
+    status_reason: str | None
+    status_changed_at: dt.datetime | None
+    status_changed_by: str | None
+
+    def overdue(self, day: dt.date) -> bool:
+        """Due before `day` and not yet implemented or verified."""
+        return self.due is not None and self.due < day and self.status in ("not_started", "in_progress")
 
 
 @pickled_by_fields
@@ -285,6 +335,27 @@ class EvidenceView:
     valid_until: dt.date | None
     owner: str
     title: str | None
+
+    @property
+    def iri(self) -> str:
+        """Its global id: the IRI its record is stored under (`graph.write.ingest.evidence_iri`)."""
+        return org_iri(self.org, "evidence", self.id)
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class RecordedControlView:
+    """A control decision as recorded (`ControlView`), with its provision resolved."""
+
+    org: str
+    provision: ProvisionView
+    status: str  # implemented, partial, planned or excluded
+    justification: str | None
+
+    @property
+    def iri(self) -> str:
+        """The IRI its record is stored under (`graph.write.ingest.control_iri`)."""
+        return org_iri(self.org, "control", f"{self.provision.framework}/{self.provision.ref}")
 
 
 @pickled_by_fields
@@ -319,6 +390,8 @@ class TransitionView:
     applies_from: dt.date
     basis: str
     act: str | None
+    open_value: str | None = None
+    open_note: str | None = None
 
 
 @pickled_by_fields
@@ -374,6 +447,10 @@ class EvidenceMatch:
     status: str  # valid, expiring, expired
     through: str | None  # the mapping that lets evidence for another provision count, if any
 
+    @property
+    def iri(self) -> str:
+        return self.evidence.iri
+
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
@@ -392,10 +469,19 @@ class ObligationView:
     amended_by: str | None = None  # that act's id
     uncertainty: tuple[str, ...] = ()  # "act: what is not established", for every act the answer rests on
     date_note: str | None = None  # a transition that may move the date, when the facts do not settle it
+    standing: str = ""  # "in force since …", "from … (not yet)", "voluntary" (`graph.read.obligations.standing`)
+    work: WorkItemView | None = None  # who does it, by when, and where it stands
 
     @property
     def conditional(self) -> bool:
         return bool(self.conditions)
+
+    @property
+    def iri(self) -> str:
+        """Its global id: one asset's duty under one provision; an organisation-wide duty is named once, by
+        the organisation, whichever asset it was read through."""
+        holder = self.asset.org if self.organisation_wide else self.asset.id
+        return obligation_iri(self.asset.org, holder, self.provision.framework, self.provision.ref)
 
 
 @pickled_by_fields
@@ -425,6 +511,15 @@ class GapView:
     in_force: bool
     evidence: tuple[EvidenceMatch, ...]
     conditions: tuple[str, ...] = ()  # "applies if" (any one of these); empty when the duty is certain
+    org: str = ""  # the organisation its assets belong to
+    asset_statuses: tuple[tuple[str, str], ...] = ()  # (asset id, missing or expired), in the order of `assets`
+    standing: str = ""  # as on the obligations it groups
+    work: tuple[WorkItemView, ...] = ()  # the work items of the obligations it groups (per asset, or org-wide)
+
+    @property
+    def iri(self) -> str:
+        """Its global id: one provision, one owner, as `gaps` groups them."""
+        return gap_iri(self.org, self.owner, self.provision.framework, self.provision.ref)
 
 
 @pickled_by_fields
@@ -437,7 +532,49 @@ class SoaRow:
     evidence: tuple[EvidenceMatch, ...]
     evidence_status: str
     rests_on_expired: bool
-    binding: bool = True  # False when the organisation declares no ISO/IEC 42001 management system
+    binding: bool = True  # False when the organisation declares no such management system
+    org: str = ""  # the organisation whose decision it is
+    inclusion_reasons: tuple[str, ...] = ()  # why it is included (ISO/IEC 42001 6.1.3 d)
+    inclusion_note: str | None = None
+    work: WorkItemView | None = None  # its work item, keyed by the decision's IRI
+
+    @property
+    def missing_inclusion_reason(self) -> bool:
+        """An included control whose decision states no reason for inclusion: reported, never guessed."""
+        return self.included and not self.inclusion_reasons and not (self.inclusion_note or "").strip()
+
+    @property
+    def iri(self) -> str:
+        """Its global id: the organisation's decision on one control."""
+        return soa_decision_iri(self.org, self.control.framework, self.control.ref)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFilter:
+    """Which evidence items a list keeps; every field left empty keeps all."""
+
+    statuses: tuple[str, ...] = ()  # valid, expiring, expired (on the asked day)
+    asset: str | None = None  # items that name this asset (organisation-wide items name none)
+    expiring_before: dt.date | None = None  # items whose validity ends before this day
+    frameworks: tuple[str, ...] = ()  # items proving a provision of one of these frameworks
+
+
+@dataclass(frozen=True, slots=True)
+class ControlFilter:
+    """Which recorded controls or Statement of Applicability decisions a list keeps."""
+
+    frameworks: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # implemented, partial, planned, excluded (and undecided for the SoA)
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationFilter:
+    """Which obligations (or gaps) a list keeps. The work model's owner and due-before filters slot in here
+    as further fields, each a clause of `graph.read.listings.keeps`."""
+
+    frameworks: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # valid, expiring, expired, missing
+    asset: str | None = None  # only this asset's obligations (and, for gaps, the gaps that name it)
 
 
 @dataclass(frozen=True, slots=True)

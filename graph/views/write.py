@@ -6,8 +6,9 @@ Plain immutable views, like `graph.views.read`, so that the API and the CLI rend
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast, get_type_hints
 
 from core.vocabulary import KEY_ROLES
 
@@ -34,6 +35,38 @@ class Actor:
 
 
 ANONYMOUS = Actor("anonymous")
+
+
+class LoadOptions(TypedDict, total=False):
+    """How a load treats what the store holds: the one place its options are named.
+
+    `Service.load`, the loader, and the write channel's both ends take these as `**options`, so an option is
+    added here once and reaches every road a load takes (a direct write, or a server's through the channel).
+    """
+
+    replace: bool  # the files become the whole content (API keys and the audit trail stay)
+    include_bundled: bool  # load the bundled data as well as the files
+    overwrite: bool  # replace frameworks and mapping sets already in the store when they differ
+    drop_dangling: bool  # remove mappings that point at provisions the load removes
+    fmt: str | None  # read every file as this import format (`oscal`, `sssom`, …); None: as each looks
+
+
+def load_options(data: Mapping[str, Any]) -> LoadOptions:
+    """Options received as data (the write channel's request), checked against `LoadOptions`: an unknown name
+    or a value of the wrong type is a ValueError naming it."""
+    declared = get_type_hints(LoadOptions)  # the types themselves (bool, str | None), not their names
+    options: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in declared:
+            raise ValueError(f"unknown load option {name!r}; known: {', '.join(declared)}")
+        if declared[name] is bool:
+            fits, wanted = isinstance(value, bool), "true or false"
+        else:
+            fits, wanted = value is None or isinstance(value, str), "a string or null"
+        if not fits:
+            raise ValueError(f"load option {name!r} must be {wanted}, not {value!r}")
+        options[name] = value
+    return cast(LoadOptions, options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +105,38 @@ class AuditEntryView:
     before: str
     after: str
     request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesView:
+    """A page of the changes feed: the entries committed after a sequence, oldest first, whole commits only.
+
+    `next` is the sequence to ask from next time (the last commit this page read up to, or the revision the
+    page was read at when nothing more is there); `more` says whether entries past `next` were already
+    there; `revision` is the store revision the page was read at."""
+
+    entries: tuple[AuditEntryView, ...]
+    next: int
+    more: bool
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookView:
+    """A registered webhook, without its secret: where changes are sent, which ones, and how far they went."""
+
+    id: str
+    url: str
+    organisation: str | None
+    kinds: tuple[str, ...]
+    created_at: dt.datetime
+    removed_at: dt.datetime | None
+    delivered: int  # every change up to this sequence was accepted by the receiver
+    last_status: str | None  # the outcome of the last attempt: "200", "timeout", "connection refused" ...
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import json
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -116,12 +116,13 @@ class AuditKey:
     def bears_on(self, asset: str, organisations: set[str | None]) -> bool:
         """Whether the entry belongs in `asset`'s trail (the asset is in one of `organisations`): a change to
         the asset, evidence scoped to it or to the whole organisation, or a control decision of its
-        organisation (a decision applies to every asset in scope)."""
+        organisation (a decision applies to every asset in scope), work on its obligations or the whole
+        organisation's."""
         if self.kind == "asset":
             return self.target == asset
         if self.organisation not in organisations:
             return False
-        if self.kind == "evidence":
+        if self.kind in ("evidence", "work"):  # scoped to the asset, or organisation-wide
             return asset in self.assets or not self.assets
         return self.kind == "control"
 
@@ -158,6 +159,11 @@ class _Newest(Sequence[AuditKey]):
 
     def __len__(self) -> int:
         return self._count
+
+    @property
+    def oldest_first(self) -> list[AuditKey]:
+        """The keys oldest first; only the first `len(self)` of them belong to this view."""
+        return self._keys
 
     @overload
     def __getitem__(self, index: int) -> AuditKey: ...
@@ -219,6 +225,13 @@ class AuditLog:
         self._keys: list[AuditKey] = []  # oldest first: by sequence, then time and id
         self._indexed: set[str] = set()  # the ids of the entries in `_keys`
         self.rereads = 0  # how many times the whole trail was read (the index's cost; see the tests)
+        self._listeners: list[Callable[[int], None]] = []
+
+    def listen(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(revision)` after this process commits a change and indexes its entry (followers of the
+        trail wake on it instead of asking the store; changes of other processes they find by asking)."""
+        with self._lock:
+            self._listeners.append(listener)
 
     def added(self, node: Node, revision_before: int, revision_after: int) -> None:
         """Take in an entry this process just committed, if the index was current before it."""
@@ -233,6 +246,22 @@ class AuditLog:
                 self._indexed.add(node.id)
             if self._revision == revision_before:
                 self._revision = revision_after
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(revision_after)
+
+    def oldest_first(self, revision: int, after: int = -1) -> Sequence[AuditKey]:
+        """The keys of the entries committed after sequence `after`, up to `revision`, oldest first: what a
+        follower of the trail (the changes feed, subscriptions, webhooks) reads next. Entries of one commit share
+        a sequence and always come together."""
+        newest = self._index(revision)
+        keys, count = newest.oldest_first, len(newest)
+        start = bisect.bisect_right(keys, after, hi=count, key=lambda k: k.sequence)
+        return keys[start:count]
+
+    def read(self, keys: Sequence[AuditKey]) -> list[AuditEntryView]:
+        """The entries of `keys`, in that order, read from the store."""
+        return list(AuditTrail(self._store, keys)[:])
 
     def _index(self, revision: int) -> _Newest:
         """The keys as of `revision`: a request that started before the newest commits does not see them,
@@ -261,13 +290,17 @@ class AuditLog:
         target: str | None = None,
         kind: str | None = None,
         holders: Iterable[str] = (),
+        after: int | None = None,
     ) -> AuditTrail:
         """Entries newest first, for one organisation, one target id and one kind of thing where asked.
 
         An asset's trail (`kind="asset"` with a `target`) holds everything that bears on the asset
         (`AuditKey.bears_on`), not only the changes to its own record; `holders` names the organisations
         that hold an asset of that id now (its trail's organisation, when none is asked for)."""
-        newest = self._index(revision)
+        newest: Sequence[AuditKey] = self._index(revision)
+        if after is not None:  # newest first: the entries after `after` are the head of the list
+            head = self.oldest_first(revision, after)
+            newest = head[::-1]
         if organisation is None and target is None and kind is None:
             return AuditTrail(self._store, newest)
         if kind == "asset" and target is not None:

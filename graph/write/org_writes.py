@@ -295,6 +295,33 @@ class InventoryWrites:
             )
         return Written(asset_view(org_id, asset), entry)
 
+    def update_asset(self, actor: Actor, org: str | None, asset_id: str, changes: Mapping[str, Any]) -> Written:
+        """Change the fields `changes` names (None: "not known", or refused where a field must have a value) and
+        keep every other one, links included; the result is checked as a whole asset is. The stored asset is
+        read inside the writer's lock, so racing updates of different fields all land."""
+        if "id" in changes:
+            raise DataError([_problem(f"{INPUT} → id", "an asset's id cannot change; create the new asset instead")])
+        with self._units.start() as uow:
+            org_id = self.organisation(org)
+            found, problems = self._assets(org_id, [asset_id], "id")
+            if problems:
+                raise NotFoundError("asset", asset_id, f"in {org_id}")
+            before = asset_model(found[asset_id])
+            asset = validated(Asset, {**before.model_dump(), **changes})
+            self._check_asset(org_id, asset)
+            entry = self._replace(
+                uow,
+                actor,
+                org_id,
+                asset,
+                asset_node(org_id, asset),
+                read=asset_model,
+                operation="updateAsset",
+                kind="asset",
+                target=asset.id,
+            )
+        return Written(asset_view(org_id, asset), entry)
+
     def delete_asset(self, actor: Actor, org: str | None, asset_id: str) -> Written:
         """Remove an asset that nothing uses and no evidence names; otherwise say what still does."""
         with self._units.start() as uow:
@@ -305,6 +332,8 @@ class InventoryWrites:
             iri = asset_iri(org_id, asset_id)
             users = self._store.referrers([iri], "USES").get(iri, [])
             scoped = self._store.referrers([iri], "SCOPE").get(iri, [])
+            work = [e for e in scoped if e.startswith(org_iri(org_id, "obligation", asset_id) + "/")]
+            scoped = [e for e in scoped if e not in work]  # the work on its obligations goes with the asset
             if users or scoped:
                 named = [f"asset {_id_of(u)}" for u in sorted(users)] + [
                     f"evidence {_id_of(e)}" for e in sorted(scoped)
@@ -319,7 +348,7 @@ class InventoryWrites:
                 organisation=org_id,
                 before=_dump(before),
                 after=None,
-                deletes=[iri],
+                deletes=[iri, *work],
             )
             entry = uow.commit(uow.revision)[0]
         return Written(None, entry)

@@ -27,7 +27,7 @@ one would conflict; the lock queues them instead (a write is a few milliseconds)
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -38,6 +38,9 @@ from graph.read.read_model import ReadModel
 from graph.stores.protocol import Store
 from graph.views.write import Actor, AuditEntryView
 from graph.write.audit import AuditLog, audit_node, entry_view
+
+ConditionalWrite = Callable[[GraphBatch, int], int]
+"""(batch, expected revision) → the revision made: a conditional write other than `Store.commit`."""
 
 READ_ONLY_REASON = (
     "this server opened the store read-only (another process holds it for writing); "
@@ -128,10 +131,13 @@ class UnitOfWork:
         """The recorded nodes become the whole content (a replacing load)."""
         self._pending.replace = True
 
-    def commit(self, expected_revision: int) -> list[AuditEntryView]:
+    def commit(self, expected_revision: int, *, write: ConditionalWrite | None = None) -> list[AuditEntryView]:
         """Write what was recorded, with its audit entries, if the store is still at `expected_revision`.
 
-        Returns the entries as committed (their sequence is the revision the commit made)."""
+        `write` stands in for the store's `commit` where a change is written another way that keeps the same
+        promise (the Neo4j sync: its records and derived edges in one conditional transaction); it takes the
+        batch and the expected revision and returns the revision it made. Returns the entries as committed
+        (their sequence is the revision the commit made)."""
         pending = self._pending
         if not pending.entries:
             raise ValueError("a unit of work commits a recorded change, with its audit entry")
@@ -141,7 +147,10 @@ class UnitOfWork:
         read_model = self._owner.read_model
         with read_model.writing():  # readers keep the snapshot before this commit until it is indexed
             try:
-                revision = self._store.commit(batch, expected_revision=expected_revision, replace=pending.replace)
+                if write is None:
+                    revision = self._store.commit(batch, expected_revision=expected_revision, replace=pending.replace)
+                else:
+                    revision = write(batch, expected_revision)
             except RevisionConflictError:
                 if not self._landed(pending.entries):
                     raise

@@ -41,7 +41,8 @@ def post(
     base: str, query: str, token: str | None = None, headers: dict[str, str] | None = None, **variables: Any
 ) -> httpx.Response:
     sent = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
-    return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, headers=sent, timeout=30)
+    # a hang guard, not a timing assert: 32 racing requests queue behind one another on a loaded machine
+    return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, headers=sent, timeout=600)
 
 
 UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) {

@@ -17,7 +17,7 @@ def test_first_use_bootstraps_an_empty_store_from_the_bundled_data(cli: Cli) -> 
     result = cli.run("frameworks", "--json", check=True)
     frameworks = json.loads(result.stdout)  # stdout holds only JSON
     assert {f["id"]: f["provision_count"] for f in frameworks} == {
-        "eu-ai-act": 559,
+        "eu-ai-act": 560,
         "gdpr": 513,
         "iso27001": 139,
         "iso42001": 96,

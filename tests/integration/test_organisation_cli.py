@@ -47,6 +47,11 @@ def test_gaps_are_grouped_by_owner(seeded_cli: Cli) -> None:
     risk = [g for owner, rows in gaps.items() for g in rows if "credit-system" in g["assets"]]
     article_9 = next(g for g in risk if g["ref"] == "Article 9" and g["framework"] == "eu-ai-act")
     assert article_9["status"] == "expired" and article_9["in_force"] is False and article_9["expired_evidence"]
+    # each asset's own status: the gap's is the worst of them
+    for gap in (g for rows in gaps.values() for g in rows):
+        assert list(gap["asset_statuses"]) == gap["assets"]
+        worst = "missing" if "missing" in gap["asset_statuses"].values() else "expired"
+        assert gap["status"] == worst
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "md"])

@@ -220,3 +220,27 @@ def test_serve_with_two_workers_starts_beside_a_running_server_and_follows_its_c
     finally:
         stop(workers)
     assert len(pids) >= 1
+
+
+def test_the_work_commands_go_through_the_running_server_and_it_answers_with_the_work_at_once(
+    served: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    """`aimsgraph work` beside a server: the change is the server's (its GraphQL sees it at once), a refused
+    transition prints the same message as a direct write, and the trail names the CLI user."""
+    base, _, store = served
+    cli = ProcessCli(store)
+    no_wait = {"AIMSGRAPH_LOCK_WAIT": "0"}  # a direct write would wait for the server's lock: fail instead
+    cli.run("work", "owner", "risk-team", "--name", "Risk team", env=no_wait, check=True)
+    target = ("--asset", "credit-system", "--framework", "eu-ai-act", "--ref", "Article 9")
+    planned = cli.run("work", "assign", *target, "--to", "risk-team", "--due", "2027-01-31", "--json", env=no_wait)
+    assert planned.returncode == 0, planned.stderr
+    refused = cli.run("work", "advance", "verified", *target, env=no_wait)
+    assert refused.returncode == 1
+    assert "from not_started the work may go to in_progress" in refused.stderr
+    admin = cli.run("keys", "create", "--role", "viewer", env=no_wait, check=True).stdout.strip()
+    answer = query(base, admin, "{ workItems { edges { node { assigneeId due status } } } }").json()
+    assert answer["data"]["workItems"]["edges"] == [
+        {"node": {"assigneeId": "risk-team", "due": "2027-01-31", "status": "not_started"}}
+    ]
+    trail = cli.run("audit", "--json", "--first", "3", check=True).stdout
+    assert f'"actor": "cli {getpass.getuser()}"' in trail and '"operation": "planWork"' in trail

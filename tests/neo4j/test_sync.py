@@ -4,6 +4,7 @@ identical to a clean sync."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -133,6 +134,25 @@ def test_a_second_sync_finds_nothing_to_change(
     store.close()
 
 
+def test_each_sync_is_one_audited_change_in_the_database_it_writes(
+    arcadedb: ArcadeDB, neo4j_database: str, bundled: Service, bundled_records: list[Node]
+) -> None:
+    """A sync's bookkeeping goes through the unit of work: one audit entry per sync, its sequence the revision
+    the sync made, naming the source, the counts and the content's digest; the trail of syncs is kept."""
+    first = sync(bundled, arcadedb, neo4j_database)
+    second = sync(bundled, arcadedb, neo4j_database)
+    target = Service(open_neo4j(arcadedb, neo4j_database))
+    entries = [e for e in target.audit_log() if e.operation == "sync"]
+    assert [e.sequence for e in entries] == [second.revision, first.revision]
+    newest, oldest = (json.loads(e.after) for e in entries)
+    assert newest["records"] == oldest["records"] == len(bundled_records)
+    assert newest["source"] == "embedded" and newest["sourceRevision"] == bundled.answers().revision
+    assert newest["digest"] == oldest["digest"] and len(newest["digest"]) == 64
+    assert newest["obligations"] == second.obligations > 0
+    assert entries[0].actor == "cli neo4j sync"
+    target.close()
+
+
 def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
     arcadedb: ArcadeDB, neo4j_database: str, source: tuple[Service, EmbeddedStore]
 ) -> None:
@@ -259,3 +279,31 @@ def test_a_server_that_dies_mid_sync_fails_it_in_one_line_and_a_rerun_after_rest
         store.close()
     finally:
         server.stop()
+
+
+def test_owners_and_work_items_sync_as_nodes_with_their_links_and_the_obligations_standing(
+    source: tuple[Service, EmbeddedStore], arcadedb: ArcadeDB, neo4j_database: str
+) -> None:
+    """The work model reaches Neo4j as every record does: an Owner and a WorkItem node, equal to the source's
+    (a status change's datetime included), linked ASSIGNED_TO and WORK_ON, and each obligation's standing."""
+    service, store = source
+    me = Actor("cli", name="tests")
+    target = {"asset_id": "credit-system", "framework": "eu-ai-act", "ref": "Article 9"}
+    service.work.upsert_owner(me, None, {"id": "risk-team", "name": "Risk team", "email": "risk@example.org"})
+    service.work.plan(me, None, target, {"assignee": "risk-team", "due": "2027-01-31", "review_cadence": "yearly"})
+    work = service.work.advance(me, None, target, "in_progress").after
+    sync(service, arcadedb, neo4j_database)
+    copy = open_neo4j(arcadedb, neo4j_database)
+    ids = [work.iri, "https://w3id.org/aimsgraph/id/org/northwind/owner/risk-team"]
+    assert copy.get(ids) == store.get(ids) and len(copy.get(ids)) == 2
+    [row] = copy.query(
+        "MATCH (w:WorkItem)-[:ASSIGNED_TO]->(o:Owner), (w)-[:WORK_ON]->(p:Provision) "
+        "RETURN w.work_status AS status, o.name AS owner, p.ref AS ref"
+    )
+    assert row == {"status": "in_progress", "owner": "Risk team", "ref": "Article 9"}
+    [standing] = copy.query(
+        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(p:Provision {ref: '4.1'}) "
+        "WHERE o.framework = 'iso27001' RETURN o.standing AS standing, o.in_force AS in_force"
+    )
+    assert standing == {"standing": "in force", "in_force": True}
+    copy.close()

@@ -110,9 +110,11 @@ def neo4j_demo(arcadedb: ArcadeDB, bundled: Service) -> DemoDatabase:
 
 
 def graph_dump(store: Neo4jStore) -> tuple[list[str], list[str]]:
-    """Everything in the database but the revision, as sorted lines: for comparing two syncs."""
+    """Everything in the database but the revision and the syncs' own audit entries (each sync adds one), as
+    sorted lines: for comparing two syncs."""
     nodes = store.query(
-        "MATCH (n) WHERE NOT n:AimsgraphMeta RETURN n.iri AS id, labels(n) AS labels, properties(n) AS props"
+        "MATCH (n) WHERE NOT n:AimsgraphMeta AND NOT (n:AuditEntry AND n.operation = 'sync') "
+        "RETURN n.iri AS id, labels(n) AS labels, properties(n) AS props"
     )
     edges = store.query("MATCH (a)-[r]->(b) RETURN a.iri AS a, type(r) AS type, b.iri AS b, properties(r) AS props")
     for node in nodes:

@@ -60,7 +60,10 @@ def _answers(base: str) -> bool:
 def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[bytes]]:
     """A real `aimsgraph serve` on a free loopback port, once it answers /healthz."""
     port = free_port()
-    full_env = {**os.environ, "AIMSGRAPH_STORE": str(store), **(env or {})}
+    # The request deadline is a hang guard in tests, not a measurement: at its 10 s default, writes queued
+    # behind one another on a loaded machine were answered TIMEOUT and racing tests failed (a test of the
+    # deadline itself sets its own).
+    full_env = {**os.environ, "AIMSGRAPH_STORE": str(store), "AIMSGRAPH_REQUEST_TIMEOUT": "600", **(env or {})}
     # The server's log goes to a file, never to a pipe nobody reads: it writes a JSON line per request, and a
     # full pipe (64 KiB) would block the server in its logging call.
     log = tempfile.TemporaryFile()  # noqa: SIM115 — closed with the process, in stop()

@@ -50,7 +50,7 @@ def write_stream(
     """Up to `writes` upserts of `asset`, one after another; stops at the first transport error (a killed
     server). `counted` is released once per acknowledged write (a test waits on it)."""
     done = Acknowledged(asset)
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as http:
         if start is not None:
             start.wait()
         for turn in range(writes):
@@ -99,7 +99,7 @@ def trail(base: str, token: str, first: int = 1000) -> list[dict[str, Any]]:
     after: str | None = None
     query = """query($after: String, $first: Int) { auditLog(first: $first, after: $after) {
                  edges { node { id sequence operation targetId after } } pageInfo { hasNextPage endCursor } } }"""
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as http:
         while True:
             page = http.post("/graphql", json={"query": query, "variables": {"after": after, "first": 100}}).json()
             log = page["data"]["auditLog"]

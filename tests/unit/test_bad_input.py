@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from core.errors import DataError
-from core.records import Node
-from graph.read.read_model import ReadModel
+from core.records import Node, Value
+from core.vocabulary import Relation
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
-from graph.write.audit import AuditLog
-from graph.write.ingest import Ingest
-from graph.write.loading import Loader
-from graph.write.unit_of_work import UnitsOfWork
-from ontology.namespaces import framework_iri, provision_iri
+from graph.write.ingest import Ingest, RefResolver
+from loaders.limits import InputLimits
+from loaders.yaml_source import SourceDocument
+from ontology.namespaces import AGID, framework_iri, provision_iri
+from ontology.terms import RELATION_IRIS
 
 HEADER = """\
 framework:
@@ -148,40 +149,85 @@ def test_not_a_catalog_and_missing_files_are_reported(loaded: Service, tmp_path:
     assert "cannot read file" in problems_of(loaded, tmp_path / "missing.yaml")[0]
 
 
+@dataclass(frozen=True)
+class CraftedRecords:
+    """A model of a test's own: records written as they are, none vouched for by a model of the product."""
+
+    nodes: list[tuple[Node, int]]
+
+
+class CraftedFormat:
+    """A format of the test's own: each line `ref kind parent` (`-` for none) becomes a provision of `demo`, and
+    `map SOURCE TARGET STRENGTH` a mapping of the bundled-style set `crafted` with that strength."""
+
+    name = "crafted"
+
+    def read(self, path: Path, limits: InputLimits) -> list[tuple[SourceDocument, object]]:
+        nodes: list[tuple[Node, int]] = []
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            words = line.split()
+            if words[0] == "map":
+                nodes.append((_crafted_mapping(words[1], words[2], int(words[3])), number))
+                continue
+            ref, kind, parent = words
+            links = {"IN_FRAMEWORK": (framework_iri("demo"),)}
+            if parent != "-":
+                links["PART_OF"] = (provision_iri(*parent.split(":")),)
+            props: dict[str, Value] = {"ref": ref, "order": number + 2}
+            if kind == "Clause":
+                props["title"] = f"Crafted {ref}"
+            nodes.append(
+                (Node(id=provision_iri("demo", ref), labels=("Provision", kind), props=props, links=links), number)
+            )
+        return [(SourceDocument(file=str(path), data=None), CraftedRecords(nodes))]
+
+
+def _crafted_mapping(source: str, target: str, strength: int) -> Node:
+    return Node(
+        id=f"{AGID}mapping/crafted/{source}-{target}",
+        labels=("Mapping",),
+        props={
+            "strength": strength,
+            "rationale_type": "semantic",
+            "rationale": "Crafted for the test.",
+            "review_status": "asserted",
+        },
+        links={
+            "SOURCE": (provision_iri("demo", source),),
+            "TARGET": (provision_iri("demo", target),),
+            "RELATION": (RELATION_IRIS[Relation.INTERSECTS],),
+            "IN_MAPPING_SET": (f"{AGID}mapping-set/crafted",),
+        },
+    )
+
+
+class CraftedKind:
+    model = CraftedRecords
+    order = 1
+
+    def defines(self, parsed: CraftedRecords) -> tuple[str, str]:
+        return "crafted records", "demo"
+
+    def add(self, ingest: Ingest, parsed: CraftedRecords, doc: SourceDocument, refs: RefResolver) -> None:
+        for node, line in parsed.nodes:
+            ingest.add(node, doc.file, line)  # not vouched: the shapes check them
+
+
 def test_shacl_violation_is_reported_at_the_line_that_made_it(tmp_path: Path) -> None:
-    """Data that passes the schema but breaks a shape (here a parent in another framework) is refused."""
-    store = EmbeddedStore.open(None)
-    loaded = Service(store)
+    """Records that no model vouches for and that break a shape (a parent in another framework, a clause
+    without its title, an article without a summary, a mapping of strength 11) are refused, each at its line."""
+    loaded = Service(EmbeddedStore.open(None), formats=[CraftedFormat()], kinds=[CraftedKind()])
     loaded.load([write(tmp_path, GOOD_BODY, "good.yaml")], replace=True)
-    read_model = ReadModel(store)
-    loader = Loader(UnitsOfWork(store, read_model, AuditLog(store)))
-    ingest = Ingest()
-    ingest.add(
-        Node(
-            id=provision_iri("demo", "2"),
-            labels=("Provision", "Clause"),
-            props={"ref": "2", "title": "Misplaced", "order": 3},
-            links={"IN_FRAMEWORK": (framework_iri("demo"),), "PART_OF": (provision_iri("elsewhere", "1"),)},
-        ),
-        "crafted.yaml",
-        42,
-    )
-    ingest.add(
-        Node(
-            id=provision_iri("demo", "3"),
-            labels=("Provision", "Article"),
-            props={"ref": "3", "order": 4},
-            links={"IN_FRAMEWORK": (framework_iri("demo"),)},
-        ),
-        "crafted.yaml",
-        50,
-    )
+    crafted = tmp_path / "crafted.txt"
+    crafted.write_text("2 Clause elsewhere:1\n3 Article -\nmap 1 1.1 11\n")
     with pytest.raises(DataError) as caught:
-        loader.write_checked(ingest, read_model.snapshot())
+        loaded.load([crafted], fmt="crafted")
     text = "\n".join(map(str, caught.value.problems))
-    assert "crafted.yaml:42" in text and "parent" in text
-    assert "crafted.yaml:50" in text and "needs its title" in text and "needs a summary" in text
+    assert "crafted.txt:1" in text and "parent" in text
+    assert "crafted.txt:2" in text and "needs its title" in text and "needs a summary" in text
+    assert "crafted.txt:3" in text and "strength is an integer from 1 to 10" in text
     assert_unchanged(loaded)
+    loaded.close()
 
 
 def test_changing_a_loaded_framework_takes_overwrite_and_says_what_changes(loaded: Service, tmp_path: Path) -> None:

@@ -18,16 +18,20 @@ def names(store: EmbeddedStore) -> list[str]:
     return sorted(str(node.props["name"]) for node in store.nodes("Asset"))
 
 
-def test_a_reader_sees_what_was_published_and_follows_the_next_publication(tmp_path: Path) -> None:
+def test_a_reader_sees_what_was_published_and_asks_for_each_commit_it_lacks(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    writer = EmbeddedStore.open(path, sync_interval=60)  # only explicit publications in this test
+    writer = EmbeddedStore.open(path, sync_interval=60)  # no publication of the writer's own in this test
     writer.write(GraphBatch([asset(0)]), replace=True)  # a large write publishes at once
     reader = EmbeddedStore.open(path, read_only=True)
     try:
+        assert names(reader) == ["asset 0"] and reader.revision == 1
         writer.write(GraphBatch([asset(1)]))
-        assert names(reader) == ["asset 0"] and reader.revision == 1  # not yet published
+        latest = checkpoints.latest(path)
+        assert latest is not None and checkpoints.revision_of(latest) == 1  # nobody asked: not published yet
+        assert reader.revision == 2 and names(reader) == ["asset 0", "asset 1"]  # the reader asked, and got it
+        writer.write(GraphBatch([asset(2)]))
         writer.publish()
-        assert reader.revision == 2 and names(reader) == ["asset 0", "asset 1"]
+        assert reader.revision == 3 and names(reader) == ["asset 0", "asset 1", "asset 2"]
     finally:
         reader.close()
         writer.close()

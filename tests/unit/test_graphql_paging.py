@@ -13,7 +13,7 @@ import pytest
 import strawberry
 
 from api.graphql.context import Context
-from api.graphql.paging import encode_cursor
+from api.graphql.paging import encode_cursor, obligation_key
 from api.graphql.schema import build_schema
 from graph.service import SEARCH_LIMIT, Service
 from graph.settings import Settings
@@ -171,7 +171,9 @@ def test_an_obligations_evidence_pages_through(schema: strawberry.Schema, bundle
         assert only["provision"]["ref"] == "A.6.2.4"
         return only["evidence"]
 
-    pages_of_one = pages(schema, bundled, query, evidence, day=DAY, before=encode_cursor(index - 1))
+    pages_of_one = pages(
+        schema, bundled, query, evidence, day=DAY, before=encode_cursor(obligation_key(found.obligations[index - 1]))
+    )
     assert len(pages_of_one) == 2
     assert [node["id"] for node in whole(pages_of_one)] == [m.evidence.id for m in obligation.evidence]
 

@@ -7,7 +7,7 @@ the framework named (default the AI Act), as of `as_of` (default 2026-12-07):
 - `not_applies`: no binding duty (absent, or only voluntary guidance);
 - `conditional`: the duty applies only if an open fact holds, and the answer says which (a substring);
 - `voluntary` / `not_voluntary`: shown as guidance / as a binding duty;
-- `dates`, `amended`, `not_amended`, `uncertain`, `reason_has`: the law in force and what it rests on;
+- `dates`, `date_note`, `amended`, `not_amended`, `uncertain`, `reason_has`: the law in force and what it rests on;
 - `no_gaps`: the organisation's gaps hold nothing of that framework.
 Defaults for the organisation: established in the Union, not public, 250-999 staff, no management system.
 """
@@ -105,6 +105,8 @@ def test_the_law_assigns_these_duties_and_no_others(engine: Service, case_id: st
         assert ref in by_ref and not by_ref[ref].voluntary, f"{ref} is a duty: {cite}"
     for ref, day in case.get("dates", {}).items():
         assert by_ref[ref].dates.applies_from == day, f"{ref} applies from {day}: {cite}"
+    for ref, words in case.get("date_note", {}).items():
+        assert words in (by_ref[ref].date_note or ""), f"{ref}'s date says {words!r}: {cite}"
     for ref, words in case.get("amended", {}).items():
         assert words in (by_ref[ref].content or ""), f"{ref} shows its amended content: {cite}"
         assert by_ref[ref].amended_by, f"{ref} cites the amending act: {cite}"
@@ -165,3 +167,20 @@ def test_every_rule_cites_its_article_and_gives_its_own_reason() -> None:
         "authorised-representative-annex-iii",
         "authorised-representative-annex-i",
     }
+
+
+def test_outside_the_gdprs_territorial_scope_no_gdpr_duty_is_left() -> None:
+    """Article 3: the derogation for an organisation outside the Union that neither offers to nor monitors people
+    in it must take away every GDPR duty, so a rule added later cannot slip past it (Article 27's rules need the
+    targeting themselves and are the only ones left out)."""
+    rules = [
+        r
+        for path in applicability_paths()
+        if path.stem == "gdpr"
+        for r in yaml.safe_load(path.read_text())["applicability"]
+    ]
+    scope = next(r for r in rules if r["id"] == "outside-territorial-scope")
+    duties = {r["id"] for r in rules if r.get("provisions") or r.get("kinds")}
+    targeting = {r["id"] for r in rules if "targets_people_in_union" in r["when"].get("facts", ())}
+    assert targeting == {"eu-representative", "eu-representative-sensitive-data"}
+    assert set(scope["replaces"]) == duties - targeting

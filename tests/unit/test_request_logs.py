@@ -35,3 +35,26 @@ def test_requests_are_logged_as_json_lines_with_their_id(bundled: Service) -> No
     assert isinstance(access[0]["ms"], float)
     error = next(line for line in lines if line["logger"] == "aimsgraph.graphql")
     assert error["request_id"] == missing.headers["x-request-id"] and "NOT_FOUND" in error["message"]
+
+
+def test_health_checks_are_answered_before_the_middleware_and_not_logged(bundled: Service) -> None:
+    """A load balancer checks /healthz every few ms: each check answers with its id and the served revision,
+    and leaves no access-log line (the loop writes nothing for it)."""
+    sink = io.StringIO()
+    handler = logging.StreamHandler(sink)
+    handler.setFormatter(JsonLogFormatter())
+    logger = logging.getLogger("aimsgraph")
+    http = TestClient(create_app(bundled, Settings()))
+    logger.addHandler(handler)
+    try:
+        checks = [http.get("/healthz", headers={"X-Request-ID": f"lb-{n}"}) for n in range(3)]
+        head = http.head("/healthz")
+        wrong = http.post("/healthz")
+    finally:
+        logger.removeHandler(handler)
+    assert [c.headers["x-request-id"] for c in checks] == ["lb-0", "lb-1", "lb-2"]
+    assert all(c.json()["status"] == "ok" and c.json()["revision"] == bundled.answers().revision for c in checks)
+    assert head.status_code == 200 and head.content == b""
+    assert wrong.status_code == 405  # other methods still reach the app
+    paths = [json.loads(line)["path"] for line in sink.getvalue().splitlines() if "aimsgraph.access" in line]
+    assert paths == ["/healthz"]  # only the refused POST

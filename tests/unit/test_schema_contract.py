@@ -73,6 +73,14 @@ def test_every_type_field_argument_and_enum_value_is_described(schema: GraphQLSc
         ("RationaleType", vocabulary.RATIONALE_TYPES),
         ("DateScope", vocabulary.SCOPES),
         ("KeyRole", vocabulary.KEY_ROLES),
+        ("Art63Condition", vocabulary.VALUE_CHOICES["art6_3_condition"]),
+        ("InformationException", vocabulary.VALUE_CHOICES["information_exception"]),
+        ("AnnexISection", vocabulary.VALUE_CHOICES["annex_i_section"]),
+        ("LegalBasis", vocabulary.VALUE_CHOICES["legal_basis"]),
+        ("ManagementSystem", vocabulary.MANAGEMENT_SYSTEMS),
+        ("OwnerKind", vocabulary.OWNER_KINDS),
+        ("WorkStatus", vocabulary.WORK_STATUSES),
+        ("InclusionReason", vocabulary.INCLUSION_REASONS),
     ],
 )
 def test_enums_are_the_vocabularys_lists(schema: GraphQLSchema, enum: str, values: tuple[str, ...]) -> None:
@@ -85,9 +93,11 @@ def test_enums_are_the_vocabularys_lists(schema: GraphQLSchema, enum: str, value
 # or the request's own input — never the organisation's data or API writes. Any other list fails the test below:
 # a list that grows is a connection (first/after, pageInfo, totalCount).
 BOUNDED_LISTS = {
+    "Webhook.kinds": "the kinds of change, a handful",
+    "ChangeFeed.entries": "at most `first` of `changes(since:)`, plus the rest of the last commit",
     "Query.frameworks": "the bundled catalogs: six frameworks",
     "Query.acts": "a law and the acts amending it, from the curated timeline file",
-    "Query.statementOfApplicability": "the 38 ISO/IEC 42001 Annex A controls",
+    "Query.statementOfApplicability": "one standard's Annex A controls: 38 (ISO/IEC 42001) or 93 (27001)",
     "Query.mappingSets": "the curated sets, plus at most one proposed set per framework pair",
     "Framework.defaultAddressees": "an enum (AddresseeRole)",
     "Provision.addressees": "an enum (AddresseeRole)",
@@ -105,6 +115,10 @@ BOUNDED_LISTS = {
     "Asset.roles": "an enum (AddresseeRole)",
     "Asset.facts": "an enum (AssetFact)",
     "Asset.annexIii": "the AI Act's Annex III points",
+    "Asset.deniedFacts": "an enum (AssetFact)",
+    "Asset.unknownFacts": "an enum (AssetFact)",
+    "Asset.values": "the inventory format's valued facts (five names, one value each)",
+    "Asset.managementSystemScopes": "an enum's values (ManagementSystem)",
     "Obligation.reasons": "the curated applicability rules that select the provision",
     "Reason.facts": "an enum (AssetFact): one entry per fact, with the first asset it came through",
     "Reason.annexIii": "the AI Act's Annex III points",
@@ -114,12 +128,17 @@ BOUNDED_LISTS = {
     "Gap.conditions": "one alternative per rule that selects the provision",
     "EvidenceRecord.assets": "a mutation's echo of its own input",
     "MutationError.path": "the depth of the mutation's input",
+    "WebhookPayload.errors": "one per problem with the mutation's input",
     "AssetPayload.errors": "one per problem with the mutation's input",
     "ControlPayload.errors": "one per problem with the mutation's input",
     "EvidencePayload.errors": "one per problem with the mutation's input",
     "RemovePayload.errors": "one per problem with the mutation's input",
     "MappingPayload.errors": "one per problem with the mutation's input",
     "ApiKeyPayload.errors": "one per problem with the mutation's input",
+    "OwnerPayload.errors": "one per problem with the mutation's input",
+    "WorkPayload.errors": "one per problem with the mutation's input",
+    "SoaEntry.inclusionReasons": "an enum (InclusionReason), each at most once",
+    "ControlDecision.inclusionReasons": "an enum (InclusionReason), each at most once",
 }
 
 

@@ -9,6 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from api.channel import address, wire
 from core.errors import DataError, NotFoundError, Problem
 from graph.views.read import LoadReport
@@ -61,3 +63,16 @@ def test_messages_are_json_lines_and_a_closed_stream_reads_as_none() -> None:
     stream.seek(0)
     assert wire.receive(stream) == {"ok": {"é": 1}}
     assert wire.receive(stream) is None
+
+
+def test_load_options_cross_the_wire_and_wrong_ones_are_refused_by_name() -> None:
+    sent = {"replace": True, "include_bundled": False, "overwrite": True, "drop_dangling": False, "fmt": "oscal"}
+    assert wire.options_from_wire(sent) == sent
+    assert wire.options_from_wire({"fmt": None}) == {"fmt": None}
+    assert wire.options_from_wire(None) == {}
+    for bad, said in (
+        ({"replace": "yes"}, "'replace' must be true or false"),
+        ({"force": True}, "unknown load option"),
+    ):
+        with pytest.raises(wire.ChannelError, match=said):
+            wire.options_from_wire(bad)
