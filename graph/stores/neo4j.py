@@ -314,9 +314,7 @@ class Neo4jStore:
                 # rather than trust a hash that no longer describes the database.
                 for kind in [*cypher.DERIVED, "provision_props"]:
                     tx.run(cypher.set_derived_hash(kind), hash=None).consume()
-            # Every kind to rewrite is dropped before any is written. Seen in the tests on ArcadeDB: with each
-            # kind dropped and written in turn, a sync after a plain write left the organisation's SUBJECT_TO
-            # edges twice (they were dropped after its COVERAGE edges had been written in the same transaction).
+            # Every kind to rewrite is dropped before any is written (and see `cypher.DROP_DERIVED`).
             stale: list[tuple[str, list[dict[str, Any]], str]] = []
             for kind, items in sorted(derived.items()):
                 stats.derived[kind] = len(items)

@@ -95,6 +95,25 @@ def test_each_mapping_also_gets_a_maps_to_edge_that_never_leaks_into_records(neo
     assert neo4j_store.query("MATCH ()-[r:MAPS_TO]->() RETURN count(r) AS n") == [{"n": 0}]
 
 
+def test_a_sync_rewriting_two_kinds_of_derived_edges_from_one_node_leaves_each_edge_once(
+    neo4j_store: Neo4jStore,
+) -> None:
+    """Seen on ArcadeDB: after a plain write (every derived kind then rewritten), a sync left 8 of the
+    organisation's 119 SUBJECT_TO edges twice, because dropping its COVERAGE edges and then its SUBJECT_TO edges
+    one by one, in one transaction, skipped some of the second kind."""
+    nodes = [FW, *(provision(n) for n in range(1, 151))]
+    source = provision(1).id
+    derived = {
+        "coverage": [{"source": source, "target": provision(n).id, "props": {"k": n}} for n in range(2, 151)],
+        "obligations": [{"source": source, "target": provision(n).id, "props": {"k": n}} for n in range(2, 121)],
+    }
+    neo4j_store.sync(GraphBatch(nodes), derived)
+    neo4j_store.write(GraphBatch([], deletes=[provision(150).id]))  # a plain write: the next sync rewrites all
+    neo4j_store.sync(GraphBatch(nodes), derived)
+    counts = neo4j_store.query("MATCH ()-[r]->() WHERE r.derived = true RETURN type(r) AS type, count(r) AS n")
+    assert sorted((row["type"], row["n"]) for row in counts) == [("COVERAGE", 149), ("SUBJECT_TO", 119)]
+
+
 def test_the_bundled_graph_reads_back_whole_and_answers_as_the_embedded_store_does(
     neo4j_store: Neo4jStore, bundled: Service, bundled_records: list[Node]
 ) -> None:
