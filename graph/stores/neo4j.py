@@ -102,6 +102,7 @@ class WriteStats:
     unchanged: int
     links: int
     derived: dict[str, int]
+    rewritten: frozenset[str] = frozenset()  # ids of the nodes whose properties were written anew
 
 
 @dataclass(slots=True)
@@ -336,14 +337,17 @@ class Neo4jStore:
                     progress(f"writing {kind}", done, len(items))
                 tx.run(cypher.set_derived_hash(kind), hash=digest).consume()
             if provision_props:
-                # Rewritten nodes lost them (`SET n = row.props`): set again unless nothing changed at all.
+                # All of them when they changed; else only on the nodes written anew, which lost them
+                # (`SET n = row.props`). A sync always writes its own audit entry, so "any node written" would
+                # rewrite them all every time.
                 digest = hashlib.blake2b(repr(list(provision_props)).encode(), digest_size=16).hexdigest()
                 stored = tx.run(cypher.derived_hash("provision_props")).single()
-                rewritten = stats.created + stats.updated + stats.removed
-                if rewritten or stored is None or stored["hash"] != digest:
-                    for part in _chunks(list(provision_props), self.dialect.batch_rows):
-                        tx.run(cypher.SET_PROVISION_PROPS, rows=list(part)).consume()
-                    tx.run(cypher.set_derived_hash("provision_props"), hash=digest).consume()
+                todo = list(provision_props)
+                if stored is not None and stored["hash"] == digest:
+                    todo = [row for row in todo if row["iri"] in stats.rewritten]
+                for part in _chunks(todo, self.dialect.batch_rows):
+                    tx.run(cypher.SET_PROVISION_PROPS, rows=list(part)).consume()
+                tx.run(cypher.set_derived_hash("provision_props"), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
 
@@ -440,6 +444,7 @@ class Neo4jStore:
             unchanged=len(plan.rows) - len(diff.fresh) - len(diff.kept) - len(diff.relabelled),
             links=links,
             derived={"MAPS_TO": sum(1 for row in written if row.maps_to is not None)},
+            rewritten=frozenset(row.id for row in written),
         )
 
     @staticmethod
