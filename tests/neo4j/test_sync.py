@@ -298,12 +298,12 @@ def test_owners_and_work_items_sync_as_nodes_with_their_links_and_the_obligation
     assert copy.get(ids) == store.get(ids) and len(copy.get(ids)) == 2
     [row] = copy.query(
         "MATCH (w:WorkItem)-[:ASSIGNED_TO]->(o:Owner), (w)-[:WORK_ON]->(p:Provision) "
-        "RETURN w.work_status AS status, o.name AS owner, p.ref AS ref"
+        "RETURN w.workStatus AS status, o.name AS owner, p.ref AS ref"
     )
     assert row == {"status": "in_progress", "owner": "Risk team", "ref": "Article 9"}
     [standing] = copy.query(
-        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(p:Provision {ref: '4.1'}) "
-        "WHERE o.framework = 'iso27001' RETURN o.standing AS standing, o.in_force AS in_force"
+        "MATCH (:Organisation {id: 'northwind'})-[o:SUBJECT_TO]->(p:Provision {ref: '4.1'}) "
+        "WHERE o.framework = 'iso27001' RETURN o.standing AS standing, o.inForce AS inForce"
     )
-    assert standing == {"standing": "in force", "in_force": True}
+    assert standing == {"standing": "in force", "inForce": True}
     copy.close()
