@@ -1,12 +1,13 @@
 """The Neo4j store and sync against an ArcadeDB server started for the run (Bolt on a free loopback port).
 
 - sync: the bundled data with the demo organisation, and a generated organisation (10,000 assets; 1,000 with
-  --quick) loaded on top, into an empty database (records, asserted and inferred MAPS_TO, the obligations as
-  SUBJECT_TO), then the same sync again (nothing to change);
+  --quick) loaded on top, into an empty database (records, MAPS_TO and INFERRED_MAPS_TO, the obligations as
+  SUBJECT_TO, the coverage verdicts as COVERAGE), then the same sync again (nothing to change);
 - obligations(asset) on a service over `Neo4jStore` against one over the embedded store, per request as a
   server answers it (`answers()` reads the revision, then the warm snapshot answers): the ratio is the cost of
   asking the database for its revision;
-- each bundled Cypher report's latency on the synced demo (median).
+- each bundled Cypher report's latency (median, warm) on the synced demo and on the generated organisation,
+  and which ones exceed 100 ms on the demo (issue 22's target).
 
 The module is not named `neo4j.py`: bench/ is first on sys.path when a benchmark runs, and a module of that
 name would hide the driver. The ArcadeDB launcher is the tests' (tests/support/arcadedb.py), loaded by path.
@@ -36,6 +37,7 @@ from concurrency import server as api_server
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 
+REPORT_TARGET_MS = 100  # issue 22: no bundled report above this on the demo
 DEMO_ASSETS = ("credit-system", "support-chatbot", "cv-screening", "loan-origination", "gpai-model")
 
 
@@ -69,6 +71,7 @@ def _sync(service: Service, server: Any, database: str, *, derived_obligations: 
         "links": report.links,
         "inferred": report.inferred,
         "obligations": report.obligations,
+        "coverage": report.coverage,
     }
 
 
@@ -109,13 +112,7 @@ def _measure(server: Any, tmp: Path, quick: bool) -> dict[str, Any]:
     )
     results["obligations"] = {"neo4j_ms": ours, "embedded_ms": base, "ratio": ours / base}
 
-    reports: dict[str, float] = {}
-    for report in neo4j.report_library():
-        params = {p.name: p.default for p in report.params}
-        if report.name == "asset-dependencies":
-            params["asset"] = "credit-system"
-        reports[report.name] = _median_ms(lambda r=report, p=params: neo4j.run_report(r, p), 3 if quick else 10)
-    results["reports_ms"] = reports
+    results["reports_ms"] = _report_latencies(neo4j, 3 if quick else 10)
     neo4j.close()
 
     size = 1_000 if quick else 10_000
@@ -126,8 +123,23 @@ def _measure(server: Any, tmp: Path, quick: bool) -> dict[str, Any]:
     results["sync_generated"] = {"assets": size, **_sync(embedded, server, big, derived_obligations=True)}
     results["sync_generated_again"] = _sync(embedded, server, big, derived_obligations=True)
     embedded.close()
+    generated = Service(_open(server, big))
+    results["reports_generated_ms"] = _report_latencies(generated, 3)
+    generated.close()
     results["server_memory"] = _server_memory(server, quick)
     return results
+
+
+def _report_latencies(service: Service, repeat: int) -> dict[str, float]:
+    """Each bundled report's median latency, with its default parameters (as `aimsgraph report NAME` runs it)."""
+    latencies: dict[str, float] = {}
+    for report in service.report_library():
+        params = {p.name: p.default for p in report.params}
+        if report.name == "asset-dependencies":
+            params["asset"] = "credit-system"
+        service.run_report(report, params)  # warm: the server's plan cache, as an analyst's second run
+        latencies[report.name] = _median_ms(lambda r=report, p=params: service.run_report(r, p), repeat)
+    return latencies
 
 
 def _server_memory(server: Any, quick: bool) -> dict[str, Any]:
@@ -179,14 +191,21 @@ def report(results: dict[str, Any]) -> None:
         assets = f"{p['assets']:,} assets, " if "assets" in p else ""
         print(
             f"{label}: {p['seconds']:.1f} s ({assets}{p['records']:,} records, {p['links']:,} links written, "
-            f"{p['inferred']:,} inferred MAPS_TO, {p['obligations']:,} SUBJECT_TO)"
+            f"{p['inferred']:,} INFERRED_MAPS_TO, {p['obligations']:,} SUBJECT_TO, {p['coverage']:,} COVERAGE)"
         )
     o = results["obligations"]
     print(
         f"obligations(asset) per request: Neo4j store {o['neo4j_ms']:.2f} ms, embedded {o['embedded_ms']:.2f} ms "
         f"(×{o['ratio']:.1f})"
     )
-    print("report latency (median): " + ", ".join(f"{k} {v:.0f} ms" for k, v in results["reports_ms"].items()))
+    for key, label in (("reports_ms", "demo"), ("reports_generated_ms", "generated organisation")):
+        latencies = results[key]
+        print(f"report latency on the {label} (median): " + ", ".join(f"{k} {v:.0f} ms" for k, v in latencies.items()))
+    slow = {k: v for k, v in results["reports_ms"].items() if v > REPORT_TARGET_MS}
+    print(
+        f"reports above {REPORT_TARGET_MS} ms on the demo (the target): "
+        + (", ".join(f"{k} {v:.0f} ms" for k, v in slow.items()) if slow else "none")
+    )
     memory = results["server_memory"]
     first, last, mix = memory["points"][0], memory["points"][-1], memory["mix"]
     print(

@@ -147,8 +147,9 @@ def sync(
         Text(
             f"synced {report.records} records into {report.target} ({report.server}) in {report.seconds:.1f} s: "
             f"{report.created} created, {report.updated} updated, {report.removed} removed, {report.unchanged} "
-            f"unchanged; {report.links} links and {report.mappings} MAPS_TO written, {report.inferred} inferred "
-            f"MAPS_TO and {report.obligations} SUBJECT_TO derived (as of {report.as_of}); revision {report.revision}"
+            f"unchanged; {report.links} links and {report.mappings} MAPS_TO written, {report.inferred} "
+            f"INFERRED_MAPS_TO, {report.obligations} SUBJECT_TO and {report.coverage} COVERAGE derived (as of "
+            f"{report.as_of}); revision {report.revision}"
         )
     )
 

@@ -37,6 +37,8 @@ from api.graphql.write_types import (
     MappingPayload,
     MappingProposalInput,
     MappingRecord,
+    MutationError,
+    MutationErrorCode,
     RemovePayload,
     mutation_errors,
     plain,
@@ -197,6 +199,18 @@ class Mutation:
         organisation: OrgId = None,
     ) -> EvidencePayload:
         data = plain(input)
+        location, uri = data.pop("location"), data.pop("uri")
+        if location is not None and uri is not None and location != uri:
+            message = "give the address once, as location (uri is its deprecated name)"
+            return EvidencePayload(
+                errors=[MutationError(code=MutationErrorCode.BAD_INPUT, message=message, path=["input", "uri"])]
+            )
+        if location is None and uri is None:
+            message = "location is required: where the evidence is (a URI)"
+            return EvidencePayload(
+                errors=[MutationError(code=MutationErrorCode.BAD_INPUT, message=message, path=["input", "location"])]
+            )
+        data["uri"] = location if location is not None else uri  # the inventory format's name for it
         outcome = _write(info, lambda s: s.inventory.attach_evidence(info.context.actor, organisation, data))
         if isinstance(outcome, list):
             return EvidencePayload(errors=[e for error in outcome for e in mutation_errors(error)])
@@ -206,6 +220,7 @@ class Mutation:
             framework=item.proves.framework,
             ref=item.proves.ref,
             assets=list(item.assets),
+            location=item.uri,
             uri=item.uri,
             sha256=item.sha256,
             collected=item.collected,

@@ -683,6 +683,7 @@ class EvidenceItem:
         """Plain attributes, filled from the view once: strawberry resolves them on its fast path."""
         self.id = self.view.evidence.id
         self.title = self.view.evidence.title
+        self.location = self.view.evidence.uri
         self.uri = self.view.evidence.uri
         self.sha256 = self.view.evidence.sha256
         self.collected = self.view.evidence.collected
@@ -694,7 +695,13 @@ class EvidenceItem:
 
     title: str | None = strawberry.field(default=None, description="Its title.")
 
-    uri: str = strawberry.field(default=None, description="Where it is.")
+    location: str = strawberry.field(default=None, description="Where it is (a URI).")
+
+    uri: str = strawberry.field(
+        default=None,
+        description="Where it is.",
+        deprecation_reason="Use `location`: evidence's address is `location` in every interface (docs/naming.md).",
+    )
 
     sha256: str = strawberry.field(default=None, description="Its SHA-256.")
 

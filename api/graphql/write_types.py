@@ -184,13 +184,17 @@ class ControlDecision:
     )
 
 
+URI_DEPRECATED = "Use `location`: evidence's address is `location` in every interface (docs/naming.md)."
+
+
 @strawberry.type(description="An evidence item as recorded.")
 class EvidenceRecord:
     id: str = strawberry.field(description="The evidence id.")
     framework: str = strawberry.field(description="The framework of the provision it proves.")
     ref: str = strawberry.field(description="The provision it proves.")
     assets: list[str] = strawberry.field(description="The assets it covers; empty for organisation-wide.")
-    uri: str = strawberry.field(description="Where it is.")
+    location: str = strawberry.field(description="Where it is (a URI).")
+    uri: str = strawberry.field(description="Where it is.", deprecation_reason=URI_DEPRECATED)
     sha256: str = strawberry.field(description="Its SHA-256.")
     collected: dt.date = strawberry.field(description="When it was collected.")
     valid_until: dt.date | None = strawberry.field(description="Until when it is valid.")
@@ -388,7 +392,10 @@ class EvidenceInput:
     id: str = strawberry.field(description="Its id; an existing item with this id is replaced.")
     proves: ProvisionRefInput = strawberry.field(description="The provision it shows to be met.")
     assets: list[str] = strawberry.field(default_factory=list, description="Asset ids; none: organisation-wide.")
-    uri: str = strawberry.field(description="Where it is.")
+    location: str | None = strawberry.field(default=None, description="Where it is (a URI); required.")
+    uri: str | None = strawberry.field(
+        default=None, description="Where it is (as `location`).", deprecation_reason=URI_DEPRECATED
+    )
     sha256: str = strawberry.field(description="Its SHA-256, 64 hex digits.")
     collected: dt.date = strawberry.field(description="When it was collected.")
     valid_until: dt.date | None = strawberry.field(default=None, description="Until when it is valid.")

@@ -27,12 +27,13 @@ class Dialect:
     def schema_statements(self) -> tuple[str, ...]:
         """Constraints and indexes, idempotent (IF NOT EXISTS works on both servers)."""
         return (
-            "CREATE CONSTRAINT aimsgraph_record_id IF NOT EXISTS FOR (n:Record) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT aimsgraph_record_iri IF NOT EXISTS FOR (n:Record) REQUIRE n.iri IS UNIQUE",
             "CREATE CONSTRAINT aimsgraph_meta_key IF NOT EXISTS FOR (m:AimsgraphMeta) REQUIRE m.key IS UNIQUE",
             "CREATE INDEX aimsgraph_provision_ref IF NOT EXISTS FOR (n:Provision) ON (n.ref)",
-            "CREATE INDEX aimsgraph_framework_id IF NOT EXISTS FOR (n:Framework) ON (n.framework_id)",
-            "CREATE INDEX aimsgraph_asset_identifier IF NOT EXISTS FOR (n:Asset) ON (n.identifier)",
-            "CREATE INDEX aimsgraph_evidence_valid_until IF NOT EXISTS FOR (n:Evidence) ON (n.valid_until)",
+            "CREATE INDEX aimsgraph_provision_framework IF NOT EXISTS FOR (n:Provision) ON (n.framework)",
+            "CREATE INDEX aimsgraph_framework_id IF NOT EXISTS FOR (n:Framework) ON (n.id)",
+            "CREATE INDEX aimsgraph_asset_id IF NOT EXISTS FOR (n:Asset) ON (n.id)",
+            "CREATE INDEX aimsgraph_evidence_valid_until IF NOT EXISTS FOR (n:Evidence) ON (n.validUntil)",
         )
 
     def describe(self) -> str:

@@ -3,14 +3,14 @@ official driver. The statements live in `neo4j_cypher`, the records ⇄ rows map
 
 The model is the one DESIGN.md promises analysts (docs/neo4j.md has the details):
 - every record is a node labelled `Record` plus its own labels (`Provision:Article`, `Asset:AISystem`, …),
-  with a unique `id` (the record's IRI) and its properties as properties (dates as Cypher dates, many-valued
-  ones as lists);
+  with a unique `iri` (the record's IRI) and its properties as properties, under GraphQL's camelCase names
+  (`id` the short id, `validUntil`, …; dates as Cypher dates, many-valued ones as lists);
 - every link is a relationship whose type is the link name (`PART_OF`, `USES`, `EVIDENCES`, …);
 - a link to a node that is not (or no longer) in the graph ends at a `Record:Placeholder` node holding only
   the id, so the link survives exactly as the embedded store keeps it; placeholders no longer linked to go;
 - every reified mapping also gets a derived `(:Provision)-[:MAPS_TO {relation, strength, …}]->(:Provision)`
-  so crosswalks can be queried directly. Derived relationships and the bookkeeping property `_hash` are never
-  read back into a record.
+  so crosswalks can be queried directly. Derived relationships and properties and the bookkeeping property
+  `_hash` are never read back into a record.
 
 Why one transaction per write: a write is atomic for every reader and every other API server, and a failed
 one leaves nothing behind. The revision lives in the database (an `AimsgraphMeta` node) and is raised first
@@ -102,6 +102,7 @@ class WriteStats:
     unchanged: int
     links: int
     derived: dict[str, int]
+    rewritten: frozenset[str] = frozenset()  # ids of the nodes whose properties were written anew
 
 
 @dataclass(slots=True)
@@ -261,6 +262,7 @@ class Neo4jStore:
         batch: GraphBatch,
         derived: dict[str, list[dict[str, Any]]],
         progress: ProgressCallback = _no_progress,
+        provision_props: Sequence[dict[str, Any]] = (),
         *,
         expected_revision: int | None = None,
     ) -> WriteStats:
@@ -278,7 +280,13 @@ class Neo4jStore:
         if unknown:
             raise ValueError(f"unknown derived relationships: {', '.join(sorted(unknown))}")
         return self._commit(
-            batch, replace=True, derived=derived, progress=progress, synced=True, expected=expected_revision
+            batch,
+            replace=True,
+            derived=derived,
+            progress=progress,
+            synced=True,
+            expected=expected_revision,
+            provision_props=provision_props,
         )
 
     def _commit(
@@ -290,6 +298,7 @@ class Neo4jStore:
         progress: ProgressCallback,
         expected: int | None = None,
         synced: bool = False,
+        provision_props: Sequence[dict[str, Any]] = (),
     ) -> WriteStats:
         rows: dict[str, encoding.Row] = {}
         for node in batch:
@@ -304,8 +313,10 @@ class Neo4jStore:
             if not derived:
                 # A plain write may remove nodes and with them derived edges: the next sync rewrites them all
                 # rather than trust a hash that no longer describes the database.
-                for kind in cypher.DERIVED:
+                for kind in [*cypher.DERIVED, "provision_props"]:
                     tx.run(cypher.set_derived_hash(kind), hash=None).consume()
+            # Every kind to rewrite is dropped before any is written (and see `cypher.DROP_DERIVED`).
+            stale: list[tuple[str, list[dict[str, Any]], str]] = []
             for kind, items in sorted(derived.items()):
                 stats.derived[kind] = len(items)
                 digest = hashlib.blake2b(repr(items).encode(), digest_size=16).hexdigest()
@@ -313,6 +324,8 @@ class Neo4jStore:
                 if stored is not None and stored["hash"] == digest:
                     continue  # the same derived edges as the last sync: nothing to rewrite
                 tx.run(cypher.DROP_DERIVED[kind]).consume()
+                stale.append((kind, items, digest))
+            for kind, items, digest in stale:
                 by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for item in items:
                     by_source[item["source"]].append({"target": item["target"], "props": item["props"]})
@@ -323,6 +336,18 @@ class Neo4jStore:
                     done += sum(len(r["edges"]) for r in chunk)
                     progress(f"writing {kind}", done, len(items))
                 tx.run(cypher.set_derived_hash(kind), hash=digest).consume()
+            if provision_props:
+                # All of them when they changed; else only on the nodes written anew, which lost them
+                # (`SET n = row.props`). A sync always writes its own audit entry, so "any node written" would
+                # rewrite them all every time.
+                digest = hashlib.blake2b(repr(list(provision_props)).encode(), digest_size=16).hexdigest()
+                stored = tx.run(cypher.derived_hash("provision_props")).single()
+                todo = list(provision_props)
+                if stored is not None and stored["hash"] == digest:
+                    todo = [row for row in todo if row["iri"] in stats.rewritten]
+                for part in _chunks(todo, self.dialect.batch_rows):
+                    tx.run(cypher.SET_PROVISION_PROPS, rows=list(part)).consume()
+                tx.run(cypher.set_derived_hash("provision_props"), hash=digest).consume()
             failpoint("neo4j:before-commit")
             return stats
 
@@ -419,6 +444,7 @@ class Neo4jStore:
             unchanged=len(plan.rows) - len(diff.fresh) - len(diff.kept) - len(diff.relabelled),
             links=links,
             derived={"MAPS_TO": sum(1 for row in written if row.maps_to is not None)},
+            rewritten=frozenset(row.id for row in written),
         )
 
     @staticmethod
@@ -473,9 +499,14 @@ class Neo4jStore:
         statement = cypher.projected_nodes(label, wanted)
 
         def read(tx: neo4j.ManagedTransaction) -> list[Node]:
+            # named by all its labels (a provision's own date has its own name), labelled as asked, as the
+            # embedded store answers
             return [
-                encoding.decode(r["id"], (label,), {k: v for k, v in r["props"].items() if v is not None}, ())
-                for r in tx.run(statement)
+                Node(node.id, (label,), node.props, {})
+                for node in (
+                    encoding.decode(r["id"], r["labels"], {k: v for k, v in r["props"].items() if v is not None}, ())
+                    for r in tx.run(statement)
+                )
             ]
 
         return iter(sorted(self._read(read), key=lambda n: n.id))

@@ -8,20 +8,68 @@ backtick-quoted by `label()` before they are put into a statement.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
-from ontology.terms import LINK_BY_NAME
+from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME
 
 BASE_LABEL = "Record"
 PLACEHOLDER_LABEL = "Placeholder"
 META_LABEL = "AimsgraphMeta"
 RESERVED_LABELS = frozenset({BASE_LABEL, PLACEHOLDER_LABEL, META_LABEL})
 LINK_TYPES = sorted(LINK_BY_NAME)
+KEY_PROPERTY = "iri"  # the record's IRI; `Record.iri` is unique (a constraint)
 HASH_PROPERTY = "_hash"
 SYNCED_PROPERTY = "_synced"  # on every record a sync wrote: what a sync may later replace or remove
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+# -- property names (docs/naming.md) ---------------------------------------------------------------------------
+# A record's properties are written under GraphQL's name for the same thing: camelCase, `id` for the short id
+# the files write (an asset's, a framework's), `iri` for the key. A provision's own `applies_from` (the date
+# its catalog states) is `catalogAppliesFrom`: `appliesFrom` on a provision is the sync's answer as the law
+# stands, amendments included (DERIVED_PROVISION_PROPERTIES).
+PROPERTY_OVERRIDES = {
+    "identifier": "id",
+    "framework_id": "id",
+    "content_hash": "sha256",
+    "collected_on": "collected",
+}
+PROVISION_OVERRIDES = {"applies_from": "catalogAppliesFrom"}
+DATE_SCOPE_SUFFIXES = {"annex_i": "AnnexI", "annex_iii": "AnnexIII"}
+DERIVED_PROVISION_PROPERTIES = frozenset(
+    {"framework", "name", "appliesFrom", "originalAppliesFrom", "amendedBy", "inForce", "datesAsOf"}
+    | {"curatedLinks", "inferredLinks", "curatedReaches", "reaches"}
+    | {f"appliesFrom{suffix}" for suffix in DATE_SCOPE_SUFFIXES.values()}
+    | {f"originalAppliesFrom{suffix}" for suffix in DATE_SCOPE_SUFFIXES.values()}
+)
+
+
+def camel(name: str) -> str:
+    """`valid_until` → `validUntil`."""
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def property_key(name: str, labels: Sequence[str]) -> str:
+    """The graph's name for the record property `name` on a node with `labels`."""
+    if "Provision" in labels and name in PROVISION_OVERRIDES:
+        return PROVISION_OVERRIDES[name]
+    return PROPERTY_OVERRIDES.get(name) or camel(name)
+
+
+@functools.cache
+def property_names(labels: tuple[str, ...]) -> dict[str, str]:
+    """The graph's property names on a node with `labels`, back to the record's (the reverse of property_key);
+    derived and bookkeeping properties are not in it, so they are never read into a record."""
+    names = {property_key(name, labels): name for name in PROPERTY_BY_NAME}
+    names["id"] = "framework_id" if "Framework" in labels else "identifier"
+    if "Provision" in labels:
+        for key in DERIVED_PROVISION_PROPERTIES:
+            names.pop(key, None)
+    return names
+
 
 # -- Cypher (every statement the store runs) ------------------------------------------------------------------
 BUMP = (
@@ -31,70 +79,79 @@ BUMP = (
 REVISION = f"MATCH (m:{META_LABEL} {{key: 'store'}}) RETURN m.revision AS revision"
 NOT_SYNCED = (
     f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} AND n.{SYNCED_PROPERTY} IS NULL "
-    "RETURN n.id AS id ORDER BY id LIMIT 5"
+    "RETURN n.iri AS id ORDER BY id LIMIT 5"
 )
-ALL_IDS = f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
+ALL_IDS = f"MATCH (n:{BASE_LABEL}) RETURN n.iri AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
 SOME_IDS = (
-    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) "
-    f"RETURN n.id AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
+    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{iri: id}}) "
+    f"RETURN n.iri AS id, n.{HASH_PROPERTY} AS hash, labels(n) AS labels"
 )
 DROP_MAPS_TO = (
-    f"UNWIND $ids AS id MATCH (m:{BASE_LABEL} {{id: id}})-[:SOURCE]->(:{BASE_LABEL})-[r:MAPS_TO]->() "
+    f"UNWIND $ids AS id MATCH (m:{BASE_LABEL} {{iri: id}})-[:SOURCE]->(:{BASE_LABEL})-[r:MAPS_TO]->() "
     "WHERE r.mapping = id DELETE r"
 )
-DROP_LINKS = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}})-[r]->() WHERE type(r) IN $types DELETE r"
+DROP_LINKS = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{iri: id}})-[r]->() WHERE type(r) IN $types DELETE r"
 INCOMING = (
-    f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[r]->(n:{BASE_LABEL} {{id: id}}) "
-    "RETURN s.id AS source, id AS target, type(r) AS type, properties(r) AS props"
+    f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[r]->(n:{BASE_LABEL} {{iri: id}}) "
+    "RETURN s.iri AS source, id AS target, type(r) AS type, properties(r) AS props"
 )
 OUTGOING_DERIVED = (
-    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}})-[r]->(t:{BASE_LABEL}) WHERE NOT type(r) IN $types "
-    "RETURN id AS source, t.id AS target, type(r) AS type, properties(r) AS props"
+    f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{iri: id}})-[r]->(t:{BASE_LABEL}) WHERE NOT type(r) IN $types "
+    "RETURN id AS source, t.iri AS target, type(r) AS type, properties(r) AS props"
 )
-DELETE = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) DETACH DELETE n"
-SET_PROPS = f"UNWIND $rows AS row MATCH (n:{BASE_LABEL} {{id: row.id}}) SET n = row.props"
-NEW_PLACEHOLDERS = f"UNWIND $ids AS id CREATE (n:{BASE_LABEL}:{PLACEHOLDER_LABEL} {{id: id}})"
+DELETE = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{iri: id}}) DETACH DELETE n"
+SET_PROPS = f"UNWIND $rows AS row MATCH (n:{BASE_LABEL} {{iri: row.id}}) SET n = row.props"
+NEW_PLACEHOLDERS = f"UNWIND $ids AS id CREATE (n:{BASE_LABEL}:{PLACEHOLDER_LABEL} {{iri: id}})"
 CREATE_MAPS_TO = (
-    f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
+    f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{iri: row.source}}) MATCH (t:{BASE_LABEL} {{iri: row.target}}) "
     "CREATE (s)-[r:MAPS_TO]->(t) SET r = row.props"
 )
 SWEEP_PLACEHOLDERS = (
     f"MATCH (p:{BASE_LABEL}:{PLACEHOLDER_LABEL}) OPTIONAL MATCH ()-[r]->(p) WHERE type(r) IN $types "
     "WITH p, count(r) AS incoming WHERE incoming = 0 DETACH DELETE p"
 )
-# Derived relationships the sync computes with the engine (docs/neo4j.md): inferred crosswalk edges and the
-# obligations of each asset. The sync hands rows {source, target, props} (both ends must exist as records);
-# they are written grouped by source.
+# Derived relationships the sync computes with the engine (docs/neo4j.md): inferred crosswalk edges (their own
+# type, so `MAPS_TO` is curated only), the obligations of each asset, and each organisation's coverage verdicts.
+# The sync hands rows {source, target, props} (both ends must exist as records); they are written grouped by
+# source.
+DERIVED_TYPES = {
+    "inferred_mappings": "INFERRED_MAPS_TO",
+    "obligations": "SUBJECT_TO",
+    "coverage": "COVERAGE",
+    "crosswalk_counts": "CROSSWALK",
+}
 DERIVED = {
-    "inferred_mappings": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
-        "CREATE (s)-[r:MAPS_TO]->(t) SET r = edge.props, r.inferred = true, r.derived = true"
-    ),
-    "obligations": (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{id: edge.target}}) "
-        "CREATE (s)-[r:SUBJECT_TO]->(t) SET r = edge.props, r.derived = true"
-    ),
+    kind: (
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{iri: row.source}}) "
+        f"UNWIND row.edges AS edge MATCH (t:{BASE_LABEL} {{iri: edge.target}}) "
+        f"CREATE (s)-[r:{kind_type}]->(t) SET r = edge.props, r.derived = true"
+    )
+    for kind, kind_type in DERIVED_TYPES.items()
 }
+# The edges are collected before any is deleted. Seen on ArcadeDB: deleting them as the match streams them, a
+# node's edges of one type, then its edges of another in the same transaction, skipped some of the second type
+# (8 of the organisation's 119 SUBJECT_TO edges after its COVERAGE edges), and the sync then wrote them twice.
 DROP_DERIVED = {
-    "inferred_mappings": "MATCH ()-[r:MAPS_TO]->() WHERE r.derived = true DELETE r",
-    "obligations": "MATCH ()-[r:SUBJECT_TO]->() DELETE r",
+    kind: f"MATCH ()-[r:{kind_type}]->() WITH collect(r) AS found UNWIND found AS r DELETE r"
+    for kind, kind_type in DERIVED_TYPES.items()
 }
+# Properties the sync works out for provision nodes (framework, display name, dates per scope): set on the
+# nodes, never read back into a record (`DERIVED_PROVISION_PROPERTIES`).
+SET_PROVISION_PROPS = f"UNWIND $rows AS row MATCH (n:{BASE_LABEL} {{iri: row.iri}}) SET n += row.props"
 READ_TAIL = (
     "OPTIONAL MATCH (n)-[r]->(t) WHERE type(r) IN $types "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, collect([type(r), t.id]) AS links"
+    "RETURN n.iri AS id, labels(n) AS labels, properties(n) AS props, collect([type(r), t.iri]) AS links"
 )
-GET = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) WHERE NOT n:{PLACEHOLDER_LABEL} " + READ_TAIL
+GET = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{iri: id}}) WHERE NOT n:{PLACEHOLDER_LABEL} " + READ_TAIL
 ALL_NODES = (
     f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    "RETURN n.iri AS id, labels(n) AS labels, properties(n) AS props"
 )
 ALL_LINKS = (
     f"MATCH (n:{BASE_LABEL})-[r]->(t:{BASE_LABEL}) WHERE type(r) IN $types "
-    "RETURN n.id AS id, type(r) AS type, t.id AS target"
+    "RETURN n.iri AS id, type(r) AS type, t.iri AS target"
 )
-ANY_NODE = f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.id AS id LIMIT 1"
+ANY_NODE = f"MATCH (n:{BASE_LABEL}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.iri AS id LIMIT 1"
 
 
 def derived_hash(kind: str) -> str:
@@ -118,23 +175,26 @@ def nodes_with_label(name: str) -> str:
 
 
 def projected_nodes(name: str, props: Sequence[str]) -> str:
-    """The nodes with a label, each with only the named properties (a map literal: no other value is sent)."""
-    fields = ", ".join(f"{label(prop)}: n.{label(prop)}" for prop in props)
+    """The nodes with a label, each with only the named record properties (a map literal: no other value is
+    sent), under every graph name they may have (a provision's `applies_from` has its own), and its labels."""
+    keys = sorted({property_key(p, ()) for p in props} | {property_key(p, ("Provision",)) for p in props})
+    fields = ", ".join(f"{label(key)}: n.{label(key)}" for key in keys)
     return (
-        f"MATCH (n:{BASE_LABEL}:{label(name)}) WHERE NOT n:{PLACEHOLDER_LABEL} RETURN n.id AS id, {{{fields}}} AS props"
+        f"MATCH (n:{BASE_LABEL}:{label(name)}) WHERE NOT n:{PLACEHOLDER_LABEL} "
+        f"RETURN n.{KEY_PROPERTY} AS id, labels(n) AS labels, {{{fields}}} AS props"
     )
 
 
 def create_nodes(labels: Sequence[str]) -> str:
     return (
-        f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}{''.join(':' + label(x) for x in labels)} {{id: row.id}}) "
+        f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}{''.join(':' + label(x) for x in labels)} {{iri: row.id}}) "
         "SET n += row.props"
     )
 
 
 def recreate(kind: str) -> str:
     return (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) MATCH (t:{BASE_LABEL} {{id: row.target}}) "
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{iri: row.source}}) MATCH (t:{BASE_LABEL} {{iri: row.target}}) "
         f"CREATE (s)-[r:{label(kind)}]->(t) SET r = row.props"
     )
 
@@ -143,13 +203,13 @@ def create_links(link: str) -> str:
     """Links grouped by their source: one lookup per source node, not per link (measured: 20 USES per asset
     wrote about twice as fast)."""
     return (
-        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{id: row.source}}) "
-        f"UNWIND row.targets AS target MATCH (t:{BASE_LABEL} {{id: target}}) CREATE (s)-[:{label(link)}]->(t)"
+        f"UNWIND $rows AS row MATCH (s:{BASE_LABEL} {{iri: row.source}}) "
+        f"UNWIND row.targets AS target MATCH (t:{BASE_LABEL} {{iri: target}}) CREATE (s)-[:{label(link)}]->(t)"
     )
 
 
 def referrers(link: str) -> str:
     return (
-        f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[:{label(link)}]->(:{BASE_LABEL} {{id: id}}) "
-        f"WHERE NOT s:{PLACEHOLDER_LABEL} RETURN id, s.id AS referrer"
+        f"UNWIND $ids AS id MATCH (s:{BASE_LABEL})-[:{label(link)}]->(:{BASE_LABEL} {{iri: id}}) "
+        f"WHERE NOT s:{PLACEHOLDER_LABEL} RETURN id, s.iri AS referrer"
     )

@@ -3,8 +3,8 @@ as plain Python.
 
 A record is checked against the term table here, before any transaction opens, so a bad one changes nothing
 (the same promise, and the same `UnknownTermError`, as the embedded store). Reading back keeps only the term
-table's properties and links: the store's own bookkeeping (`id`, `_hash`) and derived relationships never
-reach a record.
+table's properties and links, renamed back from the graph's names (`validUntil` → `valid_until`, `id` →
+`identifier`): the store's own bookkeeping (`iri`, `_hash`) and what the sync derives never reach a record.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import neo4j
 
@@ -30,7 +31,7 @@ class Row:
 
     id: str
     labels: tuple[str, ...]
-    props: dict[str, Any]  # with `id` and `_hash`
+    props: dict[str, Any]  # the graph's names (camelCase), with the key `iri` and `_hash`
     links: dict[str, tuple[str, ...]]
     maps_to: dict[str, Any] | None = field(default=None)
 
@@ -64,14 +65,18 @@ def encode(node: Node) -> Row:
             raise UnknownTermError(f"property {name!r} of {node.id} has no term in ontology/terms.py")
         if value == ():
             continue  # no values: the embedded store stores nothing either
-        props[name] = to_cypher(value)
+        props[cypher.property_key(name, node.labels)] = to_cypher(value)
     for name in node.links:
         if name not in LINK_BY_NAME:
             raise UnknownTermError(f"link {name!r} of {node.id} has no term in ontology/terms.py")
     digest = hashlib.blake2b(
         repr((node.labels, sorted(node.props.items()), sorted(node.links.items()))).encode(), digest_size=16
     )
-    props["id"] = node.id
+    framework = node.link("IN_FRAMEWORK") if "Provision" in node.labels else None
+    if framework is not None:
+        # the framework's id on the provision itself: `{framework: 'iso27001', ref: 'A.5.4'}` is one provision
+        props["framework"] = unquote(framework.rsplit("/", 1)[-1])
+    props[cypher.KEY_PROPERTY] = node.id
     props[cypher.HASH_PROPERTY] = digest.hexdigest()
     return Row(node.id, node.labels, props, dict(node.links), maps_to(node))
 
@@ -84,13 +89,13 @@ def maps_to(node: Node) -> dict[str, Any] | None:
     relation = RELATIONS_BY_IRI.get(relation_iri or "")
     if source is None or target is None or relation is None or relation.value == "no_relationship":
         return None  # a "no counterpart" record points at a framework, not a provision
-    props: dict[str, Any] = {"mapping": node.id, "relation": relation.value, "inferred": False}
+    props: dict[str, Any] = {"mapping": node.id, "relation": relation.value}
     for name in ("strength", "rationale", "rationale_type", "review_status", "from_authority"):
         if name in node.props:
-            props[name] = node.props[name]
+            props[cypher.camel(name)] = node.props[name]
     mapping_set = node.link("IN_MAPPING_SET")
     if mapping_set:
-        props["mapping_set"] = mapping_set
+        props["mappingSet"] = mapping_set
     return {"source": source, "target": target, "props": props}
 
 
@@ -110,12 +115,15 @@ def python(value: Any) -> Scalar:
     return scalar
 
 
-def decode(node_id: str, labels: Iterable[str], props: dict[str, Any], links: Iterable[Sequence[Any]]) -> Node:
+def decode(node_id: str, labels_in: Iterable[str], props: dict[str, Any], links: Iterable[Sequence[Any]]) -> Node:
+    labels = tuple(labels_in)
+    names = cypher.property_names(tuple(x for x in labels if x not in cypher.RESERVED_LABELS))
     values: dict[str, Value] = {}
-    for name, value in props.items():
-        term = PROPERTY_BY_NAME.get(name)
-        if term is None:
-            continue  # `id`, `_hash`: the store's own
+    for key, value in props.items():
+        name = names.get(key)
+        if name is None:
+            continue  # `iri`, `_hash`, what the sync derives: the store's own
+        term = PROPERTY_BY_NAME[name]
         if isinstance(value, list):
             items = tuple(python(v) for v in value)
             values[name] = items if term.many else items[0]

@@ -37,20 +37,26 @@ def analyst(tmp_path: Path, neo4j_demo: DemoDatabase) -> Cli:
     return Analyst(tmp_path / "unused-store")
 
 
-def test_annex_a_controls_without_an_implemented_27001_counterpart(analyst: Cli, neo4j_demo: DemoDatabase) -> None:
+def test_annex_a_controls_not_covered_by_27001_are_the_clis_verdicts(
+    analyst: Cli, neo4j_demo: DemoDatabase, seeded_cli: Cli
+) -> None:
     rows = report(analyst, neo4j_demo, "annex-a-not-covered-by-27001")
+    verdicts = {r["control"]: r["verdict"] for r in rows}
+    # documenting impact assessments, technical documentation: no 27001 control reaches them
+    assert verdicts["A.5.3"] == "uncovered" and verdicts["A.6.2.7"] == "uncovered"
     controls = [r["control"] for r in rows]
-    # documenting impact assessments, technical documentation (A.5.4 is partly met by 27001 A.5.34 since the review)
-    assert "A.5.3" in controls and "A.6.2.7" in controls and "A.5.4" not in controls
-    assert "A.2.2" not in controls  # the AI policy maps to 27001's implemented A.5.1
     assert controls == sorted(controls, key=lambda ref: [int(x) for x in ref[2:].split(".")])  # in document order
-    stricter = report(analyst, neo4j_demo, "annex-a-not-covered-by-27001", "min_strength=9")
-    assert set(controls) < {r["control"] for r in stricter}  # weaker mappings no longer count as cover
+    assert {r["organisation"] for r in rows} == {"northwind"}
+    cli = seeded_cli.json("coverage", "--want", "iso42001", "--have", "iso27001", "--org", "northwind")
+    expected = {
+        v["ref"]: status for status in ("reusable", "partial", "uncovered") for v in cli[status] if v["ref"][:2] == "A."
+    }
+    assert verdicts == expected
 
 
 def test_high_risk_systems_without_a_valid_impact_assessment(analyst: Cli, neo4j_demo: DemoDatabase) -> None:
     rows = report(analyst, neo4j_demo, "high-risk-without-impact-assessment", f"as_of={DEMO_DAY}")
-    found = {r["system"]: (r["annex_iii"], r["lapsed"]) for r in rows}
+    found = {r["system"]: (r["annexIii"], r["lapsed"]) for r in rows}
     assert found["cv-screening"] == (["4(a)"], []) and found["broker-affordability"] == (["5(b)"], [])
     assert "credit-system" not in found  # its FRIA is valid on the day
     assert [r["system"] for r in rows] == sorted(found)
@@ -61,6 +67,32 @@ def test_high_risk_systems_without_a_valid_impact_assessment(analyst: Cli, neo4j
         "ev-credit-fria (valid until 2027-10-20)",
         "ev-credit-impact (valid until 2027-09-05)",
     ]
+
+
+def test_high_risk_systems_without_valid_evidence_are_the_engines_gaps(
+    analyst: Cli, neo4j_demo: DemoDatabase, bundled: Service
+) -> None:
+    answers = bundled.answers()
+    expected: dict[str, list[str]] = {}
+    for asset in answers.organisation.assets():
+        if asset.kind != "ai_system" or not (asset.annex_iii or "annex_i" in asset.facts):
+            continue
+        found = answers.organisation.obligations(asset.id, as_of=DEMO_DAY).obligations
+        refs = [
+            o.provision.ref
+            for o in sorted(found, key=lambda o: o.provision.order)
+            if o.provision.framework == "eu-ai-act" and not o.voluntary and o.status in ("missing", "expired")
+        ]
+        if refs:
+            expected[asset.id] = refs
+    rows = report(analyst, neo4j_demo, "high-risk-without-valid-evidence")
+    assert {r["system"]: r["provisions"] for r in rows} == expected
+    assert {"credit-system", "cv-screening"} <= set(expected)  # the demo's two Annex III systems lack evidence
+    assert all(r["withoutValidEvidence"] == len(r["provisions"]) >= r["inForce"] for r in rows)
+    counts = [r["withoutValidEvidence"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    expired = report(analyst, neo4j_demo, "high-risk-without-valid-evidence", "status=expired")
+    assert all(set(r["provisions"]) < set(expected[r["system"]]) for r in expired)
 
 
 def test_gaps_by_owner_match_the_engines_gaps(analyst: Cli, neo4j_demo: DemoDatabase, bundled: Service) -> None:
@@ -76,7 +108,7 @@ def test_gaps_by_owner_match_the_engines_gaps(analyst: Cli, neo4j_demo: DemoData
 
 def test_evidence_expiring_within_thirty_days(analyst: Cli, neo4j_demo: DemoDatabase) -> None:
     rows = report(analyst, neo4j_demo, "evidence-expiring", f"as_of={DEMO_DAY}")
-    assert [(r["evidence"], r["valid_until"], r["days_left"]) for r in rows] == [
+    assert [(r["evidence"], r["validUntil"], r["daysLeft"]) for r in rows] == [
         ("ev-fraud-impact", "2026-12-05", 6),
         ("ev-vuln-scan-nov", "2026-12-10", 11),
         ("ev-restore-test", "2026-12-12", 13),
@@ -184,7 +216,7 @@ def test_an_assets_dependencies_and_transfers_outside_the_eea(analyst: Cli, neo4
 def test_upcoming_obligations_by_the_day_they_apply(analyst: Cli, neo4j_demo: DemoDatabase) -> None:
     rows = report(analyst, neo4j_demo, "upcoming-obligations")
     assert rows and all(r["framework"] == "eu-ai-act" for r in rows)
-    days = [r["applies_from"] for r in rows]
+    days = [r["appliesFrom"] for r in rows]
     assert days == sorted(days) and min(days) > DEMO_DAY.isoformat()
     [article9] = [r for r in rows if r["ref"] == "Article 9"]
     assert sorted(article9["assets"]) == ["credit-system"]  # the AI Act classifies systems, not models
@@ -251,7 +283,7 @@ def test_obligations_starting_in_a_window_are_the_engines_with_dates_inside_it(
                 expected[(o.provision.framework, o.provision.ref)].add(asset.id)
     rows = report(analyst, neo4j_demo, "obligations-starting-between", f"after={after}", f"until={until}")
     assert expected and {(r["framework"], r["ref"]): set(r["assets"]) for r in rows} == expected
-    days = [r["applies_from"] for r in rows]
+    days = [r["appliesFrom"] for r in rows]
     assert days == sorted(days) and all(after.isoformat() < d <= until.isoformat() for d in days)
     gdpr = report(analyst, neo4j_demo, "obligations-starting-between", f"after={after}", f"until={until}",
                   "framework=gdpr")  # fmt: skip
@@ -264,7 +296,8 @@ def test_every_bundled_report_is_tested_here() -> None:
         "assets-touching-provision", "most-linked-provisions", "vendors-feeding-high-risk",
         "mapping-counts-by-framework-pair", "excluded-controls", "control-status-by-framework",
         "unmapped-provisions", "asset-dependencies", "transfers-outside-eea", "upcoming-obligations",
-        "provisions-reaching-most-articles", "mapping-path", "obligations-starting-between",
+        "provisions-reaching-most-articles", "mapping-path", "obligations-starting-between", "coverage",
+        "high-risk-without-valid-evidence",
     }  # fmt: skip
     assert set(library()) == tested
 
@@ -297,7 +330,7 @@ def test_a_report_file_that_would_write_is_refused_and_the_database_is_unchanged
 
 def test_a_read_only_report_file_runs(analyst: Cli, neo4j_demo: DemoDatabase, tmp_path: Path) -> None:
     mine = tmp_path / "frameworks.cypher"
-    mine.write_text("// Which frameworks are there?\nMATCH (f:Framework) RETURN f.framework_id AS id ORDER BY id\n")
+    mine.write_text("// Which frameworks are there?\nMATCH (f:Framework) RETURN f.id AS id ORDER BY id\n")
     rows = analyst.json("report", str(mine), "--uri", neo4j_demo.server.uri)
     assert [r["id"] for r in rows] == ["eu-ai-act", "gdpr", "iso27001", "iso42001", "nist-ai-600-1", "nist-ai-rmf"]
 

@@ -71,28 +71,52 @@ def test_the_demo_sync_holds_every_record_and_the_engines_obligations(
     [count] = store.query("MATCH (a:Asset)-[o:SUBJECT_TO]->(:Provision) WHERE NOT a:Organisation RETURN count(o) AS n")
     assert count["n"] == own > 100
     [org] = store.query(
-        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(:Provision) "
-        "RETURN count(o) AS n, collect(DISTINCT o.organisation_wide) AS wide"
+        "MATCH (:Organisation {id: 'northwind'})-[o:SUBJECT_TO]->(:Provision) "
+        "RETURN count(o) AS n, collect(DISTINCT o.organisationWide) AS wide"
     )
     assert org == {"n": len(shared), "wide": [True]}
     [credit] = store.query(
-        "MATCH (:Asset {identifier: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 22'}) "
+        "MATCH (:Asset {id: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 22'}) "
         "WHERE o.framework = 'gdpr' "
-        "RETURN o.status AS status, o.addressee AS addressee, o.evidence AS evidence, o.as_of AS as_of"
+        "RETURN o.status AS status, o.addressee AS addressee, o.evidence AS evidence, o.asOf AS asOf"
     )
     assert credit == {
         "status": "valid",
         "addressee": "controller",
         "evidence": ["ev-credit-contest"],
-        "as_of": DEMO_DAY,
+        "asOf": DEMO_DAY,
     }
     [literacy] = store.query(
-        "MATCH (:Asset {identifier: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 4'}) "
-        "RETURN o.conditional AS conditional, o.amended_by AS amended_by, o.uncertain_acts AS uncertain"
+        "MATCH (:Asset {id: 'credit-system'})-[o:SUBJECT_TO]->(p:Provision {ref: 'Article 4'}) "
+        "RETURN o.conditional AS conditional, o.amendedBy AS amendedBy, o.uncertainActs AS uncertain"
     )
-    assert literacy == {"conditional": False, "amended_by": "digital-omnibus-ai", "uncertain": ["digital-omnibus-ai"]}
-    [inferred] = store.query("MATCH ()-[r:MAPS_TO {inferred: true}]->() RETURN count(r) AS n")
-    assert inferred["n"] > 0
+    assert literacy == {"conditional": False, "amendedBy": "digital-omnibus-ai", "uncertain": ["digital-omnibus-ai"]}
+    # inferred mappings have their own type, with the path they compose; MAPS_TO is curated only
+    [inferred] = store.query(
+        "MATCH (s:Provision)-[r:INFERRED_MAPS_TO]->(t:Provision) WITH s, r, t LIMIT 1 "
+        "RETURN r.path AS path, r.via AS via, r.hops AS hops, s.iri AS source, t.iri AS target"
+    )
+    assert inferred["hops"] >= 2 and len(inferred["path"]) == len(inferred["via"]) == inferred["hops"] + 1
+    assert (inferred["path"][0], inferred["path"][-1]) == (inferred["source"], inferred["target"])
+    [curated] = store.query("MATCH ()-[r:MAPS_TO]->() RETURN count(r) AS n, count(r.mapping) AS with_record")
+    assert curated["n"] == curated["with_record"] > 0  # every MAPS_TO stands for a curated Mapping record
+    # provisions carry their framework, a caption, and their dates per scope as the engine answers them
+    article9 = answers.catalog.provision("eu-ai-act", "Article 9")
+    [node] = store.query(
+        "MATCH (p:Provision {framework: 'eu-ai-act', ref: 'Article 9'}) RETURN p.name AS name, "
+        "p.appliesFrom AS appliesFrom, p.appliesFromAnnexIII AS annexIII, p.originalAppliesFromAnnexIII AS original, "
+        "p.catalogAppliesFrom AS catalog"
+    )
+    scoped = answers.catalog.dates(article9, scope="annex_iii", as_of=DEMO_DAY)
+    assert node == {
+        "name": f"EU AI Act Article 9 {article9.title}",
+        "appliesFrom": answers.catalog.dates(article9, as_of=DEMO_DAY).applies_from,
+        "annexIII": scoped.applies_from,
+        "original": scoped.original,
+        "catalog": article9.applies_from,
+    }
+    [twice] = store.query("MATCH (p:Provision {ref: 'A.5.4'}) RETURN collect(p.framework) AS frameworks")
+    assert sorted(twice["frameworks"]) == ["iso27001", "iso42001"]
     store.close()
 
 
@@ -146,7 +170,7 @@ def test_a_sync_after_a_deletion_converges_to_a_clean_sync(
     assert graph_dump(synced) == graph_dump(fresh)
     assert synced.get([asset, evidence]) == {}
     # other evidence still names the asset in its scope, as in the source: the link ends at a placeholder
-    assert synced.query(f"MATCH (n {{id: '{asset}'}}) RETURN labels(n) AS labels") == [
+    assert synced.query(f"MATCH (n {{iri: '{asset}'}}) RETURN labels(n) AS labels") == [
         {"labels": ["Placeholder", "Record"]}
     ]
     # a write straight into the database between syncs (it takes an asset's SUBJECT_TO edges with it) is
@@ -274,12 +298,12 @@ def test_owners_and_work_items_sync_as_nodes_with_their_links_and_the_obligation
     assert copy.get(ids) == store.get(ids) and len(copy.get(ids)) == 2
     [row] = copy.query(
         "MATCH (w:WorkItem)-[:ASSIGNED_TO]->(o:Owner), (w)-[:WORK_ON]->(p:Provision) "
-        "RETURN w.work_status AS status, o.name AS owner, p.ref AS ref"
+        "RETURN w.workStatus AS status, o.name AS owner, p.ref AS ref"
     )
     assert row == {"status": "in_progress", "owner": "Risk team", "ref": "Article 9"}
     [standing] = copy.query(
-        "MATCH (:Organisation {identifier: 'northwind'})-[o:SUBJECT_TO]->(p:Provision {ref: '4.1'}) "
-        "WHERE o.framework = 'iso27001' RETURN o.standing AS standing, o.in_force AS in_force"
+        "MATCH (:Organisation {id: 'northwind'})-[o:SUBJECT_TO]->(p:Provision {ref: '4.1'}) "
+        "WHERE o.framework = 'iso27001' RETURN o.standing AS standing, o.inForce AS inForce"
     )
-    assert standing == {"standing": "in force", "in_force": True}
+    assert standing == {"standing": "in force", "inForce": True}
     copy.close()

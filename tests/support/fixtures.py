@@ -114,9 +114,9 @@ def graph_dump(store: Neo4jStore) -> tuple[list[str], list[str]]:
     sorted lines: for comparing two syncs."""
     nodes = store.query(
         "MATCH (n) WHERE NOT n:AimsgraphMeta AND NOT (n:AuditEntry AND n.operation = 'sync') "
-        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+        "RETURN n.iri AS id, labels(n) AS labels, properties(n) AS props"
     )
-    edges = store.query("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
+    edges = store.query("MATCH (a)-[r]->(b) RETURN a.iri AS a, type(r) AS type, b.iri AS b, properties(r) AS props")
     for node in nodes:
         node["labels"] = sorted(node["labels"])
     return (

@@ -16,4 +16,4 @@ def test_the_schema_is_idempotent_on_every_server() -> None:
     for agent in ("Neo4j/5.26.1", "Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)"):
         statements = detect(agent).schema_statements
         assert statements and all("IF NOT EXISTS" in s for s in statements)
-        assert any("REQUIRE n.id IS UNIQUE" in s for s in statements)
+        assert any("REQUIRE n.iri IS UNIQUE" in s for s in statements)

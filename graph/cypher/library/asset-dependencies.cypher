@@ -3,11 +3,11 @@
 // Rows: the asset reached, its kind, owner, facts, and its shortest distance.
 // param: asset string  the asset id (e.g. credit-system)
 // param: depth int = 3  longest USES chain followed
-MATCH (a:Asset {identifier: $asset})-[:USES*1..5]->(d:Asset)
+MATCH (a:Asset {id: $asset})-[:USES*1..5]->(d:Asset)
 WITH a, d
 MATCH path = (a)-[:USES*1..5]->(d)
 WHERE length(path) <= $depth
 WITH d, min(length(path)) AS distance
-RETURN d.identifier AS asset, [l IN labels(d) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, d.owner AS owner,
+RETURN d.id AS asset, [l IN labels(d) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, d.owner AS owner,
        d.facts AS facts, distance
 ORDER BY distance, asset

@@ -6,11 +6,13 @@
 // Rows: asset, kind, owner, the provision (or part) that applies, addressee, evidence status, reasons.
 // param: framework string = "gdpr"  the framework id
 // param: ref string = "Article 22"  the provision ref; its paragraphs and points count too
-MATCH (a:Asset)-[o:SUBJECT_TO]->(p:Provision)-[:IN_FRAMEWORK]->(f:Framework {framework_id: $framework})
+MATCH (p:Provision {framework: $framework})
 WHERE p.ref = $ref OR p.ref STARTS WITH $ref + '('
+MATCH (a:Asset)-[o:SUBJECT_TO]->(p)
+MATCH (f:Framework {id: $framework})
 OPTIONAL MATCH (rule:ApplicabilityRule)-[:IN_FRAMEWORK]->(f)
-WHERE rule.identifier IN o.rules
+WHERE rule.id IN o.rules
 WITH a, o, p, collect(rule.reason) AS reasons
-RETURN a.identifier AS asset, [l IN labels(a) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, a.owner AS owner,
+RETURN a.id AS asset, [l IN labels(a) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, a.owner AS owner,
        p.ref AS ref, o.addressee AS addressee, o.status AS status, reasons
 ORDER BY asset, ref

@@ -6,9 +6,9 @@
 MATCH (a:Asset)-[o:SUBJECT_TO]->(p:Provision)
 WHERE o.voluntary = false AND o.status IN ['missing', 'expired']
   AND ($framework IS NULL OR o.framework = $framework)
-WITH CASE WHEN o.organisation_wide THEN 'organisation' ELSE a.owner END AS owner, p, o
+WITH CASE WHEN o.organisationWide THEN 'organisation' ELSE a.owner END AS owner, p, o
 WITH owner, p, collect(o)[0] AS o
-WITH owner, collect({gap: o.framework + ':' + p.ref, in_force: o.in_force}) AS gaps
-RETURN owner, size(gaps) AS gaps, size([g IN gaps WHERE g.in_force]) AS in_force,
+WITH owner, collect({gap: o.framework + ':' + p.ref, inForce: o.inForce}) AS gaps
+RETURN owner, size(gaps) AS gaps, size([g IN gaps WHERE g.inForce]) AS inForce,
        [g IN gaps | g.gap] AS provisions
 ORDER BY gaps DESC, owner

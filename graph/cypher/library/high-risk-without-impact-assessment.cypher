@@ -5,17 +5,17 @@
 // Rows: the system, its owner, its Annex III points, and the assessments it has that are no longer valid.
 // param: as_of date = null  the day validity is judged on (null: today)
 MATCH (s:Asset:AISystem)
-WHERE size(coalesce(s.annex_iii, [])) > 0 OR 'annex_i' IN coalesce(s.facts, [])
+WHERE size(coalesce(s.annexIii, [])) > 0 OR 'annex_i' IN coalesce(s.facts, [])
 OPTIONAL MATCH (e:Evidence)-[:SCOPE]->(s)
 OPTIONAL MATCH (e)-[:EVIDENCES]->(p:Provision)-[:IN_FRAMEWORK]->(f:Framework)
 WITH s, coalesce($as_of, date()) AS day,
      collect(CASE
-       WHEN (f.framework_id = 'eu-ai-act' AND p.ref STARTS WITH 'Article 27')
-         OR (f.framework_id = 'iso42001' AND p.ref IN ['A.5.3', 'A.5.4', 'A.5.5'])
+       WHEN (f.id = 'eu-ai-act' AND p.ref STARTS WITH 'Article 27')
+         OR (f.id = 'iso42001' AND p.ref IN ['A.5.3', 'A.5.4', 'A.5.5'])
        THEN e END) AS assessments
 WITH s, day, assessments,
-     [e IN assessments WHERE e.collected_on <= day AND (e.valid_until IS NULL OR e.valid_until >= day)] AS valid
+     [e IN assessments WHERE e.collected <= day AND (e.validUntil IS NULL OR e.validUntil >= day)] AS valid
 WHERE size(valid) = 0
-RETURN s.identifier AS system, s.name AS name, s.owner AS owner, s.annex_iii AS annex_iii,
-       [e IN assessments | e.identifier + ' (valid until ' + toString(e.valid_until) + ')'] AS lapsed
+RETURN s.id AS system, s.name AS name, s.owner AS owner, s.annexIii AS annexIii,
+       [e IN assessments | e.id + ' (valid until ' + toString(e.validUntil) + ')'] AS lapsed
 ORDER BY system

@@ -1,12 +1,15 @@
-// Which provisions have the most crosswalk links? Asserted MAPS_TO edges in either direction (inferred
-// ones too, if asked), with how many frameworks they reach: the hubs a cross-framework programme leans on.
+// Which provisions have the most crosswalk links? Curated MAPS_TO edges in either direction (inferred
+// ones, INFERRED_MAPS_TO, too, if asked), with the frameworks they reach: the hubs a cross-framework programme
+// leans on. The counts are the sync's, on each provision (curatedLinks, inferredLinks, curatedReaches,
+// reaches): a scan of the provisions, not of every edge.
 // Rows: framework, ref, title, links, the frameworks linked to.
 // param: limit int = 10  how many provisions
 // param: include_inferred bool = false  count inferred crosswalk edges as well
-MATCH (p:Provision)-[m:MAPS_TO]-(q:Provision)
-WHERE $include_inferred OR m.inferred = false
-MATCH (p)-[:IN_FRAMEWORK]->(f:Framework), (q)-[:IN_FRAMEWORK]->(g:Framework)
-WITH p, f, count(m) AS links, collect(DISTINCT g.framework_id) AS reaches
-RETURN f.framework_id AS framework, p.ref AS ref, p.title AS title, links, reaches
+MATCH (p:Provision)
+WITH p,
+     CASE WHEN $include_inferred THEN p.curatedLinks + p.inferredLinks ELSE p.curatedLinks END AS links,
+     CASE WHEN $include_inferred THEN p.reaches ELSE p.curatedReaches END AS reaches
+WHERE links > 0
+RETURN p.framework AS framework, p.ref AS ref, p.title AS title, links, reaches
 ORDER BY links DESC, framework, ref
 LIMIT $limit

@@ -7,11 +7,11 @@ MATCH (a:Asset)
 WHERE 'transfers_outside_eea' IN coalesce(a.facts, []) AND NOT a:Organisation
 OPTIONAL MATCH path = (a)-[:USES*1..3]->(v:Asset:Vendor)
 WHERE length(path) <= $depth
-WITH a, collect(DISTINCT v.identifier) AS vendors
+WITH a, collect(DISTINCT v.id) AS vendors
 OPTIONAL MATCH (e:Evidence)-[:SCOPE]->(a)
-OPTIONAL MATCH (e)-[:EVIDENCES]->(p:Provision)-[:IN_FRAMEWORK]->(:Framework {framework_id: 'gdpr'})
+OPTIONAL MATCH (e)-[:EVIDENCES]->(p:Provision {framework: 'gdpr'})
 WHERE p.ref IN ['Article 44', 'Article 45', 'Article 46', 'Article 47', 'Article 48', 'Article 49']
-WITH a, vendors, collect(DISTINCT CASE WHEN p IS NOT NULL THEN e.identifier + ' (' + p.ref + ', valid until '
-     + toString(e.valid_until) + ')' END) AS evidence
-RETURN a.identifier AS asset, [l IN labels(a) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, vendors, evidence
+WITH a, vendors, collect(DISTINCT CASE WHEN p IS NOT NULL THEN e.id + ' (' + p.ref + ', valid until '
+     + toString(e.validUntil) + ')' END) AS evidence
+RETURN a.id AS asset, [l IN labels(a) WHERE NOT l IN ['Record', 'Asset']][0] AS kind, vendors, evidence
 ORDER BY asset

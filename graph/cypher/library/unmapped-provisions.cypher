@@ -4,7 +4,7 @@
 // Rows: ref, title, kind.
 // param: framework string = "eu-ai-act"  the framework id
 // param: kind string = "Article"  the provision kind (a label: Article, Clause, Control, Subcategory, …)
-MATCH (p:Provision)-[:IN_FRAMEWORK]->(:Framework {framework_id: $framework})
+MATCH (p:Provision {framework: $framework})
 WHERE $kind IN labels(p) AND NOT EXISTS { MATCH (p)<-[:PART_OF*0..3]-(:Provision)-[:MAPS_TO]-() }
 RETURN p.ref AS ref, p.title AS title, $kind AS kind
 ORDER BY p.order

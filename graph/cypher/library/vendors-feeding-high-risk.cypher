@@ -4,11 +4,11 @@
 // Rows: vendor, the high-risk systems concerned, and the models in between.
 // param: max_hops int = 3  longest USES chain from the system to the model
 MATCH (s:Asset:AISystem)
-WHERE size(coalesce(s.annex_iii, [])) > 0 OR 'annex_i' IN coalesce(s.facts, [])
+WHERE size(coalesce(s.annexIii, [])) > 0 OR 'annex_i' IN coalesce(s.facts, [])
 MATCH (s)-[:USES*1..3]->(m:Asset:Model)-[:USES*1..3]->(v:Asset:Vendor)
 WITH s, m, v
 MATCH path = (s)-[:USES*1..3]->(m)
 WHERE length(path) <= $max_hops
-WITH v, collect(DISTINCT s.identifier) AS systems, collect(DISTINCT m.identifier) AS models
-RETURN v.identifier AS vendor, v.name AS name, systems, models
+WITH v, collect(DISTINCT s.id) AS systems, collect(DISTINCT m.id) AS models
+RETURN v.id AS vendor, v.name AS name, systems, models
 ORDER BY vendor
