@@ -31,8 +31,6 @@ IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # its catalog states) is `catalogAppliesFrom`: `appliesFrom` on a provision is the sync's answer as the law
 # stands, amendments included (DERIVED_PROVISION_PROPERTIES).
 PROPERTY_OVERRIDES = {
-    "identifier": "id",
-    "framework_id": "id",
     "content_hash": "sha256",
     "collected_on": "collected",
 }
@@ -56,6 +54,10 @@ def property_key(name: str, labels: Sequence[str]) -> str:
     """The graph's name for the record property `name` on a node with `labels`."""
     if "Provision" in labels and name in PROVISION_OVERRIDES:
         return PROVISION_OVERRIDES[name]
+    # `id` is the short id: a framework's own on a Framework node, the record's identifier elsewhere. Only one
+    # of the two may take the name on a node, or a read could not tell which was written.
+    if name == ("framework_id" if "Framework" in labels else "identifier"):
+        return "id"
     return PROPERTY_OVERRIDES.get(name) or camel(name)
 
 
@@ -64,7 +66,6 @@ def property_names(labels: tuple[str, ...]) -> dict[str, str]:
     """The graph's property names on a node with `labels`, back to the record's (the reverse of property_key);
     derived and bookkeeping properties are not in it, so they are never read into a record."""
     names = {property_key(name, labels): name for name in PROPERTY_BY_NAME}
-    names["id"] = "framework_id" if "Framework" in labels else "identifier"
     if "Provision" in labels:
         for key in DERIVED_PROVISION_PROPERTIES:
             names.pop(key, None)
@@ -177,7 +178,7 @@ def nodes_with_label(name: str) -> str:
 def projected_nodes(name: str, props: Sequence[str]) -> str:
     """The nodes with a label, each with only the named record properties (a map literal: no other value is
     sent), under every graph name they may have (a provision's `applies_from` has its own), and its labels."""
-    keys = sorted({property_key(p, ()) for p in props} | {property_key(p, ("Provision",)) for p in props})
+    keys = sorted({property_key(p, scope) for p in props for scope in ((), ("Provision",), ("Framework",))})
     fields = ", ".join(f"{label(key)}: n.{label(key)}" for key in keys)
     return (
         f"MATCH (n:{BASE_LABEL}:{label(name)}) WHERE NOT n:{PLACEHOLDER_LABEL} "

@@ -8,6 +8,7 @@ A real `aimsgraph serve` process; bounded by counts, and every wait is on a cond
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -156,9 +157,11 @@ class Subscriber:
         return list(self.changes)
 
     def close(self) -> None:
-        if self._loop is not None:
-            for task in asyncio.all_tasks(self._loop):
-                self._loop.call_soon_threadsafe(task.cancel)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            # the subscription may end (and its loop close) meanwhile: then nothing is left to cancel
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(lambda: [task.cancel() for task in asyncio.all_tasks(loop)])
         self._thread.join(timeout=30)
 
 
