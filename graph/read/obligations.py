@@ -57,7 +57,7 @@ from graph.views.read import (
     WorkItemView,
 )
 from mappings.relations import Relation, covers
-from ontology.namespaces import obligation_iri, soa_decision_iri
+from ontology.namespaces import org_iri, provision_path, soa_decision_iri
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
 SOA_FRAMEWORKS = ("iso42001", "iso27001")
@@ -568,6 +568,7 @@ class Obligations:
         scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
         gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool, list[RuleView]]] = {}
         excluded: dict[str, ExclusionView] = {}
+        noted: set[str] = set()  # provisions a transitional rule (Article 111) speaks to
         for rule, reason in self._matched(asset, wanted, day):
             deadlines.check()
             for provision in self._provisions(rule):
@@ -582,7 +583,11 @@ class Obligations:
                 entry = gathered[provision.iri]
                 entry[2].append(reason)
                 entry[5].append(rule)
+                if reason.notes:
+                    noted.add(provision.iri)
         obligations = []
+        asset_prefix = org_iri(asset.org, "obligation", asset.id)  # `obligation_iri`, its parts quoted once
+        org_prefix = org_iri(asset.org, "obligation", asset.org)
         organisation = self._orgs.organisations.get(asset.org)
         work = self._orgs.work
         for number, (provision, addressee, reasons, voluntary, org_wide, rules) in enumerate(gathered.values()):
@@ -594,8 +599,9 @@ class Obligations:
             certain = [r for r in reasons if not r.conditions]
             conditions = () if certain else tuple(dict.fromkeys(" and ".join(r.conditions) for r in reasons))
             law = {"dates": dates, **self._law_in_force(rules, asset, dates, day)}
-            law.update(_transitional(law, reasons, day))
-            iri = obligation_iri(asset.org, asset.org if org_wide else asset.id, provision.framework, provision.ref)
+            if provision.iri in noted:
+                law.update(_transitional(law, reasons, day))
+            iri = f"{org_prefix if org_wide else asset_prefix}/{provision_path(provision.framework, provision.ref)}"
             obligations.append(
                 ObligationView(
                     asset=asset,
