@@ -270,7 +270,7 @@ class Asset(BaseModel):
     unlikely_to_result_in_risk: bool | None = Field(
         default=None,
         description="Its processing is unlikely to result in a risk to people's rights and freedoms, given its "
-        "nature, context, scope and purposes (one limb of the GDPR Art. 27(2)(a) exemption).",
+        "nature, context, scope and purposes (one limb of the GDPR Art. 27(2)(a) and 30(5) exemptions).",
     )
     information_exception: InformationException | None = Field(
         default=None,

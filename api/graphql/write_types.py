@@ -389,7 +389,7 @@ class AssetInput:
         default=None, description="Significantly changed in design since 2 Aug 2026 (Art. 111(2))" + OPEN
     )
     unlikely_to_result_in_risk: bool | None = strawberry.field(
-        default=None, description="Processing unlikely to result in a risk to people (GDPR Art. 27(2)(a))" + OPEN
+        default=None, description="Processing unlikely to result in a risk to people (GDPR Art. 27(2)(a), 30(5))" + OPEN
     )
     breach_communication_exception: BreachCommunicationException | None = strawberry.field(
         default=None,
