@@ -1,7 +1,8 @@
 """obligations(asset) over generated organisations, against a plain-dict floor and a naive rdflib baseline.
 
-- ours: `answers.organisation.obligations(asset)` on a warm snapshot (indexes built once per revision, facts
-  taken in through `uses` memoised), with evidence, reasons and dates;
+- ours: `answers.organisation.obligations(asset)` worked out on a warm snapshot (indexes built once per revision,
+  facts taken in through `uses` memoised, the memo of whole answers cleared before each), with evidence, reasons
+  and dates; the same question repeated (read back from that memo) is reported beside it;
 - floor: the same applicability (which provisions apply to the asset) computed over plain dicts prepared in
   advance; the benchmark checks that both find the same provisions. It leaves out evidence and dates, so it is
   a lower bound, not the same work;
@@ -136,6 +137,10 @@ def _open(
     for name, _ in when.before:
         if values.get(name) is None:
             open_ += 1
+    if when.dated_before is not None:
+        stated = [dt.date.fromisoformat(v) for k, v in asset.values if k in ("placed_on_market", "put_into_service")]
+        if not stated or min(stated) >= when.dated_before:
+            return None  # an unknown date never hedges: Article 111's rules only note what they would do
     if when.in_scope is not None and asset.in_scope != when.in_scope:
         return None
     if when.management_system is not None:
@@ -159,6 +164,14 @@ def _floor_summary(floor: Floor, asset: str) -> list[tuple[Any, ...]]:
 
 def _obligations(engine: Any, org: str, asset: str) -> object:
     return engine.obligations(asset, org=org)
+
+
+def _worked_out(answers: Any, org: str, asset: str) -> object:
+    """The asset's answer worked out on the warm snapshot, not read back from the snapshot's memo of answers (a
+    repeated question is a dict lookup, which says nothing of the engine's work)."""
+    answers.snapshot.answered.clear()
+    answers.snapshot.held = 0
+    return answers.organisation.obligations(asset, org=org)
 
 
 def median_ms(fn: Any, items: list[str]) -> float:
@@ -367,7 +380,8 @@ def run(quick: bool, sizes: tuple[int, ...] = ()) -> dict[str, Any]:
             sample = [f"a{i}" for i in random.Random(size).sample(range(size), 100)]
             for asset in sample:  # warm the memo of facts taken in, as a server's first requests do
                 answers.organisation.obligations(asset, org=org)
-            ours = median_ms(partial(_obligations, answers.organisation, org), sample)
+            memo_ms = median_ms(partial(_obligations, answers.organisation, org), sample)
+            ours = median_ms(partial(_worked_out, answers, org), sample)
             floor = Floor(service, org, dt.date.today())
             same = all(
                 {o.provision.iri for o in answers.organisation.obligations(a, org=org).obligations}
@@ -383,6 +397,7 @@ def run(quick: bool, sizes: tuple[int, ...] = ()) -> dict[str, Any]:
                 "load_peak_mib": load_peak_mib,
                 "index_s": index_s,
                 "ours_ms": ours,
+                "ours_memo_ms": memo_ms,
                 "floor_ms": floor_ms,
                 "vs_floor": ours / floor_ms,
                 "same_provisions": same,
@@ -439,7 +454,8 @@ def report(results: dict[str, Any]) -> None:
             f"process {p['index_s']:.2f} s, reload with one asset changed {p['reload_one_changed_s']:.1f} s, "
             f"one asset changed through the service {p['upsert_one_asset_s'] * 1e3:.0f} ms (its obligations "
             f"next {p['obligations_after_upsert_s'] * 1e3:.0f} ms), "
-            f"ours {p['ours_ms']:.2f} ms, dict floor {p['floor_ms']:.3f} ms (×{p['vs_floor']:.1f}; same answer: "
+            f"ours {p['ours_ms']:.2f} ms (repeated, from the memo: {p['ours_memo_ms'] * 1e3:.1f} µs), "
+            f"dict floor {p['floor_ms']:.3f} ms (×{p['vs_floor']:.1f}; same answer: "
             f"{p['same_answer']}), applicability alone in dicts {p['applicability_only_ms']:.3f} ms"
         )
         if "sparql_baseline_ms" in p:

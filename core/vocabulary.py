@@ -115,11 +115,19 @@ Fact = Literal[
     "real_world_testing",
     "offered_to_children",
     "direct_marketing",
+    "annex_x_component",
+    "intended_for_public_authorities",
+    "taken_over_by_new_provider",
+    "specified_not_high_risk",
+    "third_party_components",
+    "third_party_components_open_source",
+    "supplied_for_high_risk_system",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 """The yes/no facts an inventory states about an asset; applicability rules are conditions over them. Absent is
-"no" (`null` says "not known"): the last eight are rare uses (AI Act Articles 26(7), (10), (11), 49(3), 60; GDPR
-Articles 8 and 21(2)) that an answer would otherwise hedge for every asset they could concern."""
+"no" (`null` says "not known"): the last fifteen are rare uses or claims (AI Act Articles 26(7), (10), (11), 49(3),
+60, 111(1)-(2), 25(2), 25(4); GDPR Articles 8 and 21(2)) that an answer would otherwise hedge for every asset they
+could concern."""
 PROPAGATING_FACTS: frozenset[str] = frozenset({"personal_data", "special_category_data", "transfers_outside_eea"})
 """Facts an asset takes on from what it uses: a system that uses a dataset holding personal data processes
 personal data. The others describe the use itself and stay with the asset that states them."""
@@ -142,6 +150,8 @@ OpenFact = Literal[
     "human_editorial_review",
     "processor_for_us",
     "generates_imagery",
+    "significant_design_change",
+    "unlikely_to_result_in_risk",
 ]
 OPEN_FACTS: tuple[str, ...] = get_args(OpenFact)
 """Yes/no facts about an asset that an inventory may leave unknown (absent): the law turns on them, and where
@@ -160,6 +170,7 @@ ValueName = Literal[
     "put_into_service",
     "headcount_band",
     "information_exception",
+    "breach_communication_exception",
 ]
 VALUE_NAMES: tuple[str, ...] = get_args(ValueName)
 """Facts that take a value rather than yes/no (the last is the organisation's); absent is unknown."""
@@ -175,15 +186,20 @@ InformationException = Literal[
     "already_informed", "impossible_or_disproportionate", "required_by_law", "professional_secrecy"
 ]
 """GDPR Articles 13(4) and 14(5)(a)-(d): why the controller need not inform the person (absent: none claimed)."""
+BreachCommunicationException = Literal["unintelligible_data", "subsequent_measures", "disproportionate_effort"]
+"""GDPR Article 34(3)(a)-(c): why a breach need not be told to each person (absent: none claimed)."""
 VALUE_CHOICES: dict[str, tuple[str, ...]] = {
     "art6_3_condition": get_args(Art63Condition),
     "annex_i_section": get_args(AnnexISection),
     "legal_basis": get_args(LegalBasis),
     "headcount_band": get_args(HeadcountBand),
     "information_exception": get_args(InformationException),
+    "breach_communication_exception": get_args(BreachCommunicationException),
 }
 """The values a rule may name for each valued fact (dates are compared, not listed)."""
-CLOSED_VALUE_NAMES: frozenset[str] = frozenset({"art6_3_condition", "information_exception"})
+CLOSED_VALUE_NAMES: frozenset[str] = frozenset(
+    {"art6_3_condition", "information_exception", "breach_communication_exception"}
+)
 """Valued facts whose absence is an answer: an exception or derogation the inventory does not claim is not claimed
 (no Article 6(3) condition stated means the provider relies on none)."""
 ManagementSystem = Literal["iso42001", "iso27001"]

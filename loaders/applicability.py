@@ -5,9 +5,9 @@ roles, Annex III points and the organisation's facts, the article and paragraph 
 short reason in our own words. Beyond "these provisions apply when", a rule can say what the law says about
 duties that give way or move: a derogation (`replaces`: where it holds, other rules' duties do not apply), a
 role that shifts (`grants_role`: Article 25 makes a deployer the provider), a later date for what was already
-on the market (`transition`), content an amending act changed (`amended`), and a rule an amending act
-inserted (`holds_from`, `act`). Rules are data, so a reviewer can read and change what the engine does
-without reading code.
+on the market (`transition` for one rule's duties; `defers` for other rules' duties, Article 111(1)-(2)), content
+an amending act changed (`amended`), and a rule an amending act inserted (`holds_from`, `act`). Rules are data,
+so a reviewer can read and change what the engine does without reading code.
 
 Facts are three-valued: stated true, stated false, or not stated. A condition on a fact the inventory does
 not state neither holds nor fails: the duty is answered "applies if ...", with the open condition.
@@ -64,6 +64,12 @@ class Condition(BaseModel):
         default_factory=dict, description="A valued fact is none of these values."
     )
     before: dict[DateValue, dt.date] = Field(default_factory=dict, description="A dated fact is before this day.")
+    dated_before: dt.date | None = Field(
+        default=None,
+        description="Placed on the market or put into service before this day (the earlier stated date decides). "
+        "Only for a rule that replaces or defers duties: when the inventory states neither date the rule does not "
+        "hold, and the duties it would replace or defer say in their date note what happens if it did.",
+    )
     in_scope: bool | None = Field(default=None, description="Inside (or outside) the management system's scope.")
     management_system: ManagementSystem | None = Field(
         default=None, description="The organisation declares this management system and the asset is in its scope."
@@ -141,17 +147,26 @@ class Rule(BaseModel):
     )
     grants_role: Role | None = Field(default=None, description="Where it holds, the asset's roles include this one.")
     transition: Transition | None = None
+    defers: list[StrictStr] = Field(
+        default_factory=list,
+        description="A deferral: where this rule holds, these rules' duties apply only from `defers_to`.",
+    )
+    defers_to: dt.date | None = Field(default=None, description="The later day the deferred duties apply from.")
     amended: list[AmendedContent] = Field(default_factory=list)
     holds_from: dt.date | None = Field(default=None, description="The rule is law from this day (an inserted rule).")
     act: StrictStr | None = Field(default=None, description="The amending act that inserted the rule.")
 
     @model_validator(mode="after")
     def _names_provisions(self) -> Rule:
-        if not self.provisions and not self.kinds and not self.replaces and not self.grants_role:
+        if not self.provisions and not self.kinds and not self.replaces and not self.grants_role and not self.defers:
             raise ValueError(
                 "a rule names its provisions (refs), the kinds of provision it covers, "
-                "what it replaces or the role it grants"
+                "what it replaces or defers, or the role it grants"
             )
+        if bool(self.defers) != (self.defers_to is not None):
+            raise ValueError("defers and defers_to go together")
+        if self.when.dated_before is not None and not (self.replaces or self.defers):
+            raise ValueError("dated_before is for a rule that replaces or defers duties (an unknown date never hedges)")
         if (self.provisions or self.kinds) and self.addressee is None and not self.when.roles:
             raise ValueError("a rule without roles in its condition says its addressee")
         if self.holds_from is not None and self.act is None:
@@ -173,15 +188,16 @@ def _file_problems(doc: SourceDocument, parsed: RuleFile) -> None:
             doc.problems.append(doc.problem(("applicability", index, "id"), f"duplicate rule id {rule.id!r}"))
         seen.add(rule.id)
     for index, rule in enumerate(parsed.applicability):
-        for position, other in enumerate(rule.replaces):
-            if other not in seen:
-                doc.problems.append(
-                    doc.problem(("applicability", index, "replaces", position), f"unknown rule {other!r}")
-                )
-            elif other == rule.id:
-                doc.problems.append(
-                    doc.problem(("applicability", index, "replaces", position), "a rule replaces itself")
-                )
+        for effect, targets in (("replaces", rule.replaces), ("defers", rule.defers)):
+            for position, other in enumerate(targets):
+                if other not in seen:
+                    doc.problems.append(
+                        doc.problem(("applicability", index, effect, position), f"unknown rule {other!r}")
+                    )
+                elif other == rule.id:
+                    doc.problems.append(
+                        doc.problem(("applicability", index, effect, position), f"a rule {effect} itself")
+                    )
 
 
 def parse_rules(doc: SourceDocument) -> RuleFile:

@@ -16,6 +16,7 @@ from core.vocabulary import (
     AnnexISection,
     Art63Condition,
     AssetKind,
+    BreachCommunicationException,
     ControlStatus,
     HeadcountBand,
     InclusionReason,
@@ -153,6 +154,42 @@ class Asset(BaseModel):
         default=False,
         description="Its personal data is processed for direct marketing (GDPR Art. 21(2): objection on any basis).",
     )
+    annex_x_component: bool | None = Field(
+        default=False,
+        description="A component of a large-scale EU IT system set up by an act listed in AI Act Annex X (SIS, VIS, "
+        "Eurodac, EES, ETIAS, ECRIS-TCN, ...): if already on the market or in service before 2 Aug 2027, it is "
+        "brought into compliance by 31 Dec 2030 (Art. 111(1)).",
+    )
+    intended_for_public_authorities: bool | None = Field(
+        default=False,
+        description="A high-risk system intended to be used by public authorities: already on the market or in "
+        "service before 2 Aug 2026, it still complies by 2 Aug 2030 (AI Act Art. 111(2), second sentence).",
+    )
+    taken_over_by_new_provider: bool | None = Field(
+        default=False,
+        description="Another operator became the provider of this system we first placed on the market or put into "
+        "service (AI Act Art. 25(1)), so we cooperate with it (Art. 25(2)).",
+    )
+    specified_not_high_risk: bool | None = Field(
+        default=False,
+        description="We clearly specified that this system is not to be changed into a high-risk system (the "
+        "exception of AI Act Art. 25(2), last sentence).",
+    )
+    third_party_components: bool | None = Field(
+        default=False,
+        description="This high-risk system uses or integrates AI systems, tools, services, components or processes "
+        "a third party supplies (AI Act Art. 25(4): a written agreement with that supplier).",
+    )
+    third_party_components_open_source: bool | None = Field(
+        default=False,
+        description="Every such third-party supply is made public under a free and open-source licence and none is "
+        "a general-purpose AI model (AI Act Art. 25(4), second subparagraph: no agreement is required).",
+    )
+    supplied_for_high_risk_system: bool | None = Field(
+        default=False,
+        description="We supply this AI system or model to a provider that integrates it into a high-risk system "
+        "(AI Act Art. 25(4): the supplier's side of the written agreement).",
+    )
     in_scope: bool = Field(default=True, description="Inside the ISO 42001/27001 management system's scope.")
     uses: list[StrictStr] = Field(default_factory=list, max_length=10_000, description="Ids of the assets it uses.")
     description: StrictStr | None = None
@@ -225,11 +262,28 @@ class Asset(BaseModel):
         description="Its synthetic output includes images or video (AI Act Art. 5(1)(ba) and (bb), inserted by "
         "Regulation (EU) 2026/1744: intimate imagery and child sexual abuse material are visual).",
     )
+    significant_design_change: bool | None = Field(
+        default=None,
+        description="Significantly changed in its design since 2 Aug 2026 (AI Act Art. 111(2); recital 177 reads it as "
+        "a substantial modification): a high-risk system already on the market before that day is bound only then.",
+    )
+    unlikely_to_result_in_risk: bool | None = Field(
+        default=None,
+        description="Its processing is unlikely to result in a risk to people's rights and freedoms, given its "
+        "nature, context, scope and purposes (one limb of the GDPR Art. 27(2)(a) and 30(5) exemptions).",
+    )
     information_exception: InformationException | None = Field(
         default=None,
         description="GDPR Art. 13(4) / 14(5): the person already has the information (already_informed), or, for "
         "data obtained elsewhere, informing is impossible or disproportionate, obtaining it is laid down by law, or "
         "professional secrecy covers it. Absent: no exception claimed.",
+    )
+    breach_communication_exception: BreachCommunicationException | None = Field(
+        default=None,
+        description="GDPR Art. 34(3): why a breach of this data need not be told to each person: the data is "
+        "unintelligible to anyone unauthorised, e.g. encrypted (unintelligible_data); later measures make the high "
+        "risk no longer likely (subsequent_measures); or telling each would take disproportionate effort, so a "
+        "public communication informs them instead (disproportionate_effort). Absent: no exception claimed.",
     )
     management_system_scopes: list[ManagementSystem] | None = Field(
         default=None,

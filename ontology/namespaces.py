@@ -6,6 +6,7 @@ file twice, or on another machine, names the same things.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 AG = "https://w3id.org/aimsgraph/ontology#"
@@ -55,7 +56,14 @@ def role_iri(role: str) -> str:
 
 def obligation_iri(org: str, asset_id: str, framework_id: str, ref: str) -> str:
     """One asset's duty under one provision; an organisation-wide duty uses the organisation's id as `asset_id`."""
-    return f"{org_iri(org, 'obligation', asset_id)}/{quote(framework_id, safe='')}/{quote(ref, safe='')}"
+    return f"{org_iri(org, 'obligation', asset_id)}/{provision_path(framework_id, ref)}"
+
+
+@lru_cache(maxsize=16_384)
+def provision_path(framework_id: str, ref: str) -> str:
+    """The provision's part of an IRI (`eu-ai-act/Article%209`), quoted once per provision: an asset's answer
+    names hundreds of obligations, and quoting each anew was most of the answer's time."""
+    return f"{quote(framework_id, safe='')}/{quote(ref, safe='')}"
 
 
 def gap_iri(org: str, owner: str, framework_id: str, ref: str) -> str:

@@ -113,6 +113,13 @@ class AssetFact(Enum):
     real_world_testing = "real_world_testing"
     offered_to_children = "offered_to_children"
     direct_marketing = "direct_marketing"
+    annex_x_component = "annex_x_component"
+    intended_for_public_authorities = "intended_for_public_authorities"
+    taken_over_by_new_provider = "taken_over_by_new_provider"
+    specified_not_high_risk = "specified_not_high_risk"
+    third_party_components = "third_party_components"
+    third_party_components_open_source = "third_party_components_open_source"
+    supplied_for_high_risk_system = "supplied_for_high_risk_system"
     profiles_natural_persons = "profiles_natural_persons"
     third_party_conformity_assessment = "third_party_conformity_assessment"
     open_source = "open_source"
@@ -130,6 +137,8 @@ class AssetFact(Enum):
     human_editorial_review = "human_editorial_review"
     processor_for_us = "processor_for_us"
     generates_imagery = "generates_imagery"
+    significant_design_change = "significant_design_change"
+    unlikely_to_result_in_risk = "unlikely_to_result_in_risk"
 
 
 @strawberry.enum(description="An implemented control's status, or an SoA exclusion.")
@@ -210,6 +219,13 @@ class InformationException(Enum):
     professional_secrecy = "professional_secrecy"
 
 
+@strawberry.enum(description="GDPR Article 34(3)(a)-(c): why a breach need not be told to each person.")
+class BreachCommunicationException(Enum):
+    unintelligible_data = "unintelligible_data"
+    subsequent_measures = "subsequent_measures"
+    disproportionate_effort = "disproportionate_effort"
+
+
 @strawberry.enum(description="The AI Act Annex I section of the product legislation (B: only Article 2(2)'s).")
 class AnnexISection(Enum):
     A = "A"
@@ -279,6 +295,7 @@ VOCABULARY_ENUMS: dict[str, type[Enum]] = {
     "AnnexISection": AnnexISection,
     "LegalBasis": LegalBasis,
     "InformationException": InformationException,
+    "BreachCommunicationException": BreachCommunicationException,
     "ManagementSystem": ManagementSystem,
     "OwnerKind": OwnerKind,
     "WorkStatus": WorkStatus,

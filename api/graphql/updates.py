@@ -20,6 +20,7 @@ from api.graphql.enums import (
     AnnexISection,
     Art63Condition,
     AssetKind,
+    BreachCommunicationException,
     InformationException,
     LegalBasis,
     ManagementSystem,
@@ -163,4 +164,34 @@ class AssetUpdateInput:
     )
     information_exception: InformationException | None = strawberry.field(
         default=strawberry.UNSET, description=_described("information_exception")
+    )
+    annex_x_component: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("annex_x_component")
+    )
+    intended_for_public_authorities: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("intended_for_public_authorities")
+    )
+    taken_over_by_new_provider: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("taken_over_by_new_provider")
+    )
+    specified_not_high_risk: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("specified_not_high_risk")
+    )
+    third_party_components: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("third_party_components")
+    )
+    third_party_components_open_source: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("third_party_components_open_source")
+    )
+    supplied_for_high_risk_system: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("supplied_for_high_risk_system")
+    )
+    significant_design_change: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("significant_design_change")
+    )
+    unlikely_to_result_in_risk: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("unlikely_to_result_in_risk")
+    )
+    breach_communication_exception: BreachCommunicationException | None = strawberry.field(
+        default=strawberry.UNSET, description=_described("breach_communication_exception")
     )

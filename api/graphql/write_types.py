@@ -21,6 +21,7 @@ from api.graphql.enums import (
     Art63Condition,
     AssertedRelation,
     AssetKind,
+    BreachCommunicationException,
     ControlStatus,
     InclusionReason,
     InformationException,
@@ -362,6 +363,37 @@ class AssetInput:
     information_exception: InformationException | None = strawberry.field(
         default=None,
         description="GDPR Art. 13(4)/14(5): the exception claimed from informing the person; left out: none.",
+    )
+    annex_x_component: bool | None = strawberry.field(
+        default=False, description="A component of an Annex X large-scale EU IT system (AI Act Art. 111(1))" + CLOSED
+    )
+    intended_for_public_authorities: bool | None = strawberry.field(
+        default=False, description="A high-risk system intended for public authorities (Art. 111(2))" + CLOSED
+    )
+    taken_over_by_new_provider: bool | None = strawberry.field(
+        default=False, description="Another operator became this system's provider (Art. 25(1), (2))" + CLOSED
+    )
+    specified_not_high_risk: bool | None = strawberry.field(
+        default=False, description="We specified it is not to be made high-risk (Art. 25(2), last sentence)" + CLOSED
+    )
+    third_party_components: bool | None = strawberry.field(
+        default=False, description="Integrates a third party's systems, tools or components (Art. 25(4))" + CLOSED
+    )
+    third_party_components_open_source: bool | None = strawberry.field(
+        default=False, description="Those supplies are all free and open source, none a GPAI model (25(4))" + CLOSED
+    )
+    supplied_for_high_risk_system: bool | None = strawberry.field(
+        default=False, description="We supply it for integration into a high-risk system (Art. 25(4))" + CLOSED
+    )
+    significant_design_change: bool | None = strawberry.field(
+        default=None, description="Significantly changed in design since 2 Aug 2026 (Art. 111(2))" + OPEN
+    )
+    unlikely_to_result_in_risk: bool | None = strawberry.field(
+        default=None, description="Processing unlikely to result in a risk to people (GDPR Art. 27(2)(a), 30(5))" + OPEN
+    )
+    breach_communication_exception: BreachCommunicationException | None = strawberry.field(
+        default=None,
+        description="GDPR Art. 34(3): why a breach need not be told to each person; left out: none claimed.",
     )
 
 

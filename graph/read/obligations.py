@@ -57,7 +57,7 @@ from graph.views.read import (
     WorkItemView,
 )
 from mappings.relations import Relation, covers
-from ontology.namespaces import obligation_iri, soa_decision_iri
+from ontology.namespaces import org_iri, provision_path, soa_decision_iri
 
 _RANK = {"valid": 3, "expiring": 2, "expired": 1, "missing": 0}
 SOA_FRAMEWORKS = ("iso42001", "iso27001")
@@ -69,6 +69,11 @@ def _in_point(point: str, refs: set[str]) -> bool:
     """Annex III point 5(b) lies within point 5: naming "5" names all of its sub-points."""
     ref = annex_iii_ref(point)
     return any(ref.startswith(r + "(") for r in refs)
+
+
+def _stated_dates(asset: AssetView) -> list[dt.date]:
+    """The days the inventory says the asset was placed on the market or put into service."""
+    return [dt.date.fromisoformat(v) for k, v in asset.values if k in ("placed_on_market", "put_into_service")]
 
 
 def evidence_status(evidence: EvidenceView, day: dt.date) -> str:
@@ -110,6 +115,22 @@ def best_status(matches: Sequence[EvidenceMatch]) -> str:
     if not matches:  # most obligations of a large organisation: no evidence at all
         return "missing"
     return max((m.status for m in matches), key=_RANK.__getitem__)
+
+
+def _transitional(law: dict[str, Any], reasons: list[ReasonView], day: dt.date) -> dict[str, Any]:
+    """Article 111's effect on an obligation: a later date where every reason for it is deferred, and the notes of
+    what a transitional rule would change where the facts do not settle it, beside any other date note."""
+    found: dict[str, Any] = {}
+    notes = list(dict.fromkeys(n for r in reasons for n in r.notes))
+    if not notes:
+        return found
+    deferred = [r.deferred_to for r in reasons]
+    dates = law["dates"]
+    if all(deferred) and (dates.applies_from is None or max(deferred) > dates.applies_from):  # type: ignore[type-var]
+        later = max(d for d in deferred if d is not None)
+        found["dates"] = replace(dates, applies_from=later, in_force=later <= day)
+    found["date_note"] = "; ".join([n for n in (law.get("date_note"), *notes) if n])
+    return found
 
 
 class Obligations:
@@ -228,7 +249,9 @@ class Obligations:
                 open_.append(f"{name} = no")
         return open_
 
-    def _open_values(self, when: ConditionView, asset: AssetView, org: OrganisationView | None) -> list[str] | None:
+    def _open_values(
+        self, when: ConditionView, asset: AssetView, org: OrganisationView | None, assume_dated: bool = False
+    ) -> list[str] | None:
         """The valued and dated parts of a condition: None when one fails, else what is left open."""
         open_: list[str] = []
         for name, allowed in when.values:
@@ -249,6 +272,10 @@ class Obligations:
                 open_.append(f"{name} before {limit.isoformat()}")
             elif dt.date.fromisoformat(value) >= limit:
                 return None
+        if when.dated_before is not None:
+            stated = _stated_dates(asset)
+            if (not stated and not assume_dated) or (stated and min(stated) >= when.dated_before):
+                return None  # no date stated: `_matched` notes what the rule would do (it never hedges)
         return open_
 
     def _match(
@@ -260,8 +287,10 @@ class Obligations:
         roles: dict[str, tuple[str, ...]] | None = None,
         org: OrganisationView | None = None,
         day: dt.date | None = None,
+        assume_dated: bool = False,
     ) -> ReasonView | None:
-        """The reason the rule applies, None when it does not; `conditions` lists what the inventory leaves open."""
+        """The reason the rule applies, None when it does not; `conditions` lists what the inventory leaves open.
+        `assume_dated`: as if the asset's dates met the rule's `dated_before` (to say what it would do)."""
         when = rule.condition
         if rule.holds_from is not None and (day or dt.date.today()) < rule.holds_from:
             return None
@@ -297,7 +326,7 @@ class Obligations:
             points = tuple(p for p in points if annex_iii_ref(p) not in left_out and not _in_point(p, left_out))
             if not points:
                 return None
-        valued = self._open_values(when, asset, org)
+        valued = self._open_values(when, asset, org, assume_dated)
         if valued is None:
             return None
         open_ += valued
@@ -345,10 +374,13 @@ class Obligations:
                 if reason is not None:
                     found.append((rule, reason))
         derogations = [(r, why) for r, why in found if r.replaces]
-        if not derogations:
+        notes = self._undated(asset, facts, roles, org, day=day, wanted=wanted) if not _stated_dates(asset) else {}
+        if not derogations and not notes and not any(r.defers for r, _ in found):
             return found
+        deferrals = [(r, why) for r, why in found if r.defers]
         kept: list[tuple[RuleView, ReasonView]] = []
-        for rule, reason in found:
+        for rule, matched in found:
+            reason = matched
             extra: list[str] = []
             gone = False
             for derogation, why in derogations:
@@ -360,8 +392,50 @@ class Obligations:
                 extra.append(f"not derogated ({derogation.basis}): unless {' and '.join(why.conditions)}")
             if gone:
                 continue
-            kept.append((rule, replace(reason, conditions=reason.conditions + tuple(extra)) if extra else reason))
+            if extra:
+                reason = replace(reason, conditions=reason.conditions + tuple(extra))
+            for deferral, why in deferrals:
+                if rule.id not in deferral.defers or deferral.defers_to is None:
+                    continue
+                later = f"from {deferral.defers_to.isoformat()} ({deferral.basis})"
+                if why.conditions:
+                    reason = replace(reason, notes=(*reason.notes, f"if {' and '.join(why.conditions)}: {later}"))
+                else:
+                    reason = replace(reason, notes=(*reason.notes, later), deferred_to=deferral.defers_to)
+            if rule.id in notes:
+                reason = replace(reason, notes=(*reason.notes, *notes[rule.id]))
+            kept.append((rule, reason))
         return kept
+
+    def _undated(
+        self,
+        asset: AssetView,
+        facts: dict[str, list[str]],
+        roles: dict[str, tuple[str, ...]],
+        org: OrganisationView | None,
+        *,
+        day: dt.date,
+        wanted: set[str],
+    ) -> dict[str, list[str]]:
+        """What the transitional rules (Article 111) would do to other rules' duties if the asset was already on
+        the market or in service: the inventory states neither date, so the answer says it instead of guessing."""
+        notes: dict[str, list[str]] = defaultdict(list)
+        for rule in self._snapshot.rules.dated:
+            limit = rule.condition.dated_before
+            if wanted and rule.framework not in wanted:
+                continue
+            if limit is None or (rule.condition.kinds and asset.kind not in rule.condition.kinds):
+                continue
+            why = self._match(rule, asset, facts, roles=roles, org=org, day=day, assume_dated=True)
+            if why is None:
+                continue
+            when = " and ".join(
+                (f"placed on the market or put into service before {limit.isoformat()}", *why.conditions)
+            )
+            effect = f"from {rule.defers_to.isoformat()}" if rule.defers_to else "does not apply"
+            for target in (*rule.replaces, *rule.defers):
+                notes[target].append(f"if {when}: {effect} ({rule.basis})")
+        return notes
 
     def _provisions(self, rule: RuleView) -> list[ProvisionView]:
         memo = self._snapshot.rule_provisions
@@ -494,6 +568,7 @@ class Obligations:
         scope = "annex_i" if "annex_i" in asset.facts else "annex_iii" if asset.annex_iii else "all"
         gathered: dict[str, tuple[ProvisionView, str, list[ReasonView], bool, bool, list[RuleView]]] = {}
         excluded: dict[str, ExclusionView] = {}
+        noted: set[str] = set()  # provisions a transitional rule (Article 111) speaks to
         for rule, reason in self._matched(asset, wanted, day):
             deadlines.check()
             for provision in self._provisions(rule):
@@ -508,7 +583,11 @@ class Obligations:
                 entry = gathered[provision.iri]
                 entry[2].append(reason)
                 entry[5].append(rule)
+                if reason.notes:
+                    noted.add(provision.iri)
         obligations = []
+        asset_prefix = org_iri(asset.org, "obligation", asset.id)  # `obligation_iri`, its parts quoted once
+        org_prefix = org_iri(asset.org, "obligation", asset.org)
         organisation = self._orgs.organisations.get(asset.org)
         work = self._orgs.work
         for number, (provision, addressee, reasons, voluntary, org_wide, rules) in enumerate(gathered.values()):
@@ -520,7 +599,9 @@ class Obligations:
             certain = [r for r in reasons if not r.conditions]
             conditions = () if certain else tuple(dict.fromkeys(" and ".join(r.conditions) for r in reasons))
             law = {"dates": dates, **self._law_in_force(rules, asset, dates, day)}
-            iri = obligation_iri(asset.org, asset.org if org_wide else asset.id, provision.framework, provision.ref)
+            if provision.iri in noted:
+                law.update(_transitional(law, reasons, day))
+            iri = f"{org_prefix if org_wide else asset_prefix}/{provision_path(provision.framework, provision.ref)}"
             obligations.append(
                 ObligationView(
                     asset=asset,

@@ -39,6 +39,7 @@ def _condition(text: str) -> ConditionView:
         values=tuple((k, tuple(v)) for k, v in sorted(data.get("values", {}).items())),
         not_values=tuple((k, tuple(v)) for k, v in sorted(data.get("not_values", {}).items())),
         before=tuple((k, dt.date.fromisoformat(v)) for k, v in sorted(data.get("before", {}).items())),
+        dated_before=dt.date.fromisoformat(data["dated_before"]) if data.get("dated_before") else None,
         management_system=data.get("management_system"),
         no_management_system=data.get("no_management_system"),
     )
@@ -66,6 +67,9 @@ def _effects(text: str) -> dict[str, object]:
     holds_from = data.get("holds_from")
     data["holds_from"] = dt.date.fromisoformat(holds_from) if isinstance(holds_from, str) else None
     data["replaces"] = tuple(data.get("replaces", ()))  # type: ignore[arg-type]
+    data["defers"] = tuple(data.get("defers", ()))  # type: ignore[arg-type]
+    defers_to = data.get("defers_to")
+    data["defers_to"] = dt.date.fromisoformat(defers_to) if isinstance(defers_to, str) else None
     return data
 
 
@@ -73,6 +77,7 @@ def _effects(text: str) -> dict[str, object]:
 class RulesIndex:
     by_framework: dict[str, list[RuleView]] = field(default_factory=dict)
     granting: list[RuleView] = field(default_factory=list)  # rules that grant a role (Article 25), any framework
+    dated: list[RuleView] = field(default_factory=list)  # transitional rules on the asset's dates (Article 111)
 
     @classmethod
     def build(cls, source: NodeSource, frameworks_by_iri: dict[str, str]) -> RulesIndex:
@@ -97,4 +102,5 @@ class RulesIndex:
                 )
             )
         index.granting = [r for rules in index.by_framework.values() for r in rules if r.grants_role]
+        index.dated = [r for rules in index.by_framework.values() for r in rules if r.condition.dated_before]
         return index

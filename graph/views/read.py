@@ -376,6 +376,7 @@ class ConditionView:
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a valued fact is one of these values
     not_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
     before: tuple[tuple[str, dt.date], ...] = ()  # a dated fact is before this day
+    dated_before: dt.date | None = None  # placed on the market or put into service before this day
     management_system: str | None = None  # the organisation declares it and the asset is in its scope
     no_management_system: str | None = None  # the organisation does not declare it
 
@@ -423,6 +424,8 @@ class RuleView:
     amended: tuple[AmendedContentView, ...] = ()
     holds_from: dt.date | None = None  # the rule is law only from this day (inserted by `act`)
     act: str | None = None  # the amending act that inserted the rule, whose uncertainty travels with it
+    defers: tuple[str, ...] = ()  # a deferral (Art. 111): these rules' duties apply only from `defers_to`
+    defers_to: dt.date | None = None
 
 
 @pickled_by_fields
@@ -438,6 +441,8 @@ class ReasonView:
     annex_iii: tuple[str, ...]
     conditions: tuple[str, ...] = ()  # what must also hold, not stated by the inventory; empty: it applies
     basis: str = ""  # the article and paragraph the rule rests on
+    notes: tuple[str, ...] = ()  # what a transitional rule would change, where the facts do not settle it
+    deferred_to: dt.date | None = None  # a transitional rule (Art. 111) moves the duty to this day
 
 
 @pickled_by_fields

@@ -533,7 +533,7 @@ def add_rules(ingest: Ingest, parsed: RuleFile, doc: SourceDocument, refs: RefRe
         props["basis"] = rule.basis
         effects = rule.model_dump(
             mode="json",
-            include={"replaces", "grants_role", "transition", "amended", "holds_from", "act"},
+            include={"replaces", "grants_role", "transition", "defers", "defers_to", "amended", "holds_from", "act"},
             exclude_defaults=True,
         )
         if effects:

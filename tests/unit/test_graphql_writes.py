@@ -425,3 +425,32 @@ def test_a_read_only_service_refuses_writes_saying_why(schema: strawberry.Schema
         assert key.id == follower.keys.list()[0].id
     finally:
         follower.close()
+
+
+LEGACY = """mutation($input: AssetInput!) { upsertAsset(input: $input) {
+    asset { obligations(frameworks: ["eu-ai-act"]) { edges { node {
+      provision { ref } dates { appliesFrom } dateNote } } } }
+    errors { code message path } } }"""
+
+
+def test_article_111_answers_a_system_already_on_the_market_as_its_inventory_states_it(
+    schema: strawberry.Schema, service: Service, keys: dict[str, ApiKeyView]
+) -> None:
+    """Written through GraphQL, the dates and the Article 111 facts decide: a recruitment system on the market
+    since 2025 and unchanged carries no high-risk duty; intended for public authorities, it complies by 2030."""
+    data = asset(
+        "w-legacy",
+        kind="ai_system",
+        roles=["provider"],
+        annexIii=["4(a)"],
+        placedOnMarket="2025-06-01",
+        significantDesignChange=False,
+    )
+    found = run(schema, service, LEGACY, keys["editor"], input=data).data["upsertAsset"]
+    assert found["errors"] == []
+    refs = {o["provision"]["ref"] for o in nodes(found["asset"]["obligations"])}
+    assert "Article 4" in refs and "Article 9" not in refs
+    public = {**data, "intendedForPublicAuthorities": True}
+    found = run(schema, service, LEGACY, keys["editor"], input=public).data["upsertAsset"]
+    article_9 = next(o for o in nodes(found["asset"]["obligations"]) if o["provision"]["ref"] == "Article 9")
+    assert article_9["dates"]["appliesFrom"] == "2030-08-02" and "Article 111(2)" in article_9["dateNote"]

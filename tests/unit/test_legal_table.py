@@ -182,5 +182,5 @@ def test_outside_the_gdprs_territorial_scope_no_gdpr_duty_is_left() -> None:
     scope = next(r for r in rules if r["id"] == "outside-territorial-scope")
     duties = {r["id"] for r in rules if r.get("provisions") or r.get("kinds")}
     targeting = {r["id"] for r in rules if "targets_people_in_union" in r["when"].get("facts", ())}
-    assert targeting == {"eu-representative", "eu-representative-sensitive-data"}
+    assert targeting == {"eu-representative", "eu-representative-sensitive-data", "eu-representative-occasional-risky"}
     assert set(scope["replaces"]) == duties - targeting

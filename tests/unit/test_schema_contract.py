@@ -75,6 +75,7 @@ def test_every_type_field_argument_and_enum_value_is_described(schema: GraphQLSc
         ("KeyRole", vocabulary.KEY_ROLES),
         ("Art63Condition", vocabulary.VALUE_CHOICES["art6_3_condition"]),
         ("InformationException", vocabulary.VALUE_CHOICES["information_exception"]),
+        ("BreachCommunicationException", vocabulary.VALUE_CHOICES["breach_communication_exception"]),
         ("AnnexISection", vocabulary.VALUE_CHOICES["annex_i_section"]),
         ("LegalBasis", vocabulary.VALUE_CHOICES["legal_basis"]),
         ("ManagementSystem", vocabulary.MANAGEMENT_SYSTEMS),
