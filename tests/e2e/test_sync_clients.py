@@ -197,21 +197,34 @@ def test_a_connector_a_subscriber_and_a_webhook_follow_1000_concurrent_changes_e
             subscriber = Subscriber(base, token, connector.since)
             assert subscriber.ready.wait(HANG_GUARD) and subscriber.error is None, subscriber.error
 
-            gate = threading.Barrier(WRITERS + 1)
+            gate = threading.Barrier(WRITERS + 1, timeout=HANG_GUARD)
             results: list[int] = []
-            writers = threading.Thread(
-                target=lambda: results.extend(
-                    run_all(lambda n: writer(base, token, n, gate), [(n,) for n in range(WRITERS)])
-                )
-            )
+            failed: list[BaseException] = []
+
+            def write_all() -> None:
+                # a writer's failure is this test's failure, with its own message: a thread's exception
+                # would otherwise only be printed, and the test fail later on a count that hides it
+                try:
+                    results.extend(run_all(lambda n: writer(base, token, n, gate), [(n,) for n in range(WRITERS)]))
+                except BaseException as error:
+                    failed.append(error)
+                    gate.abort()  # a writer that died before the gate must not leave the others waiting
+
+            writers = threading.Thread(target=write_all)
             writers.start()
-            gate.wait()
+            try:
+                gate.wait()
+            except threading.BrokenBarrierError:
+                writers.join()
+                raise failed[0] if failed else AssertionError("the writers never reached the gate") from None
             cli_key = cli.json(
                 "keys", "create", "--role", "viewer", "--name", "through the channel"
             )  # the CLI, meanwhile
             while writers.is_alive():  # the connector syncs while the writers write
                 connector.sync()
             writers.join()
+            if failed:
+                raise failed[0]
             while connector.sync():
                 pass
             connector.sync()  # and once more at the newest revision
