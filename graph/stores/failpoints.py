@@ -12,12 +12,17 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 _ARMED = os.environ.get("AIMSGRAPH_FAILPOINT", "")
 # `pause` instead of the default `kill`: say so on stderr and sleep, so a test can kill something else (a
 # database server) while this process is at the point, then see how it copes when it wakes.
 _ACTION = os.environ.get("AIMSGRAPH_FAILPOINT_ACTION", "kill")
 _PAUSE = float(os.environ.get("AIMSGRAPH_FAILPOINT_PAUSE", "5"))
+# With a release file the pause ends when that file appears (`_PAUSE` is then only a hang guard): a test that
+# must act while this process is held (another server's commit) says when it is done, instead of racing a clock
+# that a loaded machine can outrun.
+_RELEASE = os.environ.get("AIMSGRAPH_FAILPOINT_RELEASE", "")
 
 POINTS = (
     "generation:filled",  # the new generation is bulk-loaded, not yet current
@@ -37,6 +42,11 @@ def failpoint(name: str) -> None:
     if _ACTION == "pause":
         sys.stderr.write(f"failpoint {name}: pausing {_PAUSE:g} s\n")
         sys.stderr.flush()
-        time.sleep(_PAUSE)
+        if not _RELEASE:
+            time.sleep(_PAUSE)
+            return
+        deadline = time.monotonic() + _PAUSE
+        while not Path(_RELEASE).exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
         return
     os.kill(os.getpid(), signal.SIGKILL)

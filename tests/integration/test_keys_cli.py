@@ -3,13 +3,17 @@ key kept only as a hash in the store (and never in an export)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from core.records import GraphBatch, Node
 from graph.service import Service
 from graph.stores.embedded import EmbeddedStore
 from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
+ELSEWHERE = "https://w3id.org/aimsgraph/id/test/elsewhere"
 
 
 def test_keys_are_created_listed_and_revoked_from_the_command_line(seeded_cli: Cli) -> None:
@@ -52,3 +56,27 @@ def test_the_graphql_schema_and_the_settings_table_are_printed(seeded_cli: Cli) 
     assert sdl.returncode == 0 and "type Mutation {" in sdl.stdout
     settings = seeded_cli.run("schema", "settings")
     assert "`AIMSGRAPH_ANONYMOUS_READ`" in settings.stdout
+
+
+def test_a_key_change_that_meets_another_commit_says_so_and_writes_nothing(
+    seeded_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: a change prepared before another process's commit is refused with a clear error (exit 1, the
+    conflict and "retry" in words, no traceback), and nothing of it is written; run again, it goes through."""
+    commit = EmbeddedStore.commit
+    interfered: list[int] = []
+
+    def another_commit_first(self: EmbeddedStore, batch: GraphBatch, **options: Any) -> int:
+        if not interfered:  # once: another writer's commit lands between this change's read and its commit
+            interfered.append(self.revision)
+            self.write(GraphBatch([Node(id=f"{ELSEWHERE}/1", labels=("Organisation",), props={"identifier": "x"})]))
+        return commit(self, batch, **options)
+
+    monkeypatch.setattr(EmbeddedStore, "commit", another_commit_first)
+    refused = seeded_cli.run("keys", "create", "--role", "editor", "--name", "raced")
+    assert interfered and refused.returncode == 1, refused
+    assert "the store changed while this change was prepared" in refused.stderr and "retry" in refused.stderr
+    assert "Traceback" not in refused.stderr and refused.stdout == ""
+    assert seeded_cli.json("keys", "list") == []
+    again = seeded_cli.json("keys", "create", "--role", "editor", "--name", "raced")
+    assert [key["id"] for key in seeded_cli.json("keys", "list")] == [again["id"]]

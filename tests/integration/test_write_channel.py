@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import shlex
 import shutil
 import signal
 import stat
@@ -63,6 +64,52 @@ def test_the_readme_key_walkthrough_works_while_the_server_runs(
     assert query(base, token).status_code == 401
     trail = cli.run("audit", "--json", check=True).stdout
     assert f'"actor": "cli {getpass.getuser()}"' in trail  # the audit trail names the CLI user, not the server
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+EXAMPLES = README.parent / "examples"
+
+
+def readme_commands(heading: str) -> list[list[str]]:
+    """The `aimsgraph …` lines of the first fenced block under `heading`, comments dropped, as argument lists."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"^```\w*\n(.*?)^```", text[text.index(heading) :], re.MULTILINE | re.DOTALL)
+    assert block is not None, heading
+    lines = [re.sub(r"\s+#.*$", "", line) for line in block.group(1).splitlines() if line.startswith("aimsgraph ")]
+    return [shlex.split(line)[1:] for line in lines]
+
+
+def test_the_readmes_key_and_load_walkthrough_works_as_written_while_the_server_runs(
+    served: tuple[str, subprocess.Popen[bytes], Path], tmp_path: Path
+) -> None:
+    """The README's own commands (its keys block, and the example organisation's load), run as a user types
+    them in another shell while `aimsgraph serve` holds the store: each does what the README says, and the
+    server answers with the change at once. `keys revoke` takes the id the create printed."""
+    base, _, store = served
+    create, listing, revoke = readme_commands("### Writing: keys, roles and mutations")
+    assert (create[:2], listing, revoke[:2]) == (["keys", "create"], ["keys", "list"], ["keys", "revoke"])
+    env = {"AIMSGRAPH_LOCK_WAIT": "0"}  # through the server's channel, never by waiting for its lock
+    created = _run_in(tmp_path, store, *create, env=env)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    key_id = token.split("_")[1]
+    assert created.stderr.startswith(f"created editor key {key_id}")  # "token shown once": on stdout, alone
+    assert query(base, token).json()["data"]["frameworks"]  # the server knows the key at once
+    listed = _run_in(tmp_path, store, *listing, env=env)
+    assert listed.returncode == 0 and key_id in listed.stdout and "grc-sync" in listed.stdout
+    assert token.split("_", 2)[2] not in listed.stdout  # no secrets
+    revoked = _run_in(tmp_path, store, *revoke[:2], key_id, env=env)
+    assert revoked.returncode == 0 and revoked.stderr.strip() == f"revoked key {key_id} (editor)"
+    assert query(base, token).status_code == 401  # and forgets it at once
+
+    (load,) = [c for c in readme_commands("Northwind Credit") if c[:1] == ["load"]]
+    viewer = _run_in(tmp_path, store, "keys", "create", "--role", "viewer", env=env).stdout.strip()
+    loaded = _run_in(EXAMPLES.parent, store, *load, env=env)
+    assert loaded.returncode == 0 and "organisation rivermouth" in loaded.stderr, loaded.stderr
+    answer = query(base, viewer, '{ asset(id: "benefits-triage", organisation: "rivermouth") { id } }').json()
+    assert answer["data"]["asset"] == {"id": "benefits-triage"}  # served at once, no restart
+    again = _run_in(EXAMPLES.parent, store, *load, env=env)  # the same file again: nothing to do, said so
+    assert again.returncode == 0 and "nothing to load" in again.stderr
 
 
 def test_a_load_through_the_server_prints_exactly_what_a_direct_load_prints(seeded_cli: Cli, tmp_path: Path) -> None:

@@ -107,9 +107,15 @@ def test_a_change_read_before_another_servers_commit_is_refused_not_written_over
     store.close()
     env = {**store_env(arcadedb, neo4j_database), "AIMSGRAPH_REQUEST_TIMEOUT": "120"}
     token = Cli(tmp_path / "unused").json("keys", "create", "--role", "editor", "--name", "racer", env=env)["token"]
-    paused = {"AIMSGRAPH_FAILPOINT": "neo4j:before-commit", "AIMSGRAPH_FAILPOINT_ACTION": "pause"}
+    release = tmp_path / "release-p"  # P holds its prepared change until this file appears (S has answered)
+    paused = {
+        "AIMSGRAPH_FAILPOINT": "neo4j:before-commit",
+        "AIMSGRAPH_FAILPOINT_ACTION": "pause",
+        "AIMSGRAPH_FAILPOINT_PAUSE": "300",  # a hang guard only
+        "AIMSGRAPH_FAILPOINT_RELEASE": str(release),
+    }
     steady, steady_process = start_server(tmp_path / "unused", env=env)
-    slow, slow_process = start_server(tmp_path / "unused", env={**env, **paused, "AIMSGRAPH_FAILPOINT_PAUSE": "8"})
+    slow, slow_process = start_server(tmp_path / "unused", env={**env, **paused})
     try:
         with httpx.Client(base_url=steady, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
             for asset in ("part-0", "part-1", "shared"):
@@ -131,13 +137,26 @@ def test_a_change_read_before_another_servers_commit_is_refused_not_written_over
         while not _log_says(slow_process, "failpoint neo4j:before-commit"):  # P holds its prepared change
             assert time.monotonic() < deadline and sending.is_alive()
             time.sleep(0.05)
-        other = httpx.post(
-            f"{steady}/graphql",
-            json={"query": LINK, "variables": {"asset": "shared", "uses": "part-1"}},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=120,
-        ).json()["data"]["linkAssets"]
+        others: list[Any] = []
+        committing = threading.Thread(
+            target=lambda: others.append(
+                httpx.post(
+                    f"{steady}/graphql",
+                    json={"query": LINK, "variables": {"asset": "shared", "uses": "part-1"}},
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=120,
+                ).json()
+            )
+        )
+        committing.start()
+        # S answered: release P. The join's limit is a hang guard for a database that makes S wait for P's
+        # transaction (then S answers only once P goes on), not a clock the test's outcome depends on.
+        committing.join(timeout=100)
+        release.touch()
+        committing.join()
         sending.join()
+        assert others and answers, "a request failed; see the servers' logs"
+        other = others[0]["data"]["linkAssets"]
         first = answers[0]["data"]["linkAssets"]
         if other["errors"]:  # the database made S wait for P instead: then S is the one refused
             assert [e["code"] for e in other["errors"]] == ["CONFLICT"] and first["errors"] == []

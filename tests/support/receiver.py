@@ -1,5 +1,9 @@
 """A webhook receiver for the tests: a real HTTP server on a loopback port, in a thread, that checks each body's
-signature and keeps what it was sent; it can be told to refuse the next few deliveries."""
+signature and keeps what it was sent; it can be told to refuse the next few deliveries.
+
+It does what the README tells a receiver to do: delivery is at least once (a receiver's answer that arrives
+after `AIMSGRAPH_WEBHOOK_TIMEOUT` counts as a failed attempt, and the changes are sent again), so it keeps each
+change once by its `id` and counts the ones that came again (`repeated`) for the tests to account for."""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ class Receiver:
     def __init__(self, refuse: int = 0) -> None:
         self.secret = ""
         self.bodies: list[dict[str, Any]] = []
+        self._held: dict[str, dict[str, Any]] = {}  # each change once, by id, in the order it first came
+        self.repeated = 0
         self.refused = 0
         self.bad_signatures = 0
         self._refuse = refuse
@@ -33,7 +39,13 @@ class Receiver:
                         receiver.refused += 1
                         status = 503
                     else:
-                        receiver.bodies.append(json.loads(body))
+                        document = json.loads(body)
+                        receiver.bodies.append(document)
+                        for change in document["changes"]:
+                            if change["id"] in receiver._held:
+                                receiver.repeated += 1
+                            else:
+                                receiver._held[change["id"]] = change
                         status = 204
                     receiver._changed.notify_all()
                 self.send_response(status)
@@ -48,13 +60,14 @@ class Receiver:
         self._thread.start()
 
     def changes(self) -> list[dict[str, Any]]:
+        """Each change received, once, in the order it first came."""
         with self._changed:
-            return [change for body in self.bodies for change in body["changes"]]
+            return list(self._held.values())
 
     def wait_for(self, count: int, timeout: float = 60) -> list[dict[str, Any]]:
         """The changes received, once there are `count` of them (or the timeout, as a hang guard, passes)."""
         with self._changed:
-            self._changed.wait_for(lambda: sum(len(b["changes"]) for b in self.bodies) >= count, timeout=timeout)
+            self._changed.wait_for(lambda: len(self._held) >= count, timeout=timeout)
         return self.changes()
 
     def close(self) -> None:

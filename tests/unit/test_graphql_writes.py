@@ -169,6 +169,31 @@ def test_an_asset_still_named_elsewhere_is_not_deleted(
     assert gone.errors[0].extensions == {"code": "NOT_FOUND"}
 
 
+def test_a_mutation_prepared_before_another_commit_answers_conflict_and_writes_nothing(
+    schema: strawberry.Schema, service: Service, keys: dict[str, ApiKeyView], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: another change commits between a mutation's reads and its commit (another server over the
+    same database would do this) → the payload's error is CONFLICT, saying to retry; nothing is written, and
+    the retried mutation goes through."""
+    commit = EmbeddedStore.commit
+    interlopers: list[str] = []
+
+    def another_commit_first(self: EmbeddedStore, batch: Any, **options: Any) -> int:
+        if not interlopers:  # once, in this thread: a whole other change lands first
+            interlopers.append("interloper")
+            service.keys.create(CLI, "viewer", "interloper")
+        return commit(self, batch, **options)
+
+    monkeypatch.setattr(EmbeddedStore, "commit", another_commit_first)
+    refused = run(schema, service, UPSERT, keys["editor"], input=asset("w-raced")).data["upsertAsset"]
+    assert interlopers and refused["asset"] is None and refused["auditEntry"] is None
+    assert [e["code"] for e in refused["errors"]] == ["CONFLICT"] and "retry" in refused["errors"][0]["message"]
+    assert run(schema, service, '{ asset(id: "w-raced") { id } }', keys["editor"]).data["asset"] is None
+    assert "w-raced" not in {e.target for e in service.audit_log()}
+    again = run(schema, service, UPSERT, keys["editor"], input=asset("w-raced")).data["upsertAsset"]
+    assert again["errors"] == [] and again["asset"]["id"] == "w-raced"
+
+
 def test_controls_and_evidence_are_recorded_and_revoked(
     schema: strawberry.Schema, service: Service, keys: dict[str, ApiKeyView]
 ) -> None:
