@@ -10,9 +10,10 @@ per failed accept (170 MB in 30 s). Here every connection is counted from the mo
 - at `max_connections` in all, or `max_connections_per_client` from one address, the oldest connection that
   is only waiting is closed to admit the new one, so a flood of idle connections cannot keep a real client
   (or a health check) out; only when every connection is busy with a request is a new one refused;
-- the limit, plus one burst of accepts (the listening backlog, which asyncio accepts in one go), plus every
-  descriptor the process holds besides its connections, stays under the process's open-file limit (raised to
-  its hard limit first), so accepting never fails for want of a file descriptor. Those others are counted, not
+- the limit, plus the descriptors on their way in or out (`ACCEPTS_IN_FLIGHT` bursts of accepts, each up to
+  the listening backlog), plus every descriptor the process holds besides its connections, stays under the
+  process's open-file limit (raised to its hard limit first), so accepting never fails for want of a file
+  descriptor. Those others are counted, not
   assumed: the store's files (RocksDB opens more table files as it grows), the write channel's socket and its
   CLI clients, the checkpoints being published and the leases readers take on them all come and go, so the
   guard counts the process's open descriptors again every `COUNT_EVERY` seconds (less the connections it holds),
@@ -40,6 +41,12 @@ logger = logging.getLogger("aimsgraph.server")
 LOG_EVERY = 10.0  # seconds between two lines about refused or evicted connections
 SWEEP_EVERY = 0.5  # seconds between two looks for connections past the header timeout
 COUNT_EVERY = 2.0  # seconds between two counts of the descriptors the process holds besides its connections
+ACCEPTS_IN_FLIGHT = 3
+"""Bursts of accepted descriptors the guard has not yet balanced: asyncio accepts up to the backlog per turn of
+its loop, admits each connection two turns later (a task step makes the transport, which schedules
+`connection_made`), and a connection the guard closes to make room gives its descriptor back one turn after
+that; a flood that keeps the listening queue full has a burst at each of those three stages at once (counted as
+one, a burst of 1,500 connects took a server with a limit of 256 descriptors to "Too many open files")."""
 RESERVE = 48
 """Descriptors kept free for what opens between two counts: a few CLI clients on the write channel (one each),
 a checkpoint being published (RocksDB copies its small files one at a time), a flush's or compaction's new
@@ -60,10 +67,11 @@ def _open_file_limit() -> int | None:
 
 def accept_backlog() -> int:
     """How many connections the listening socket queues, and asyncio accepts in one go before the guard sees
-    any of them: a quarter of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
-    accepts take every descriptor before a single connection could be closed)."""
+    any of them: a sixteenth of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
+    accepts take every descriptor before a single connection could be closed; `ACCEPTS_IN_FLIGHT` of them are
+    kept free)."""
     limit = _open_file_limit()
-    return 512 if limit is None else max(8, min(512, limit // 4))
+    return 512 if limit is None else max(8, min(512, limit // 16))
 
 
 def open_descriptors() -> int | None:
@@ -78,8 +86,9 @@ def open_descriptors() -> int | None:
 
 def usable_descriptors(wanted: int, others: int | None = None) -> int:
     """How many connections the process can hold: `wanted`, or fewer when the open-file limit would not leave
-    room for one burst of accepts (`accept_backlog`), the `others` the process holds besides its connections
-    (counted by `open_descriptors` when not given) and the `RESERVE` for what opens before the next count."""
+    room for the accepts in flight (`ACCEPTS_IN_FLIGHT` × `accept_backlog`), the `others` the process holds
+    besides its connections (counted by `open_descriptors` when not given) and the `RESERVE` for what opens
+    before the next count."""
     limit = _open_file_limit()
     if limit is None:
         return wanted
@@ -87,7 +96,7 @@ def usable_descriptors(wanted: int, others: int | None = None) -> int:
         others = open_descriptors()
     if others is None:  # nothing to count with: assume as much again as a reserve
         others = max(64, limit // 8)
-    return max(1, min(wanted, limit - accept_backlog() - others - RESERVE))
+    return max(1, min(wanted, limit - ACCEPTS_IN_FLIGHT * accept_backlog() - others - RESERVE))
 
 
 class ConnectionGuard:
