@@ -20,7 +20,8 @@ per failed accept (170 MB in 30 s). Here every connection is counted from the mo
   adds at every admission the descriptors that holders which come and go fast have declared
   (`core.descriptors`: each write-channel client), and keeps `RESERVE` more free for what opens between counts;
 - refusals and evictions are counted and logged as one line per `LOG_EVERY` seconds, as are uvicorn's
-  repeated warnings ("Invalid HTTP request received.").
+  repeated warnings ("Invalid HTTP request received.");
+- a plain health check is answered as it arrives, before uvicorn parses it (`api.cli.healthz`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, ClassVar
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.cli.healthz import quick_answer
+from api.graphql.limits import HEALTHZ_STATE
 from core import descriptors
 
 logger = logging.getLogger("aimsgraph.server")
@@ -67,11 +71,11 @@ def _open_file_limit() -> int | None:
 
 def accept_backlog() -> int:
     """How many connections the listening socket queues, and asyncio accepts in one go before the guard sees
-    any of them: a sixteenth of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
+    any of them: an eighth of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
     accepts take every descriptor before a single connection could be closed; `ACCEPTS_IN_FLIGHT` of them are
-    kept free)."""
+    kept free). Not less: a connect that finds the queue full waits a second for the kernel to try again."""
     limit = _open_file_limit()
-    return 512 if limit is None else max(8, min(512, limit // 16))
+    return 512 if limit is None else max(8, min(512, limit // 8))
 
 
 def open_descriptors() -> int | None:
@@ -258,8 +262,30 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._answered_health(data):
+            return
         super().data_received(data)
         self._mark()
+
+    def _answered_health(self, data: bytes) -> bool:
+        """Answer a plain health check at once (`api.cli.healthz`), between requests only: then the connection
+        waits for its next request as after any response (keep-alive timeout, header timeout)."""
+        their, our = self.conn.their_state, self.conn.our_state
+        if their is not h11.IDLE or our is not h11.IDLE or self.conn.trailing_data[0] or self.transport.is_closing():
+            return False
+        answer = quick_answer(data, self.app_state.get(HEALTHZ_STATE), self.server_state.default_headers)
+        if answer is None:
+            return False
+        response, close = answer
+        self._unset_keepalive_if_required()
+        self.transport.write(response)
+        self.server_state.total_requests += 1
+        if close:
+            self.transport.close()
+            return True
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        self._guard().wait(self)
+        return True
 
     def handle_websocket_upgrade(self, event: Any) -> None:
         """A WebSocket (a subscription) leaves HTTP: uncounted here, or its quiet stretches between messages
