@@ -50,7 +50,8 @@ ACCEPTS_IN_FLIGHT = 3
 its loop, admits each connection two turns later (a task step makes the transport, which schedules
 `connection_made`), and a connection the guard closes to make room gives its descriptor back one turn after
 that; a flood that keeps the listening queue full has a burst at each of those three stages at once (counted as
-one, a burst of 1,500 connects took a server with a limit of 256 descriptors to "Too many open files")."""
+one, a burst of 1,500 connects took a server with a limit of 256 descriptors to "Too many open files"). That is
+asyncio's own loop, which uvicorn takes where uvloop is not installed; uvloop admits sooner and stays within."""
 RESERVE = 48
 """Descriptors kept free for what opens between two counts: a few CLI clients on the write channel (one each),
 a checkpoint being published (RocksDB copies its small files one at a time), a flush's or compaction's new

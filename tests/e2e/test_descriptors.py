@@ -37,14 +37,22 @@ LIMITS = {  # the open-file limit bounds the connections, nothing else
 }
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+@pytest.fixture(params=["uvloop", "asyncio"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    """The server on uvicorn's default loop (uvloop, a dependency), and on asyncio's own, which uvicorn takes
+    where uvloop is not installed: the two accept and admit connections differently."""
     store = tmp_path / "store"
     port = free_port()
+    loop_env: dict[str, str] = {}
+    if request.param == "asyncio":  # uvloop hidden: its import fails, as where it is not installed
+        hidden = tmp_path / "no-uvloop"
+        (hidden / "uvloop").mkdir(parents=True)
+        (hidden / "uvloop" / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+        loop_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")]))
     log = tempfile.TemporaryFile()  # noqa: SIM115 — closed below
     process = subprocess.Popen(
         [AIMSGRAPH, "serve", "--port", str(port)],
-        env={**os.environ, "AIMSGRAPH_STORE": str(store), **LIMITS},
+        env={**os.environ, "AIMSGRAPH_STORE": str(store), **LIMITS, **loop_env},
         stdout=subprocess.DEVNULL,
         stderr=log,
         preexec_fn=_few_files,  # noqa: PLW1509 — only sets a resource limit in the child
