@@ -55,4 +55,20 @@ def baseline_env(ref: str | None) -> Iterator[dict[str, str] | None]:
             check=True,
             capture_output=True,
         )
+        hide_undeclared(source, site)
         yield {"PYTHONPATH": str(site)}
+
+
+OPTIONAL_SPEEDUPS = ("uvloop",)
+"""Packages that change how the product runs merely by being importable (uvicorn takes uvloop when it finds it):
+a baseline that does not declare one must not get it from this venv, or its figures are not its own."""
+
+
+def hide_undeclared(source: Path, site: Path) -> None:
+    """Shadow, in the baseline's `site`, each of `OPTIONAL_SPEEDUPS` that the baseline's pyproject does not
+    declare, with a module whose import fails (as it would where the baseline was installed alone)."""
+    declared = (source / "pyproject.toml").read_text()
+    for name in OPTIONAL_SPEEDUPS:
+        if f'"{name}' not in declared:
+            (site / name).mkdir(exist_ok=True)
+            (site / name / "__init__.py").write_text(f"raise ImportError('{name}: not a dependency of this build')\n")

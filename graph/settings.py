@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     )
     max_request_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest GraphQL request body")
     max_concurrent_operations: int = Field(
-        default=4, ge=1, le=256, description="GraphQL operations one server process runs at once; the rest queue"
+        default=2, ge=1, le=256, description="GraphQL operations one server process runs at once; the rest queue"
     )
     request_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds one GraphQL operation may run")
     max_connections: int = Field(

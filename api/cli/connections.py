@@ -10,16 +10,18 @@ per failed accept (170 MB in 30 s). Here every connection is counted from the mo
 - at `max_connections` in all, or `max_connections_per_client` from one address, the oldest connection that
   is only waiting is closed to admit the new one, so a flood of idle connections cannot keep a real client
   (or a health check) out; only when every connection is busy with a request is a new one refused;
-- the limit, plus one burst of accepts (the listening backlog, which asyncio accepts in one go), plus every
-  descriptor the process holds besides its connections, stays under the process's open-file limit (raised to
-  its hard limit first), so accepting never fails for want of a file descriptor. Those others are counted, not
+- the limit, plus the descriptors on their way in or out (`ACCEPTS_IN_FLIGHT` bursts of accepts, each up to
+  the listening backlog), plus every descriptor the process holds besides its connections, stays under the
+  process's open-file limit (raised to its hard limit first), so accepting never fails for want of a file
+  descriptor. Those others are counted, not
   assumed: the store's files (RocksDB opens more table files as it grows), the write channel's socket and its
   CLI clients, the checkpoints being published and the leases readers take on them all come and go, so the
   guard counts the process's open descriptors again every `COUNT_EVERY` seconds (less the connections it holds),
   adds at every admission the descriptors that holders which come and go fast have declared
   (`core.descriptors`: each write-channel client), and keeps `RESERVE` more free for what opens between counts;
 - refusals and evictions are counted and logged as one line per `LOG_EVERY` seconds, as are uvicorn's
-  repeated warnings ("Invalid HTTP request received.").
+  repeated warnings ("Invalid HTTP request received.");
+- a plain health check is answered as it arrives, before uvicorn parses it (`api.cli.healthz`).
 """
 
 from __future__ import annotations
@@ -32,14 +34,24 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, ClassVar
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.cli.healthz import quick_answer
+from api.graphql.limits import HEALTHZ_STATE
 from core import descriptors
 
 logger = logging.getLogger("aimsgraph.server")
 LOG_EVERY = 10.0  # seconds between two lines about refused or evicted connections
 SWEEP_EVERY = 0.5  # seconds between two looks for connections past the header timeout
 COUNT_EVERY = 2.0  # seconds between two counts of the descriptors the process holds besides its connections
+ACCEPTS_IN_FLIGHT = 3
+"""Bursts of accepted descriptors the guard has not yet balanced: asyncio accepts up to the backlog per turn of
+its loop, admits each connection two turns later (a task step makes the transport, which schedules
+`connection_made`), and a connection the guard closes to make room gives its descriptor back one turn after
+that; a flood that keeps the listening queue full has a burst at each of those three stages at once (counted as
+one, a burst of 1,500 connects took a server with a limit of 256 descriptors to "Too many open files"). That is
+asyncio's own loop, which uvicorn takes where uvloop is not installed; uvloop admits sooner and stays within."""
 RESERVE = 48
 """Descriptors kept free for what opens between two counts: a few CLI clients on the write channel (one each),
 a checkpoint being published (RocksDB copies its small files one at a time), a flush's or compaction's new
@@ -60,10 +72,11 @@ def _open_file_limit() -> int | None:
 
 def accept_backlog() -> int:
     """How many connections the listening socket queues, and asyncio accepts in one go before the guard sees
-    any of them: a quarter of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
-    accepts take every descriptor before a single connection could be closed)."""
+    any of them: an eighth of the open-file limit, at most 512 (uvicorn's default of 2048 let one burst of
+    accepts take every descriptor before a single connection could be closed; `ACCEPTS_IN_FLIGHT` of them are
+    kept free). Not less: a connect that finds the queue full waits a second for the kernel to try again."""
     limit = _open_file_limit()
-    return 512 if limit is None else max(8, min(512, limit // 4))
+    return 512 if limit is None else max(8, min(512, limit // 8))
 
 
 def open_descriptors() -> int | None:
@@ -78,8 +91,9 @@ def open_descriptors() -> int | None:
 
 def usable_descriptors(wanted: int, others: int | None = None) -> int:
     """How many connections the process can hold: `wanted`, or fewer when the open-file limit would not leave
-    room for one burst of accepts (`accept_backlog`), the `others` the process holds besides its connections
-    (counted by `open_descriptors` when not given) and the `RESERVE` for what opens before the next count."""
+    room for the accepts in flight (`ACCEPTS_IN_FLIGHT` × `accept_backlog`), the `others` the process holds
+    besides its connections (counted by `open_descriptors` when not given) and the `RESERVE` for what opens
+    before the next count."""
     limit = _open_file_limit()
     if limit is None:
         return wanted
@@ -87,7 +101,7 @@ def usable_descriptors(wanted: int, others: int | None = None) -> int:
         others = open_descriptors()
     if others is None:  # nothing to count with: assume as much again as a reserve
         others = max(64, limit // 8)
-    return max(1, min(wanted, limit - accept_backlog() - others - RESERVE))
+    return max(1, min(wanted, limit - ACCEPTS_IN_FLIGHT * accept_backlog() - others - RESERVE))
 
 
 class ConnectionGuard:
@@ -249,8 +263,30 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._answered_health(data):
+            return
         super().data_received(data)
         self._mark()
+
+    def _answered_health(self, data: bytes) -> bool:
+        """Answer a plain health check at once (`api.cli.healthz`), between requests only: then the connection
+        waits for its next request as after any response (keep-alive timeout, header timeout)."""
+        their, our = self.conn.their_state, self.conn.our_state
+        if their is not h11.IDLE or our is not h11.IDLE or self.conn.trailing_data[0] or self.transport.is_closing():
+            return False
+        answer = quick_answer(data, self.app_state.get(HEALTHZ_STATE), self.server_state.default_headers)
+        if answer is None:
+            return False
+        response, close = answer
+        self._unset_keepalive_if_required()
+        self.transport.write(response)
+        self.server_state.total_requests += 1
+        if close:
+            self.transport.close()
+            return True
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        self._guard().wait(self)
+        return True
 
     def handle_websocket_upgrade(self, event: Any) -> None:
         """A WebSocket (a subscription) leaves HTTP: uncounted here, or its quiet stretches between messages

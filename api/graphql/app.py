@@ -44,7 +44,7 @@ from api.explorer import graphiql_page
 from api.explorer import routes as explorer_routes
 from api.graphql.context import Context
 from api.graphql.events import Announcer
-from api.graphql.limits import BodyLimit, HealthCache
+from api.graphql.limits import HEALTHZ_STATE, BodyLimit, HealthCache
 from api.graphql.request_ids import REQUEST_ID, RequestIds, configure_json_logs, request_id_of
 from api.graphql.schema import build_schema
 from api.graphql.webhook_delivery import Dispatcher
@@ -208,7 +208,7 @@ class HealthFirst:
         if scope["type"] != "http" or scope["path"] != "/healthz" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        body = json.dumps({**(await self.health.current()), "pid": self.pid}).encode()
+        body = self.health.kept_body() or json.dumps({**(await self.health.current()), "pid": self.pid}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -255,12 +255,13 @@ def create_app(service: Service, settings: Settings | None = None) -> Starlette:
         )
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        """Follow the audit trail from the start (subscriptions, webhooks), and stop following on shutdown."""
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        """Follow the audit trail from the start (subscriptions, webhooks), and stop following on shutdown; offer
+        the server's protocol the kept health, so it can answer a health check as it arrives (`api.cli.healthz`)."""
         await graphql.events.start()
         await graphql.webhooks.start()
         try:
-            yield
+            yield {HEALTHZ_STATE: health.kept_body}
         finally:
             await graphql.webhooks.stop()
             await graphql.events.stop()

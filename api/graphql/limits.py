@@ -11,13 +11,16 @@ Why health is answered from a cache: /healthz is what a load balancer polls, and
 the load. Working out the health took a thread from the pool that GraphQL requests also wait on, so under 32
 clients it queued behind them (p50 105 ms). The health is kept by the requests themselves (a GraphQL request
 that read a newer revision notes it) and refreshed in the background when it is older than `HEALTH_MAX_AGE`;
-the event loop answers at once from what is kept.
+the event loop answers at once from what is kept. The server's protocol answers a plain health check as its
+bytes arrive, before uvicorn parses it (`api.cli.healthz`), from the body an app offers in its lifespan state
+under `HEALTHZ_STATE`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 import time
 from dataclasses import asdict
@@ -27,6 +30,8 @@ from api.graphql.request_ids import ASGIApp, Message, Receive, Scope, Send
 from graph.service import Answers, Service
 
 HEALTH_MAX_AGE = 1.0  # seconds a kept health answer is served before a refresh is started
+HEALTHZ_STATE = "aimsgraph.healthz"
+"""The key of an app's lifespan state under which it offers its kept /healthz body (`HealthCache.kept_body`)."""
 
 
 class BodyLimit:
@@ -101,6 +106,8 @@ class HealthCache:
         self._at = float("-inf")
         self._refreshing = threading.Lock()
         self._keeping = threading.Lock()
+        self._pid = os.getpid()
+        self._body: tuple[dict[str, Any] | None, bytes] = (None, b"")  # the kept health and its encoding
 
     def refresh(self) -> dict[str, Any]:
         """Work the health out now (in a worker thread: it may wait for a snapshot)."""
@@ -135,11 +142,27 @@ class HealthCache:
                 self._latest = {**self._latest, "revision": answers.revision, "frameworks": frameworks}
                 self._at = time.monotonic()
 
+    def kept(self) -> dict[str, Any] | None:
+        """The kept health, without waiting (a refresh is started when it is stale); None before the first."""
+        latest = self._latest
+        if latest is not None and time.monotonic() - self._at > HEALTH_MAX_AGE:
+            self.refresh_in_background()
+        return latest
+
+    def kept_body(self) -> bytes | None:
+        """The kept health with the process id, as the JSON body of /healthz (encoded once per change)."""
+        latest = self.kept()
+        if latest is None:
+            return None
+        encoded_for, body = self._body
+        if encoded_for is not latest:
+            body = json.dumps({**latest, "pid": self._pid}).encode()
+            self._body = (latest, body)
+        return body
+
     async def current(self) -> dict[str, Any]:
         """The kept health; the first time (or after a failed refresh) it is worked out and awaited."""
-        latest = self._latest
+        latest = self.kept()
         if latest is None:
             return await asyncio.to_thread(self.refresh)
-        if time.monotonic() - self._at > HEALTH_MAX_AGE:
-            self.refresh_in_background()
         return latest

@@ -64,7 +64,11 @@ def configure_json_logs(level: int = logging.INFO) -> None:
 
 def request_id_of(scope: Scope) -> str:
     """The client's request id when it sent a sane one, else a new one."""
-    sent = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+    return request_id_from(dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1"))
+
+
+def request_id_from(sent: str) -> str:
+    """`sent` (an `X-Request-ID` header's value) when it is sane, else a new id."""
     return sent if _SANE.match(sent) else uuid.uuid4().hex
 
 

@@ -10,6 +10,7 @@ traceback logged per failed accept.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import resource
 import socket
@@ -110,6 +111,7 @@ def closed_by_server(sock: socket.socket, within: float) -> bool:
 
 def test_idle_connections_past_the_open_file_limit_neither_stop_the_server_nor_flood_its_log(server: Server) -> None:
     idle: list[socket.socket] = []
+    started = time.monotonic()
     try:
         for _ in range(3 * OPEN_FILES):  # three times what the server could hold open
             sock = socket.socket()
@@ -132,8 +134,10 @@ def test_idle_connections_past_the_open_file_limit_neither_stop_the_server_nor_f
     assert "Traceback" not in log, log[-3000:]
     # An accept that still meets the limit in a burst (asyncio accepts up to the backlog in one go, before the
     # guard sees them) is one line per ten seconds, never a traceback per attempt: the issue's 170 MB of log.
-    assert log.count("out of system resource") <= 2, log[-3000:]
-    assert log.count('"connections: ') <= 2  # one line per ten seconds, not one per connection
+    # (A connect that finds the server's listening queue full waits a second: the flood may take a while.)
+    per_ten_seconds = 2 + int((time.monotonic() - started) / 10)
+    assert log.count("out of system resource") <= per_ten_seconds, log[-3000:]
+    assert log.count('"connections: ') <= per_ten_seconds  # one line per ten seconds, not one per connection
 
 
 def test_a_slowloris_client_is_closed_after_the_header_timeout(server: Server) -> None:
@@ -199,3 +203,59 @@ def test_a_body_that_never_finishes_gets_408(server: Server) -> None:
                 break
             reply += more
         assert reply.split(b"\r\n", 1)[0].endswith(b"408 Request Timeout") and b"did not arrive" in reply
+
+
+def read_response(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """One HTTP/1.1 response from `sock` (bounded by its timeout): status line, headers, body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        more = sock.recv(65_536)
+        assert more, f"the server closed the connection mid-response: {data!r}"
+        data += more
+    head, body = data.split(b"\r\n\r\n", 1)
+    status, *lines = head.split(b"\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(b":") for line in lines)}
+    while len(body) < int(headers.get(b"content-length", b"0")):
+        body += sock.recv(65_536)
+    return status, headers, body
+
+
+def test_health_checks_and_graphql_share_a_keep_alive_connection(server: Server) -> None:
+    """Health checks are answered as they arrive, ahead of uvicorn's parser: between them the connection is
+    as uvicorn left it, so a GraphQL request after them, and one before, are answered as ever."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        query = b'{"query": "{ frameworks { id } }"}'
+        graphql = (
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(query)).encode() + b"\r\n\r\n" + query
+        )
+        sock.sendall(graphql)
+        status, _, body = read_response(sock)
+        assert status == b"HTTP/1.1 200 OK" and len(json.loads(body)["data"]["frameworks"]) == 6
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: lb-1\r\n\r\n")
+        status, headers, body = read_response(sock)
+        health = json.loads(body)
+        assert status == b"HTTP/1.1 200 OK" and headers[b"x-request-id"] == b"lb-1"
+        assert health["status"] == "ok" and health["pid"] == server.process.pid and health["frameworks"] == 6
+        sock.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        sock.sendall(graphql)  # HEAD's answer has no body: what follows it is the GraphQL answer
+        status, headers, _ = read_response_head(sock)
+        assert status == b"HTTP/1.1 200 OK" and len(headers[b"x-request-id"]) == 32
+        status, _, body = read_response(sock)
+        assert status == b"HTTP/1.1 200 OK" and len(json.loads(body)["data"]["frameworks"]) == 6
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        status, headers, _ = read_response(sock)
+        assert status == b"HTTP/1.1 200 OK" and headers[b"connection"] == b"close"
+        assert closed_by_server(sock, 5)
+
+
+def read_response_head(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """The head of one response to HEAD (no body follows, whatever its Content-Length says), read byte by byte
+    so that the next response stays in the socket."""
+    data = b""
+    while not data.endswith(b"\r\n\r\n"):
+        more = sock.recv(1)
+        assert more, f"the server closed the connection mid-response: {data!r}"
+        data += more
+    status, *lines = data[:-4].split(b"\r\n")
+    return status, {name.lower(): value.strip() for name, _, value in (line.partition(b":") for line in lines)}, b""
