@@ -72,7 +72,7 @@ def test_keys_decide_what_a_request_may_do(server: tuple[str, Path, dict[str, st
     editor = post(base, UPSERT, tokens["editor"], input=asset("h-editor")).json()
     assert editor["data"]["upsertAsset"]["errors"] == [] and editor["data"]["upsertAsset"]["asset"]["id"] == "h-editor"
     made = post(
-        base, 'mutation { createApiKey(role: editor, name: "short-lived") { key { id } token } }', tokens["admin"]
+        base, 'mutation { createApiKey(role: EDITOR, name: "short-lived") { key { id } token } }', tokens["admin"]
     )
     fresh = made.json()["data"]["createApiKey"]
     assert post(base, "{ caller { role } }", fresh["token"]).json()["data"]["caller"]["role"] == "editor"

@@ -187,7 +187,7 @@ def test_a_key_revoked_from_the_cli_is_refused_by_a_server_on_neo4j_and_listed_a
     cli = Cli(tmp_path / "unused")
     made = cli.json("keys", "create", "--role", "editor", "--name", "probe", env=env)
     mutation = {
-        "query": 'mutation { upsertAsset(input: {id: "k1", kind: model, name: "K", owner: "o"}) { asset { id } } }'
+        "query": 'mutation { upsertAsset(input: {id: "k1", kind: MODEL, name: "K", owner: "o"}) { asset { id } } }'
     }
     with TestClient(create_app(Service(open_neo4j(arcadedb, neo4j_database)), Settings())) as client:
         headers = {"Authorization": f"Bearer {made['token']}"}
