@@ -194,8 +194,8 @@ def test_a_key_revoked_from_the_cli_is_refused_by_a_server_on_neo4j_and_listed_a
         accepted = client.post("/graphql", json=mutation, headers=headers).json()
         assert "errors" not in accepted, accepted
         listed = cli.json("keys", "list", env=env)
-        assert listed[0]["created_at"].startswith(dt.date.today().isoformat()[:4])  # not 0001-01-01
+        assert listed[0]["createdAt"].startswith(dt.date.today().isoformat()[:4])  # not 0001-01-01
         cli.run("keys", "revoke", made["id"], env=env, check=True)
-        assert cli.json("keys", "list", env=env)[0]["revoked_at"] is not None
+        assert cli.json("keys", "list", env=env)[0]["revokedAt"] is not None
         refused = client.post("/graphql", json=mutation, headers=headers)
         assert refused.status_code == 401, refused.text

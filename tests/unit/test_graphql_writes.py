@@ -95,7 +95,7 @@ def test_an_editor_upserts_an_asset_and_its_obligations_answer_at_once(
     [
         ({"uses": ["nope"]}, "BAD_INPUT", ["input", "uses", "0"], "unknown asset 'nope'"),
         ({"uses": ["w-bad"]}, "BAD_INPUT", ["input", "uses", "0"], "uses itself"),
-        ({"annexIii": ["99(z)"]}, "BAD_INPUT", ["input", "annex_iii", "0"], "unknown Annex III point"),
+        ({"annexIii": ["99(z)"]}, "BAD_INPUT", ["input", "annexIii", "0"], "unknown Annex III point"),
         ({"name": ""}, "BAD_INPUT", ["input", "name"], "at least 1 character"),
         ({"id": "has space"}, "BAD_INPUT", ["input", "id"], "should match pattern"),
     ],

@@ -250,6 +250,21 @@ def test_the_changes_feed_and_the_audit_log_answer_camel_case_details(written: S
     assert asset["after"]["annexIii"] == ["5(b)"] and asset["after"]["personalData"] is True
 
 
+def test_a_refused_writes_error_path_names_the_graphql_input_fields(written: Service) -> None:
+    """The service checks the inventory's `annex_iii`; the client sent `annexIii` and reads that back."""
+    key = written.keys.create(ME, "editor", "paths")[0]
+    upsert = """mutation($input: AssetInput!) { upsertAsset(input: $input) { errors { code path } } }"""
+    given = {"id": "p", "kind": "MODEL", "name": "P", "owner": "o", "annexIii": ["99(z)"], "art63Condition": "A"}
+    context = Context(answers=written.answers(), settings=Settings(), service=written, key=key)
+    result = asyncio.run(
+        build_schema(Settings()).execute(upsert, variable_values={"input": given}, context_value=context)
+    )
+    assert result.errors is None and result.data is not None
+    paths = [error["path"] for error in result.data["upsertAsset"]["errors"]]
+    assert ["input", "annexIii", "0"] in paths
+    assert [part for path in paths for part in path if not (CAMEL.match(part) or part.isdigit())] == []
+
+
 def test_a_webhook_body_has_camel_case_keys_at_every_depth(written: Service) -> None:
     entries = list(written.audit_log())
     body = json.loads(body_of("hook", entries, entries[0].sequence))
