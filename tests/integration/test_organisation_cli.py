@@ -106,9 +106,7 @@ def test_the_committed_json_schema_matches_the_models(seeded_cli: Cli) -> None:
 def test_coverage_for_an_organisation_marks_verdicts_on_expired_evidence(seeded_cli: Cli) -> None:
     result = seeded_cli.json("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind")
     assert len(result["reusable"]) == 19
-    flagged = [
-        v["ref"] for status in ("covered", "reusable", "partial") for v in result[status] if v["restsOnExpired"]
-    ]
+    flagged = [v["ref"] for status in ("covered", "reusable", "partial") for v in result[status] if v["restsOnExpired"]]
     assert flagged  # whatever expired by today, the flag reaches the JSON and the table
     table = seeded_cli.run("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind", check=True)
     assert "(expired evidence)" in table.stdout
