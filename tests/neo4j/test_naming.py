@@ -10,7 +10,8 @@ import re
 import pytest
 
 from tests.conftest import Cli
-from tests.support.fixtures import DEMO_DAY, ArcadeDB, DemoDatabase, store_env
+from tests.support.arcadedb import ArcadeDB
+from tests.support.fixtures import DEMO_DAY, DemoDatabase, store_env
 from tests.unit.test_naming import wrong_keys
 
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
