@@ -134,7 +134,7 @@ def _write_body(client: int, turn: int, name: str = "Bench model") -> dict[str, 
     if turn % 8 == 3 or name != "Bench model":
         asset = {
             "id": f"bench-{client}",
-            "kind": "model",
+            "kind": "MODEL",
             "name": name,
             "owner": f"team-{turn}",
             "uses": ["loan-history"],

@@ -339,7 +339,7 @@ def bench_graphql(data: Bundled, fast_repeat: int) -> list[Row]:
 LIST_QUERIES = {
     "graphql obligations list (gdpr, organisation, 100)": """{ obligations(filter: {frameworks: ["gdpr"]},
       first: 100) { totalCount edges { node { iri status provision { ref } asset { id } } } } }""",
-    "graphql evidence list (expired)": """{ evidence(filter: {statuses: [expired]}) { totalCount
+    "graphql evidence list (expired)": """{ evidence(filter: {statuses: [EXPIRED]}) { totalCount
       edges { node { iri id validUntil provision { ref } } } } }""",
     "graphql node(id) of a gap": """query($id: ID!) { node(id: $id) { iri ... on Gap { status } } }""",
 }

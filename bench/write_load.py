@@ -107,7 +107,7 @@ def mixed(base: str, headers: dict[str, str], seconds: float, run_id: str) -> di
                 write = turn % WRITE_EVERY == WRITE_EVERY - 1
                 owner = f"team-{turn}"
                 if write:
-                    given = {"id": asset, "kind": "model", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
+                    given = {"id": asset, "kind": "MODEL", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
                     body: dict[str, Any] = {"query": UPSERT, "variables": {"input": given}}
                 else:
                     body = {"query": READS[turn % len(READS)]}

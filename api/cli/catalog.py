@@ -48,7 +48,7 @@ def frameworks(as_json: JsonOption = False) -> None:
                     "version": f.version,
                     "issued": f.issued.isoformat(),
                     "binding": f.binding,
-                    "provision_count": f.provision_count,
+                    "provisionCount": f.provision_count,
                 }
                 for f in views
             ]

@@ -290,7 +290,7 @@ def work_cell(items: Sequence[WorkItemView]) -> str:
 
 
 def provision_row(view: ProvisionView, dates: DatesView | None = None) -> dict[str, Any]:
-    """A provision as JSON; with `dates`, `applies_from` is the law as it stands on the asked day."""
+    """A provision as JSON; with `dates`, `appliesFrom` is the law as it stands on the asked day."""
     return {
         "ref": view.ref,
         "title": view.title,
@@ -298,8 +298,8 @@ def provision_row(view: ProvisionView, dates: DatesView | None = None) -> dict[s
         "parent": view.parent,
         "summary": view.summary,
         "addressees": list(view.addressees),
-        "applies_from": iso(dates.applies_from if dates else view.applies_from),
-        **({"used_in": list(view.used_in)} if view.used_in else {}),
+        "appliesFrom": iso(dates.applies_from if dates else view.applies_from),
+        **({"usedIn": list(view.used_in)} if view.used_in else {}),
     }
 
 
@@ -307,11 +307,11 @@ def dates_json(dates: DatesView) -> dict[str, Any]:
     rule = dates.rule
     return {
         "scope": dates.scope,
-        "as_of": dates.as_of.isoformat(),
-        "applies_from": iso(dates.applies_from),
+        "asOf": dates.as_of.isoformat(),
+        "appliesFrom": iso(dates.applies_from),
         "original": iso(dates.original),
         "amended": dates.amended,
-        "in_force": dates.in_force,
+        "inForce": dates.in_force,
         "basis": rule.basis if rule else None,
         "act": rule.act.id if rule else None,
         "note": rule.note if rule else None,

@@ -38,25 +38,25 @@ from api.cli.common import (
 def _mapping_row(view: MappingView) -> dict[str, Any]:
     return {
         "source": view.source.ref,
-        "source_framework": view.source.framework,
-        "source_title": view.source.display_title,
+        "sourceFramework": view.source.framework,
+        "sourceTitle": view.source.display_title,
         "target": view.target.ref if view.target else None,
-        "target_framework": view.target_framework,
-        "target_title": view.target.display_title if view.target else None,
+        "targetFramework": view.target_framework,
+        "targetTitle": view.target.display_title if view.target else None,
         "relation": view.relation,
         "strength": view.strength,
-        "rationale_type": view.rationale_type,
+        "rationaleType": view.rationale_type,
         "rationale": view.rationale,
         "provenance": {
-            "mapping_set": view.mapping_set,
+            "mappingSet": view.mapping_set,
             "creators": list(view.creators),
             "created": view.created.isoformat() if view.created else None,
-            "review_status": view.review_status,
+            "reviewStatus": view.review_status,
             "authority": view.authority,
         },
         "inferred": view.inferred,
         "inverted": view.inverted,
-        "harmonized_structure": view.harmonized,
+        "harmonizedStructure": view.harmonized,
         "path": [f"{p.framework} {p.ref}" for p in view.path],
     }
 
@@ -159,7 +159,7 @@ def coverage(
         print_json(
             {
                 "have": result.have,
-                "have_refs": list(result.have_refs),
+                "haveRefs": list(result.have_refs),
                 "want": result.want,
                 **{
                     status: [
@@ -167,15 +167,15 @@ def coverage(
                             "ref": v.unit.ref,
                             "title": v.unit.display_title,
                             "because": [_mapping_row(m) for m in v.because],
-                            "rests_on_expired": v.rests_on_expired,
+                            "restsOnExpired": v.rests_on_expired,
                         }
                         for v in result.of(status)
                     ]
                     for status in COVERAGE_STATUSES
                 },
                 "ratio": round(result.ratio, 4),
-                "reuse_ratio": round(result.reuse_ratio, 4),
-                "reached_ratio": round(result.reached_ratio, 4),
+                "reuseRatio": round(result.reuse_ratio, 4),
+                "reachedRatio": round(result.reached_ratio, 4),
             }
         )
         return

@@ -12,7 +12,6 @@ import logging
 import signal
 import sys
 import threading
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +35,7 @@ from core.errors import AimsgraphError
 from graph.bootstrap import bootstrap
 from graph.service import DevServerView, Service
 from graph.settings import Settings, default_store_path, is_store_uri
+from graph.views.read import to_jsonable
 
 # The driver logs each retried transaction as a warning; a command's user gets one line when it finally fails.
 logging.getLogger("neo4j").setLevel(logging.ERROR)
@@ -90,7 +90,7 @@ def dev_server(
 
     def ready(server: DevServerView) -> None:
         if as_json:
-            print_json(asdict(server))
+            print_json(to_jsonable(server))
             sys.stdout.flush()
             return
         env = (
@@ -141,7 +141,7 @@ def sync(
             print_error(str(error))
             raise typer.Exit(1) from None
     if as_json:
-        print_json(_jsonable(asdict(report)))
+        print_json(to_jsonable(report))
         return
     err.print(
         Text(

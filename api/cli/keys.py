@@ -48,8 +48,8 @@ def list_keys(as_json: JsonFlag = False) -> None:
             "id": k.id,
             "name": k.name,
             "role": k.role,
-            "created_at": k.created_at.isoformat(),
-            "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+            "createdAt": k.created_at.isoformat(),
+            "revokedAt": k.revoked_at.isoformat() if k.revoked_at else None,
         }
         for k in keys
     ]

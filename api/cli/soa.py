@@ -1,5 +1,9 @@
 """The Statement of Applicability as a file an auditor reads: CSV, JSON or Markdown.
 
+CSV and Markdown head their columns with the documented snake_case names an auditor's spreadsheet reads
+(`inclusion_reasons`, `evidence_status`); JSON names the same cells in camelCase, as all JSON we write
+(`inclusionReasons`, `evidenceStatus`; docs/naming.md).
+
 Every cell is data someone typed (a justification, a title), and the file is opened by someone else: a CSV
 cell never starts a spreadsheet formula and a Markdown cell stays one cell on one row (`core.safe_text`).
 """
@@ -12,6 +16,7 @@ import json
 from collections.abc import Sequence
 
 from core.errors import UsageError
+from core.naming import camel
 from core.safe_text import markdown_cell, spreadsheet_cell
 from graph.views.read import SoaRow
 
@@ -33,6 +38,7 @@ COLUMNS = [
     "review_cadence",
     "next_review",
 ]
+JSON_KEYS = [camel(column) for column in COLUMNS]
 
 
 def _flags(row: SoaRow) -> str:
@@ -67,9 +73,8 @@ def _cells(row: SoaRow) -> list[str]:
 
 def render_soa(rows: Sequence[SoaRow], fmt: str) -> str:
     if fmt == "json":
-        return (
-            json.dumps([dict(zip(COLUMNS, _cells(r), strict=True)) for r in rows], ensure_ascii=False, indent=2) + "\n"
-        )
+        cells = [dict(zip(JSON_KEYS, _cells(r), strict=True)) for r in rows]
+        return json.dumps(cells, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

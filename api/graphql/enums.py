@@ -1,13 +1,32 @@
 """GraphQL enums, one per fixed list of the vocabulary (`core.vocabulary`); a test keeps them equal.
 
-Member names are the vocabulary's own values (lower case), so answers read exactly as the CLI's JSON does.
+Member names and values are the vocabulary's own (lower case), so Python code compares them with what the
+store and the CLI's JSON hold. GraphQL shows each value under its UPPER_SNAKE name (`covered` is `COVERED`,
+`ai_system` is `AI_SYSTEM`): GraphQL's own convention (docs/naming.md), applied in one place,
+`EnumValuesUpperSnake`, so no resolver or filter sees the difference.
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
+from strawberry.schema.name_converter import NameConverter
+
+if TYPE_CHECKING:
+    from strawberry.types.enum import EnumValue, StrawberryEnumDefinition
+
+
+class EnumValuesUpperSnake(NameConverter):
+    """GraphQL's enum values in UPPER_SNAKE; the Python member (name and value) stays the vocabulary's.
+
+    Strawberry names a GraphQL enum value after its Python member; this gives every enum the upper-case
+    form without renaming the members the service compares against.
+    """
+
+    def from_enum_value(self, enum: StrawberryEnumDefinition, enum_value: EnumValue) -> str:
+        return enum_value.name.upper()
 
 
 @strawberry.enum(description="The kind of a provision in its source document.")

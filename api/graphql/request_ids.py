@@ -41,7 +41,7 @@ class JsonLogFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": REQUEST_ID.get(),
+            "requestId": REQUEST_ID.get(),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in self._STANDARD})
         if record.exc_info:

@@ -21,13 +21,14 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from api.graphql.arguments import After, AsOf, AssetId, First, FrameworkId, Frameworks, IncludeInferred, OrgId, Ref
 from api.graphql.auth import CanAdmin, CanRead
 from api.graphql.context import Context
 from api.graphql.cost import cost_rule
-from api.graphql.enums import KeyRole, ProvisionKind
+from api.graphql.enums import EnumValuesUpperSnake, KeyRole, ProvisionKind
 from api.graphql.errors import ApiError, Deadline, TypedErrors, guard_growing_fields, log_errors
 from api.graphql.filters import ObligationFilterArg, ObligationFilterInput
 from api.graphql.interop import InteropDocument, InteropFormat, interop_document
@@ -467,7 +468,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     schema_extensions: list[Any] = extensions
     guard_growing_fields(_object_types(), roots=(Query, Mutation), pages=(Connection,))
     return AimsgraphSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=schema_extensions, types=NODE_TYPES
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=schema_extensions,
+        types=NODE_TYPES,
+        config=StrawberryConfig(name_converter=EnumValuesUpperSnake()),
     )
 
 

@@ -33,6 +33,7 @@ from api.graphql.enums import (
 )
 from api.graphql.types import Asset
 from core.errors import AimsgraphError, DataError
+from core.naming import camel
 from graph.views.write import ApiKeyView, AuditEntryView, ChangesView, MappingRef
 
 
@@ -51,11 +52,14 @@ class MutationError:
 
 
 def mutation_errors(error: AimsgraphError) -> list[MutationError]:
-    """A service refusal as payload errors: one per problem, each at its path."""
+    """A service refusal as payload errors: one per problem, each at its path, named as the GraphQL input names
+    it (the service checks the inventory's `annex_iii`; the client sent and reads `annexIii`)."""
     code = MutationErrorCode(error.code) if error.code in MutationErrorCode.__members__ else MutationErrorCode.BAD_INPUT
     if isinstance(error, DataError):
         return [
-            MutationError(code=code, message=p.message, path=p.path.split(" → ") if p.path else [])
+            MutationError(
+                code=code, message=p.message, path=[camel(part) for part in p.path.split(" → ")] if p.path else []
+            )
             for p in error.problems
         ]
     return [MutationError(code=code, message=str(error), path=[])]

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from core.naming import camel
 from ontology.terms import LINK_BY_NAME, PROPERTY_BY_NAME
 
 BASE_LABEL = "Record"
@@ -42,12 +43,6 @@ DERIVED_PROVISION_PROPERTIES = frozenset(
     | {f"appliesFrom{suffix}" for suffix in DATE_SCOPE_SUFFIXES.values()}
     | {f"originalAppliesFrom{suffix}" for suffix in DATE_SCOPE_SUFFIXES.values()}
 )
-
-
-def camel(name: str) -> str:
-    """`valid_until` → `validUntil`."""
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def property_key(name: str, labels: Sequence[str]) -> str:

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 import neo4j
 
+from core.naming import camel
 from core.records import Node, Scalar, Value
 from graph.stores import neo4j_cypher as cypher
 from ontology.rdf import UnknownTermError
@@ -92,7 +93,7 @@ def maps_to(node: Node) -> dict[str, Any] | None:
     props: dict[str, Any] = {"mapping": node.id, "relation": relation.value}
     for name in ("strength", "rationale", "rationale_type", "review_status", "from_authority"):
         if name in node.props:
-            props[cypher.camel(name)] = node.props[name]
+            props[camel(name)] = node.props[name]
     mapping_set = node.link("IN_MAPPING_SET")
     if mapping_set:
         props["mappingSet"] = mapping_set

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from core.naming import camel
 from core.pickling import pickled_by_fields
 from ontology.namespaces import gap_iri, obligation_iri, org_iri, soa_decision_iri
 
@@ -215,18 +216,21 @@ class LoadReport:
 
 
 def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {camel(f.name): _jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: _jsonable(item) for key, item in value.items()}  # keys that are data stay as they are
     return value
 
 
 def to_jsonable(view: Any) -> dict[str, Any]:
-    """A view as JSON-ready data (dates as ISO strings, tuples as lists, at every depth)."""
-    data: dict[str, Any] = _jsonable(asdict(view))
+    """A view as the JSON we write: its fields under camelCase names, GraphQL's (`applies_from` is
+    `appliesFrom`; docs/naming.md), dates as ISO strings, tuples as lists, at every depth."""
+    data: dict[str, Any] = _jsonable(view)
     return data
 
 

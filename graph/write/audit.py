@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import re
 import sys
 import threading
 import uuid
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from core.naming import camel_keys
 from core.records import Node, Value
 from graph.stores.protocol import Store
 from graph.views.write import Actor, AuditEntryView
@@ -35,8 +37,23 @@ def audit_iri(entry_id: str) -> str:
 
 
 def as_json(value: Any) -> str:
-    """A before/after value as compact JSON with sorted keys; dates as ISO text."""
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    """A before/after value as compact JSON with sorted keys; dates as ISO text. Its keys are camelCase, the
+    GraphQL names (`annexIii`, `reviewStatus`; docs/naming.md), whatever form the writer handed over."""
+    return json.dumps(camel_keys(value), sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def details(text: str | None) -> str:
+    """A stored before/after value as the trail shows it: an entry written before the naming convention kept
+    the inventory's snake_case keys (`annex_iii`), read now under the camelCase ones it would be written with.
+    Entries are never rewritten (the trail is a log); the names change on the way out."""
+    if not text:
+        return "null"
+    if not _SNAKE_KEY.search(text):  # nearly every entry: nothing to rename, nothing to parse
+        return text
+    return as_json(json.loads(text))
+
+
+_SNAKE_KEY = re.compile(r'"[^"\\]*_[^"\\]*":')  # a JSON string holding an underscore, followed by a colon
 
 
 def audit_node(
@@ -96,8 +113,8 @@ def entry_view(node: Node) -> AuditEntryView:
         organisation=_text(node.props, "audited_organisation"),
         kind=_text(node.props, "audited_kind") or "",
         target=_text(node.props, "audited_id") or "",
-        before=_text(node.props, "before") or "null",
-        after=_text(node.props, "after") or "null",
+        before=details(_text(node.props, "before")),
+        after=details(_text(node.props, "after")),
         request_id=_text(node.props, "request_id"),
     )
 

@@ -56,7 +56,7 @@ def test_an_acknowledged_write_is_read_at_once_by_readers_in_other_processes(
         assert follower.stdout.readline().strip() == "ready"
         for turn in range(4):
             asset = f"seen-{turn}"
-            body = {"query": UPSERT, "variables": {"input": {"id": asset, "kind": "model", "name": "S", "owner": "o"}}}
+            body = {"query": UPSERT, "variables": {"input": {"id": asset, "kind": "MODEL", "name": "S", "owner": "o"}}}
             answer = httpx.post(
                 f"{base}/graphql", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60
             ).json()["data"]["upsertAsset"]

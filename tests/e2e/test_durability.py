@@ -30,7 +30,7 @@ def test_acknowledged_writes_survive_a_kill_inside_the_sync_interval(seeded_stor
         for turn in range(12):
             body = {
                 "query": UPSERT,
-                "variables": {"input": {"id": f"d-{turn % 3}", "kind": "model", "name": "D", "owner": f"o-{turn}"}},
+                "variables": {"input": {"id": f"d-{turn % 3}", "kind": "MODEL", "name": "D", "owner": f"o-{turn}"}},
             }
             answer = httpx.post(
                 f"{base}/graphql", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30

@@ -151,7 +151,7 @@ def test_the_first_page_draws_the_credit_model_with_its_obligations(page: Any, b
         asOf=page.execute_script("return document.querySelector('input[name=asOf]').value"),
     )["asset"]
     answer = asset["obligations"]
-    gaps = [e for e in answer["edges"] if not e["node"]["voluntary"] and e["node"]["status"] in {"missing", "expired"}]
+    gaps = [e for e in answer["edges"] if not e["node"]["voluntary"] and e["node"]["status"] in {"MISSING", "EXPIRED"}]
     frameworks = {e["node"]["provision"]["framework"]["id"] for e in answer["edges"]}
     graph = page.find_element(By.ID, "asset-graph")
     # the asset, what it uses, one hub per framework and one node per obligation
@@ -277,7 +277,7 @@ def test_coverage_and_the_soa_show_their_gaps_and_export_csv(page: Any, base: st
         "query($asOf: Date) { statementOfApplicability(asOf: $asOf) { included evidenceStatus restsOnExpired } }",
         asOf=AS_OF,
     )["statementOfApplicability"]
-    gaps = [r for r in soa if r["included"] and (r["restsOnExpired"] or r["evidenceStatus"] in {"missing", "expired"})]
+    gaps = [r for r in soa if r["included"] and (r["restsOnExpired"] or r["evidenceStatus"] in {"MISSING", "EXPIRED"})]
     assert len(page.find_elements(By.CSS_SELECTOR, "table.soa tbody tr.gap")) == len(gaps) > 0
     rows = _download(page, "export-soa", tmp_path / "soa")
     assert rows[0] == ["control", "title", "included", "status", "justification", "evidence", "evidence_status", "flag"]

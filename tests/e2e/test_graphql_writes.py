@@ -51,13 +51,13 @@ UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) {
 
 
 def asset(asset_id: str, **fields: Any) -> dict[str, Any]:
-    return {"id": asset_id, "kind": "ai_system", "name": asset_id, "owner": "ops", **fields}
+    return {"id": asset_id, "kind": "AI_SYSTEM", "name": asset_id, "owner": "ops", **fields}
 
 
 def test_keys_decide_what_a_request_may_do(server: tuple[str, Path, dict[str, str]]) -> None:
     base, _, tokens = server
     anonymous = post(base, "{ caller { role } frameworks { id } }")
-    assert anonymous.status_code == 200 and anonymous.json()["data"]["caller"] == {"role": "viewer"}
+    assert anonymous.status_code == 200 and anonymous.json()["data"]["caller"] == {"role": "VIEWER"}
     refused = post(base, UPSERT, input=asset("h-anon")).json()
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN" and refused["data"] is None
     for header in ("Bearer agk_000000000000_" + "x" * 43, "Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer"):
@@ -72,10 +72,10 @@ def test_keys_decide_what_a_request_may_do(server: tuple[str, Path, dict[str, st
     editor = post(base, UPSERT, tokens["editor"], input=asset("h-editor")).json()
     assert editor["data"]["upsertAsset"]["errors"] == [] and editor["data"]["upsertAsset"]["asset"]["id"] == "h-editor"
     made = post(
-        base, 'mutation { createApiKey(role: editor, name: "short-lived") { key { id } token } }', tokens["admin"]
+        base, 'mutation { createApiKey(role: EDITOR, name: "short-lived") { key { id } token } }', tokens["admin"]
     )
     fresh = made.json()["data"]["createApiKey"]
-    assert post(base, "{ caller { role } }", fresh["token"]).json()["data"]["caller"]["role"] == "editor"
+    assert post(base, "{ caller { role } }", fresh["token"]).json()["data"]["caller"]["role"] == "EDITOR"
     post(
         base, "mutation($id: String!) { revokeApiKey(id: $id) { key { id } } }", tokens["admin"], id=fresh["key"]["id"]
     )

@@ -50,7 +50,7 @@ def test_graphql_answers_over_http(server: tuple[str, Path]) -> None:
         "title": "AI system verification and validation",
         "framework": {"id": "iso42001"},
     }
-    page = graphql(base, '{ provisions(framework: "nist-ai-rmf", kind: subcategory, first: 100) { totalCount } }')
+    page = graphql(base, '{ provisions(framework: "nist-ai-rmf", kind: SUBCATEGORY, first: 100) { totalCount } }')
     assert page["data"]["provisions"]["totalCount"] == 72
 
 

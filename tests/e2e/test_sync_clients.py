@@ -60,7 +60,7 @@ def writer(base: str, token: str, number: int, gate: threading.Barrier) -> int:
         for turn in range(ROUNDS):
             a, b = f"w{number}-{turn}-a", f"w{number}-{turn}-b"
             for asset in (a, b):
-                answer = run(session, UPSERT, input={"id": asset, "kind": "model", "name": asset, "owner": f"o{turn}"})
+                answer = run(session, UPSERT, input={"id": asset, "kind": "MODEL", "name": asset, "owner": f"o{turn}"})
                 assert answer["upsertAsset"]["errors"] == []
             assert run(session, LINK, a=a, b=b)["linkAssets"]["errors"] == []
             made += 3

@@ -27,7 +27,7 @@ def test_the_trail_reads_newest_first_narrowed_to_one_asset(seeded_cli: Cli) -> 
     ]
     narrowed = seeded_cli.json("audit", "--asset", "cli-audited", "--first", "1")
     assert len(narrowed) == 1 and narrowed[0]["before"]["owner"] == "risk" and narrowed[0]["after"]["owner"] == "models"
-    assert narrowed[0]["actor"] == "key 3f2a9c1d0b7e (grc-sync)" and narrowed[0]["request_id"] == "req-1"
+    assert narrowed[0]["actor"] == "key 3f2a9c1d0b7e (grc-sync)" and narrowed[0]["requestId"] == "req-1"
     table = seeded_cli.run("audit", "--asset", "cli-audited")
     assert table.returncode == 0 and "2 of 2 audit entries" in table.stdout and "asset cli-audited" in table.stdout
     assert seeded_cli.json("audit", "--asset", "nothing-like-it") == []

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 def test_first_use_bootstraps_an_empty_store_from_the_bundled_data(cli: Cli) -> None:
     result = cli.run("frameworks", "--json", check=True)
     frameworks = json.loads(result.stdout)  # stdout holds only JSON
-    assert {f["id"]: f["provision_count"] for f in frameworks} == {
+    assert {f["id"]: f["provisionCount"] for f in frameworks} == {
         "eu-ai-act": 560,
         "gdpr": 513,
         "iso27001": 139,
@@ -24,7 +24,7 @@ def test_first_use_bootstraps_an_empty_store_from_the_bundled_data(cli: Cli) -> 
         "nist-ai-600-1": 230,
         "nist-ai-rmf": 95,
     }
-    assert set(frameworks[0]) >= {"id", "name", "version", "provision_count"}
+    assert set(frameworks[0]) >= {"id", "name", "version", "provisionCount"}
     assert cli.store.is_dir()
 
 

@@ -96,7 +96,7 @@ def big_catalog(path: Path, size: int) -> Path:
 
 
 def frameworks(cli: Cli) -> dict[str, int]:
-    return {f["id"]: f["provision_count"] for f in cli.json("frameworks")}
+    return {f["id"]: f["provisionCount"] for f in cli.json("frameworks")}
 
 
 @pytest.mark.parametrize("point", ["upsert:before", "upsert:applied"])

@@ -17,7 +17,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 def test_crosswalk_json_has_the_contract_fields(seeded_cli: Cli) -> None:
     rows = seeded_cli.json("crosswalk", "iso42001", "iso27001")
     assert set(rows[0]) >= {"source", "target", "relation", "strength", "rationale", "provenance", "inferred", "path"}
-    assert rows[0]["provenance"]["mapping_set"] == "iso42001-iso27001" and rows[0]["inferred"] is False
+    assert rows[0]["provenance"]["mappingSet"] == "iso42001-iso27001" and rows[0]["inferred"] is False
     absent = [r for r in rows if r["target"] is None]
     assert absent and all(r["relation"] == "no_relationship" for r in absent)
 
@@ -40,7 +40,7 @@ def test_coverage_with_a_have_file(seeded_cli: Cli, tmp_path: Path) -> None:
     have = tmp_path / "implemented.txt"
     have.write_text("# our implemented subcategories\nGOVERN 1.2\nmanage 4.3  # lenient refs\n")
     some = seeded_cli.json("coverage", "--have", "nist-ai-rmf", "--want", "iso42001", "--have-file", str(have))
-    assert some["have_refs"] == ["GOVERN 1.2", "manage 4.3"]
+    assert some["haveRefs"] == ["GOVERN 1.2", "manage 4.3"]
     assert len(some["uncovered"]) > len(whole["uncovered"])
     reached = {v["ref"] for v in some["partial"] + some["covered"]}
     assert {"5.2", "A.8.4"} <= reached

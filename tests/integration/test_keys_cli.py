@@ -20,8 +20,8 @@ def test_keys_are_created_listed_and_revoked_from_the_command_line(seeded_cli: C
     made = seeded_cli.json("keys", "create", "--role", "editor", "--name", "grc-sync")
     assert made["role"] == "editor" and made["token"].startswith(f"agk_{made['id']}_")
     listed = seeded_cli.json("keys", "list")
-    assert [{k: v for k, v in key.items() if k != "created_at"} for key in listed] == [
-        {"id": made["id"], "name": "grc-sync", "role": "editor", "revoked_at": None}
+    assert [{k: v for k, v in key.items() if k != "createdAt"} for key in listed] == [
+        {"id": made["id"], "name": "grc-sync", "role": "editor", "revokedAt": None}
     ]
     assert made["token"] not in seeded_cli.run("keys", "list").stdout
     table = seeded_cli.run("keys", "list")
@@ -41,7 +41,7 @@ def test_keys_are_created_listed_and_revoked_from_the_command_line(seeded_cli: C
         service.close()
     revoked = seeded_cli.run("keys", "revoke", made["id"])
     assert revoked.returncode == 0 and f"revoked key {made['id']}" in revoked.stderr
-    assert seeded_cli.json("keys", "list")[0]["revoked_at"] is not None
+    assert seeded_cli.json("keys", "list")[0]["revokedAt"] is not None
     unknown = seeded_cli.run("keys", "revoke", "000000000000")
     assert unknown.returncode == 1 and "unknown API key" in unknown.stderr
 

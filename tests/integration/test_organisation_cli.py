@@ -28,7 +28,7 @@ def test_obligations_json_says_who_why_from_when_and_with_what_evidence(seeded_c
     assert set(article_9) >= {"framework", "ref", "title", "addressee", "reasons", "evidence", "status"}
     assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
     assert article_9["reasons"][0]["rule"] == "high-risk-provider-annex-iii"
-    assert article_9["applies_from"] == "2027-12-02" and article_9["amended"] is True
+    assert article_9["appliesFrom"] == "2027-12-02" and article_9["amended"] is True
     assert article_9["evidence"][0]["status"] == "expired"
     assert {r["framework"] for r in rows} == {"eu-ai-act"}
 
@@ -46,11 +46,11 @@ def test_gaps_are_grouped_by_owner(seeded_cli: Cli) -> None:
     assert gaps and all(isinstance(rows, list) for rows in gaps.values())
     risk = [g for owner, rows in gaps.items() for g in rows if "credit-system" in g["assets"]]
     article_9 = next(g for g in risk if g["ref"] == "Article 9" and g["framework"] == "eu-ai-act")
-    assert article_9["status"] == "expired" and article_9["in_force"] is False and article_9["expired_evidence"]
+    assert article_9["status"] == "expired" and article_9["inForce"] is False and article_9["expiredEvidence"]
     # each asset's own status: the gap's is the worst of them
     for gap in (g for rows in gaps.values() for g in rows):
-        assert list(gap["asset_statuses"]) == gap["assets"]
-        worst = "missing" if "missing" in gap["asset_statuses"].values() else "expired"
+        assert list(gap["assetStatuses"]) == gap["assets"]
+        worst = "missing" if "missing" in gap["assetStatuses"].values() else "expired"
         assert gap["status"] == worst
 
 
@@ -83,7 +83,7 @@ def test_a_duty_on_a_fact_the_inventory_leaves_open_is_answered_applies_if(seede
     assert rows["Article 9"]["conditional"] is False and rows["Article 9"]["reasons"][0]["basis"]
     ai_act = {r["ref"]: r for r in seeded_cli.json(*args, "--framework", "eu-ai-act")}
     assert {"Article 26(8)", "Article 49(3)", "Article 27", "Article 86"} <= set(ai_act)
-    assert ai_act["Article 4"]["amended_by"] == "digital-omnibus-ai" and ai_act["Article 4"]["uncertainty"]
+    assert ai_act["Article 4"]["amendedBy"] == "digital-omnibus-ai" and ai_act["Article 4"]["uncertainty"]
     human = seeded_cli.run(*args, "--framework", "gdpr", check=True).stdout
     assert "applies if data_from_data_subject = yes" in human
     gaps = seeded_cli.json("gaps", "--org", "rivermouth", "--as-of", "2026-12-07")
@@ -93,7 +93,7 @@ def test_a_duty_on_a_fact_the_inventory_leaves_open_is_answered_applies_if(seede
     chatbot = {
         r["ref"]: r for r in seeded_cli.json(*args[:1], "council-assistant", *args[2:], "--framework", "eu-ai-act")
     }
-    assert chatbot["Article 50(2)"]["date_note"].startswith("if placed_on_market is before 2026-08-02")
+    assert chatbot["Article 50(2)"]["dateNote"].startswith("if placed_on_market is before 2026-08-02")
 
 
 def test_the_committed_json_schema_matches_the_models(seeded_cli: Cli) -> None:
@@ -106,9 +106,7 @@ def test_the_committed_json_schema_matches_the_models(seeded_cli: Cli) -> None:
 def test_coverage_for_an_organisation_marks_verdicts_on_expired_evidence(seeded_cli: Cli) -> None:
     result = seeded_cli.json("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind")
     assert len(result["reusable"]) == 19
-    flagged = [
-        v["ref"] for status in ("covered", "reusable", "partial") for v in result[status] if v["rests_on_expired"]
-    ]
+    flagged = [v["ref"] for status in ("covered", "reusable", "partial") for v in result[status] if v["restsOnExpired"]]
     assert flagged  # whatever expired by today, the flag reaches the JSON and the table
     table = seeded_cli.run("coverage", "--have", "iso27001", "--want", "iso42001", "--org", "northwind", check=True)
     assert "(expired evidence)" in table.stdout

@@ -105,7 +105,7 @@ def test_the_catalog_table_is_the_data(seeded_cli: Cli) -> None:
     text = readme()
     for framework in seeded_cli.json("frameworks"):
         assert f"| `{framework['id']}` |" in text
-        count = framework.get("provision_count", framework.get("provisions"))
+        count = framework["provisionCount"]
         assert re.search(rf"\| `{re.escape(framework['id'])}` \| [^|]+ \| {count} \|", text), framework["id"]
     # The mapping-set table and the honesty totals are checked against the data by tests/unit/test_readme_figures.py.
 

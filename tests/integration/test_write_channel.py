@@ -287,7 +287,7 @@ def test_the_work_commands_go_through_the_running_server_and_it_answers_with_the
     admin = cli.run("keys", "create", "--role", "viewer", env=no_wait, check=True).stdout.strip()
     answer = query(base, admin, "{ workItems { edges { node { assigneeId due status } } } }").json()
     assert answer["data"]["workItems"]["edges"] == [
-        {"node": {"assigneeId": "risk-team", "due": "2027-01-31", "status": "not_started"}}
+        {"node": {"assigneeId": "risk-team", "due": "2027-01-31", "status": "NOT_STARTED"}}
     ]
     trail = cli.run("audit", "--json", "--first", "3", check=True).stdout
     assert f'"actor": "cli {getpass.getuser()}"' in trail and '"operation": "planWork"' in trail

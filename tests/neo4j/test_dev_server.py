@@ -46,6 +46,7 @@ def test_the_dev_server_serves_bolt_to_the_product_stops_cleanly_and_keeps_its_d
     process, info = start(root, port)
     try:
         assert info["uri"] == f"bolt://127.0.0.1:{port}" and info["database"] == "aimsgraph"
+        assert "httpPort" in info and "http_port" not in info  # JSON we write is camelCase (docs/naming.md)
         assert (root / "aimsgraph-dev-server.json").stat().st_mode & 0o777 == 0o600
         env = {
             "AIMSGRAPH_NEO4J_USER": info["user"],

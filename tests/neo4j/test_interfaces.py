@@ -187,15 +187,15 @@ def test_a_key_revoked_from_the_cli_is_refused_by_a_server_on_neo4j_and_listed_a
     cli = Cli(tmp_path / "unused")
     made = cli.json("keys", "create", "--role", "editor", "--name", "probe", env=env)
     mutation = {
-        "query": 'mutation { upsertAsset(input: {id: "k1", kind: model, name: "K", owner: "o"}) { asset { id } } }'
+        "query": 'mutation { upsertAsset(input: {id: "k1", kind: MODEL, name: "K", owner: "o"}) { asset { id } } }'
     }
     with TestClient(create_app(Service(open_neo4j(arcadedb, neo4j_database)), Settings())) as client:
         headers = {"Authorization": f"Bearer {made['token']}"}
         accepted = client.post("/graphql", json=mutation, headers=headers).json()
         assert "errors" not in accepted, accepted
         listed = cli.json("keys", "list", env=env)
-        assert listed[0]["created_at"].startswith(dt.date.today().isoformat()[:4])  # not 0001-01-01
+        assert listed[0]["createdAt"].startswith(dt.date.today().isoformat()[:4])  # not 0001-01-01
         cli.run("keys", "revoke", made["id"], env=env, check=True)
-        assert cli.json("keys", "list", env=env)[0]["revoked_at"] is not None
+        assert cli.json("keys", "list", env=env)[0]["revokedAt"] is not None
         refused = client.post("/graphql", json=mutation, headers=headers)
         assert refused.status_code == 401, refused.text

@@ -1,43 +1,23 @@
-"""One naming convention per interface (docs/naming.md), checked where a user meets the names: GraphQL's
-schema (introspection), the JSON a Cypher report writes, and the Neo4j model after a sync (labels PascalCase,
-relationship types UPPER_SNAKE, properties camelCase, `iri` the key and `id` the short id)."""
+"""One naming convention per interface (docs/naming.md), checked where a user meets the names on Neo4j: the
+model after a sync (labels PascalCase, relationship types UPPER_SNAKE, properties camelCase, `iri` the key and
+`id` the short id), and the JSON of the commands that need a server (`report`, `neo4j sync`). GraphQL, the
+other CLI commands, audit entries and the changes feed are checked in tests/unit/test_naming.py."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
-from api.graphql.schema import build_schema
-from graph.settings import Settings
 from tests.conftest import Cli
-from tests.support.fixtures import DEMO_DAY, DemoDatabase
+from tests.support.arcadedb import ArcadeDB
+from tests.support.fixtures import DEMO_DAY, DemoDatabase, store_env
+from tests.unit.test_naming import wrong_keys
 
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 CAMEL = re.compile(r"^[a-z][A-Za-z0-9]*$")
 UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 BOOKKEEPING = {"_hash", "_synced"}  # the store's own, outside the model (docs/naming.md)
-
-
-def test_graphql_types_are_pascal_case_and_fields_and_arguments_camel_case() -> None:
-    schema = build_schema(Settings())._schema
-    wrong: list[str] = []
-    for name, kind in schema.type_map.items():
-        if name.startswith("__"):
-            continue
-        if not PASCAL.match(name):
-            wrong.append(f"type {name}")
-        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
-            for field_name, field in kind.fields.items():
-                if not CAMEL.match(field_name):
-                    wrong.append(f"{name}.{field_name}")
-                for argument in getattr(field, "args", {}) or {}:
-                    if not CAMEL.match(argument):
-                        wrong.append(f"{name}.{field_name}({argument})")
-    assert wrong == []
-    enums = [kind for name, kind in schema.type_map.items() if isinstance(kind, GraphQLEnumType) and name[:2] != "__"]
-    assert enums  # their values are not UPPER_SNAKE yet: docs/naming.md, "Not yet"
 
 
 @pytest.mark.integration
@@ -82,3 +62,13 @@ def test_report_rows_are_camel_case_json(neo4j_demo: DemoDatabase, cli: Cli) -> 
         assert rows, name
         wrong += [f"{name}: {key}" for key in rows[0] if not CAMEL.match(key)]
     assert wrong == []
+
+
+@pytest.mark.integration
+def test_report_list_and_sync_json_are_camel_case(arcadedb: ArcadeDB, neo4j_database: str, cli: Cli) -> None:
+    env = store_env(arcadedb, neo4j_database)
+    uri = env.pop("AIMSGRAPH_STORE")
+    synced = cli.json("neo4j", "sync", "--uri", uri, env=env)
+    assert synced["records"] > 0 and "asOf" in synced
+    assert wrong_keys(synced) == []
+    assert wrong_keys(cli.json("report", "--list")) == []

@@ -33,7 +33,7 @@ class Acknowledged:
 
 
 def upsert(http: httpx.Client, asset: str, owner: str) -> dict[str, Any]:
-    body = {"query": UPSERT, "variables": {"input": {"id": asset, "kind": "model", "name": "W", "owner": owner}}}
+    body = {"query": UPSERT, "variables": {"input": {"id": asset, "kind": "MODEL", "name": "W", "owner": owner}}}
     answer: dict[str, Any] = http.post("/graphql", json=body).json()
     return answer
 

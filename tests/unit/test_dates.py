@@ -114,11 +114,11 @@ def test_a_timeline_naming_an_unknown_act_or_ref_is_refused_with_its_line(
 
 def test_the_cli_shows_the_amended_date_beside_the_original(seeded_cli: Cli) -> None:
     data = seeded_cli.json("provision", "eu-ai-act", "Article 9", "--scope", "annex_iii", "--as-of", "2026-11-29")
-    assert data["applies_from"] == "2027-12-02" and data["dates"]["original"] == "2026-08-02"
+    assert data["appliesFrom"] == "2027-12-02" and data["dates"]["original"] == "2026-08-02"
     assert data["dates"]["act"] == "digital-omnibus-ai" and data["dates"]["amended"] is True
     earlier = seeded_cli.json("provision", "eu-ai-act", "Article 9", "--scope", "annex_iii", "--as-of", "2026-07-01")
-    assert earlier["applies_from"] == "2026-08-02" and earlier["dates"]["amended"] is False
+    assert earlier["appliesFrom"] == "2026-08-02" and earlier["dates"]["amended"] is False
     human = seeded_cli.run("provision", "eu-ai-act", "Article 9", "--scope", "annex_iii", check=True).stdout
     assert "applies from: 2027-12-02" in human and "originally 2026-08-02" in human
     acts = json.loads(seeded_cli.run("acts", "eu-ai-act", "--json", check=True).stdout)
-    assert acts[1]["oj_reference"] == "OJ L, 2026/1744, 24.7.2026"
+    assert acts[1]["ojReference"] == "OJ L, 2026/1744, 24.7.2026"

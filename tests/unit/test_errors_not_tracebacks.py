@@ -90,7 +90,7 @@ def test_graphql_answers_on_the_last_day_of_the_calendar(schema: strawberry.Sche
     result = run(schema, forever, query)
     assert result.errors is None, result.errors
     statuses = {e["node"]["provision"]["ref"]: e["node"]["status"] for e in result.data["obligations"]["edges"]}
-    assert statuses["6.1.3"] == "expiring"  # valid through the last day, which is within 30 days
+    assert statuses["6.1.3"] == "EXPIRING"  # valid through the last day, which is within 30 days
 
 
 @pytest.mark.parametrize("command", ["gaps", "obligations", "soa"])

@@ -41,13 +41,13 @@ def test_frameworks_and_one_provision_with_its_relations(schema: strawberry.Sche
     ids = {f["id"]: f for f in result.data["frameworks"]}
     assert ids["gdpr"]["provisionCount"] == 513 and ids["gdpr"]["binding"] is True
     provision = result.data["provision"]
-    assert provision["ref"] == "Article 26(1)" and provision["addressees"] == ["deployer"]
+    assert provision["ref"] == "Article 26(1)" and provision["addressees"] == ["DEPLOYER"]
     assert provision["parent"]["title"] == "Obligations of deployers of high-risk AI systems"
     assert provision["framework"]["name"] == "EU AI Act"
 
 
 def test_provisions_page_through_the_whole_framework(schema: strawberry.Schema, bundled: Service) -> None:
-    query = """query($after: String) { provisions(framework: "iso42001", kind: control, first: 15, after: $after) {
+    query = """query($after: String) { provisions(framework: "iso42001", kind: CONTROL, first: 15, after: $after) {
                  totalCount edges { cursor node { ref } } pageInfo { hasNextPage endCursor } } }"""
     refs: list[str] = []
     after = None
@@ -141,7 +141,7 @@ def test_crosswalk_and_provision_mappings(schema: strawberry.Schema, bundled: Se
     assert first["inverted"] is True and first["provenance"]["mappingSet"] == "iso42001-iso27001"
     logging = nodes(result.data["provision"]["mappings"])
     to_a815 = next(m for m in logging if m["target"]["ref"] == "A.8.15")
-    assert to_a815["relation"] == "intersects" and to_a815["strength"] >= 5 and to_a815["rationale"]
+    assert to_a815["relation"] == "INTERSECTS" and to_a815["strength"] >= 5 and to_a815["rationale"]
 
 
 def test_inferred_crosswalk_carries_its_path(schema: strawberry.Schema, bundled: Service) -> None:
@@ -153,7 +153,7 @@ def test_inferred_crosswalk_carries_its_path(schema: strawberry.Schema, bundled:
     )
     assert result.errors is None
     node = result.data["crosswalk"]["edges"][0]["node"]
-    assert node["inferred"] is True and node["relation"] == "related"
+    assert node["inferred"] is True and node["relation"] == "RELATED"
     assert node["path"][0]["framework"]["id"] == "iso27001" and node["path"][-1]["framework"]["id"] == "eu-ai-act"
 
 
@@ -210,7 +210,7 @@ def test_mapping_sets_and_one_framework_by_id(schema: strawberry.Schema, bundled
         "id": "iso42001",
         "name": "ISO/IEC 42001:2023",
         "provisionCount": 96,
-        "defaultAddressees": ["organisation"],
+        "defaultAddressees": ["ORGANISATION"],
     }
 
 
@@ -252,8 +252,8 @@ def test_dates_follow_the_amendments_as_of_a_day(schema: strawberry.Schema, bund
         schema,
         bundled,
         '{ provision(framework: "eu-ai-act", ref: "Article 9") { '
-        'before: appliesFrom(scope: annex_iii, asOf: "2026-07-01") '
-        'dates(scope: annex_iii, asOf: "2026-11-29") { appliesFrom original amended basis act { id ojReference } } } '
+        'before: appliesFrom(scope: ANNEX_III, asOf: "2026-07-01") '
+        'dates(scope: ANNEX_III, asOf: "2026-11-29") { appliesFrom original amended basis act { id ojReference } } } '
         'acts(framework: "eu-ai-act") { id status } }',
     )
     assert result.errors is None and result.data is not None
@@ -277,11 +277,11 @@ def test_an_assets_obligations_with_reasons_evidence_and_dates(schema: strawberr
     )
     assert result.errors is None and result.data is not None
     asset = result.data["asset"]
-    assert asset["kind"] == "ai_system" and "credit-model" in {u["id"] for u in nodes(asset["uses"])}
+    assert asset["kind"] == "AI_SYSTEM" and "credit-model" in {u["id"] for u in nodes(asset["uses"])}
     assert asset["obligations"]["totalCount"] == len(asset["obligations"]["edges"])  # one page holds them all
     article_9 = next(o for o in nodes(asset["obligations"]) if o["provision"]["ref"] == "Article 9")
-    assert article_9["addressee"] == "provider" and article_9["status"] == "expired"
-    assert nodes(article_9["evidence"]) == [{"id": "ev-credit-risk-file", "status": "expired"}]
+    assert article_9["addressee"] == "PROVIDER" and article_9["status"] == "EXPIRED"
+    assert nodes(article_9["evidence"]) == [{"id": "ev-credit-risk-file", "status": "EXPIRED"}]
     assert article_9["reasons"][0]["annexIii"] == ["5(b)"] and article_9["dates"]["amended"] is True
     assert article_9["reasons"][0]["basis"].startswith("Article 6(2)") and article_9["conditional"] is False
     assert article_9["uncertainty"] and article_9["uncertainty"][0].startswith("digital-omnibus-ai: ")

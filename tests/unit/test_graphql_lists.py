@@ -94,14 +94,14 @@ def test_evidence_lists_by_status_asset_and_expiry(schema: strawberry.Schema, se
 
     assert listed(assetId="l-one") == ["l-ev-soon"]
     assert listed(assetId="l-two") == ["l-ev-expired", "l-ev-later", "l-ev-soon"]
-    assert listed(assetId="l-two", statuses=["expired"]) == ["l-ev-expired"]
-    assert listed(assetId="l-two", statuses=["expiring", "valid"]) == ["l-ev-later", "l-ev-soon"]
+    assert listed(assetId="l-two", statuses=["EXPIRED"]) == ["l-ev-expired"]
+    assert listed(assetId="l-two", statuses=["EXPIRING", "VALID"]) == ["l-ev-later", "l-ev-soon"]
     assert listed(assetId="l-two", expiringBefore="2027-01-01") == ["l-ev-expired", "l-ev-soon"]
     assert "l-ev-later" not in listed(expiringBefore="2027-01-01", frameworks=["gdpr"])
     assert all(i.startswith("l-") or not i for i in listed(assetId="l-two", frameworks=["gdpr"]))
     item = next(n for n in nodes(everything) if n["id"] == "l-ev-soon")
     assert item["iri"] == f"{AGID}org/northwind/evidence/l-ev-soon"
-    assert item["status"] == "expiring" and item["location"] == "https://docs.example/l-ev-soon"
+    assert item["status"] == "EXPIRING" and item["location"] == "https://docs.example/l-ev-soon"
     assert nodes(item["assets"]) == [{"id": "l-one"}, {"id": "l-two"}]
 
 
@@ -123,29 +123,29 @@ CONTROLS = """query($c: ControlFilterInput, $s: SoaFilterInput) {
 def test_recorded_controls_and_iso27001_soa_decisions_read_back_with_filters(
     schema: strawberry.Schema, service: Service
 ) -> None:
-    data = ok(schema, service, CONTROLS, c={"frameworks": ["iso27001"], "statuses": ["excluded"]})
+    data = ok(schema, service, CONTROLS, c={"frameworks": ["iso27001"], "statuses": ["EXCLUDED"]})
     excluded = nodes(data["controls"])
     assert {
         "iri": f"{AGID}org/northwind/control/iso27001%2FA.7.4",
         "framework": "iso27001",
         "ref": "A.7.4",
-        "status": "excluded",
+        "status": "EXCLUDED",
         "justification": "No premises.",
         "provision": {"ref": "A.7.4"},
     } in excluded
-    assert all(c["framework"] == "iso27001" and c["status"] == "excluded" for c in excluded)
+    assert all(c["framework"] == "iso27001" and c["status"] == "EXCLUDED" for c in excluded)
     both = ok(schema, service, CONTROLS)["soaDecisions"]
     assert both["totalCount"] == 38 + 93  # every Annex A control of ISO/IEC 42001 and of 27001
-    data = ok(schema, service, CONTROLS, s={"frameworks": ["iso27001"], "statuses": ["excluded"]})
+    data = ok(schema, service, CONTROLS, s={"frameworks": ["iso27001"], "statuses": ["EXCLUDED"]})
     decision = next(d for d in nodes(data["soaDecisions"]) if d["control"]["ref"] == "A.7.4")
     assert decision == {
         "iri": f"{AGID}org/northwind/soa-decision/iso27001/A.7.4",
         "control": {"ref": "A.7.4"},
-        "status": "excluded",
+        "status": "EXCLUDED",
         "included": False,
         "justification": "No premises.",
     }
-    undecided = ok(schema, service, CONTROLS, s={"frameworks": ["iso27001"], "statuses": ["undecided"]})
+    undecided = ok(schema, service, CONTROLS, s={"frameworks": ["iso27001"], "statuses": ["UNDECIDED"]})
     assert "A.7.4" not in {d["control"]["ref"] for d in nodes(undecided["soaDecisions"])}
 
 
@@ -171,9 +171,9 @@ def test_obligations_list_across_the_organisation_with_ids_and_filters(
     assert {o["provision"]["framework"]["id"] for o in found} == {"gdpr", "iso27001"}
     assert f"{AGID}org/northwind/obligation/l-one/gdpr/Article%2030%281%29" in iris
     assert any(o["organisationWide"] and "/obligation/northwind/iso27001/" in o["iri"] for o in found)
-    wanted = {"assetId": "l-two", "frameworks": ["gdpr"], "statuses": ["expired"]}
+    wanted = {"assetId": "l-two", "frameworks": ["gdpr"], "statuses": ["EXPIRED"]}
     mine = ok(schema, service, OBLIGATIONS, filter=wanted)
-    assert [(o["provision"]["ref"], o["status"]) for o in nodes(mine["obligations"])] == [("Article 30(1)", "expired")]
+    assert [(o["provision"]["ref"], o["status"]) for o in nodes(mine["obligations"])] == [("Article 30(1)", "EXPIRED")]
 
 
 GAPS = """query($filter: ObligationFilterInput) { gaps(filter: $filter, asOf: "2026-12-07", first: 100) { totalCount
@@ -187,15 +187,15 @@ def test_a_grouped_gap_keeps_each_assets_own_status(schema: strawberry.Schema, s
     gap = next(g for g in gaps if g["provision"]["ref"] == "Article 30(1)" and g["owner"] == "l-team")
     # l-one never had evidence; l-two's expired: the gap says so for each, and is missing as a whole
     assert nodes(gap["assetStatuses"]) == [
-        {"assetId": "l-one", "status": "missing"},
-        {"assetId": "l-two", "status": "expired"},
+        {"assetId": "l-one", "status": "MISSING"},
+        {"assetId": "l-two", "status": "EXPIRED"},
     ]
-    assert gap["status"] == "missing"
+    assert gap["status"] == "MISSING"
     assert nodes(gap["assets"]) == [{"id": "l-one"}, {"id": "l-two"}]
     assert gap["iri"] == f"{AGID}org/northwind/gap/l-team/gdpr/Article%2030%281%29"
-    expired = nodes(ok(schema, service, GAPS, filter={"statuses": ["expired"], "frameworks": ["gdpr"]})["gaps"])
+    expired = nodes(ok(schema, service, GAPS, filter={"statuses": ["EXPIRED"], "frameworks": ["gdpr"]})["gaps"])
     assert gap["iri"] in {g["iri"] for g in expired}  # one of its assets is expired
-    assert all(any(s["status"] == "expired" for s in nodes(g["assetStatuses"])) for g in expired)
+    assert all(any(s["status"] == "EXPIRED" for s in nodes(g["assetStatuses"])) for g in expired)
     assert "Article 30(1)" not in {
         g["provision"]["ref"] for g in gaps if g["owner"] == "l-team" and g["iri"] != gap["iri"]
     }

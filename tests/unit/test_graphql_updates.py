@@ -76,7 +76,7 @@ READ = f"""query {{ asset(id: "u-system", organisation: "northwind") {{ {ASSET} 
 def test_update_asset_changes_only_the_fields_given_and_keeps_links(
     schema: strawberry.Schema, service: Service, editor: Any
 ) -> None:
-    base = {"id": "u-system", "kind": "ai_system", "name": "Scorer", "owner": "risk-team", "description": "Scores."}
+    base = {"id": "u-system", "kind": "AI_SYSTEM", "name": "Scorer", "owner": "risk-team", "description": "Scores."}
     assert run(schema, service, editor, UPSERT, input=base, org="northwind")["upsertAsset"]["errors"] == []
     assert run(schema, service, editor, LINK)["linkAssets"]["errors"] == []
 
@@ -113,13 +113,13 @@ def test_update_asset_changes_only_the_fields_given_and_keeps_links(
     [
         ({"name": None}, "BAD_INPUT", ["input", "name"]),  # a name may not be unknown
         ({"uses": ["nope"]}, "BAD_INPUT", ["input", "uses", "0"]),
-        ({"art63Condition": "a"}, "BAD_INPUT", ["input"]),  # the derogation needs an Annex III point
+        ({"art63Condition": "A"}, "BAD_INPUT", ["input"]),  # the derogation needs an Annex III point
     ],
 )
 def test_a_refused_update_says_where_and_changes_nothing(  # noqa: PLR0917 — parametrised
     schema: strawberry.Schema, service: Service, editor: Any, changes: dict[str, Any], code: str, path: list[str]
 ) -> None:
-    base = {"id": "u-refused", "kind": "model", "name": "Kept", "owner": "risk-team"}
+    base = {"id": "u-refused", "kind": "MODEL", "name": "Kept", "owner": "risk-team"}
     run(schema, service, editor, UPSERT, input=base, org="northwind")
     before = service.answers().revision
     update = run(schema, service, editor, UPDATE, id="u-refused", org="northwind", input=changes)["updateAsset"]
@@ -133,13 +133,13 @@ def test_an_update_of_an_unknown_asset_is_not_found(schema: strawberry.Schema, s
     assert [e["code"] for e in update["errors"]] == ["NOT_FOUND"] and "u-nope" in update["errors"][0]["message"]
 
 
-HIGH_RISK = {"kind": "ai_system", "roles": ["provider", "deployer", "controller"], "annexIii": ["5(b)"]}
+HIGH_RISK = {"kind": "AI_SYSTEM", "roles": ["PROVIDER", "DEPLOYER", "CONTROLLER"], "annexIii": ["5(b)"]}
 HR = {**HIGH_RISK, "personalData": True, "automatedDecisions": True}
-ANNEX_I = {"kind": "ai_system", "roles": ["provider"], "annexI": True}
-GPAI = {"kind": "model", "roles": ["provider"], "gpai": True}
-DEPLOYED = {"kind": "ai_system", "roles": ["distributor", "importer", "deployer"], "annexIii": ["4(a)"]}
-CONTROLLER = {"kind": "ai_system", "roles": ["controller"], "personalData": True}
-WRITER = {"kind": "ai_system", "roles": ["provider", "deployer"], "generatesSyntheticContent": True}
+ANNEX_I = {"kind": "AI_SYSTEM", "roles": ["PROVIDER"], "annexI": True}
+GPAI = {"kind": "MODEL", "roles": ["PROVIDER"], "gpai": True}
+DEPLOYED = {"kind": "AI_SYSTEM", "roles": ["DISTRIBUTOR", "IMPORTER", "DEPLOYER"], "annexIii": ["4(a)"]}
+CONTROLLER = {"kind": "AI_SYSTEM", "roles": ["CONTROLLER"], "personalData": True}
+WRITER = {"kind": "AI_SYSTEM", "roles": ["PROVIDER", "DEPLOYER"], "generatesSyntheticContent": True}
 
 # (organisation, the asset before, the field, its value first, then, and a provision whose answer it changes)
 FACTS = [
@@ -156,9 +156,9 @@ FACTS = [
     ("northwind", HR, "gpai", False, True, ("nist-ai-600-1", "GV-1.1-001")),
     ("northwind", HR, "transfersOutsideEea", False, True, ("gdpr", "Article 44")),
     ("northwind", HR, "inScope", True, False, ("iso27001", "10.1")),
-    ("northwind", HR, "managementSystemScopes", None, ["iso27001"], ("iso42001", "10.1")),
-    ("northwind", HR, "art63Condition", None, "a", ("eu-ai-act", "Article 10")),
-    ("northwind", {**HR, "art63Condition": "a"}, "profilesNaturalPersons", None, False, ("eu-ai-act", "Article 10")),
+    ("northwind", HR, "managementSystemScopes", None, ["ISO27001"], ("iso42001", "10.1")),
+    ("northwind", HR, "art63Condition", None, "A", ("eu-ai-act", "Article 10")),
+    ("northwind", {**HR, "art63Condition": "A"}, "profilesNaturalPersons", None, False, ("eu-ai-act", "Article 10")),
     ("northwind", ANNEX_I, "annexISection", "A", "B", ("eu-ai-act", "Article 10")),
     ("northwind", ANNEX_I, "thirdPartyConformityAssessment", None, False, ("eu-ai-act", "Article 10")),
     ("northwind", GPAI, "openSource", None, True, ("eu-ai-act", "Article 53(1)(a)")),
@@ -170,7 +170,7 @@ FACTS = [
     ("northwind", HR, "largeScale", None, False, ("gdpr", "Article 37")),
     ("northwind", HR, "systematicMonitoring", None, False, ("gdpr", "Article 37")),
     ("northwind", HR, "dataFromDataSubject", None, True, ("gdpr", "Article 13")),
-    ("northwind", CONTROLLER, "legalBasis", "consent", "public_task", ("gdpr", "Article 21")),
+    ("northwind", CONTROLLER, "legalBasis", "CONSENT", "PUBLIC_TASK", ("gdpr", "Article 21")),
     ("northwind", HR, "criminalOffenceData", None, True, ("gdpr", "Article 10")),
     ("smallco", CONTROLLER, "occasionalProcessing", None, False, ("gdpr", "Article 30(1)")),
     ("northwind", HR, "residualHighRisk", None, True, ("gdpr", "Article 36")),
@@ -185,7 +185,7 @@ FACTS = [
     ),
     (
         "northwind",
-        {"kind": "vendor", "roles": ["controller"], "personalData": True},
+        {"kind": "VENDOR", "roles": ["CONTROLLER"], "personalData": True},
         "processorForUs",
         None,
         True,
@@ -261,12 +261,12 @@ def test_facts_stated_false_unknown_and_valued_read_back(
         **HIGH_RISK,
         "personalData": None,  # a fact that defaults to no, stated not known
         "largeScale": False,  # a fact that may be unknown, stated false
-        "legalBasis": "contract",
+        "legalBasis": "CONTRACT",
         "putIntoService": "2025-03-01",
-        "managementSystemScopes": ["iso27001"],
+        "managementSystemScopes": ["ISO27001"],
     }
     asset = run(schema, service, editor, UPSERT, input=whole, org="northwind")["upsertAsset"]["asset"]
-    assert asset["unknownFacts"] == ["personal_data"] and asset["deniedFacts"] == ["large_scale"]
+    assert asset["unknownFacts"] == ["PERSONAL_DATA"] and asset["deniedFacts"] == ["LARGE_SCALE"]
     assert {(v["name"], v["value"]) for v in asset["values"]} == {
         ("legal_basis", "contract"),
         ("put_into_service", "2025-03-01"),
@@ -274,5 +274,5 @@ def test_facts_stated_false_unknown_and_valued_read_back(
     assert asset["managementSystemScopes"] == ["iso27001"]
     update = run(schema, service, editor, UPDATE, id="u-read-back", org="northwind", input={"largeScale": None})
     asset = update["updateAsset"]["asset"]
-    assert asset["deniedFacts"] == [] and asset["unknownFacts"] == ["personal_data"]  # null: unknown again
+    assert asset["deniedFacts"] == [] and asset["unknownFacts"] == ["PERSONAL_DATA"]  # null: unknown again
     assert len(asset["values"]) == 2 and asset["managementSystemScopes"] == ["iso27001"]

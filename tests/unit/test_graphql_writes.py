@@ -64,18 +64,18 @@ UPSERT = """mutation($input: AssetInput!) { upsertAsset(input: $input) {
 
 
 def asset(asset_id: str, **fields: Any) -> dict[str, Any]:
-    return {"id": asset_id, "kind": "model", "name": f"Model {asset_id}", "owner": "risk-team", **fields}
+    return {"id": asset_id, "kind": "MODEL", "name": f"Model {asset_id}", "owner": "risk-team", **fields}
 
 
 def test_an_editor_upserts_an_asset_and_its_obligations_answer_at_once(
     schema: strawberry.Schema, service: Service, keys: dict[str, ApiKeyView]
 ) -> None:
-    data = asset("w-scorer", personalData=True, automatedDecisions=True, roles=["controller"], uses=["loan-history"])
+    data = asset("w-scorer", personalData=True, automatedDecisions=True, roles=["CONTROLLER"], uses=["loan-history"])
     result = run(schema, service, UPSERT, keys["editor"], input=data)
     assert result.errors is None
     payload = result.data["upsertAsset"]
     assert payload["errors"] == []
-    assert payload["asset"]["facts"] == ["personal_data", "automated_decisions"]
+    assert payload["asset"]["facts"] == ["PERSONAL_DATA", "AUTOMATED_DECISIONS"]
     assert nodes(payload["asset"]["uses"]) == [{"id": "loan-history"}]
     refs = {o["provision"]["ref"] for o in nodes(payload["asset"]["obligations"])}
     assert "Article 22" in refs  # the payload is answered from the revision the write made
@@ -95,7 +95,7 @@ def test_an_editor_upserts_an_asset_and_its_obligations_answer_at_once(
     [
         ({"uses": ["nope"]}, "BAD_INPUT", ["input", "uses", "0"], "unknown asset 'nope'"),
         ({"uses": ["w-bad"]}, "BAD_INPUT", ["input", "uses", "0"], "uses itself"),
-        ({"annexIii": ["99(z)"]}, "BAD_INPUT", ["input", "annex_iii", "0"], "unknown Annex III point"),
+        ({"annexIii": ["99(z)"]}, "BAD_INPUT", ["input", "annexIii", "0"], "unknown Annex III point"),
         ({"name": ""}, "BAD_INPUT", ["input", "name"], "at least 1 character"),
         ({"id": "has space"}, "BAD_INPUT", ["input", "id"], "should match pattern"),
     ],
@@ -201,9 +201,9 @@ def test_controls_and_evidence_are_recorded_and_revoked(
     record = """mutation($input: ControlInput!) { recordControl(input: $input) {
                   control { framework ref status justification } auditEntry { before after }
                   errors { code message path } } }"""
-    excluded = {"framework": "iso42001", "ref": "A.10.3", "status": "excluded", "justification": "No suppliers."}
+    excluded = {"framework": "iso42001", "ref": "A.10.3", "status": "EXCLUDED", "justification": "No suppliers."}
     result = run(schema, service, record, editor, input=excluded).data["recordControl"]
-    assert result["control"] == {**excluded, "status": "excluded"} and result["errors"] == []
+    assert result["control"] == {**excluded, "status": "EXCLUDED"} and result["errors"] == []
     soa = run(schema, service, "{ statementOfApplicability { control { ref } included justification } }", editor)
     row = next(r for r in soa.data["statementOfApplicability"] if r["control"]["ref"] == "A.10.3")
     assert row == {"control": {"ref": "A.10.3"}, "included": False, "justification": "No suppliers."}
@@ -221,7 +221,7 @@ def test_controls_and_evidence_are_recorded_and_revoked(
         service,
         UPSERT,
         editor,
-        input=asset("w-evidenced", kind="ai_system", roles=["provider"], annexIii=["5(b)"]),
+        input=asset("w-evidenced", kind="AI_SYSTEM", roles=["PROVIDER"], annexIii=["5(b)"]),
     )
     item = {
         "id": "ev-w-1",
@@ -243,7 +243,7 @@ def test_controls_and_evidence_are_recorded_and_revoked(
         o["provision"]["ref"]: o["status"]
         for o in nodes(run(schema, service, status, editor).data["asset"]["obligations"])
     }
-    assert statuses["Article 9"] == "valid"
+    assert statuses["Article 9"] == "VALID"
     backwards = run(schema, service, attach, editor, input={**item, "validUntil": "2026-01-01"}).data["attachEvidence"]
     assert "before collected" in backwards["errors"][0]["message"]
     ghost = run(schema, service, attach, editor, input={**item, "assets": ["ghost"]}).data["attachEvidence"]
@@ -255,7 +255,7 @@ def test_controls_and_evidence_are_recorded_and_revoked(
         o["provision"]["ref"]: o["status"]
         for o in nodes(run(schema, service, status, editor).data["asset"]["obligations"])
     }
-    assert statuses["Article 9"] == "missing"
+    assert statuses["Article 9"] == "MISSING"
     assert run(schema, service, revoke, editor).data["revokeEvidence"]["errors"] == [{"code": "NOT_FOUND"}]
 
 
@@ -270,33 +270,33 @@ def test_an_admin_proposes_and_reviews_mappings(
         "source": "A.7.4",
         "targetFramework": "gdpr",
         "target": "Article 5(1)(d)",
-        "relation": "intersects",
+        "relation": "INTERSECTS",
         "strength": 4,
-        "rationaleType": "semantic",
+        "rationaleType": "SEMANTIC",
         "rationale": "Both ask that the data used be accurate and kept up to date.",
     }
     made = run(schema, service, propose, admin, input=proposal).data["proposeMapping"]
-    assert made["errors"] == [] and made["mapping"]["reviewStatus"] == "proposed"
+    assert made["errors"] == [] and made["mapping"]["reviewStatus"] == "PROPOSED"
     crosswalk = """{ provision(framework: "iso42001", ref: "A.7.4") { mappings(targetFramework: "gdpr") {
                      edges { node { target { ref } provenance { mappingSet reviewStatus } } } } } }"""
     seen = nodes(run(schema, service, crosswalk, admin).data["provision"]["mappings"])
     assert {
         "target": {"ref": "Article 5(1)(d)"},
-        "provenance": {"mappingSet": "proposed-iso42001-gdpr", "reviewStatus": "proposed"},
+        "provenance": {"mappingSet": "proposed-iso42001-gdpr", "reviewStatus": "PROPOSED"},
     } in seen
     unknown = run(schema, service, propose, admin, input={**proposal, "target": "Article 500"}).data["proposeMapping"]
     assert unknown["errors"][0]["code"] == "BAD_INPUT" and unknown["errors"][0]["path"] == ["input", "target"]
     review = """mutation($d: ReviewDecision!) { reviewMapping(mappingSet: "proposed-iso42001-gdpr", sourceRef: "A.7.4",
                  targetRef: "Article 5(1)(d)", decision: $d) {
                  mapping { reviewStatus } auditEntry { before after } errors { code } } }"""
-    reviewed = run(schema, service, review, admin, d="reviewed").data["reviewMapping"]
-    assert reviewed["mapping"]["reviewStatus"] == "reviewed"
-    assert reviewed["auditEntry"]["before"]["review_status"] == "proposed"
-    rejected = run(schema, service, review, admin, d="rejected").data["reviewMapping"]
-    assert rejected["mapping"]["reviewStatus"] == "rejected"
+    reviewed = run(schema, service, review, admin, d="REVIEWED").data["reviewMapping"]
+    assert reviewed["mapping"]["reviewStatus"] == "REVIEWED"
+    assert reviewed["auditEntry"]["before"]["reviewStatus"] == "proposed"
+    rejected = run(schema, service, review, admin, d="REJECTED").data["reviewMapping"]
+    assert rejected["mapping"]["reviewStatus"] == "REJECTED"
     after = nodes(run(schema, service, crosswalk, admin).data["provision"]["mappings"])
     assert all(m["provenance"]["mappingSet"] != "proposed-iso42001-gdpr" for m in after)  # rejected: not used
-    missing = run(schema, service, review.replace("A.7.4", "A.2.2"), admin, d="reviewed").data["reviewMapping"]
+    missing = run(schema, service, review.replace("A.7.4", "A.2.2"), admin, d="REVIEWED").data["reviewMapping"]
     assert missing["errors"] == [{"code": "NOT_FOUND"}]
 
 
@@ -306,14 +306,14 @@ def test_an_admin_proposes_and_reviews_mappings(
         ("{ frameworks { id } }", "viewer"),
         ("{ auditLog(first: 1) { totalCount } }", "viewer"),
         (
-            'mutation { upsertAsset(input: {id: "w-role", kind: model, name: "R", owner: "o"}) { errors { code } } }',
+            'mutation { upsertAsset(input: {id: "w-role", kind: MODEL, name: "R", owner: "o"}) { errors { code } } }',
             "editor",
         ),
         ('mutation { deleteAsset(id: "ghost") { errors { code } } }', "editor"),
         ('mutation { linkAssets(assetId: "ghost", uses: "ghost2") { errors { code } } }', "editor"),
         ('mutation { unlinkAssets(assetId: "ghost", uses: "ghost2") { errors { code } } }', "editor"),
         (
-            'mutation { recordControl(input: {framework: "iso42001", ref: "A.2.2", status: implemented}) '
+            'mutation { recordControl(input: {framework: "iso42001", ref: "A.2.2", status: IMPLEMENTED}) '
             "{ errors { code } } }",
             "editor",
         ),
@@ -325,17 +325,17 @@ def test_an_admin_proposes_and_reviews_mappings(
         ),
         (
             'mutation { proposeMapping(input: {sourceFramework: "gdpr", source: "Article 5", '
-            'targetFramework: "iso42001", target: "A.2.2", relation: intersects, strength: 2, '
-            'rationaleType: semantic, rationale: "Both set principles."}) '
+            'targetFramework: "iso42001", target: "A.2.2", relation: INTERSECTS, strength: 2, '
+            'rationaleType: SEMANTIC, rationale: "Both set principles."}) '
             "{ errors { code } } }",
             "admin",
         ),
         (
-            'mutation { reviewMapping(mappingSet: "x", sourceRef: "a", targetRef: "b", decision: reviewed) '
+            'mutation { reviewMapping(mappingSet: "x", sourceRef: "a", targetRef: "b", decision: REVIEWED) '
             "{ errors { code } } }",
             "admin",
         ),
-        ("mutation { createApiKey(role: viewer) { errors { code } } }", "admin"),
+        ("mutation { createApiKey(role: VIEWER) { errors { code } } }", "admin"),
         ('mutation { revokeApiKey(id: "000000000000") { errors { code } } }', "admin"),
         ("{ apiKeys { totalCount } }", "admin"),
     ],
@@ -370,14 +370,14 @@ def test_keys_are_created_listed_and_revoked_by_an_admin(
 ) -> None:
     admin = keys["admin"]
     created = run(
-        schema, service, 'mutation { createApiKey(role: editor, name: "grc-sync") { key { id role } token } }', admin
+        schema, service, 'mutation { createApiKey(role: EDITOR, name: "grc-sync") { key { id role } token } }', admin
     )
     made = created.data["createApiKey"]
-    assert made["key"]["role"] == "editor" and made["token"].startswith(f"agk_{made['key']['id']}_")
+    assert made["key"]["role"] == "EDITOR" and made["token"].startswith(f"agk_{made['key']['id']}_")
     assert service.keys.authenticate(made["token"]).role == "editor"
     listed = run(schema, service, "{ apiKeys(first: 100) { edges { node { id name role revokedAt } } } }", admin)
     nodes = [e["node"] for e in listed.data["apiKeys"]["edges"]]
-    assert {"id": made["key"]["id"], "name": "grc-sync", "role": "editor", "revokedAt": None} in nodes
+    assert {"id": made["key"]["id"], "name": "grc-sync", "role": "EDITOR", "revokedAt": None} in nodes
     assert "token" not in str(listed.data) and "hash" not in str(listed.data).lower()
     revoke = run(
         schema,
@@ -424,7 +424,7 @@ def test_the_audit_log_pages_newest_first_and_narrows_to_one_asset(
 def test_the_audit_trail_and_keys_are_exported_without_key_hashes_and_survive_a_replacing_load(
     service: Service, keys: dict[str, ApiKeyView]
 ) -> None:
-    service.inventory.upsert_asset(CLI, None, asset("w-exported"))
+    service.inventory.upsert_asset(CLI, None, asset("w-exported", kind="model"))
     text = service.answers().exports.graph("nt")  # validates against the shapes, or raises
     assert "ontology#AuditEntry>" in text and "ontology#ApiKey>" in text
     assert "keyHash" not in text

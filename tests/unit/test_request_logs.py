@@ -31,10 +31,10 @@ def test_requests_are_logged_as_json_lines_with_their_id(bundled: Service) -> No
     assert len(missing.headers["x-request-id"]) == 32
     lines = [json.loads(line) for line in sink.getvalue().splitlines()]
     access = [line for line in lines if line["logger"] == "aimsgraph.access"]
-    assert {"request_id": "tool-42", "method": "POST", "path": "/graphql", "status": 200}.items() <= access[0].items()
+    assert {"requestId": "tool-42", "method": "POST", "path": "/graphql", "status": 200}.items() <= access[0].items()
     assert isinstance(access[0]["ms"], float)
     error = next(line for line in lines if line["logger"] == "aimsgraph.graphql")
-    assert error["request_id"] == missing.headers["x-request-id"] and "NOT_FOUND" in error["message"]
+    assert error["requestId"] == missing.headers["x-request-id"] and "NOT_FOUND" in error["message"]
 
 
 def test_health_checks_are_answered_before_the_middleware_and_not_logged(bundled: Service) -> None:

@@ -87,7 +87,9 @@ def test_every_type_field_argument_and_enum_value_is_described(schema: GraphQLSc
 def test_enums_are_the_vocabularys_lists(schema: GraphQLSchema, enum: str, values: tuple[str, ...]) -> None:
     assert tuple(member.value for member in VOCABULARY_ENUMS[enum]) == values
     graphql_enum = schema.type_map[enum]
-    assert isinstance(graphql_enum, GraphQLEnumType) and tuple(graphql_enum.values) == values
+    assert isinstance(graphql_enum, GraphQLEnumType)
+    assert tuple(graphql_enum.values) == tuple(value.upper() for value in values)  # GraphQL's UPPER_SNAKE
+    assert tuple(v.value for v in graphql_enum.values.values()) == values  # the service sees the vocabulary's
 
 
 # The output lists that stay plain lists, each with what bounds it: the published texts, an enum, a curated file

@@ -341,8 +341,8 @@ def test_graphql_plans_and_advances_work_and_reads_it_on_obligations_and_the_soa
     assert result.data["planWork"]["errors"] == []
     work = result.data["planWork"]["work"]
     assert work["assignee"] == {"name": "Ana", "email": None} and work["nextReview"] == "2027-03-30"
-    assert work["status"] == "not_started" and result.data["planWork"]["auditEntry"]["operation"] == "planWork"
-    refused = _run(service, ADVANCE, editor, target=target, status="implemented")
+    assert work["status"] == "NOT_STARTED" and result.data["planWork"]["auditEntry"]["operation"] == "planWork"
+    refused = _run(service, ADVANCE, editor, target=target, status="IMPLEMENTED")
     assert refused.data["advanceWork"]["errors"] == [
         {
             "code": "BAD_INPUT",
@@ -350,7 +350,7 @@ def test_graphql_plans_and_advances_work_and_reads_it_on_obligations_and_the_soa
             "path": ["status"],
         }
     ]
-    moved = _run(service, ADVANCE, editor, target=target, status="in_progress")
+    moved = _run(service, ADVANCE, editor, target=target, status="IN_PROGRESS")
     assert moved.data["advanceWork"]["work"]["statusChangedBy"] == "key " + editor.id + " (work tests)"
     partial = _run(service, PLAN, editor, target=target, input={"due": None})  # only `due` changes: cleared
     assert partial.data["planWork"]["work"]["due"] is None and partial.data["planWork"]["work"]["assigneeId"] == "ana"
@@ -368,7 +368,7 @@ def test_graphql_plans_and_advances_work_and_reads_it_on_obligations_and_the_soa
     assert {
         "provision": {"ref": "Article 11"},
         "standing": "from 2027-12-02 (not yet)",
-        "work": {"status": "in_progress", "assigneeId": "ana"},
+        "work": {"status": "IN_PROGRESS", "assigneeId": "ana"},
     } in nodes
     soa = {row["control"]["ref"]: row for row in read.data["statementOfApplicability"]}
     assert soa["A.2.2"]["missingInclusionReason"] is True

@@ -39,8 +39,14 @@ export function select(name, options, value, onchange) {
   );
 }
 
+// An enum value as the explorer shows it and styles it: GraphQL sends UPPER_SNAKE (`EXPIRED`, `AI_SYSTEM`),
+// the explorer's words, classes and CSV cells are the vocabulary's lower case (`expired`, `ai_system`).
+export function word(value) {
+  return value == null ? value : value.toLowerCase();
+}
+
 export function statusBadge(status) {
-  return h("span", { class: `badge status-${status}` }, status);
+  return h("span", { class: `badge status-${word(status)}` }, word(status));
 }
 
 export function message(text, kind = "info") {

@@ -1,7 +1,7 @@
 // The explorer's shell: a hash router over five views, the API key form, and a mark when a view is drawn
 // (`aimsgraph:ready`, read by the browser tests to wait on and to time first paint).
 import { ApiError, apiKey, forgetCached, gql, setApiKey } from "./api.js";
-import { clear, message, painted } from "./dom.js";
+import { clear, message, painted, word } from "./dom.js";
 import * as assets from "./view-assets.js";
 import * as coverage from "./view-coverage.js";
 import * as crosswalk from "./view-crosswalk.js";
@@ -72,7 +72,7 @@ async function showCaller() {
   try {
     const data = await gql("{ caller { role key { id name } } }");
     const { role, key } = data.caller;
-    if (key) caller.textContent = `key ${key.name || key.id} (${role})`;
+    if (key) caller.textContent = `key ${key.name || key.id} (${word(role)})`;
     else caller.textContent = role ? "anonymous (read-only)" : "anonymous: this server needs an API key";
     caller.classList.remove("error");
     return true;

@@ -2,7 +2,7 @@
 // their evidence, drawn as a graph (Cytoscape.js) and listed as a table. A gap, a binding obligation without
 // valid evidence, is drawn and listed in red.
 import { everything, frameworks, gql } from "./api.js";
-import { clear, h, label, message, painted, select, statusBadge, today } from "./dom.js";
+import { clear, h, label, message, painted, select, statusBadge, today, word } from "./dom.js";
 
 export const TITLE = "Assets";
 
@@ -31,14 +31,14 @@ const ASSET = `query Asset($id: String!, $frameworks: [String!], $asOf: Date) {
 }`;
 
 export function isGap(o) {
-  return !o.voluntary && (o.status === "missing" || o.status === "expired");
+  return !o.voluntary && (o.status === "MISSING" || o.status === "EXPIRED");
 }
 
 // The asset a first visit opens: the first high-risk (Annex III) model, else the first AI system, else the first.
 function defaultAsset(assets) {
   return (
-    assets.find((a) => a.kind === "model" && a.annexIii.length && a.inScope) ||
-    assets.find((a) => a.kind === "ai_system") ||
+    assets.find((a) => a.kind === "MODEL" && a.annexIii.length && a.inScope) ||
+    assets.find((a) => a.kind === "AI_SYSTEM") ||
     assets[0]
   );
 }
@@ -67,7 +67,7 @@ export async function render(root, params, { navigate, current }) {
   const list = h("nav", { class: "asset-list", "aria-label": "Assets" },
     h("ul", {}, assets.map((a) => h("li", {},
       h("a", { href: `#/assets?id=${encodeURIComponent(a.id)}`, "aria-current": a.id === chosen.id ? "true" : false, dataset: { asset: a.id } },
-        h("span", { class: "name" }, a.name), h("span", { class: `kind kind-${a.kind}` }, a.kind.replace("_", " ")))))));
+        h("span", { class: "name" }, a.name), h("span", { class: `kind kind-${word(a.kind)}` }, word(a.kind).replace("_", " ")))))));
   const controls = h("form", { class: "controls", onsubmit: (e) => e.preventDefault() },
     label("Framework", select("framework", [["", "all frameworks"], ...all.map((f) => [f.id, f.name])], framework, (v) => go({ framework: v }))),
     label("As of", h("input", { type: "date", name: "asOf", value: asOf, onchange: (e) => go({ asOf: e.target.value }) })),
@@ -82,12 +82,12 @@ export async function render(root, params, { navigate, current }) {
   const gaps = obligations.filter(isGap);
   const names = Object.fromEntries(all.map((f) => [f.id, f.name]));
   const uses = asset.uses.edges.map((e) => e.node);
-  const facts = asset.facts.map((f) => f.replaceAll("_", " "));
+  const facts = asset.facts.map((f) => word(f).replaceAll("_", " "));
   clear(detail,
-    h("h3", {}, asset.name, " ", h("span", { class: `kind kind-${asset.kind}` }, asset.kind.replace("_", " "))),
+    h("h3", {}, asset.name, " ", h("span", { class: `kind kind-${word(asset.kind)}` }, word(asset.kind).replace("_", " "))),
     h("p", { class: "meta" },
       `${asset.id} · owner ${asset.owner}`,
-      asset.roles.length ? ` · ${asset.roles.join(", ").replaceAll("_", " ")}` : "",
+      asset.roles.length ? ` · ${word(asset.roles.join(", ")).replaceAll("_", " ")}` : "",
       asset.annexIii.length ? ` · high-risk, Annex III ${asset.annexIii.join(", ")}` : "",
       asset.inScope ? "" : " · out of scope"),
     facts.length ? h("p", { class: "facts" }, "Facts: ", facts.join(", ")) : null,
@@ -126,11 +126,11 @@ function obligationTable(obligations, names) {
     body.append(h("tr", { id: `ob-${p.framework.id}-${p.ref}`, class: isGap(o) ? "gap" : "" },
       h("td", {}, h("a", { href: `#/provisions?framework=${encodeURIComponent(p.framework.id)}&ref=${encodeURIComponent(p.ref)}` }, `${names[p.framework.id]} ${p.ref}`),
         p.title && p.title !== p.ref ? h("div", { class: "sub" }, p.title) : null),
-      h("td", {}, o.addressee.replaceAll("_", " "), o.voluntary ? h("div", { class: "sub" }, "voluntary") : null),
+      h("td", {}, word(o.addressee).replaceAll("_", " "), o.voluntary ? h("div", { class: "sub" }, "voluntary") : null),
       h("td", {}, o.reasons.map((r) => h("div", { class: "reason" }, r.reason,
-        r.facts.length ? h("span", { class: "sub" }, ` (${r.facts.join(", ").replaceAll("_", " ")})`) : null))),
+        r.facts.length ? h("span", { class: "sub" }, ` (${word(r.facts.join(", ")).replaceAll("_", " ")})`) : null))),
       h("td", {}, o.dates.appliesFrom || "", o.dates.amended ? h("div", { class: "sub" }, `originally ${o.dates.original}`) : null),
-      h("td", {}, statusBadge(o.status), evidence.map((e) => h("div", { class: "sub" }, `${e.id} (${e.status}${e.validUntil ? `, until ${e.validUntil}` : ""})${e.through ? ` through ${e.through}` : ""}`)))));
+      h("td", {}, statusBadge(o.status), evidence.map((e) => h("div", { class: "sub" }, `${e.id} (${word(e.status)}${e.validUntil ? `, until ${e.validUntil}` : ""})${e.through ? ` through ${e.through}` : ""}`)))));
   }
   table.append(body);
   return table;
@@ -178,7 +178,7 @@ function draw(cytoscape, container, asset, uses, obligations, names, detail) {
     elements.push({ data: { id: `to:${framework}`, source: `asset:${asset.id}`, target: `fw:${framework}`, type: "bound" } });
     for (const o of list) {
       const id = `ob:${framework}:${o.provision.ref}`;
-      elements.push({ data: { id, ref: o.provision.ref, type: "obligation", status: o.status, gap: isGap(o) ? "yes" : "no", row: `ob-${framework}-${o.provision.ref}` } });
+      elements.push({ data: { id, ref: o.provision.ref, type: "obligation", status: word(o.status), gap: isGap(o) ? "yes" : "no", row: `ob-${framework}-${o.provision.ref}` } });
     }
   }
   const positions = layout(asset, uses, byFramework);

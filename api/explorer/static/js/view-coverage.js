@@ -1,7 +1,7 @@
 // Coverage: "we have A, we want B" — each unit of B covered, reusable, partial or uncovered, and the mappings
 // behind the verdict; optionally from what the organisation implements. Exportable as CSV.
 import { frameworks, gql } from "./api.js";
-import { clear, h, label, message, select } from "./dom.js";
+import { clear, h, label, message, select, word } from "./dom.js";
 import { download, toCsv } from "./csv.js";
 
 export const TITLE = "Coverage";
@@ -54,17 +54,17 @@ export async function render(root, params, { navigate, current }) {
   });
   const exportCsv = () => download(`coverage-${have}-to-${want}${organisation ? `-${organisation}` : ""}.csv`, toCsv(
     ["unit", "title", "status", "rests_on_expired", "because"],
-    rows.map(({ v, because }) => [v.provision.ref, v.provision.title || "", v.status, v.restsOnExpired ? "yes" : "",
-      because.map((m) => `${m.source.ref} ${m.relation} ${m.target ? m.target.ref : "-"}${m.inferred ? " (inferred)" : ""}`).join("; ")]),
+    rows.map(({ v, because }) => [v.provision.ref, v.provision.title || "", word(v.status), v.restsOnExpired ? "yes" : "",
+      because.map((m) => `${m.source.ref} ${word(m.relation)} ${m.target ? m.target.ref : "-"}${m.inferred ? " (inferred)" : ""}`).join("; ")]),
   ));
   const table = h("table", { class: "data coverage", "aria-label": "Coverage verdicts" },
     h("thead", {}, h("tr", {}, ["unit", "status", "because"].map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, rows.map(({ v, because }) => h("tr", { class: `cov-row-${v.status}${v.restsOnExpired ? " gap" : ""}` },
+    h("tbody", {}, rows.map(({ v, because }) => h("tr", { class: `cov-row-${word(v.status)}${v.restsOnExpired ? " gap" : ""}` },
       h("td", {}, h("a", { href: `#/provisions?framework=${encodeURIComponent(want)}&ref=${encodeURIComponent(v.provision.ref)}` }, v.provision.ref),
         v.provision.title ? h("div", { class: "sub" }, v.provision.title) : null),
-      h("td", {}, h("span", { class: `badge cov-${v.status}` }, v.status), v.restsOnExpired ? h("div", { class: "sub flag" }, "rests on expired evidence") : null),
+      h("td", {}, h("span", { class: `badge cov-${word(v.status)}` }, word(v.status)), v.restsOnExpired ? h("div", { class: "sub flag" }, "rests on expired evidence") : null),
       h("td", {}, because.length ? h("ul", { class: "because" }, because.map((m) => h("li", {},
-        `${names[have]} ${m.source.ref} `, h("span", { class: `relation rel-${m.relation}` }, m.relation), m.target ? ` ${m.target.ref}` : "",
+        `${names[have]} ${m.source.ref} `, h("span", { class: `relation rel-${word(m.relation)}` }, word(m.relation)), m.target ? ` ${m.target.ref}` : "",
         m.strength ? ` (${m.strength})` : "", m.inferred ? " · inferred" : "",
         h("div", { class: "sub" }, m.rationale))), v.because.totalCount > because.length ? h("li", { class: "sub" }, `and ${v.because.totalCount - because.length} more`) : null)
         : h("span", { class: "sub" }, "nothing maps here"))))));

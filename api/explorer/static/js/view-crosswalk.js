@@ -3,7 +3,7 @@
 // along paths are counted apart (the corner figure); a cell opens its mappings with rationale, provenance and,
 // for inferred ones, the path.
 import { everything, frameworks, gql, provisionTree } from "./api.js";
-import { clear, h, label, message, painted, select } from "./dom.js";
+import { clear, h, label, message, painted, select, word } from "./dom.js";
 import { groupsOf, shortTitle } from "./groups.js";
 
 export const TITLE = "Crosswalk";
@@ -106,7 +106,7 @@ export async function render(root, params, { navigate, current }) {
     else {
       cell.asserted.push(m);
       cell.strongest = Math.max(cell.strongest, m.strength || 0);
-      cell.relations[m.relation] = (cell.relations[m.relation] || 0) + 1;
+      cell.relations[word(m.relation)] = (cell.relations[word(m.relation)] || 0) + 1;
     }
   };
   assertedOnly.forEach(place);
@@ -240,7 +240,7 @@ function mappingItem(m, names, source, target) {
   return h("li", { class: `mapping${m.inferred ? " inferred" : ""}` },
     h("div", { class: "pair" },
       link(source, m.source.ref), " ",
-      h("span", { class: `relation rel-${m.relation}` }, m.relation.replace("_", " ")), " ",
+      h("span", { class: `relation rel-${word(m.relation)}` }, word(m.relation).replace("_", " ")), " ",
       m.target ? link(target, m.target.ref) : h("em", {}, `nothing in ${names[target]}`),
       m.strength ? h("span", { class: "strength" }, ` strength ${m.strength}`) : null,
       m.inverted ? h("span", { class: "tag" }, "read backwards") : null,
@@ -253,7 +253,7 @@ function mappingItem(m, names, source, target) {
         `set ${provenance.mappingSet}`,
         provenance.creators.length ? ` · by ${provenance.creators.join(", ")}` : "",
         provenance.created ? ` · ${provenance.created}` : "",
-        ` · ${provenance.reviewStatus}`,
+        ` · ${word(provenance.reviewStatus)}`,
         provenance.authority ? ` · from ${provenance.authority}` : ""));
 }
 

@@ -2,7 +2,7 @@
 // and one provision: its text summary, its dates as amended on any day (`as of`, and for which systems), its
 // mappings, and the obligations it creates for the organisation's assets.
 import { everything, frameworks, gql, once, provisionTree } from "./api.js";
-import { clear, h, label, message, select, statusBadge, today } from "./dom.js";
+import { clear, h, label, message, select, statusBadge, today, word } from "./dom.js";
 
 export const TITLE = "Provisions";
 
@@ -79,7 +79,7 @@ export async function render(root, params, { navigate, current }) {
   clear(root, h("h2", {}, "Provisions"), controls, h("div", { class: "split browse" }, side, detail));
   if (!chosen) return;
   const [data, obligations] = await Promise.all([
-    gql(PROVISION, { framework, ref: chosen, asOf, scope }),
+    gql(PROVISION, { framework, ref: chosen, asOf, scope: scope.toUpperCase() }),
     assetObligations(framework, asOf),
   ]);
   if (!current()) return;
@@ -128,8 +128,8 @@ function showProvision(detail, p, obligations, all, params) {
   const link = (framework, ref) => h("a", { href: href(framework, ref, params) }, ref);
   detail.append(
     h("h3", {}, `${p.framework.name} ${p.ref}`, p.title && p.title !== p.ref ? ` — ${p.title}` : ""),
-    h("p", { class: "meta" }, p.kind.replace("_", " "), p.informative ? " · informative" : "",
-      p.addressees.length ? ` · binds ${p.addressees.join(", ").replaceAll("_", " ")}` : ""),
+    h("p", { class: "meta" }, word(p.kind).replace("_", " "), p.informative ? " · informative" : "",
+      p.addressees.length ? ` · binds ${word(p.addressees.join(", ")).replaceAll("_", " ")}` : ""),
     p.summary ? h("p", { class: "summary-text" }, p.summary) : null,
     p.parent ? h("p", {}, "Part of ", link(p.framework.id, p.parent.ref), p.parent.title ? ` ${p.parent.title}` : "") : null,
   );
@@ -147,10 +147,10 @@ function showProvision(detail, p, obligations, all, params) {
   if (binding.length) {
     detail.append(h("table", { class: "data" },
       h("thead", {}, h("tr", {}, ["asset", "kind", "binds as", "evidence"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, binding.map((o) => h("tr", { class: !o.voluntary && ["missing", "expired"].includes(o.status) ? "gap" : "" },
+      h("tbody", {}, binding.map((o) => h("tr", { class: !o.voluntary && ["MISSING", "EXPIRED"].includes(o.status) ? "gap" : "" },
         h("td", {}, h("a", { href: `#/assets?id=${encodeURIComponent(o.asset.id)}` }, o.asset.name)),
-        h("td", {}, o.asset.kind.replace("_", " ")),
-        h("td", {}, o.addressee.replaceAll("_", " "), o.voluntary ? " (voluntary)" : ""),
+        h("td", {}, word(o.asset.kind).replace("_", " ")),
+        h("td", {}, word(o.addressee).replaceAll("_", " "), o.voluntary ? " (voluntary)" : ""),
         h("td", {}, statusBadge(o.status)))))));
   } else {
     detail.append(message("No asset of the organisation is bound by this provision itself on this day."));
@@ -160,12 +160,12 @@ function showProvision(detail, p, obligations, all, params) {
   const asserted = mappings.filter((m) => !m.inferred);
   const inferred = mappings.filter((m) => m.inferred);
   const row = (m) => h("tr", {},
-    h("td", {}, h("span", { class: `relation rel-${m.relation}` }, m.relation.replace("_", " "))),
+    h("td", {}, h("span", { class: `relation rel-${word(m.relation)}` }, word(m.relation).replace("_", " "))),
     h("td", {}, names[m.targetFramework] || m.targetFramework, " ", m.target ? link(m.targetFramework, m.target.ref) : h("em", {}, "no counterpart")),
     h("td", {}, m.strength ?? ""),
     h("td", {}, m.rationale,
       m.inferred ? h("div", { class: "path" }, "path: ", m.path.map((s) => `${names[s.framework.id]} ${s.ref}`).join(" → "))
-        : h("div", { class: "provenance" }, `set ${m.provenance.mappingSet} · ${m.provenance.reviewStatus}`)));
+        : h("div", { class: "provenance" }, `set ${m.provenance.mappingSet} · ${word(m.provenance.reviewStatus)}`)));
   const mappingTable = (items) => h("table", { class: "data" },
     h("thead", {}, h("tr", {}, ["relation", "to", "strength", "why"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, items.map(row)));

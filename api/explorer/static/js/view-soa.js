@@ -2,7 +2,7 @@
 // evidence on the day, and the gaps (included controls without valid evidence, or resting on expired
 // evidence). Exportable as CSV with the columns of `aimsgraph soa --format csv`.
 import { gql } from "./api.js";
-import { clear, h, label, message, statusBadge, today } from "./dom.js";
+import { clear, h, label, message, statusBadge, today, word } from "./dom.js";
 import { download, toCsv } from "./csv.js";
 
 export const TITLE = "Statement of Applicability";
@@ -17,7 +17,7 @@ const QUERY = `query Soa($asOf: Date) {
 }`;
 
 export function isSoaGap(row) {
-  return row.included && (row.restsOnExpired || row.evidenceStatus === "missing" || row.evidenceStatus === "expired");
+  return row.included && (row.restsOnExpired || row.evidenceStatus === "MISSING" || row.evidenceStatus === "EXPIRED");
 }
 
 export async function render(root, params, { navigate, current }) {
@@ -33,8 +33,8 @@ export async function render(root, params, { navigate, current }) {
   const gaps = rows.filter(isSoaGap);
   const shown = gapsOnly ? gaps : rows;
   const cells = (r) => [
-    r.control.ref, r.control.title || "", r.included ? "yes" : "no", r.status, r.justification || "",
-    r.evidence.edges.map((e) => e.node.id).join(" "), r.evidenceStatus, r.restsOnExpired ? "rests on expired evidence" : "",
+    r.control.ref, r.control.title || "", r.included ? "yes" : "no", word(r.status), r.justification || "",
+    r.evidence.edges.map((e) => e.node.id).join(" "), word(r.evidenceStatus), r.restsOnExpired ? "rests on expired evidence" : "",
   ];
   const exportCsv = () => download(`statement-of-applicability-${asOf}.csv`, toCsv(COLUMNS, rows.map(cells)));
   const table = h("table", { class: "data soa", "aria-label": "Statement of Applicability" },
@@ -43,9 +43,9 @@ export async function render(root, params, { navigate, current }) {
       h("td", {}, h("a", { href: `#/provisions?framework=iso42001&ref=${encodeURIComponent(r.control.ref)}` }, r.control.ref),
         r.control.title ? h("div", { class: "sub" }, r.control.title) : null),
       h("td", {}, r.included ? "yes" : "no"),
-      h("td", {}, r.status),
+      h("td", {}, word(r.status)),
       h("td", {}, r.justification || ""),
-      h("td", {}, statusBadge(r.evidenceStatus), r.evidence.edges.map((e) => h("div", { class: "sub" }, `${e.node.id} (${e.node.status})`))),
+      h("td", {}, statusBadge(r.evidenceStatus), r.evidence.edges.map((e) => h("div", { class: "sub" }, `${e.node.id} (${word(e.node.status)})`))),
       h("td", {}, r.restsOnExpired ? h("span", { class: "flag" }, "rests on expired evidence") : "")))));
   clear(root, h("h2", {}, "Statement of Applicability"), controls,
     h("p", { class: "summary" }, `ISO/IEC 42001 Annex A, as of ${asOf}: ${rows.length} controls, ${rows.filter((r) => r.included).length} included, `,
