@@ -142,7 +142,7 @@ class Provision(Node):
     order: int = strawberry.field(default=None, description="Position in the source document.")
 
     addressees: list[AddresseeRole] = strawberry.field(
-        default_factory=list, description="Roles the provision binds, e.g. provider, deployer, controller."
+        default_factory=list, description="Roles the provision binds, e.g. PROVIDER, DEPLOYER, CONTROLLER."
     )
 
     @strawberry.field(
@@ -561,12 +561,12 @@ class Asset(Node):
     owner: str = strawberry.field(default=None, description="The team or person answerable for it.")
 
     roles: list[AddresseeRole] = strawberry.field(
-        default_factory=list, description="The organisation's roles for it: provider, deployer, controller ..."
+        default_factory=list, description="The organisation's roles for it: PROVIDER, DEPLOYER, CONTROLLER ..."
     )
 
     facts: list[AssetFact] = strawberry.field(
         default_factory=list,
-        description="The facts the inventory states of it (personal_data, automated_decisions ...).",
+        description="The facts the inventory states of it (PERSONAL_DATA, AUTOMATED_DECISIONS ...).",
     )
 
     annex_iii: list[str] = strawberry.field(
@@ -766,7 +766,7 @@ class Obligation(Node):
     )
 
     addressee: AddresseeRole = strawberry.field(
-        default=None, description="The role it binds: provider, deployer, controller, organisation ..."
+        default=None, description="The role it binds: PROVIDER, DEPLOYER, CONTROLLER, ORGANISATION ..."
     )
 
     @strawberry.field(description="Why it applies.")
