@@ -465,8 +465,8 @@ def test_article_111_answers_a_system_already_on_the_market_as_its_inventory_sta
     since 2025 and unchanged carries no high-risk duty; intended for public authorities, it complies by 2030."""
     data = asset(
         "w-legacy",
-        kind="ai_system",
-        roles=["provider"],
+        kind="AI_SYSTEM",
+        roles=["PROVIDER"],
         annexIii=["4(a)"],
         placedOnMarket="2025-06-01",
         significantDesignChange=False,
