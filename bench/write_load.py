@@ -86,8 +86,22 @@ def _cli(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def served_enum_value(base: str, headers: dict[str, str], enum: str, value: str) -> str:
+    """`value` of GraphQL enum `enum` as the server spells it: a baseline from before the enums' values became
+    UPPER_SNAKE serves `model` where this build serves `MODEL`, and each build is measured in its own terms."""
+    query = f'{{ __type(name: "{enum}") {{ enumValues {{ name }} }} }}'
+    names = [
+        v["name"]
+        for v in httpx.post(f"{base}/graphql", json={"query": query}, headers=headers, timeout=60).json()["data"][
+            "__type"
+        ]["enumValues"]
+    ]
+    return next(name for name in names if name.lower() == value.lower())
+
+
 def mixed(base: str, headers: dict[str, str], seconds: float, run_id: str) -> dict[str, Any]:
     """32 clients for `seconds`; each client's writes go to its own asset `wl-<run>-<client>`."""
+    model = served_enum_value(base, headers, "AssetKind", "model")
     reads: list[float] = []
     writes: list[float] = []
     errors: list[str] = []
@@ -107,7 +121,7 @@ def mixed(base: str, headers: dict[str, str], seconds: float, run_id: str) -> di
                 write = turn % WRITE_EVERY == WRITE_EVERY - 1
                 owner = f"team-{turn}"
                 if write:
-                    given = {"id": asset, "kind": "MODEL", "name": "Bench", "owner": owner, "uses": ["loan-history"]}
+                    given = {"id": asset, "kind": model, "name": "Bench", "owner": owner, "uses": ["loan-history"]}
                     body: dict[str, Any] = {"query": UPSERT, "variables": {"input": given}}
                 else:
                     body = {"query": READS[turn % len(READS)]}

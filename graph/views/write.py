@@ -12,12 +12,14 @@ from typing import Any, Literal, TypedDict, cast, get_type_hints
 
 from core.vocabulary import KEY_ROLES
 
-ActorKind = Literal["key", "cli", "anonymous"]
+ActorKind = Literal["key", "cli", "system", "anonymous"]
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who makes a change, as the audit trail records it; `request_id` ties the change to a server log line."""
+    """Who makes a change, as the audit trail records it; `request_id` ties the change to a server log line.
+    `system` is the product acting on its own (an empty store filled with the bundled data on first use), so the
+    trail does not credit a command nobody ran."""
 
     kind: ActorKind
     key_id: str | None = None
@@ -26,11 +28,13 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """`key 3f2a9c1d0b7e (grc-sync)`, `cli alice` or `anonymous`."""
+        """`key 3f2a9c1d0b7e (grc-sync)`, `cli alice`, `system first fill` or `anonymous`."""
         if self.kind == "key":
             return f"key {self.key_id}" + (f" ({self.name})" if self.name else "")
         if self.kind == "cli":
             return f"cli {self.name or ''}".strip()
+        if self.kind == "system":
+            return f"system {self.name or ''}".strip()
         return "anonymous"
 
 

@@ -67,6 +67,9 @@ class _Plan:
 
 LOADER = Actor("cli", name="load")
 """Who a load is recorded as when the caller names nobody."""
+FIRST_FILL = Actor("system", name="first fill")
+"""Who the bundled data's first load into an empty store is recorded as: whichever command or server opened the
+store first, the product did it, not a `load` someone ran."""
 
 
 def files_digest(paths: Sequence[Path]) -> str:
@@ -623,4 +626,4 @@ class Loader:
         """Fill an empty store from the bundled data; a store with content is left alone."""
         if not self._store.is_empty():
             return None
-        return self.load(progress=progress, include_bundled=True, replace=True)
+        return self.load(progress=progress, include_bundled=True, replace=True, actor=FIRST_FILL)

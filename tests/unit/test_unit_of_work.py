@@ -58,6 +58,7 @@ def test_a_load_leaves_one_audit_entry_naming_the_files_their_digest_and_the_cou
     trail = service.audit_log()
     assert len(trail) == before + 1
     entry = trail[0]
+    assert entry.actor == "cli load"  # nobody named: a load someone ran
     assert (entry.operation, entry.kind, entry.target, entry.sequence) == ("load", "load", "x.yaml", report.revision)
     after = __import__("json").loads(entry.after)
     assert after["files"] == [str(extra)] and after["frameworks"] == ["x"]
@@ -67,11 +68,12 @@ def test_a_load_leaves_one_audit_entry_naming_the_files_their_digest_and_the_cou
     assert len(service.audit_log()) == before + 1
 
 
-def test_the_bundled_load_that_fills_a_store_is_recorded_too() -> None:
+def test_the_bundled_load_that_fills_a_store_is_recorded_as_the_systems_not_a_commands() -> None:
     service = Service(EmbeddedStore.open(None))
     service.ensure_bootstrapped()
     (entry,) = list(service.audit_log())
     assert entry.operation == "load" and entry.sequence == service.answers().revision
+    assert entry.actor == "system first fill"
     assert len(__import__("json").loads(entry.after)["files"]) == len(bundled_paths())
 
 
