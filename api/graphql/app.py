@@ -176,7 +176,12 @@ class _GraphQL(GraphQL[Context, None]):
         execute = super().execute_single
 
         async def run() -> ExecutionResult:
-            fresh = replace(context)  # a new context: its loaders are bound to this thread's event loop
+            # A new context: its loaders are bound to this thread's event loop. Its answers are the store's
+            # newest, taken now that the operation runs rather than when it arrived: under load it waited for
+            # its turn while writes landed, and what it works out (an asset's obligations for `gaps`) is then
+            # kept in the snapshot the next requests read, not in one already replaced (`Snapshot.answer`).
+            answers = context.service.answers() if context.service is not None else context.answers
+            fresh = replace(context, answers=answers)
             return await asyncio.wait_for(
                 execute(request, request_adapter, sub_response, fresh, root_value, request_data), timeout
             )

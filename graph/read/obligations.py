@@ -558,7 +558,7 @@ class Obligations:
         day = as_of or dt.date.today()
         wanted = frozenset(self._catalog.framework(f).id for f in frameworks)
         key = (asset.org, asset.id, day, wanted)
-        found = self._snapshot.answered.get(key)
+        found = self._snapshot.answer(key)
         if found is None:
             found = self._obligations(asset, set(wanted), day)
             self._snapshot.remember(key, found)
@@ -637,13 +637,17 @@ class Obligations:
         """
         found = self.organisation(org).id
         day = as_of or dt.date.today()
-        kept = self._snapshot.gaps.get((found, day))
+        kept = self._snapshot.kept_gaps((found, day))
         if kept is None:
             kept = self._snapshot.gaps[(found, day)] = self._gaps(found, day)
         return list(kept)
 
     def _gaps(self, found: str, day: dt.date) -> list[GapView]:
-        per_provision: dict[tuple[str, str], GapView] = {}
+        # per (owner, provision): the last obligation met (a gap takes its dates, evidence and standing), the
+        # conditions merged over all, every asset's status and the work items; one GapView each at the end,
+        # not one per obligation (tens of thousands per call on the demo with a few dozen assets)
+        last: dict[tuple[str, str], ObligationView] = {}
+        conditions_of: dict[tuple[str, str], tuple[str, ...]] = {}
         # not tuples grown per asset: quadratic
         statuses_of: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         work_of: dict[tuple[str, str], dict[str, WorkItemView]] = defaultdict(dict)
@@ -654,39 +658,32 @@ class Obligations:
                     continue
                 owner = "organisation" if obligation.organisation_wide else asset.owner
                 key = (owner, obligation.provision.iri)
-                earlier = per_provision.get(key)
                 statuses_of[key].append((asset.id, obligation.status))
                 if obligation.work is not None:
                     work_of[key][obligation.work.iri] = obligation.work
                 conditions = obligation.conditions
-                if earlier is not None:  # certain for one asset is certain; otherwise every alternative, once
-                    conditions = (
-                        ()
-                        if not (earlier.conditions and conditions)
-                        else (tuple(dict.fromkeys(earlier.conditions + conditions)))
-                    )
-                per_provision[key] = GapView(
-                    owner=owner,
-                    assets=(),
-                    provision=obligation.provision,
-                    status=obligation.status,
-                    applies_from=obligation.dates.applies_from,
-                    in_force=obligation.dates.in_force,
-                    evidence=obligation.evidence,
-                    conditions=conditions,
-                    org=found,
-                    standing=obligation.standing,
-                )
-        gaps = (
-            replace(
-                gap,
+                if key in last:  # certain for one asset is certain; otherwise every alternative, once
+                    earlier = conditions_of[key]
+                    conditions = () if not (earlier and conditions) else tuple(dict.fromkeys(earlier + conditions))
+                last[key] = obligation
+                conditions_of[key] = conditions
+        gaps = [
+            GapView(
+                owner=key[0],
                 assets=tuple(asset for asset, _ in statuses_of[key]),
-                asset_statuses=tuple(statuses_of[key]),
+                provision=obligation.provision,
                 status=min((status for _, status in statuses_of[key]), key=_RANK.__getitem__),
+                applies_from=obligation.dates.applies_from,
+                in_force=obligation.dates.in_force,
+                evidence=obligation.evidence,
+                conditions=conditions_of[key],
+                org=found,
+                asset_statuses=tuple(statuses_of[key]),
+                standing=obligation.standing,
                 work=tuple(work_of[key].values()),
             )
-            for key, gap in per_provision.items()
-        )
+            for key, obligation in last.items()
+        ]
         return sorted(gaps, key=lambda g: (g.owner, g.provision.framework, g.provision.order))
 
     def coverage(

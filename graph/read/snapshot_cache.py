@@ -149,6 +149,8 @@ class SnapshotCache:
             gaps={},
             held=0,
             framework_ids=None,
+            parent=None,
+            dropped=None,
         )
         with self._changed:
             self._pending = (path, bare)

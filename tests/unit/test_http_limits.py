@@ -9,8 +9,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.graphql.app import create_app
+from graph.read.answers import Answers
 from graph.service import Service
 from graph.settings import Settings
+from graph.stores.embedded import EmbeddedStore
+from graph.views.write import Actor
 
 
 def client(service: Service, **settings: Any) -> TestClient:
@@ -99,3 +102,28 @@ def test_a_request_timeout_stops_the_work_inside_one_field(bundled: Service) -> 
     with deadline(0), pytest.raises(OperationTimeout, match="stopped"):
         organisation.gaps("northwind", day)  # stops at its first asset, not after the last
     assert organisation.gaps("northwind", day)  # without a deadline it answers
+
+
+def test_an_operation_answers_from_the_revision_when_it_runs_not_when_it_arrived() -> None:
+    """Under load an operation waits for its turn while writes land; it reads the store's newest revision when
+    it runs, so what it works out is kept where the next requests read (not in a snapshot already replaced),
+    and a write acknowledged before it ran is in its answer."""
+    service = Service(EmbeddedStore.open(None))
+    service.load(include_bundled=True, replace=True)
+    real = service.answers
+    arrived: list[int] = []
+
+    def a_write_lands_once_the_request_has_arrived() -> Answers:
+        found = real()
+        if not arrived:  # the request's context is made: now a write lands before the operation's turn
+            arrived.append(found.revision)
+            written = {"id": "late-writer", "kind": "model", "name": "Late", "owner": "ml-team"}
+            service.inventory.upsert_asset(Actor("cli", name="tests"), None, written)
+        return found
+
+    service.answers = a_write_lands_once_the_request_has_arrived  # type: ignore[method-assign]
+    try:
+        body = post(client(service), '{ asset(id: "late-writer") { id } }')
+        assert arrived and body["data"]["asset"] == {"id": "late-writer"}
+    finally:
+        service.close()
