@@ -1,8 +1,10 @@
-"""Per-request context: one snapshot of the graph, and the DataLoaders that batch every relation lookup.
+"""Per-request context: one snapshot of the graph, and the DataLoaders that batch the costlier relation lookups.
 
-The snapshot (`Answers`) is taken once when the request starts, so every field of one response is answered
-from the same revision. A DataLoader gathers all the keys asked for in one tick and answers them with one
-service call, so a query over N provisions never costs N lookups.
+The snapshot (`Answers`) is taken once when the operation runs (`api.graphql.app`), so every field of one
+response is answered from the same revision. A DataLoader gathers all the keys asked for in one tick and answers
+them with one service call (mappings, assets, obligations); a provision's framework, parent and children are
+plain dictionary lookups in the snapshot, resolved without one (an awaitable per list item cost more than the
+lookup).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from strawberry.dataloader import DataLoader
 from api.graphql.events import Announcer
 from graph.service import Answers, Service
 from graph.settings import Settings
-from graph.views.read import AssetObligations, AssetView, FrameworkView, MappingView, ProvisionView
+from graph.views.read import AssetObligations, AssetView, MappingView
 from graph.views.write import Actor, ApiKeyView
 
 ObligationsKey = tuple[str, str, tuple[str, ...], dt.date | None]  # organisation, asset, frameworks, as of
@@ -40,8 +42,6 @@ class Context:
     committed: list[int] = field(default_factory=list)  # audit sequences of the changes this request committed
     events: Announcer | None = None  # the server's follower of the audit trail (subscriptions)
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
-    provisions: DataLoader[str, ProvisionView | None] = field(init=False)
-    frameworks: DataLoader[str, FrameworkView | None] = field(init=False)
     mappings: DataLoader[str, list[MappingView]] = field(init=False)
     inferred_mappings: DataLoader[str, list[MappingView]] = field(init=False)
     assets: DataLoader[tuple[str, str], AssetView | None] = field(init=False)
@@ -67,13 +67,7 @@ class Context:
             self.__post_init__()
 
     def __post_init__(self) -> None:
-        catalog, crosswalks = self.answers.catalog, self.answers.crosswalks
-
-        async def load_provisions(iris: Sequence[str]) -> list[ProvisionView | None]:
-            return catalog.provisions_by_iri(iris)
-
-        async def load_frameworks(ids: Sequence[str]) -> list[FrameworkView | None]:
-            return catalog.frameworks_by_id(ids)
+        crosswalks = self.answers.crosswalks
 
         async def load_mappings(iris: Sequence[str]) -> list[list[MappingView]]:
             return crosswalks.mappings_of(iris)
@@ -81,10 +75,8 @@ class Context:
         async def load_inferred_mappings(iris: Sequence[str]) -> list[list[MappingView]]:
             return crosswalks.mappings_of(iris, include_inferred=True)
 
-        self.provisions = DataLoader(load_fn=load_provisions)
         self.mappings = DataLoader(load_fn=load_mappings)
         self.inferred_mappings = DataLoader(load_fn=load_inferred_mappings)
-        self.frameworks = DataLoader(load_fn=load_frameworks)
         organisation = self.answers.organisation
 
         async def load_assets(keys: Sequence[tuple[str, str]]) -> list[AssetView | None]:

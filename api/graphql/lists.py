@@ -97,8 +97,8 @@ class Evidence(Node):
     )
 
     @strawberry.field(description="The provision it shows to be met.")
-    async def provision(self, info: Info[Context, None]) -> Provision | None:
-        view = await info.context.provisions.load(self.view.evidence.provision)
+    def provision(self, info: Info[Context, None]) -> Provision | None:
+        (view,) = info.context.answers.catalog.provisions_by_iri((self.view.evidence.provision,))
         return Provision(view=view) if view else None
 
     @strawberry.field(description="The assets it covers, a page at a time; none for an organisation-wide item.")

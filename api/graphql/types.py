@@ -159,30 +159,34 @@ class Provision(Node):
         return Dates(view=info.context.answers.catalog.dates(self.view, scope=scope.value, as_of=as_of))
 
     @strawberry.field(description="For a defined term: the provisions whose reading turns on it.")
-    async def used_in(self, info: Info[Context, None]) -> list[Provision]:
-        views = await info.context.provisions.load_many(list(self.view.used_in_iris))
+    def used_in(self, info: Info[Context, None]) -> list[Provision]:
+        views = info.context.answers.catalog.provisions_by_iri(list(self.view.used_in_iris))
         return [Provision(view=v) for v in views if v is not None]
 
     informative: bool = strawberry.field(
         default=None, description="True for guidance the framework marks informative rather than required."
     )
 
+    # framework, parent, children and used_in are read from the request's snapshot, in memory, and resolved
+    # synchronously: as DataLoader fields each list item became an awaitable for graphql-core, which doubled
+    # the cost of an asset's 500 obligations with `provision { framework { id } }` (37.6 against 20.5 ms) and
+    # of a page of 100 provisions with their parents (5.2 against 2.5 ms); batching saves nothing in memory.
     @strawberry.field(description="The framework it belongs to.")
-    async def framework(self, info: Info[Context, None]) -> Framework:
-        view = await info.context.frameworks.load(self.view.framework)
+    def framework(self, info: Info[Context, None]) -> Framework:
+        (view,) = info.context.answers.catalog.frameworks_by_id((self.view.framework,))
         assert view is not None
         return Framework(view=view)
 
     @strawberry.field(description="The provision it is part of; null at the top.")
-    async def parent(self, info: Info[Context, None]) -> Provision | None:
+    def parent(self, info: Info[Context, None]) -> Provision | None:
         if self.view.parent_iri is None:
             return None
-        view = await info.context.provisions.load(self.view.parent_iri)
+        (view,) = info.context.answers.catalog.provisions_by_iri((self.view.parent_iri,))
         return Provision(view=view) if view else None
 
     @strawberry.field(description="Its direct parts, in document order.")
-    async def children(self, info: Info[Context, None]) -> list[Provision]:
-        views = await info.context.provisions.load_many(list(self.view.child_iris))
+    def children(self, info: Info[Context, None]) -> list[Provision]:
+        views = info.context.answers.catalog.provisions_by_iri(list(self.view.child_iris))
         return [Provision(view=v) for v in views if v is not None]
 
     @strawberry.field(

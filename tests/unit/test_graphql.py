@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from graph.service import Service
 from graph.settings import Settings
-from graph.views.read import ProvisionView
 from tests.support.graphql import execute, nodes
 
 SETTINGS = Settings(max_query_depth=8, max_aliases=10, max_page_size=50)
@@ -226,25 +224,24 @@ def test_provision_mappings_include_inferred_ones_only_when_asked(schema: strawb
     assert inferred and all(m["inferred"] and len(m["path"]) >= 3 for m in inferred)
 
 
-def test_relations_of_a_whole_page_are_loaded_in_one_batch(
-    schema: strawberry.Schema, bundled: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_relations_of_a_page_are_read_from_the_requests_snapshot(schema: strawberry.Schema, bundled: Service) -> None:
+    """framework, parent and children come from the snapshot the request reads (in memory, no batching needed)."""
     answers = bundled.answers()
-    calls: list[int] = []
-    original = answers.catalog.provisions_by_iri
-
-    def counted(iris: Sequence[str]) -> list[ProvisionView | None]:
-        calls.append(len(iris))
-        return original(iris)
-
-    monkeypatch.setattr(answers.catalog, "provisions_by_iri", counted)
     context = Context(answers=answers, settings=SETTINGS)
-    query = '{ provisions(framework: "eu-ai-act", first: 50) { edges { node { ref parent { ref } } } } }'
+    query = (
+        '{ provisions(framework: "eu-ai-act", first: 50) { edges { node { ref framework { id } parent { ref } '
+        "children { ref } } } } }"
+    )
     result = asyncio.run(schema.execute(query, context_value=context))
     assert result.errors is None and result.data is not None
     edges = result.data["provisions"]["edges"]
-    assert len(edges) == 50
-    assert calls == [len({e["node"]["parent"]["ref"] for e in edges if e["node"]["parent"]})]  # one batch
+    assert len(edges) == 50 and {e["node"]["framework"]["id"] for e in edges} == {"eu-ai-act"}
+    for edge in edges:
+        view = answers.catalog.provision("eu-ai-act", edge["node"]["ref"])
+        parent = answers.catalog.parent(view)
+        assert edge["node"]["parent"] == ({"ref": parent.ref} if parent else None)
+        assert [c["ref"] for c in edge["node"]["children"]] == [c.ref for c in answers.catalog.children(view)]
+    assert any(e["node"]["parent"] for e in edges) and any(e["node"]["children"] for e in edges)
 
 
 def test_dates_follow_the_amendments_as_of_a_day(schema: strawberry.Schema, bundled: Service) -> None:
