@@ -68,9 +68,8 @@ class Snapshot:
     gaps: dict[tuple[str, dt.date], list[GapView]] = field(default_factory=dict)  # (organisation, day) → gaps
     held: int = 0  # obligations held in `answered`, against MEMO_BUDGET (counted loosely: threads may race)
     framework_ids: frozenset[str] | None = None  # every IRI the framework indexes hold (see `_touches_frameworks`)
-    # The snapshot this one was patched from by a write, and what that write dropped of its answers (`answer`):
-    parent: Snapshot | None = None
-    dropped: Dropped | None = None
+    # The answers of the snapshots this one was patched from by writes, and what each write dropped (`answer`):
+    earlier: Earlier | None = None
 
     def remember(self, key: AnswerKey, answer: AssetObligations) -> None:
         """Keep an asset's obligations for the next question at this snapshot (and after writes that leave
@@ -92,27 +91,25 @@ class Snapshot:
         found = self.answered.get(key)
         if found is not None:
             return found
-        snapshot = self
-        while (parent := snapshot.parent) is not None and (dropped := snapshot.dropped) is not None:
-            if not dropped.keeps_answer(key):
-                return None
-            found = parent.answered.get(key)
+        link = self.earlier
+        while link is not None and link.dropped.keeps_answer(key):
+            found = link.answered.get(key)
             if found is not None:
                 self.remember(key, found)
                 return found
-            snapshot = parent
+            link = link.earlier
         return None
 
     def kept_gaps(self, key: tuple[str, dt.date]) -> list[GapView] | None:
         """An organisation's gaps worked out at this snapshot or at one it was patched from by writes that left
         them standing (`answer`)."""
         found = self.gaps.get(key)
-        snapshot = self
-        while found is None and (parent := snapshot.parent) is not None and (dropped := snapshot.dropped) is not None:
-            if not dropped.keeps_gaps(key[0]):
+        link = self.earlier
+        while found is None and link is not None:
+            if not link.dropped.keeps_gaps(key[0]):
                 return None
-            found = parent.gaps.get(key)
-            snapshot = parent
+            found = link.gaps.get(key)
+            link = link.earlier
         if found is not None:
             self.gaps.setdefault(key, found)
         return found
@@ -134,9 +131,21 @@ class Dropped:
         return org not in self.gaps_of
 
 
+@dataclass(slots=True)
+class Earlier:
+    """The worked-out answers of a snapshot a write replaced (the very dicts it keeps filling while requests
+    that started on it finish), what that write dropped, and the link before it. Only the answers are held,
+    not the snapshot: its indexes (a copy of the organisation index per write) are freed as before."""
+
+    answered: dict[AnswerKey, AssetObligations]
+    gaps: dict[tuple[str, dt.date], list[GapView]]
+    dropped: Dropped
+    earlier: Earlier | None
+
+
 ANCESTORS = 3
 """How many snapshots back `Snapshot.answer` looks: enough for a `gaps` that spans a few writes, while the
-snapshots it holds on to stay few (their answers are mostly the same objects, carried)."""
+answers held on to stay few (most of them the same objects, carried from one snapshot to the next)."""
 
 
 _REBUILDS = 3
@@ -277,11 +286,10 @@ class ReadModel:
             dates=before.dates,
             rule_provisions=before.rule_provisions,
             framework_ids=before.framework_ids,
-            parent=before if dropped is not None else None,
-            dropped=dropped,
+            earlier=None if dropped is None else Earlier(before.answered, before.gaps, dropped, before.earlier),
             **carried,
         )
-        _forget_beyond(fresh, ANCESTORS)
+        _forget_beyond(fresh.earlier, ANCESTORS)
         return fresh
 
     @staticmethod
@@ -309,14 +317,15 @@ class ReadModel:
             self._keeper.flush()
 
 
-def _forget_beyond(snapshot: Snapshot, depth: int) -> None:
-    """Cut the chain of snapshots `snapshot` looks back through after `depth` of them, so a stream of writes
-    does not keep every snapshot since the server started."""
-    for _ in range(depth):
-        if snapshot.parent is None:
+def _forget_beyond(link: Earlier | None, depth: int) -> None:
+    """Cut the chain of earlier answers after `depth` links, so a stream of writes does not keep every answer
+    worked out since the server started."""
+    for _ in range(depth - 1):
+        if link is None:
             return
-        snapshot = snapshot.parent
-    snapshot.parent = None
+        link = link.earlier
+    if link is not None:
+        link.earlier = None
 
 
 def carry(

@@ -149,8 +149,7 @@ class SnapshotCache:
             gaps={},
             held=0,
             framework_ids=None,
-            parent=None,
-            dropped=None,
+            earlier=None,
         )
         with self._changed:
             self._pending = (path, bare)

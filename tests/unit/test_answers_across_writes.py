@@ -154,10 +154,10 @@ def test_gaps_worked_out_at_a_snapshot_a_key_write_replaced_serve_the_newer_one(
     assert service.answers().snapshot.gaps[(ORG, DAY)] is started.snapshot.gaps[(ORG, DAY)]
 
 
-def test_a_stream_of_writes_keeps_only_a_few_snapshots_behind_the_newest(service: Service) -> None:
+def test_a_stream_of_writes_keeps_only_a_few_snapshots_answers_behind_the_newest(service: Service) -> None:
     for number in range(10):
         service.inventory.upsert_asset(ACTOR, ORG, {**NEW_ASSET, "owner": f"team-{number}"})
-    behind, snapshot = 0, service.answers().snapshot
-    while snapshot.parent is not None:
-        behind, snapshot = behind + 1, snapshot.parent
+    behind, link = 0, service.answers().snapshot.earlier
+    while link is not None:
+        behind, link = behind + 1, link.earlier
     assert behind == ANCESTORS
