@@ -90,12 +90,8 @@ def served_enum_value(base: str, headers: dict[str, str], enum: str, value: str)
     """`value` of GraphQL enum `enum` as the server spells it: a baseline from before the enums' values became
     UPPER_SNAKE serves `model` where this build serves `MODEL`, and each build is measured in its own terms."""
     query = f'{{ __type(name: "{enum}") {{ enumValues {{ name }} }} }}'
-    names = [
-        v["name"]
-        for v in httpx.post(f"{base}/graphql", json={"query": query}, headers=headers, timeout=60).json()["data"][
-            "__type"
-        ]["enumValues"]
-    ]
+    answer = httpx.post(f"{base}/graphql", json={"query": query}, headers=headers, timeout=60).json()
+    names: list[str] = [str(v["name"]) for v in answer["data"]["__type"]["enumValues"]]
     return next(name for name in names if name.lower() == value.lower())
 
 
