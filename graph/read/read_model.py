@@ -104,15 +104,15 @@ class Snapshot:
         """An organisation's gaps worked out at this snapshot or at one it was patched from by writes that left
         them standing (`answer`)."""
         found = self.gaps.get(key)
-        link = self.earlier
-        while found is None and link is not None:
-            if not link.dropped.keeps_gaps(key[0]):
-                return None
-            found = link.gaps.get(key)
-            link = link.earlier
         if found is not None:
-            self.gaps.setdefault(key, found)
-        return found
+            return found
+        link = self.earlier
+        while link is not None and link.dropped.keeps_gaps(key[0]):
+            found = link.gaps.get(key)
+            if found is not None:
+                return self.gaps.setdefault(key, found)
+            link = link.earlier
+        return None
 
 
 @dataclass(frozen=True, slots=True)
